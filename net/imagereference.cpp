@@ -1,0 +1,1 @@
+#include "imagereference.h"

@@ -1,0 +1,82 @@
+#pragma once
+
+#include "error.h"
+#include "imagemetadata.h"
+#include "pager.h"
+#include "registryclient.h"
+
+#include <QObject>
+#include <QString>
+
+#include <functional>
+
+namespace Berth {
+
+struct TagDigest
+{
+    QString tag;
+    QString digest;
+    QString mediaType;
+};
+
+//! What Berth asks of any registry. The OCI backend speaks the Distribution API; the Harbor
+//! backend (2.x and 1.x) implements the same calls with Harbor's API where it is better.
+//! Every call ends with exactly one callback on context.
+class RegistryBackend : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+
+    template<typename T>
+    using Callback = std::function<void(Result<T>)>;
+
+    virtual QString kindName() const = 0;          //!< "registry", "harbor"
+    virtual QString registryHost() const = 0;      //!< "127.0.0.1:5000"
+
+    //! Checks reachability and credentials ("wrong password" is an error here, not later).
+    virtual void connectToRegistry(QObject *context, Callback<void> done) = 0;
+
+    //! Repositories whose name starts with prefix (empty = all), paged.
+    virtual Pager *createRepositoryPager(const QString &prefix, QObject *parent) = 0;
+    //! Tag names of a repository, paged.
+    virtual Pager *createTagPager(const QString &repository, QObject *parent) = 0;
+
+    //! Tag -> digest, cheaply (HEAD).
+    virtual void resolveTag(const QString &repository, const QString &tag,
+                            const CallOptions &options, QObject *context,
+                            Callback<TagDigest> done)
+            = 0;
+    //! Full metadata of a tag or digest: manifest, config(s), index children.
+    virtual void fetchMetadata(const QString &repository, const QString &reference,
+                               const CallOptions &options, QObject *context,
+                               Callback<ImageMetadata> done)
+            = 0;
+    //! The raw manifest (details pane, retag).
+    virtual void fetchManifest(const QString &repository, const QString &reference,
+                               const CallOptions &options, QObject *context,
+                               Callback<FetchedManifest> done)
+            = 0;
+
+    //! Tags sourceReference's manifest as newTag in targetRepository (empty = same repository).
+    //! The digest stays the same; across repositories blobs are mounted first. Returns digest.
+    virtual void addTag(const QString &repository, const QString &sourceReference,
+                        const QString &targetRepository, const QString &newTag, QObject *context,
+                        Callback<QString> done)
+            = 0;
+    //! Removes one tag; other tags of the same digest stay.
+    virtual void deleteTag(const QString &repository, const QString &tag, QObject *context,
+                           Callback<void> done)
+            = 0;
+    //! Deletes the manifest by digest: every tag pointing at it goes too.
+    virtual void deleteImage(const QString &repository, const QString &digest, QObject *context,
+                             Callback<void> done)
+            = 0;
+
+    //! Cancels every request of owner.
+    virtual void cancel(OwnerId owner) = 0;
+    virtual void setOwnerPriority(OwnerId owner, Priority priority) = 0;
+    virtual RequestScheduler *scheduler() const = 0;
+};
+
+} // namespace Berth

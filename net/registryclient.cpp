@@ -1,0 +1,1 @@
+#include "registryclient.h"

@@ -1,0 +1,47 @@
+# shellcheck shell=bash
+# Installs the Debian 12 packages Berth needs to build, test and demo, only those missing.
+# Sourced by scripts/test.sh and scripts/demo.sh.
+
+BERTH_PACKAGES=(
+    # build
+    cmake ninja-build g++ pkg-config
+    qt6-base-dev qt6-base-dev-tools libgl-dev libqt6sql6-sqlite
+    # HttpServer's CMake package is only found with WebSockets installed next to it.
+    qt6-httpserver-dev qt6-websockets-dev
+    qtkeychain-qt6-dev
+    # test fixtures: the real registry, htpasswd for its basic-auth mode, libcrypto for the
+    # token issuer that signs the JWTs the registry verifies
+    docker-registry apache2-utils libssl-dev
+    # benchmarks compare against skopeo; GUI checks run under Xvfb
+    skopeo xvfb
+)
+
+berth_missing_packages() {
+    local pkg missing=()
+    for pkg in "${BERTH_PACKAGES[@]}"; do
+        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+            missing+=("$pkg")
+        fi
+    done
+    echo "${missing[@]}"
+}
+
+berth_install_deps() {
+    local missing
+    missing=$(berth_missing_packages)
+    [ -z "$missing" ] && return 0
+    echo "Installing missing packages: $missing"
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || { echo "need root or sudo to install: $missing" >&2; return 1; }
+        sudo=(sudo)
+    fi
+    # shellcheck disable=SC2086
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+}
+
+# The registry package's own service is not wanted: fixtures start their own instances.
+berth_registry_binary() {
+    command -v docker-registry || echo /usr/bin/docker-registry
+}
