@@ -1,5 +1,7 @@
 #pragma once
 
+#include "error.h"
+
 #include <QByteArrayView>
 #include <QString>
 
@@ -12,5 +14,10 @@ QString registryErrorMessage(QByteArrayView body);
 
 //! The first error code of such a body ("MANIFEST_UNKNOWN"), empty when none.
 QString registryErrorCode(QByteArrayView body);
+
+//! The Error for a final HTTP status >= 400: 401 Unauthorized, 403 Forbidden, 404 NotFound,
+//! 409 Conflict, 429 TooManyRequests, 5xx Server, other Http; the message is the registry's
+//! error text when the body carries one, else "HTTP <status> <reason phrase>".
+Error httpError(int status, QByteArrayView body);
 
 } // namespace Berth

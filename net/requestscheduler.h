@@ -58,6 +58,9 @@ struct Response
     QList<QNetworkReply::RawHeaderPair> headers;
     QByteArray body;
     QUrl url; //!< the final URL after redirects
+    //! Set for transport failures (Network, Timeout, Tls), Cancelled, TooLarge, failed auth
+    //! (Unauthorized after the challenge round), and for any final status >= 400 (httpError()).
+    //! Callers that expect a 404 (HEAD of a blob) look at status.
     Error error;
     int attempts = 0;
 
