@@ -8,10 +8,15 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextStream>
 #include <QUrlQuery>
+
+#include <csignal>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 using namespace Berth::Test;
@@ -33,6 +38,33 @@ bool processExists(qint64 pid)
     return QFileInfo::exists(u"/proc/"_s + QString::number(pid));
 }
 
+// Alive = exists and is not a zombie (a container's PID 1 may never reap an orphan).
+bool processAlive(qint64 pid)
+{
+    QFile stat(u"/proc/"_s + QString::number(pid) + u"/stat"_s);
+    if (!stat.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray text = stat.readAll();
+    const qsizetype afterName = text.lastIndexOf(')');
+    return afterName < 0 || text.mid(afterName + 2, 1) != "Z";
+}
+
+constexpr char crashChildFlag[] = "--start-registry-and-crash";
+
+// Child mode: start a registry, report its pid and work dir, then die as hard as possible.
+int startRegistryAndCrash(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    RegistryProcess registry;
+    QString error;
+    if (!registry.start(&error))
+        return 2;
+    QTextStream out(stdout);
+    out << registry.processId() << '\n' << QFileInfo(registry.logFilePath()).path() << Qt::endl;
+    ::kill(::getpid(), SIGKILL); // no destructor, no atexit: only the kernel can clean up
+    return 3;
+}
+
 } // namespace
 
 class TestRegistryProcess : public QObject
@@ -51,6 +83,7 @@ private Q_SLOTS:
     void stopAndDestructorLeaveNoProcess();
     void explicitStorageDirIsKept();
     void startFailsWithLogTailWhenPortTaken();
+    void crashedParentTakesRegistryAlong();
 
 private:
     // Pushes one blob + config + schema2 manifest; authorization may be empty (Auth::None).
@@ -478,5 +511,31 @@ void TestRegistryProcess::startFailsWithLogTailWhenPortTaken()
     QVERIFY(!registry.isRunning());
 }
 
-QTEST_GUILESS_MAIN(TestRegistryProcess)
+void TestRegistryProcess::crashedParentTakesRegistryAlong()
+{
+    // Given a child process that starts a registry and is then SIGKILLed
+    QProcess child;
+    child.start(QCoreApplication::applicationFilePath(), {QString::fromLatin1(crashChildFlag)});
+    QVERIFY(child.waitForFinished(30000));
+    QCOMPARE(child.exitStatus(), QProcess::CrashExit);
+    const QList<QByteArray> lines = child.readAllStandardOutput().split('\n');
+    const qint64 pid = lines.value(0).toLongLong();
+    QVERIFY2(pid > 0, lines.value(0).constData());
+    const QString workDir = QString::fromLocal8Bit(lines.value(1));
+    QVERIFY(workDir.contains(u"berth-registry-"_s));
+
+    // Then the registry dies with it (PR_SET_PDEATHSIG)
+    QTRY_VERIFY_WITH_TIMEOUT(!processAlive(pid), 5000);
+    QDir(workDir).removeRecursively(); // nobody else is left to remove it
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && qstrcmp(argv[1], crashChildFlag) == 0)
+        return startRegistryAndCrash(argc, argv);
+    QCoreApplication app(argc, argv);
+    TestRegistryProcess test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_registryprocess.moc"
