@@ -63,44 +63,47 @@ QString describe(const QSqlError &error)
 const QList<QStringList> &migrations()
 {
     static const QList<QStringList> steps = {
-        {
-            // Digests are content addresses, so one row serves every registry that holds it.
-            u"CREATE TABLE images("
-            "digest TEXT PRIMARY KEY NOT NULL,"
-            "payload BLOB NOT NULL,"
-            "size_bytes INTEGER NOT NULL,"
-            "last_used INTEGER NOT NULL)"_s,
-            // LRU order for eviction; size_bytes makes the eviction scan index-only.
-            u"CREATE INDEX images_lru ON images(last_used, size_bytes)"_s,
-            // WITHOUT ROWID: the table is stored as its primary key b-tree, so it *is* the index
-            // on (registry, repository[, tag]); a separate index would double every write.
-            u"CREATE TABLE tags("
-            "registry TEXT NOT NULL,"
-            "repository TEXT NOT NULL,"
-            "tag TEXT NOT NULL,"
-            "digest TEXT NOT NULL,"
-            "verified_at INTEGER,"
-            "PRIMARY KEY(registry, repository, tag)) WITHOUT ROWID"_s,
-            // The running payload total, kept exact by triggers in the same transactions (also
-            // across processes), so the cap check never scans the images table.
-            u"CREATE TABLE stats(id INTEGER PRIMARY KEY CHECK (id = 1),"
-            "total_bytes INTEGER NOT NULL)"_s,
-            u"INSERT INTO stats(id, total_bytes) VALUES(1, 0)"_s,
-            u"CREATE TRIGGER images_added AFTER INSERT ON images BEGIN "
-            "UPDATE stats SET total_bytes = total_bytes + NEW.size_bytes WHERE id = 1; END"_s,
-            u"CREATE TRIGGER images_removed AFTER DELETE ON images BEGIN "
-            "UPDATE stats SET total_bytes = total_bytes - OLD.size_bytes WHERE id = 1; END"_s,
-            u"CREATE TRIGGER images_resized AFTER UPDATE OF size_bytes ON images BEGIN "
-            "UPDATE stats SET total_bytes = total_bytes - OLD.size_bytes + NEW.size_bytes "
-            "WHERE id = 1; END"_s,
-        },
+            {
+                    // Digests are content addresses, so one row serves every registry that holds
+                    // it.
+                    u"CREATE TABLE images("
+                    "digest TEXT PRIMARY KEY NOT NULL,"
+                    "payload BLOB NOT NULL,"
+                    "size_bytes INTEGER NOT NULL,"
+                    "last_used INTEGER NOT NULL)"_s,
+                    // LRU order for eviction; size_bytes makes the eviction scan index-only.
+                    u"CREATE INDEX images_lru ON images(last_used, size_bytes)"_s,
+                    // WITHOUT ROWID: the table is stored as its primary key b-tree, so it *is* the
+                    // index on (registry, repository[, tag]); a separate index would double every
+                    // write.
+                    u"CREATE TABLE tags("
+                    "registry TEXT NOT NULL,"
+                    "repository TEXT NOT NULL,"
+                    "tag TEXT NOT NULL,"
+                    "digest TEXT NOT NULL,"
+                    "verified_at INTEGER,"
+                    "PRIMARY KEY(registry, repository, tag)) WITHOUT ROWID"_s,
+                    // The running payload total, kept exact by triggers in the same transactions
+                    // (also across processes), so the cap check never scans the images table.
+                    u"CREATE TABLE stats(id INTEGER PRIMARY KEY CHECK (id = 1),"
+                    "total_bytes INTEGER NOT NULL)"_s,
+                    u"INSERT INTO stats(id, total_bytes) VALUES(1, 0)"_s,
+                    u"CREATE TRIGGER images_added AFTER INSERT ON images BEGIN "
+                    "UPDATE stats SET total_bytes = total_bytes + NEW.size_bytes WHERE id = 1; END"_s,
+                    u"CREATE TRIGGER images_removed AFTER DELETE ON images BEGIN "
+                    "UPDATE stats SET total_bytes = total_bytes - OLD.size_bytes WHERE id = 1; END"_s,
+                    u"CREATE TRIGGER images_resized AFTER UPDATE OF size_bytes ON images BEGIN "
+                    "UPDATE stats SET total_bytes = total_bytes - OLD.size_bytes + NEW.size_bytes "
+                    "WHERE id = 1; END"_s,
+            },
     };
     return steps;
 }
 
 QDateTime fromEpochMs(const QVariant &value)
 {
-    return value.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
+    return value.isNull() ? QDateTime()
+                          : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
 }
 
 QVariant toEpochMs(const QDateTime &time)
@@ -131,9 +134,8 @@ struct MetadataCache::Statements
                               "WHERE registry = ? AND repository = ? AND tag = ?"_s)
                && tags.prepare(u"SELECT tag, digest, verified_at FROM tags "
                                "WHERE registry = ? AND repository = ?"_s)
-               && repositories.prepare(
-                       u"SELECT DISTINCT repository FROM tags WHERE registry = ? "
-                       "ORDER BY repository"_s)
+               && repositories.prepare(u"SELECT DISTINCT repository FROM tags WHERE registry = ? "
+                                       "ORDER BY repository"_s)
                && total.prepare(u"SELECT total_bytes FROM stats WHERE id = 1"_s);
     }
 
@@ -166,8 +168,7 @@ MetadataCache::~MetadataCache()
 
 QString MetadataCache::defaultDatabasePath()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::CacheLocation)
-           + "/metadata.sqlite"_L1;
+    return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + "/metadata.sqlite"_L1;
 }
 
 bool MetadataCache::open(QString *error)
@@ -201,8 +202,9 @@ bool MetadataCache::open(QString *error)
     if (!corrupt)
         return fail(u"%1: %2"_s.arg(m_path, why));
 
-    qCWarning(lcCache).noquote() << m_path << "is not a usable database (" << why
-                                 << "); moving it aside and starting afresh";
+    qCWarning(lcCache).noquote()
+            << u"%1 is not a usable database (%2); moving it aside and starting afresh"_s.arg(
+                       m_path, why);
     closeDatabase();
     if (!moveAside())
         return fail(u"cannot move the damaged database %1 aside"_s.arg(m_path));
@@ -234,7 +236,8 @@ bool MetadataCache::openDatabase(QString *error, bool *corrupt)
     // busy_timeout first: every later statement may meet another process's lock.
     // NORMAL is durable enough in WAL mode (a power cut may lose the last commits, never
     // consistency) and saves an fsync per batch.
-    if (!run(u"PRAGMA busy_timeout = %1"_s.arg(BusyTimeoutMs)) || !run(u"PRAGMA journal_mode = WAL"_s))
+    if (!run(u"PRAGMA busy_timeout = %1"_s.arg(BusyTimeoutMs))
+        || !run(u"PRAGMA journal_mode = WAL"_s))
         return false;
     if (q.next() && q.value(0).toString().compare("wal"_L1, Qt::CaseInsensitive) != 0)
         qCWarning(lcCache) << "WAL journal not available; got" << q.value(0).toString();
@@ -323,8 +326,8 @@ void MetadataCache::closeDatabase()
 
 bool MetadataCache::moveAside()
 {
-    const QString aside =
-            m_path + ".corrupt-"_L1 + QDateTime::currentDateTimeUtc().toString(u"yyyyMMddThhmmss"_s);
+    const QString aside = m_path + ".corrupt-"_L1
+                          + QDateTime::currentDateTimeUtc().toString(u"yyyyMMddThhmmss"_s);
     bool moved = QFile::rename(m_path, aside);
     if (!moved)
         moved = QFile::remove(m_path);
@@ -434,8 +437,7 @@ void MetadataCache::storeMetadata(const ImageMetadata &metadata)
     scheduleFlush();
 }
 
-QHash<QString, TagRecord> MetadataCache::tagsOf(const QString &registry,
-                                                 const QString &repository)
+QHash<QString, TagRecord> MetadataCache::tagsOf(const QString &registry, const QString &repository)
 {
     QHash<QString, TagRecord> result;
     if (!m_usable)
@@ -493,9 +495,8 @@ std::optional<TagRecord> MetadataCache::tag(const QString &registry, const QStri
     return result;
 }
 
-void MetadataCache::storeTag(const QString &registry, const QString &repository,
-                             const QString &tag, const QString &digest,
-                             const QDateTime &verifiedAt)
+void MetadataCache::storeTag(const QString &registry, const QString &repository, const QString &tag,
+                             const QString &digest, const QDateTime &verifiedAt)
 {
     if (!m_usable || registry.isEmpty() || repository.isEmpty() || tag.isEmpty()
         || digest.isEmpty())

@@ -416,12 +416,12 @@ std::optional<ImageMetadata> decode(QByteArrayView bytes)
     // qCompress() prefixes the uncompressed size, big-endian.
     if (rest.size() < 4)
         return std::nullopt;
-    const quint32 claimed = (quint32(quint8(rest.at(0))) << 24) | (quint32(quint8(rest.at(1))) << 16)
+    const quint32 claimed = (quint32(quint8(rest.at(0))) << 24)
+                            | (quint32(quint8(rest.at(1))) << 16)
                             | (quint32(quint8(rest.at(2))) << 8) | quint32(quint8(rest.at(3)));
     if (claimed == 0 || claimed > MaxUncompressedBytes)
         return std::nullopt;
-    const QByteArray body = qUncompress(reinterpret_cast<const uchar *>(rest.data()),
-                                        rest.size());
+    const QByteArray body = qUncompress(reinterpret_cast<const uchar *>(rest.data()), rest.size());
     if (body.size() != qsizetype(claimed))
         return std::nullopt;
     return decodeBody(body);
