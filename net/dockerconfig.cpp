@@ -51,8 +51,8 @@ Result<QJsonObject> parseObject(const QByteArray &json, const QString &what)
 // "auth" is base64("user:password"); the password may itself contain ':'.
 Result<Credentials> decodeAuth(const QString &auth, const QString &host)
 {
-    const auto decoded = QByteArray::fromBase64Encoding(
-            auth.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+    const auto decoded = QByteArray::fromBase64Encoding(auth.toLatin1(),
+                                                        QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded)
         return configError(u"the \"auth\" value for %1 is not valid base64"_s.arg(host));
     const QString text = QString::fromUtf8(*decoded);
@@ -143,8 +143,8 @@ Result<Credentials> helperResult(QProcess *process, const QString &program)
         return Error(ErrorCode::BadResponse, u"%1 crashed"_s.arg(program));
     if (process->exitCode() != 0) {
         if (QLatin1StringView(output.trimmed()) == HelperNotFound)
-            return Error(ErrorCode::NotFound, u"%1 has no credentials for this registry"_s.arg(
-                                                      program));
+            return Error(ErrorCode::NotFound,
+                         u"%1 has no credentials for this registry"_s.arg(program));
         // The output is not quoted: a misbehaving helper might print a secret.
         return Error(ErrorCode::BadResponse,
                      u"%1 failed with exit code %2"_s.arg(program).arg(process->exitCode()));
@@ -270,8 +270,8 @@ void CredentialHelper::get(const QString &helper, const QString &registryHost, Q
             done(std::move(result));
     };
 
-    const QString path = isValidHelperName(helper) ? QStandardPaths::findExecutable(program)
-                                                   : QString();
+    const QString path
+            = isValidHelperName(helper) ? QStandardPaths::findExecutable(program) : QString();
     if (path.isEmpty()) {
         const Error error(ErrorCode::Unsupported,
                           u"Credential helper %1 is not installed"_s.arg(program));
@@ -283,12 +283,14 @@ void CredentialHelper::get(const QString &helper, const QString &registryHost, Q
     auto *process = new QProcess(this);
     auto *timer = new QTimer(process);
     timer->setSingleShot(true);
-    connect(timer, &QTimer::timeout, process, [process, complete, program, timeoutMs = m_timeoutMs] {
-        complete(Error(ErrorCode::Timeout, u"Credential helper %1 did not answer within %2 ms"_s
-                                                   .arg(program)
-                                                   .arg(timeoutMs)));
-        process->kill(); // finished() follows and deletes the process
-    });
+    connect(timer, &QTimer::timeout, process,
+            [process, complete, program, timeoutMs = m_timeoutMs] {
+                complete(Error(
+                        ErrorCode::Timeout,
+                        u"Credential helper %1 did not answer within %2 ms"_s.arg(program).arg(
+                                timeoutMs)));
+                process->kill(); // finished() follows and deletes the process
+            });
     connect(process, &QProcess::finished, process, [process, timer, complete, program] {
         timer->stop();
         complete(helperResult(process, program));
@@ -310,3 +312,6 @@ void CredentialHelper::get(const QString &helper, const QString &registryHost, Q
 }
 
 } // namespace Berth
+
+// Its own moc unit: tests that use only CredentialHelper then need no other QObject of berth_net.
+#include "moc_dockerconfig.cpp"

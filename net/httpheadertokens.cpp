@@ -84,7 +84,11 @@ std::optional<QByteArray> Cursor::readValue()
 {
     if (peek() == '"')
         return readQuotedString();
-    QByteArray token = readToken();
+    // Lenient: servers send unquoted URLs (realm=https://a/t) although ':' and '/' are not tchar.
+    QByteArray token = readWhile([](char c) {
+                           return static_cast<unsigned char>(c) > ' ' && c != ',' && c != ';'
+                                  && c != '"' && c != 0x7f;
+                       }).toByteArray();
     if (token.isEmpty())
         return std::nullopt;
     return token;

@@ -29,7 +29,8 @@ public:
     void skipToNextComma();
 
     QByteArray readToken(); //!< 1*tchar, empty when none
-    //! A token or a quoted-string (unescaped); nullopt when neither, or the quote is unterminated.
+    //! A quoted-string (unescaped) or an unquoted value up to whitespace, ',' or ';' (a token,
+    //! leniently); nullopt when neither, or the quote is unterminated.
     std::optional<QByteArray> readValue();
     std::optional<QByteArray> readQuotedString();
     //! Reads while the predicate holds.

@@ -147,10 +147,12 @@ QDateTime parseRfc3339(const QString &text)
     const QRegularExpressionMatch match = pattern.match(text.trimmed());
     if (!match.hasMatch())
         return {};
-    const auto number = [&match](int group) { return match.capturedView(group).toInt(); };
+    const auto number = [&match](int group) {
+        return match.capturedView(group).toInt();
+    };
     const QDate date(number(1), number(2), number(3));
-    const int milliseconds = match.capturedView(7).left(3).toString().leftJustified(3, u'0')
-                                     .toInt();
+    const int milliseconds
+            = match.capturedView(7).left(3).toString().leftJustified(3, u'0').toInt();
     const QTime time(number(4), number(5), number(6), milliseconds);
     if (date.year() < MinYear || !date.isValid() || !time.isValid())
         return {};
@@ -167,9 +169,9 @@ QDateTime parseRfc3339(const QString &text)
 Result<ImageConfig> parseImageConfig(const QByteArray &body)
 {
     if (body.size() > MaxConfigBytes) {
-        return Error(ErrorCode::TooLarge, u"Image config too large: %1 bytes (at most %2)"_s
-                                                  .arg(body.size())
-                                                  .arg(MaxConfigBytes));
+        return Error(ErrorCode::TooLarge,
+                     u"Image config too large: %1 bytes (at most %2)"_s.arg(body.size())
+                             .arg(MaxConfigBytes));
     }
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);

@@ -95,8 +95,8 @@ QJsonObject ImageMetadata::toJson() const
     if (!artifactType.isEmpty())
         object.insert(u"artifactType"_s, artifactType);
     if (!configDigest.isEmpty()) {
-        object.insert(u"config"_s, QJsonObject{{u"digest"_s, configDigest},
-                                               {u"mediaType"_s, configMediaType}});
+        object.insert(u"config"_s,
+                      QJsonObject{{u"digest"_s, configDigest}, {u"mediaType"_s, configMediaType}});
     }
     if (!layers.isEmpty())
         object.insert(u"layers"_s, layerArray(layers));

@@ -27,8 +27,8 @@ constexpr qsizetype MaxNameLength = 255;
 
 const QRegularExpression &domainPattern()
 {
-    static const QRegularExpression re(u"\\A(?:%1(?:\\.%1)*|%2)(?::[0-9]+)?\\z"_s.arg(
-            DomainComponent, Ipv6));
+    static const QRegularExpression re(
+            u"\\A(?:%1(?:\\.%1)*|%2)(?::[0-9]+)?\\z"_s.arg(DomainComponent, Ipv6));
     return re;
 }
 
@@ -64,8 +64,8 @@ SplitName splitDomain(const QString &name)
     if (slash < 0)
         return {{}, name};
     const QString first = name.left(slash);
-    const bool looksLikeHost = first.contains(u'.') || first.contains(u':')
-                               || first == u"localhost" || first != first.toLower();
+    const bool looksLikeHost = first.contains(u'.') || first.contains(u':') || first == u"localhost"
+                               || first != first.toLower();
     if (!looksLikeHost)
         return {{}, name};
     return {first, name.mid(slash + 1)};
@@ -132,8 +132,8 @@ Result<ImageReference> ImageReference::parse(const QString &text)
         ref.m_digest = rest.mid(at + 1);
         rest.truncate(at);
         if (!Digest::isValid(ref.m_digest))
-            return invalid(input, u"\"%1\" is not a valid sha256 or sha512 digest"_s.arg(
-                                          ref.m_digest));
+            return invalid(input,
+                           u"\"%1\" is not a valid sha256 or sha512 digest"_s.arg(ref.m_digest));
     }
     const qsizetype colon = rest.lastIndexOf(u':');
     if (colon > rest.lastIndexOf(u'/')) {

@@ -136,8 +136,8 @@ Result<Descriptor> parseDescriptor(const QJsonValue &value, const QString &where
     const Result<qint64> size = parseSize(object.value("size"_L1), where);
     if (!size)
         return size.error();
-    Result<QMap<QString, QString>> annotations = parseAnnotations(object.value("annotations"_L1),
-                                                                  where);
+    Result<QMap<QString, QString>> annotations
+            = parseAnnotations(object.value("annotations"_L1), where);
     if (!annotations)
         return annotations.error();
     if (object.contains("platform"_L1)) {
@@ -161,8 +161,9 @@ Result<QList<Descriptor>> parseDescriptorArray(const QJsonObject &object, QLatin
         return bad(u"\"%1\" must be an array"_s.arg(key));
     const QJsonArray array = value.toArray();
     if (array.size() > MaxDescriptorsPerManifest)
-        return tooLarge(u"%1 entries in \"%2\" (at most %3)"_s.arg(array.size()).arg(key).arg(
-                MaxDescriptorsPerManifest));
+        return tooLarge(u"%1 entries in \"%2\" (at most %3)"_s.arg(array.size())
+                                .arg(key)
+                                .arg(MaxDescriptorsPerManifest));
     QList<Descriptor> descriptors;
     descriptors.reserve(array.size());
     for (qsizetype i = 0; i < array.size(); ++i) {
@@ -187,8 +188,8 @@ Result<void> parseCommon(const QJsonObject &object, Manifest &manifest)
             return subject.error();
         manifest.subject = subject.value();
     }
-    Result<QMap<QString, QString>> annotations = parseAnnotations(object.value("annotations"_L1),
-                                                                  u"manifest"_s);
+    Result<QMap<QString, QString>> annotations
+            = parseAnnotations(object.value("annotations"_L1), u"manifest"_s);
     if (!annotations)
         return annotations.error();
     manifest.annotations = annotations.value();
@@ -225,8 +226,8 @@ QString schema1Created(const QJsonObject &object)
     const QJsonArray history = object.value("history"_L1).toArray();
     if (history.isEmpty())
         return {};
-    const QByteArray compat = history.first().toObject().value("v1Compatibility"_L1)
-                                      .toString().toUtf8();
+    const QByteArray compat
+            = history.first().toObject().value("v1Compatibility"_L1).toString().toUtf8();
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(compat, &error);
     if (error.error != QJsonParseError::NoError || !document.isObject())
@@ -341,8 +342,8 @@ Result<Manifest> parseManifest(const QByteArray &body, const QString &contentTyp
 
     Manifest manifest;
     manifest.schemaVersion = schemaVersion.value();
-    manifest.mediaType = effectiveMediaType(object, bodyType.value(), contentType,
-                                            manifest.schemaVersion);
+    manifest.mediaType
+            = effectiveMediaType(object, bodyType.value(), contentType, manifest.schemaVersion);
     if (isSchema1Type(manifest.mediaType)) {
         if (manifest.schemaVersion != 1)
             return bad(u"schemaVersion %1 in a schema1 manifest"_s.arg(manifest.schemaVersion));
