@@ -208,8 +208,7 @@ QString RequestScheduler::hostKey(const QUrl &url)
 {
     const QString scheme = url.scheme().toLower();
     const int defaultPort = scheme == "https"_L1 ? 443 : 80;
-    return scheme + "://"_L1 + url.host().toLower() + u':'
-           + QString::number(url.port(defaultPort));
+    return scheme + "://"_L1 + url.host().toLower() + u':' + QString::number(url.port(defaultPort));
 }
 
 void RequestScheduler::enqueue(PendingRequest *request)
@@ -324,8 +323,8 @@ void RequestScheduler::startAttempt(PendingRequest *request)
     ++m_stats.started;
     ++request->m_response.attempts;
     request->m_response.body.clear();
-    qCDebug(lcScheduler).noquote() << "start" << method << logUrl(url) << "attempt"
-                                   << request->m_response.attempts;
+    qCDebug(lcScheduler).noquote()
+            << "start" << method << logUrl(url) << "attempt" << request->m_response.attempts;
 
     connect(reply, &QNetworkReply::metaDataChanged, this,
             [this, request, reply] { onMetaDataChanged(request, reply); });
@@ -368,12 +367,12 @@ void RequestScheduler::onMetaDataChanged(PendingRequest *request, QNetworkReply 
     if (ok && bytes > request->m_spec.maxBodyBytes) {
         // Refused before a byte of the body is read.
         releaseReply(request, true);
-        fail(request, Error(ErrorCode::TooLarge,
-                            u"response of %1 bytes from %2 is over the limit of %3 bytes"_s
-                                    .arg(bytes)
-                                    .arg(hostForMessage(request->m_currentUrl))
-                                    .arg(request->m_spec.maxBodyBytes),
-                            reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt()));
+        fail(request,
+             Error(ErrorCode::TooLarge,
+                   u"response of %1 bytes from %2 is over the limit of %3 bytes"_s.arg(bytes)
+                           .arg(hostForMessage(request->m_currentUrl))
+                           .arg(request->m_spec.maxBodyBytes),
+                   reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt()));
     }
 }
 
@@ -426,8 +425,8 @@ void RequestScheduler::onReplyFinished(PendingRequest *request, QNetworkReply *r
                             u"no data from %1 for %2 s"_s.arg(host).arg(
                                     request->m_spec.timeoutMs / 1000.0, 0, 'g', 3));
         } else if (error == QNetworkReply::SslHandshakeFailedError) {
-            failure = Error(ErrorCode::Tls, u"TLS handshake with %1 failed: %2"_s.arg(
-                                                    host, reply->errorString()));
+            failure = Error(ErrorCode::Tls,
+                            u"TLS handshake with %1 failed: %2"_s.arg(host, reply->errorString()));
         } else {
             failure = Error(ErrorCode::Network,
                             u"network error talking to %1: %2"_s.arg(host, reply->errorString()));
@@ -455,11 +454,11 @@ void RequestScheduler::onReplyFinished(PendingRequest *request, QNetworkReply *r
         if (maybeRetry(request, -1))
             return;
         response.body.clear();
-        fail(request, Error(ErrorCode::Network,
-                            u"connection to %1 closed after %2 of %3 bytes"_s.arg(host)
-                                    .arg(received)
-                                    .arg(length.toLongLong()),
-                            response.status));
+        fail(request,
+             Error(ErrorCode::Network,
+                   u"connection to %1 closed after %2 of %3 bytes"_s.arg(host).arg(received).arg(
+                           length.toLongLong()),
+                   response.status));
         return;
     }
 
@@ -472,16 +471,16 @@ void RequestScheduler::handleHttpResponse(PendingRequest *request, QNetworkReply
     Response &response = request->m_response;
     const int status = response.status;
     const QString host = hostForMessage(request->m_currentUrl);
-    qCDebug(lcScheduler).noquote() << status << request->m_currentMethod
-                                   << logUrl(request->m_currentUrl);
+    qCDebug(lcScheduler).noquote()
+            << status << request->m_currentMethod << logUrl(request->m_currentUrl);
 
     if (isRedirect(status)) {
         const QByteArray location = response.header("Location");
         if (!location.isEmpty()) {
             if (request->m_redirects >= request->m_spec.maxRedirects) {
                 fail(request, Error(ErrorCode::Http,
-                                    u"too many redirects (more than %1) from %2"_s.arg(
-                                            request->m_spec.maxRedirects)
+                                    u"too many redirects (more than %1) from %2"_s
+                                            .arg(request->m_spec.maxRedirects)
                                             .arg(logUrl(request->m_spec.url)),
                                     status));
                 return;
@@ -528,11 +527,11 @@ void RequestScheduler::handleHttpResponse(PendingRequest *request, QNetworkReply
             }
         } else {
             const QString detail = registryErrorMessage(response.body);
-            fail(request, Error(ErrorCode::Unauthorized,
-                                detail.isEmpty()
-                                        ? u"authentication failed (HTTP 401)"_s
+            fail(request,
+                 Error(ErrorCode::Unauthorized,
+                       detail.isEmpty() ? u"authentication failed (HTTP 401)"_s
                                         : u"authentication failed (HTTP 401): %1"_s.arg(detail),
-                                status));
+                       status));
             return;
         }
     }
@@ -580,9 +579,9 @@ bool RequestScheduler::maybeRetry(PendingRequest *request, int retryAfterMs)
     ++request->m_retryCount;
     ++m_stats.retries;
     Q_EMIT statsChanged();
-    qCDebug(lcScheduler).noquote() << "retry" << request->m_retryCount << "of"
-                                   << request->m_currentMethod << logUrl(request->m_currentUrl)
-                                   << "in" << delay << "ms";
+    qCDebug(lcScheduler).noquote()
+            << "retry" << request->m_retryCount << "of" << request->m_currentMethod
+            << logUrl(request->m_currentUrl) << "in" << delay << "ms";
     scheduleRetry(request, delay);
     return true;
 }
@@ -605,8 +604,8 @@ void RequestScheduler::cancelRequest(PendingRequest *request)
     if (request->m_done || m_destroying)
         return;
     request->m_cancelled = true;
-    qCDebug(lcScheduler).noquote() << "cancel" << request->m_currentMethod
-                                   << logUrl(request->m_currentUrl);
+    qCDebug(lcScheduler).noquote()
+            << "cancel" << request->m_currentMethod << logUrl(request->m_currentUrl);
     releaseReply(request, true);
     request->m_response.body.clear();
     fail(request, Error(ErrorCode::Cancelled, u"cancelled"_s));

@@ -101,8 +101,8 @@ private:
     // Per-attempt state, private to the scheduler.
     QByteArray m_currentMethod; //!< 303 turns the method into GET
     QByteArray m_currentBody;
-    QString m_hostKey;      //!< host the request is queued for or counted in flight against
-    int m_retryCount = 0;   //!< transient retries made (bounded by maxRetries)
+    QString m_hostKey;    //!< host the request is queued for or counted in flight against
+    int m_retryCount = 0; //!< transient retries made (bounded by maxRetries)
     bool m_queued = false;
     bool m_inFlight = false;
 };

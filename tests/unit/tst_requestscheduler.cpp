@@ -220,8 +220,8 @@ void TestRequestScheduler::priorityOrderWithCapOne()
     QStringList order;
     for (const Request &r : m_server->requests())
         order.append(r.path());
-    QCOMPARE(order, (QStringList{u"/c"_s, u"/d"_s, u"/e"_s, u"/f"_s, u"/g"_s, u"/a"_s, u"/b"_s,
-                                 u"/h"_s}));
+    QCOMPARE(order,
+             (QStringList{u"/c"_s, u"/d"_s, u"/e"_s, u"/f"_s, u"/g"_s, u"/a"_s, u"/b"_s, u"/h"_s}));
     QCOMPARE(m_server->maxActiveRequests(), 1);
 }
 
@@ -274,8 +274,8 @@ void TestRequestScheduler::cancelOwnerCancelsQueuedAndInFlight()
         RequestSpec spec = get(m_server->url(u"/owned/%1"_s.arg(i)));
         spec.owner = owner;
         requests.append(m_scheduler->submit(spec));
-        spies.append(std::make_shared<QSignalSpy>(requests.last().data(),
-                                                  &PendingRequest::finished));
+        spies.append(
+                std::make_shared<QSignalSpy>(requests.last().data(), &PendingRequest::finished));
     }
     QTRY_COMPARE(m_server->requestCount(), 1);
     QCOMPARE(m_scheduler->stats().inFlight, 1);
@@ -375,8 +375,7 @@ void TestRequestScheduler::serviceUnavailableHonoursRetryAfter()
 void TestRequestScheduler::tooManyRequestsExhaustsRetries()
 {
     m_server->setHandler([](const Request &) {
-        return Reply::registryError(429, "TOOMANYREQUESTS", "slow down").header("Retry-After",
-                                                                                 "0");
+        return Reply::registryError(429, "TOOMANYREQUESTS", "slow down").header("Retry-After", "0");
     });
     m_scheduler->setMaxRetries(3);
     const Response response = waitFor(m_scheduler->submit(get(m_server->url(u"/v2/x"_s))));
@@ -441,8 +440,9 @@ void TestRequestScheduler::headIgnoresContentLengthCap()
 {
     // A blob HEAD announces the blob's size; that is not a body to cap.
     m_server->setHandler([](const Request &) {
-        return Reply().header("Content-Length", "104857600").header("Docker-Content-Digest",
-                                                                    "sha256:abc");
+        return Reply()
+                .header("Content-Length", "104857600")
+                .header("Docker-Content-Digest", "sha256:abc");
     });
     RequestSpec spec = get(m_server->url(u"/v2/a/blobs/sha256:abc"_s));
     spec.method = "HEAD";
