@@ -232,7 +232,7 @@ void TestRequestScheduler::perHostCapIsRespected()
     QVERIFY(other.listen());
     const auto slow = [](const Request &) {
         Reply reply = Reply::json(200, "{}");
-        reply.delayMs = 30;
+        reply.delayMs = 100; // long enough for all three connections to be busy at once
         return reply;
     };
     m_server->setHandler(slow);
