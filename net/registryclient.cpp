@@ -142,12 +142,12 @@ RegistryClient::RegistryClient(const RegistryEndpoint &endpoint, RequestSchedule
             m_ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
         }
         if (!m_endpoint.caCertificateFile.isEmpty()) {
-            const QList<QSslCertificate> cas =
-                    QSslCertificate::fromPath(m_endpoint.caCertificateFile, QSsl::Pem);
+            const QList<QSslCertificate> cas
+                    = QSslCertificate::fromPath(m_endpoint.caCertificateFile, QSsl::Pem);
             if (cas.isEmpty()) {
-                m_setupError = Error(ErrorCode::Tls,
-                                     u"no PEM certificate could be read from %1"_s.arg(
-                                             m_endpoint.caCertificateFile));
+                m_setupError
+                        = Error(ErrorCode::Tls, u"no PEM certificate could be read from %1"_s.arg(
+                                                        m_endpoint.caCertificateFile));
             } else {
                 m_ssl.addCaCertificates(cas);
             }
@@ -173,40 +173,39 @@ void RegistryClient::setUpAuthenticator(const QUrl &base)
     case RegistryEndpoint::CredentialSource::DockerConfig: {
         const QString host = m_endpoint.host;
         // Runs only when a challenge needs credentials: credential helpers may prompt or be slow.
-        m_auth->setCredentialResolver(
-                [host](QObject *context, std::function<void(Result<Credentials>)> done) {
-                    QStringList warnings;
-                    const DockerConfig config = DockerConfig::loadDefault(&warnings);
-                    for (const QString &warning : std::as_const(warnings))
-                        qCWarning(lcAuth) << "docker config:" << warning;
-                    if (const auto inlineCredentials = config.inlineCredentials(host)) {
-                        done(*inlineCredentials);
-                        return;
-                    }
-                    const QString helperName = config.helperFor(host);
-                    if (helperName.isEmpty()) {
-                        done(Credentials()); // anonymous
-                        return;
-                    }
-                    auto *helper = new CredentialHelper(context);
-                    QPointer<QObject> guard(context);
-                    helper->get(helperName, host, helper,
-                                [helper, guard, done, helperName](Result<Credentials> result) {
-                                    helper->deleteLater();
-                                    if (!guard)
-                                        return;
-                                    if (!result.ok()) {
-                                        // A missing entry or helper means "anonymous", as
-                                        // docker does for public registries.
-                                        qCWarning(lcAuth).noquote()
-                                                << "credential helper" << helperName << ":"
-                                                << result.error().message;
-                                        done(Credentials());
-                                        return;
-                                    }
-                                    done(result);
-                                });
-                });
+        m_auth->setCredentialResolver([host](QObject *context,
+                                             std::function<void(Result<Credentials>)> done) {
+            QStringList warnings;
+            const DockerConfig config = DockerConfig::loadDefault(&warnings);
+            for (const QString &warning : std::as_const(warnings))
+                qCWarning(lcAuth) << "docker config:" << warning;
+            if (const auto inlineCredentials = config.inlineCredentials(host)) {
+                done(*inlineCredentials);
+                return;
+            }
+            const QString helperName = config.helperFor(host);
+            if (helperName.isEmpty()) {
+                done(Credentials()); // anonymous
+                return;
+            }
+            auto *helper = new CredentialHelper(context);
+            QPointer<QObject> guard(context);
+            helper->get(helperName, host, helper,
+                        [helper, guard, done, helperName](Result<Credentials> result) {
+                            helper->deleteLater();
+                            if (!guard)
+                                return;
+                            if (!result.ok()) {
+                                // A missing entry or helper means "anonymous", as
+                                // docker does for public registries.
+                                qCWarning(lcAuth).noquote() << "credential helper" << helperName
+                                                            << ":" << result.error().message;
+                                done(Credentials());
+                                return;
+                            }
+                            done(result);
+                        });
+        });
         break;
     }
     }
@@ -284,11 +283,10 @@ void RegistryClient::startPing(bool mayFallBack)
     }
     spec.maxBodyBytes = MaxSmallBodyBytes;
     m_scheduler->submit(spec, this, [this, mayFallBack](const Response &response) {
-        const bool transportFailure =
-                response.status == 0
-                && (response.error.code == ErrorCode::Tls
-                    || response.error.code == ErrorCode::Network
-                    || response.error.code == ErrorCode::Timeout);
+        const bool transportFailure = response.status == 0
+                                      && (response.error.code == ErrorCode::Tls
+                                          || response.error.code == ErrorCode::Network
+                                          || response.error.code == ErrorCode::Timeout);
         if (mayFallBack && transportFailure) {
             qCInfo(lcNet) << "https to" << m_endpoint.host << "failed, trying http (loopback)";
             m_baseUrl.setScheme(u"http"_s);
@@ -299,8 +297,9 @@ void RegistryClient::startPing(bool mayFallBack)
         const QString what = u"Connecting to %1"_s.arg(m_endpoint.host);
         if (response.status == 404) {
             finishPing(Error(ErrorCode::NotFound,
-                             what + u": no registry API at %1/v2/"_s.arg(
-                                            m_baseUrl.toString(QUrl::RemoveUserInfo)),
+                             what
+                                     + u": no registry API at %1/v2/"_s.arg(
+                                             m_baseUrl.toString(QUrl::RemoveUserInfo)),
                              404));
             return;
         }
@@ -400,9 +399,8 @@ void RegistryClient::listPage(const QUrl &firstUrl, const QUrl &next, int pageSi
             if (response.body.size() > OffThreadParseBytes) {
                 // Value arguments only: the worker never touches `this` or the response.
                 QtConcurrent::run(&parseNameList, response.body, key)
-                        .then(guard.data(), [deliver](Result<QStringList> names) {
-                            deliver(std::move(names));
-                        });
+                        .then(guard.data(),
+                              [deliver](Result<QStringList> names) { deliver(std::move(names)); });
             } else {
                 deliver(parseNameList(response.body, key));
             }
@@ -446,9 +444,9 @@ void RegistryClient::headManifest(const QString &repository, const QString &refe
             done(ready);
             return;
         }
-        RequestSpec spec = makeSpec("HEAD",
-                                    url(u"/v2/%1/manifests/%2"_s.arg(repository, reference)),
-                                    pullScope(repository), options);
+        RequestSpec spec
+                = makeSpec("HEAD", url(u"/v2/%1/manifests/%2"_s.arg(repository, reference)),
+                           pullScope(repository), options);
         spec.headers.append({"Accept"_ba, MediaType::manifestAcceptHeader()});
         spec.maxBodyBytes = MaxSmallBodyBytes;
         m_scheduler->submit(spec, context, [=](const Response &response) {
@@ -480,7 +478,8 @@ void RegistryClient::getManifest(const QString &repository, const QString &refer
         QMetaObject::invokeMethod(
                 context,
                 [done, reference] {
-                    done(Error(ErrorCode::InvalidInput, u"not a valid digest: %1"_s.arg(reference)));
+                    done(Error(ErrorCode::InvalidInput,
+                               u"not a valid digest: %1"_s.arg(reference)));
                 },
                 Qt::QueuedConnection);
         return;
@@ -490,8 +489,7 @@ void RegistryClient::getManifest(const QString &repository, const QString &refer
             done(ready);
             return;
         }
-        RequestSpec spec = makeSpec("GET",
-                                    url(u"/v2/%1/manifests/%2"_s.arg(repository, reference)),
+        RequestSpec spec = makeSpec("GET", url(u"/v2/%1/manifests/%2"_s.arg(repository, reference)),
                                     pullScope(repository), options);
         spec.headers.append({"Accept"_ba, MediaType::manifestAcceptHeader()});
         spec.maxBodyBytes = MaxManifestBytes;
@@ -508,8 +506,8 @@ void RegistryClient::getManifest(const QString &repository, const QString &refer
             if (isDigestReference(reference)) {
                 expected = reference;
             } else {
-                const QString header =
-                        QString::fromLatin1(response.header("Docker-Content-Digest"));
+                const QString header
+                        = QString::fromLatin1(response.header("Docker-Content-Digest"));
                 if (Digest::isValid(header))
                     expected = header;
                 else if (!header.isEmpty())
@@ -518,10 +516,10 @@ void RegistryClient::getManifest(const QString &repository, const QString &refer
             FetchedManifest fetched;
             if (!expected.isEmpty()) {
                 if (!Digest::matches(response.body, expected)) {
-                    done(Error(ErrorCode::DigestMismatch,
-                               u"%1: expected digest %2 but the body hashes to %3"_s.arg(
-                                       what, expected,
-                                       computeDigestLike(response.body, expected))));
+                    done(Error(
+                            ErrorCode::DigestMismatch,
+                            u"%1: expected digest %2 but the body hashes to %3"_s.arg(
+                                    what, expected, computeDigestLike(response.body, expected))));
                     return;
                 }
                 fetched.digest = expected;
@@ -538,8 +536,8 @@ void RegistryClient::getManifest(const QString &repository, const QString &refer
             }
             fetched.bytes = response.body;
             fetched.manifest = std::move(parsed).value();
-            fetched.mediaType =
-                    fetched.manifest.mediaType.isEmpty() ? contentType : fetched.manifest.mediaType;
+            fetched.mediaType = fetched.manifest.mediaType.isEmpty() ? contentType
+                                                                     : fetched.manifest.mediaType;
             done(fetched);
         });
     });
@@ -594,8 +592,7 @@ void RegistryClient::putManifest(const QString &repository, const QString &refer
         }
         CallOptions options;
         options.priority = Priority::Interactive;
-        RequestSpec spec = makeSpec("PUT",
-                                    url(u"/v2/%1/manifests/%2"_s.arg(repository, reference)),
+        RequestSpec spec = makeSpec("PUT", url(u"/v2/%1/manifests/%2"_s.arg(repository, reference)),
                                     pushScope(repository), options);
         spec.headers.append({"Content-Type"_ba, mediaType.toUtf8()});
         spec.body = bytes;
@@ -632,8 +629,7 @@ void RegistryClient::deleteManifest(const QString &repository, const QString &di
         }
         CallOptions options;
         options.priority = Priority::Interactive;
-        RequestSpec spec = makeSpec("DELETE",
-                                    url(u"/v2/%1/manifests/%2"_s.arg(repository, digest)),
+        RequestSpec spec = makeSpec("DELETE", url(u"/v2/%1/manifests/%2"_s.arg(repository, digest)),
                                     deleteScope(repository), options);
         spec.maxBodyBytes = MaxSmallBodyBytes;
         m_scheduler->submit(spec, context, [=](const Response &response) {
@@ -642,8 +638,9 @@ void RegistryClient::deleteManifest(const QString &repository, const QString &di
             if (response.status == 405) {
                 // Distribution answers 405 UNSUPPORTED unless storage.delete.enabled is set.
                 error = Error(ErrorCode::Unsupported,
-                              what + u": the registry does not allow deleting (Distribution "
-                                     u"needs storage.delete.enabled)"_s,
+                              what
+                                      + u": the registry does not allow deleting (Distribution "
+                                        u"needs storage.delete.enabled)"_s,
                               405);
             }
             if (error.isError())
@@ -723,8 +720,7 @@ void RegistryClient::uploadBlob(const QString &repository, const QByteArray &byt
             QString query = target.query(QUrl::FullyEncoded);
             if (!query.isEmpty())
                 query += u'&';
-            query += u"digest="_s
-                     + QString::fromLatin1(QUrl::toPercentEncoding(digest));
+            query += u"digest="_s + QString::fromLatin1(QUrl::toPercentEncoding(digest));
             target.setQuery(query, QUrl::TolerantMode);
             RequestSpec put = makeSpec("PUT", target, pushScope(repository), options);
             put.idempotent = false; // the session is consumed by the first PUT
@@ -736,8 +732,8 @@ void RegistryClient::uploadBlob(const QString &repository, const QByteArray &byt
                     done(error);
                     return;
                 }
-                const QString stored =
-                        QString::fromLatin1(putResponse.header("Docker-Content-Digest"));
+                const QString stored
+                        = QString::fromLatin1(putResponse.header("Docker-Content-Digest"));
                 if (Digest::isValid(stored) && stored != digest) {
                     done(Error(ErrorCode::DigestMismatch,
                                what + u": the registry stored %1"_s.arg(stored)));
@@ -750,8 +746,7 @@ void RegistryClient::uploadBlob(const QString &repository, const QByteArray &byt
 }
 
 void RegistryClient::mountBlob(const QString &repository, const QString &digest,
-                               const QString &fromRepository, QObject *context,
-                               Callback<bool> done)
+                               const QString &fromRepository, QObject *context, Callback<bool> done)
 {
     whenReady(context, [=, this](Error ready) {
         if (ready.isError()) {
@@ -766,9 +761,8 @@ void RegistryClient::mountBlob(const QString &repository, const QString &digest,
         CallOptions options;
         options.priority = Priority::Interactive;
         // Distribution checks pull on the source repository too (token auth: both scopes).
-        RequestSpec spec = makeSpec("POST", target,
-                                    pushScope(repository) + u' ' + pullScope(fromRepository),
-                                    options);
+        RequestSpec spec = makeSpec(
+                "POST", target, pushScope(repository) + u' ' + pullScope(fromRepository), options);
         spec.idempotent = false;
         spec.maxBodyBytes = MaxSmallBodyBytes;
         m_scheduler->submit(spec, context, [=, this](const Response &response) {
@@ -786,8 +780,8 @@ void RegistryClient::mountBlob(const QString &repository, const QString &digest,
             // linger until the registry's upload purge; the caller uploads with a fresh session.
             const QUrl session = uploadUrl(response);
             if (!session.isEmpty()) {
-                RequestSpec cancelSpec =
-                        makeSpec("DELETE", session, pushScope(repository), CallOptions());
+                RequestSpec cancelSpec
+                        = makeSpec("DELETE", session, pushScope(repository), CallOptions());
                 cancelSpec.maxBodyBytes = MaxSmallBodyBytes;
                 m_scheduler->submit(cancelSpec, this, [](const Response &) {});
             }

@@ -107,7 +107,7 @@ public:
 
     //! Token scope strings.
     static QString pullScope(const QString &repository);
-    static QString pushScope(const QString &repository); //!< pull,push
+    static QString pushScope(const QString &repository);   //!< pull,push
     static QString deleteScope(const QString &repository); //!< pull,push,delete? -> "*"
 
 private:
