@@ -5,7 +5,7 @@
 namespace Berth {
 
 //! Repositories from /v2/_catalog whose names start with a prefix. The catalog is sorted, so
-//! the first request starts just before the prefix (`last`), pages without a match are skipped
+//! the first request starts near the prefix (`last`), pages without a match are skipped
 //! without a signal, and paging stops once names sort past the prefix.
 class OciRepositoryPager final : public OciListPager
 {

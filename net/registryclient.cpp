@@ -357,7 +357,8 @@ void RegistryClient::listPage(const QUrl &firstUrl, const QUrl &next, int pageSi
             done(ready);
             return;
         }
-        QUrl requestUrl = firstUrl;
+        // Resolved only now: the ping may just have switched the scheme.
+        QUrl requestUrl = resolveNext(firstUrl);
         if (!next.isEmpty()) {
             requestUrl = resolveNext(next);
             if (!sameOrigin(requestUrl, m_baseUrl)) {
@@ -411,7 +412,8 @@ void RegistryClient::listPage(const QUrl &firstUrl, const QUrl &next, int pageSi
 void RegistryClient::catalogPage(int pageSize, const QUrl &next, const CallOptions &options,
                                  QObject *context, Callback<NamesPage> done)
 {
-    QUrl first = url(u"/v2/_catalog"_s);
+    QUrl first;
+    first.setPath(u"/v2/_catalog"_s);
     if (pageSize > 0) {
         QUrlQuery query;
         query.addQueryItem(u"n"_s, QString::number(pageSize));
@@ -425,7 +427,8 @@ void RegistryClient::tagsPage(const QString &repository, int pageSize, const QUr
                               const CallOptions &options, QObject *context,
                               Callback<NamesPage> done)
 {
-    QUrl first = url(u"/v2/%1/tags/list"_s.arg(repository));
+    QUrl first;
+    first.setPath(u"/v2/%1/tags/list"_s.arg(repository));
     if (pageSize > 0) {
         QUrlQuery query;
         query.addQueryItem(u"n"_s, QString::number(pageSize));

@@ -89,10 +89,10 @@ struct ImageSpec
     QString os = QStringLiteral("linux");
     QString architecture = QStringLiteral("amd64");
     QString variant;
-    QDateTime created = QDateTime(QDate(2024, 5, 1), QTime(12, 0), QTimeZone::UTC);
+    QDateTime created = QDateTime(QDate(2024, 5, 1), QTime(12, 0), Qt::UTC);
     QMap<QString, QString> labels;
     QList<QByteArray> layers = {QByteArrayLiteral("layer-1"), QByteArrayLiteral("layer-two")};
-    bool oci = false; //!< OCI media types instead of Docker schema2
+    bool oci = false;   //!< OCI media types instead of Docker schema2
     QString uniqueness; //!< goes into the config so equal specs can give different digests
 };
 
@@ -108,8 +108,7 @@ struct PushedManifest
 //! Pushes config + layers + manifest and tags it (tag may be a digest-less empty string: then
 //! the manifest is stored by digest only).
 inline PushedManifest pushImage(RegistryClient *client, const QString &repository,
-                                const QString &tag, const ImageSpec &spec,
-                                QString *error = nullptr)
+                                const QString &tag, const ImageSpec &spec, QString *error = nullptr)
 {
     QJsonObject labels;
     for (auto it = spec.labels.cbegin(); it != spec.labels.cend(); ++it)
@@ -119,22 +118,23 @@ inline PushedManifest pushImage(RegistryClient *client, const QString &repositor
             {QStringLiteral("os"), spec.os},
             {QStringLiteral("created"), spec.created.toString(Qt::ISODate)},
             {QStringLiteral("config"), QJsonObject{{QStringLiteral("Labels"), labels}}},
-            {QStringLiteral("rootfs"), QJsonObject{{QStringLiteral("type"), QStringLiteral("layers")},
-                                                   {QStringLiteral("diff_ids"), QJsonArray()}}},
+            {QStringLiteral("rootfs"),
+             QJsonObject{{QStringLiteral("type"), QStringLiteral("layers")},
+                         {QStringLiteral("diff_ids"), QJsonArray()}}},
     };
     if (!spec.variant.isEmpty())
         config.insert(QStringLiteral("variant"), spec.variant);
     if (!spec.uniqueness.isEmpty())
         config.insert(QStringLiteral("comment"), spec.uniqueness);
-    const QString configType = spec.oci ? QString(MediaType::OciConfig)
-                                        : QString(MediaType::DockerConfig);
-    const QString layerType = spec.oci ? QString(MediaType::OciLayer)
-                                       : QString(MediaType::DockerLayer);
-    const QString manifestType = spec.oci ? QString(MediaType::OciManifest)
-                                          : QString(MediaType::DockerManifest);
-    const PushedBlob configBlob = pushBlob(client, repository,
-                                           QJsonDocument(config).toJson(QJsonDocument::Compact),
-                                           configType, error);
+    const QString configType
+            = spec.oci ? QString(MediaType::OciConfig) : QString(MediaType::DockerConfig);
+    const QString layerType
+            = spec.oci ? QString(MediaType::OciLayer) : QString(MediaType::DockerLayer);
+    const QString manifestType
+            = spec.oci ? QString(MediaType::OciManifest) : QString(MediaType::DockerManifest);
+    const PushedBlob configBlob
+            = pushBlob(client, repository, QJsonDocument(config).toJson(QJsonDocument::Compact),
+                       configType, error);
     if (configBlob.digest.isEmpty())
         return {};
     PushedManifest pushed;
@@ -190,7 +190,8 @@ inline PushedManifest pushIndex(RegistryClient *client, const QString &repositor
         }
         manifests.append(descriptor);
     }
-    const QString type = oci ? QString(MediaType::OciIndex) : QString(MediaType::DockerManifestList);
+    const QString type
+            = oci ? QString(MediaType::OciIndex) : QString(MediaType::DockerManifestList);
     const QJsonObject index{{QStringLiteral("schemaVersion"), 2},
                             {QStringLiteral("mediaType"), type},
                             {QStringLiteral("manifests"), manifests}};

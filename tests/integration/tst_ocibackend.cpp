@@ -101,9 +101,8 @@ void TestOciBackend::initTestCase()
     endpoint.credentialSource = RegistryEndpoint::CredentialSource::None;
     m_backend = std::make_unique<OciBackend>(endpoint, m_scheduler.get());
     m_client = m_backend->client();
-    const auto connected = await<void>([&](QObject *context, auto done) {
-        m_backend->connectToRegistry(context, done);
-    });
+    const auto connected = await<void>(
+            [&](QObject *context, auto done) { m_backend->connectToRegistry(context, done); });
     QVERIFY(connected);
     QVERIFY2(connected->ok(), qPrintable(connected->error().toString()));
 }
@@ -120,15 +119,18 @@ void TestOciBackend::tagPagerHandsOutPagesFromTheFullList_data()
 {
     QTest::addColumn<int>("tagCount");
     QTest::addColumn<int>("pageSize");
-    QTest::newRow("1 tag") << 1 << 100;
-    QTest::newRow("1000 tags, pages of 100") << 1000 << 100;
-    QTest::newRow("7 tags, pages of 7 (a full page without Link)") << 7 << 7;
+    QTest::addColumn<bool>("totalKnownAtOnce");
+    QTest::newRow("1 tag") << 1 << 100 << true;
+    QTest::newRow("1000 tags, pages of 100") << 1000 << 100 << true;
+    // A full page without Link may be a server paging by `last` only: one more request tells
+    QTest::newRow("7 tags, pages of 7") << 7 << 7 << false;
 }
 
 void TestOciBackend::tagPagerHandsOutPagesFromTheFullList()
 {
     QFETCH(int, tagCount);
     QFETCH(int, pageSize);
+    QFETCH(bool, totalKnownAtOnce);
     const QString repository = u"tags/n%1-p%2"_s.arg(tagCount).arg(pageSize);
     // Given a repository with tagCount tags (one image, many tags)
     QString error;
@@ -148,9 +150,12 @@ void TestOciBackend::tagPagerHandsOutPagesFromTheFullList()
     QVERIFY(pager->hasMore());
     const Drained drained = drain(pager.get());
     // Then pages of pageSize come out of the one list, the total is known after the first page
+    // (Distribution lists tags in storage order, not sorted: compare as sets)
     QVERIFY2(!drained.error, qPrintable(drained.error ? drained.error->toString() : QString()));
-    QCOMPARE(drained.names, expected);
-    QCOMPARE(drained.totalAfterFirstPage, qint64(tagCount));
+    QStringList names = drained.names;
+    names.sort();
+    QCOMPARE(names, expected);
+    QCOMPARE(drained.totalAfterFirstPage, totalKnownAtOnce ? qint64(tagCount) : qint64(-1));
     for (qsizetype i = 0; i + 1 < drained.pageSizes.size(); ++i)
         QCOMPARE(drained.pageSizes.at(i), pageSize);
     QVERIFY(!pager->hasMore());
@@ -167,9 +172,11 @@ void TestOciBackend::repositoryPagerFiltersByPrefixAndStopsEarly()
     endpoint.host = registry.host();
     endpoint.credentialSource = RegistryEndpoint::CredentialSource::None;
     OciBackend backend(endpoint, m_scheduler.get());
-    const QStringList repositories{u"alpha/x"_s,  u"team-/y"_s,     u"team-a/api"_s,
-                                   u"team-a/db"_s, u"team-a/web"_s, u"team-b/x"_s,
-                                   u"team-c/x"_s,  u"zeta/z"_s};
+    // Distribution's catalog order puts '/' below every character: "team-a/web" < "team-a.x/y"
+    // < "team-a0/y"; those two must be filtered out without stopping too early.
+    QStringList repositories{u"alpha/x"_s,    u"team-0/y"_s,  u"team-a.x/y"_s, u"team-a0/y"_s,
+                             u"team-a/api"_s, u"team-a/db"_s, u"team-a/web"_s, u"team-b/x"_s,
+                             u"team-c/x"_s,   u"zeta/z"_s};
     for (const QString &repository : repositories) {
         ImageSpec spec;
         spec.uniqueness = repository;
@@ -194,14 +201,18 @@ void TestOciBackend::repositoryPagerFiltersByPrefixAndStopsEarly()
                  qPrintable(query));
     // The first request starts just before the prefix instead of at "alpha/x"
     QVERIFY(!catalogRequests.isEmpty());
-    QVERIFY2(catalogRequests.constFirst().contains(u"last="_s), qPrintable(catalogRequests.constFirst()));
+    QVERIFY2(catalogRequests.constFirst().contains(u"last="_s),
+             qPrintable(catalogRequests.constFirst()));
 
     // Without a prefix every repository comes, following the Link pages
     std::unique_ptr<Pager> all(backend.createRepositoryPager(QString(), nullptr));
     all->setPageSize(3);
     const Drained everything = drain(all.get());
     QVERIFY(!everything.error);
-    QCOMPARE(everything.names, repositories);
+    QStringList names = everything.names;
+    names.sort();
+    repositories.sort();
+    QCOMPARE(names, repositories);
 }
 
 void TestOciBackend::metadataOfSingleImages_data()
@@ -219,7 +230,7 @@ void TestOciBackend::metadataOfSingleImages()
     spec.oci = oci;
     spec.architecture = u"arm64"_s;
     spec.variant = u"v8"_s;
-    spec.created = QDateTime(QDate(2023, 3, 4), QTime(5, 6, 7), QTimeZone::UTC);
+    spec.created = QDateTime(QDate(2023, 3, 4), QTime(5, 6, 7), Qt::UTC);
     spec.labels = {{u"org.opencontainers.image.title"_s, u"demo"_s}};
     spec.uniqueness = repository;
     QString error;
@@ -260,12 +271,12 @@ void TestOciBackend::metadataOfIndexWithAttestations()
     ImageSpec amd;
     amd.oci = oci;
     amd.uniqueness = repository + u"amd64"_s;
-    amd.created = QDateTime(QDate(2024, 1, 1), QTime(0, 0), QTimeZone::UTC);
+    amd.created = QDateTime(QDate(2024, 1, 1), QTime(0, 0), Qt::UTC);
     ImageSpec arm = amd;
     arm.architecture = u"arm64"_s;
     arm.uniqueness = repository + u"arm64"_s;
     arm.layers = {"a much larger arm layer than the other one"_ba};
-    arm.created = QDateTime(QDate(2024, 2, 2), QTime(0, 0), QTimeZone::UTC); // the newest
+    arm.created = QDateTime(QDate(2024, 2, 2), QTime(0, 0), Qt::UTC); // the newest
     const PushedManifest amdImage = pushImage(m_client, repository, {}, amd, &error);
     QVERIFY2(!amdImage.digest.isEmpty(), qPrintable(error));
     const PushedManifest armImage = pushImage(m_client, repository, {}, arm, &error);
@@ -321,9 +332,9 @@ void TestOciBackend::metadataOfHelmChartArtifact()
                                        R"({"name":"demo","version":"1.2.3","apiVersion":"v2"})"_ba,
                                        QString(MediaType::HelmConfig), &error);
     QVERIFY2(!config.digest.isEmpty(), qPrintable(error));
-    const PushedBlob chart = pushBlob(m_client, repository, "not really a tgz"_ba,
-                                      u"application/vnd.cncf.helm.chart.content.v1.tar+gzip"_s,
-                                      &error);
+    const PushedBlob chart
+            = pushBlob(m_client, repository, "not really a tgz"_ba,
+                       u"application/vnd.cncf.helm.chart.content.v1.tar+gzip"_s, &error);
     QVERIFY2(!chart.digest.isEmpty(), qPrintable(error));
     const QJsonObject manifest{
             {u"schemaVersion"_s, 2},
@@ -352,7 +363,7 @@ void TestOciBackend::metadataOfHelmChartArtifact()
     QCOMPARE(meta->value().kind, ArtifactKind::HelmChart);
     QCOMPARE(meta->value().configMediaType, QString(MediaType::HelmConfig));
     QCOMPARE(meta->value().size, config.size + chart.size);
-    QCOMPARE(meta->value().created, QDateTime(QDate(2022, 7, 8), QTime(9, 10, 11), QTimeZone::UTC));
+    QCOMPARE(meta->value().created, QDateTime(QDate(2022, 7, 8), QTime(9, 10, 11), Qt::UTC));
     // A chart's config is not an image config: not fetched
     QVERIFY(blobRequests.isEmpty());
 }
@@ -494,10 +505,10 @@ void TestOciBackend::addTagCopiesAnIndexAcrossRepositories()
     const PushedManifest imageA = pushImage(m_client, u"copyidx/src"_s, {}, a, &error);
     const PushedManifest imageB = pushImage(m_client, u"copyidx/src"_s, {}, b, &error);
     QVERIFY2(!imageA.digest.isEmpty() && !imageB.digest.isEmpty(), qPrintable(error));
-    const PushedManifest index = pushIndex(m_client, u"copyidx/src"_s, u"multi"_s,
-                                           {{imageA, u"linux"_s, u"amd64"_s, {}, {}},
-                                            {imageB, u"linux"_s, u"arm64"_s, {}, {}}},
-                                           true, &error);
+    const PushedManifest index = pushIndex(
+            m_client, u"copyidx/src"_s, u"multi"_s,
+            {{imageA, u"linux"_s, u"amd64"_s, {}, {}}, {imageB, u"linux"_s, u"arm64"_s, {}, {}}},
+            true, &error);
     QVERIFY2(!index.digest.isEmpty(), qPrintable(error));
 
     const auto tagged = await<QString>([&](QObject *context, auto done) {

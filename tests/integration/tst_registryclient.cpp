@@ -47,9 +47,10 @@ private:
     std::unique_ptr<RequestScheduler> m_scheduler;
 };
 
-std::unique_ptr<RegistryClient> TestRegistryClient::makeClient(
-        const RegistryProcess &registry, RegistryEndpoint::CredentialSource source,
-        const Credentials &credentials)
+std::unique_ptr<RegistryClient>
+TestRegistryClient::makeClient(const RegistryProcess &registry,
+                               RegistryEndpoint::CredentialSource source,
+                               const Credentials &credentials)
 {
     RegistryEndpoint endpoint;
     endpoint.host = registry.host();
@@ -76,8 +77,8 @@ void TestRegistryClient::pingFallsBackToHttpOnLoopback()
     auto client = makeClient(*m_registry);
     QCOMPARE(client->baseUrl().scheme(), u"https"_s);
     // When pinging
-    const auto result = await<void>(
-            [&](QObject *context, auto done) { client->ping(context, done); });
+    const auto result
+            = await<void>([&](QObject *context, auto done) { client->ping(context, done); });
     // Then https failed, http answered, and the client remembers http
     QVERIFY(result);
     QVERIFY2(result->ok(), qPrintable(result->error().toString()));
@@ -145,8 +146,8 @@ void TestRegistryClient::blobExistsIsFalseForUnknownBlob()
     QVERIFY2(!pushImage(client.get(), u"rt/blobs"_s, u"v1"_s, ImageSpec(), &error).digest.isEmpty(),
              qPrintable(error));
     const auto exists = await<bool>([&](QObject *context, auto done) {
-        client->blobExists(u"rt/blobs"_s, Digest::sha256("never uploaded"), CallOptions(),
-                           context, done);
+        client->blobExists(u"rt/blobs"_s, Digest::sha256("never uploaded"), CallOptions(), context,
+                           done);
     });
     QVERIFY(exists);
     QVERIFY2(exists->ok(), qPrintable(exists->error().toString()));
@@ -188,7 +189,8 @@ void TestRegistryClient::catalogFollowsLinkPages()
     // Then the pages follow the Link header: 3 + 3 + 1 (the last full page may be followed by
     // an empty one), every repository once, in order
     QCOMPARE(seen, expected);
-    QVERIFY2(pageSizes.mid(0, 3) == (QList<int>{3, 3, 1}), qPrintable(QString::number(pageSizes.size())));
+    QVERIFY2(pageSizes.mid(0, 3) == (QList<int>{3, 3, 1}),
+             qPrintable(QString::number(pageSizes.size())));
 }
 
 void TestRegistryClient::tagsOfUnknownRepositoryAreNotFound()
@@ -199,8 +201,7 @@ void TestRegistryClient::tagsOfUnknownRepositoryAreNotFound()
     });
     QVERIFY(page);
     QCOMPARE(page->error().code, ErrorCode::NotFound);
-    QVERIFY2(page->error().message.contains(u"no/such-repo"_s),
-             qPrintable(page->error().message));
+    QVERIFY2(page->error().message.contains(u"no/such-repo"_s), qPrintable(page->error().message));
 }
 
 void TestRegistryClient::unknownManifestIsNotFound()
@@ -218,8 +219,8 @@ void TestRegistryClient::mountAcrossRepositories()
 {
     auto client = makeClient(*m_registry);
     QString error;
-    const PushedBlob blob =
-            pushBlob(client.get(), u"mount/source"_s, "mount me"_ba, u"x"_s, &error);
+    const PushedBlob blob
+            = pushBlob(client.get(), u"mount/source"_s, "mount me"_ba, u"x"_s, &error);
     QVERIFY2(!blob.digest.isEmpty(), qPrintable(error));
 
     // Present in the source: mounted (201)
@@ -292,12 +293,14 @@ void TestRegistryClient::authModeEndToEnd()
     RegistryProcess registry(options);
     QString error;
     QVERIFY2(registry.start(&error), qPrintable(error));
-    auto client = makeClient(registry,
-                             auth == RegistryAuth::None ? RegistryEndpoint::CredentialSource::None
-                                                        : RegistryEndpoint::CredentialSource::Explicit,
-                             Credentials{options.username, options.password, {}});
+    auto client
+            = makeClient(registry,
+                         auth == RegistryAuth::None ? RegistryEndpoint::CredentialSource::None
+                                                    : RegistryEndpoint::CredentialSource::Explicit,
+                         Credentials{options.username, options.password, {}});
 
-    const auto ping = await<void>([&](QObject *context, auto done) { client->ping(context, done); });
+    const auto ping
+            = await<void>([&](QObject *context, auto done) { client->ping(context, done); });
     QVERIFY(ping);
     QVERIFY2(ping->ok(), qPrintable(ping->error().toString()));
 
@@ -348,7 +351,8 @@ void TestRegistryClient::wrongPasswordIsUnauthorizedAtConnect()
                              Credentials{options.username, wrongPassword, {}});
 
     // When connecting with a wrong password
-    const auto ping = await<void>([&](QObject *context, auto done) { client->ping(context, done); });
+    const auto ping
+            = await<void>([&](QObject *context, auto done) { client->ping(context, done); });
     // Then the error says so at connect time, without the password in it
     QVERIFY(ping);
     QCOMPARE(ping->error().code, ErrorCode::Unauthorized);
