@@ -4,6 +4,8 @@
 
 namespace Berth {
 
+class MetadataFetcher;
+
 //! A plain OCI Distribution / Docker Registry v2 server.
 //! Metadata of one digest is fetched once even when many tags or callers ask concurrently.
 class OciBackend final : public RegistryBackend
@@ -40,8 +42,17 @@ public:
     void setOwnerPriority(OwnerId owner, Priority priority) override;
     RequestScheduler *scheduler() const override;
 
+    MetadataFetcher *metadataFetcher() const { return m_metadata; }
+
 private:
+    //! Makes every blob and child manifest of manifest present in target (mount, else copy).
+    void copyContent(const QString &source, const QString &target, const Manifest &manifest,
+                     int depth, std::function<void(Error)> done);
+    void copyBlob(const QString &source, const QString &target, const Descriptor &blob,
+                  std::function<void(Error)> done);
+
     RegistryClient *m_client;
+    MetadataFetcher *m_metadata;
 };
 
 } // namespace Berth

@@ -68,6 +68,8 @@ public:
     void ping(QObject *context, Callback<void> done);
 
     //! One page of /v2/_catalog. next = the Link of the previous page, or empty for the first.
+    //! A relative next ("/v2/_catalog?n=100&last=x") is resolved against baseUrl(), so pagers
+    //! can start at a `last` of their own; a next on another server is refused.
     void catalogPage(int pageSize, const QUrl &next, const CallOptions &options, QObject *context,
                      Callback<NamesPage> done);
     //! One page of /v2/<repo>/tags/list (n, last, or next Link). A registry that ignores n
@@ -105,7 +107,7 @@ public:
 
     //! Token scope strings.
     static QString pullScope(const QString &repository);
-    static QString pushScope(const QString &repository); //!< pull,push
+    static QString pushScope(const QString &repository);   //!< pull,push
     static QString deleteScope(const QString &repository); //!< pull,push,delete? -> "*"
 
 private:
@@ -113,6 +115,14 @@ private:
     RequestSpec makeSpec(const QByteArray &method, const QUrl &url, const QString &scope,
                          const CallOptions &options) const;
     void whenReady(QObject *context, std::function<void(Error)> next);
+    void setUpAuthenticator(const QUrl &base);
+    void startPing(bool mayFallBack);
+    void finishPing(const Error &error);
+    QUrl resolveNext(const QUrl &next) const;
+    QUrl uploadUrl(const Response &response) const;
+    void listPage(const QUrl &firstUrl, const QUrl &next, int pageSize, const QString &key,
+                  const QString &scope, const QString &what, const CallOptions &options,
+                  QObject *context, Callback<NamesPage> done);
 
     RegistryEndpoint m_endpoint;
     RequestScheduler *m_scheduler;
@@ -122,6 +132,7 @@ private:
     bool m_pinging = false;
     QList<std::pair<QPointer<QObject>, std::function<void(Error)>>> m_pingWaiters;
     QSslConfiguration m_ssl;
+    Error m_setupError; //!< e.g. an unreadable CA file, reported by ping()
 };
 
 //! Maps a finished response to an Error (transport, then status, with the registry's error
