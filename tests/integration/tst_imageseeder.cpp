@@ -188,8 +188,8 @@ private Q_SLOTS:
         QTest::newRow("docker schema2") << Kind::DockerImage << u"kinds/docker"_s;
         QTest::newRow("oci image") << Kind::OciImage << u"kinds/oci"_s;
         QTest::newRow("docker manifest list") << Kind::DockerList << u"kinds/list"_s;
-        QTest::newRow("oci index + attestations") << Kind::OciIndexWithAttestations
-                                                  << u"kinds/index"_s;
+        QTest::newRow("oci index + attestations")
+                << Kind::OciIndexWithAttestations << u"kinds/index"_s;
         QTest::newRow("helm chart") << Kind::HelmChart << u"kinds/charts/berth"_s;
         QTest::newRow("cosign signature") << Kind::Signature << u"kinds/signed"_s;
         QTest::newRow("nested repository") << Kind::NestedRepository << u"team-a/sub/deep"_s;
@@ -266,8 +266,7 @@ private Q_SLOTS:
         // When it is pushed again there, and into a second repository
         QVERIFY(m_seeder->pushAndWait({u"again/one"_s, built, {u"b"_s}}).ok());
         QCOMPARE(m_seeder->stats().blobsUploaded, before.blobsUploaded);
-        const Result<SeededImage> second =
-                m_seeder->pushAndWait({u"again/two"_s, built, {u"a"_s}});
+        const Result<SeededImage> second = m_seeder->pushAndWait({u"again/two"_s, built, {u"a"_s}});
         QVERIFY2(second.ok(), qPrintable(second.error().toString()));
 
         // Then no blob was uploaded twice: they were skipped or mounted from the first repository
@@ -288,12 +287,12 @@ private Q_SLOTS:
         ImageSeeder seeder(secured.host(), Credentials{options.username, options.password, {}});
 
         // When the seeder pushes with them, Then the push succeeds (anonymous ones would 401)
-        const Result<SeededImage> seeded =
-                seeder.seedImage(u"auth/image"_s, smallImage(70, ManifestFormat::Docker), {u"x"_s});
+        const Result<SeededImage> seeded = seeder.seedImage(
+                u"auth/image"_s, smallImage(70, ManifestFormat::Docker), {u"x"_s});
         QVERIFY2(seeded.ok(), qPrintable(seeded.error().toString()));
         ImageSeeder anonymous(secured.host());
-        const Result<SeededImage> refused =
-                anonymous.seedImage(u"auth/image"_s, smallImage(71, ManifestFormat::Docker), {u"y"_s});
+        const Result<SeededImage> refused = anonymous.seedImage(
+                u"auth/image"_s, smallImage(71, ManifestFormat::Docker), {u"y"_s});
         QVERIFY(!refused.ok());
         QCOMPARE(refused.error().code, ErrorCode::Unauthorized);
     }

@@ -63,9 +63,10 @@ private Q_SLOTS:
     void tarIsReadByTar()
     {
         // Given a tar with a directory and two files
-        const QByteArray tar = ImageBuilder::tar(
-                {{u"app/"_s, {}}, {u"app/a.txt"_s, "hello\n"_ba}, {u"app/b.bin"_s, QByteArray(1000, 'x')}},
-                1700000000);
+        const QByteArray tar = ImageBuilder::tar({{u"app/"_s, {}},
+                                                  {u"app/a.txt"_s, "hello\n"_ba},
+                                                  {u"app/b.bin"_s, QByteArray(1000, 'x')}},
+                                                 1700000000);
         // Then it is whole 512-byte blocks and GNU tar lists exactly those entries
         QCOMPARE(tar.size() % 512, 0);
         const QByteArray listing = runTool(u"tar"_s, {u"-tvf"_s, u"-"_s}, tar);
@@ -143,8 +144,8 @@ private Q_SLOTS:
         const QJsonObject manifest = json(img.manifest);
         QCOMPARE(manifest.value(u"schemaVersion"_s).toInt(), 2);
         QCOMPARE(manifest.value(u"mediaType"_s).toString(), img.mediaType);
-        QCOMPARE(img.mediaType, docker ? QString(MediaType::DockerManifest)
-                                       : QString(MediaType::OciManifest));
+        QCOMPARE(img.mediaType,
+                 docker ? QString(MediaType::DockerManifest) : QString(MediaType::OciManifest));
         const QJsonObject config = manifest.value(u"config"_s).toObject();
         QCOMPARE(config.value(u"digest"_s).toString(), img.config.digest);
         QCOMPARE(config.value(u"size"_s).toInteger(), img.configBytes.size());
@@ -187,7 +188,8 @@ private Q_SLOTS:
         // created: nanoseconds in the config, the millisecond in the expectation
         const QString createdText = cfg.value(u"created"_s).toString();
         QCOMPARE(createdText.size(), qsizetype(30));
-        QCOMPARE(QDateTime::fromString(createdText.left(23) + u'Z', Qt::ISODateWithMs), img.created);
+        QCOMPARE(QDateTime::fromString(createdText.left(23) + u'Z', Qt::ISODateWithMs),
+                 img.created);
         // history: one non-empty entry per layer
         int nonEmpty = 0;
         for (const QJsonValue &h : cfg.value(u"history"_s).toArray())
@@ -251,8 +253,8 @@ private Q_SLOTS:
 
         QCOMPARE(img.kind, ArtifactKind::Index);
         QCOMPARE(img.digest, ImageBuilder::sha256(img.manifest));
-        QCOMPARE(img.mediaType, docker ? QString(MediaType::DockerManifestList)
-                                       : QString(MediaType::OciIndex));
+        QCOMPARE(img.mediaType,
+                 docker ? QString(MediaType::DockerManifestList) : QString(MediaType::OciIndex));
         const QJsonArray entries = json(img.manifest).value(u"manifests"_s).toArray();
         QCOMPARE(entries.size(), platforms.size() * (attestations ? 2 : 1));
         QCOMPARE(img.platforms.size(), platforms.size());
@@ -322,8 +324,8 @@ private Q_SLOTS:
         QCOMPARE(chart.image.layers.size(), 1);
         QCOMPARE(chart.image.layers.first().mediaType,
                  u"application/vnd.cncf.helm.chart.content.v1.tar+gzip"_s);
-        const QByteArray listing = runTool(
-                u"tar"_s, {u"-tzf"_s, u"-"_s}, blobBytes(chart, chart.image.layers.first().digest));
+        const QByteArray listing = runTool(u"tar"_s, {u"-tzf"_s, u"-"_s},
+                                           blobBytes(chart, chart.image.layers.first().digest));
         QVERIFY(listing.contains("berth/Chart.yaml"));
         QVERIFY(!chart.image.created.isValid());
 
@@ -331,8 +333,12 @@ private Q_SLOTS:
         QCOMPARE(sig.image.kind, ArtifactKind::Signature);
         QCOMPARE(sig.image.layers.first().mediaType, QString(MediaType::CosignSignatureLayer));
         const QJsonObject payload = json(blobBytes(sig, sig.image.layers.first().digest));
-        QCOMPARE(payload.value(u"critical"_s).toObject().value(u"image"_s).toObject().value(
-                         u"docker-manifest-digest"_s).toString(),
+        QCOMPARE(payload.value(u"critical"_s)
+                         .toObject()
+                         .value(u"image"_s)
+                         .toObject()
+                         .value(u"docker-manifest-digest"_s)
+                         .toString(),
                  chart.image.digest);
         QCOMPARE(ImageBuilder::cosignTag(u"sha256:abc"_s), u"sha256-abc.sig"_s);
     }
