@@ -297,6 +297,24 @@ private Q_SLOTS:
         QCOMPARE(refused.error().code, ErrorCode::Unauthorized);
     }
 
+    void reportsAFailedPush()
+    {
+        // Given a registry that has gone away
+        RegistryProcess gone;
+        QString error;
+        QVERIFY2(gone.start(&error), qPrintable(error));
+        ImageSeeder seeder(gone.host());
+        gone.stop();
+
+        // When a batch is pushed there, Then it ends with an error, not a hang or a crash
+        const Result<QList<SeededImage>> pushed
+                = seeder.pushAllAndWait(ImageBuilder::manyTagsPlan(u"gone/r"_s, 50, 5), 60000);
+        QVERIFY(!pushed.ok());
+        QVERIFY2(pushed.error().code != ErrorCode::Timeout, qPrintable(pushed.error().toString()));
+        QVERIFY(!pushed.error().message.isEmpty());
+        QCOMPARE(seeder.stats().manifestsPut, 0);
+    }
+
     void tenThousandTags()
     {
         // Given 10,000 tags over 100 images (100 tags per digest)
