@@ -1,0 +1,79 @@
+#include "commandline.h"
+
+#include "inspectcommand.h"
+#include "output.h"
+#include "tagscommand.h"
+
+#include <QCoreApplication>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+
+namespace Berth::Cli {
+
+static const QStringList &commandNames()
+{
+    static const QStringList names{u"tags"_s, u"inspect"_s};
+    return names;
+}
+
+CommandLine::CommandLine(QObject *parent)
+    : QObject(parent)
+{
+    m_commands = {new TagsCommand(this), new InspectCommand(this)};
+    for (Command *command : std::as_const(m_commands))
+        connect(command, &Command::finished, this, &CommandLine::finished);
+}
+
+bool CommandLine::wantsCommandLine(const QStringList &arguments)
+{
+    if (arguments.size() < 2)
+        return false;
+    const QString &first = arguments.at(1);
+    return commandNames().contains(first) || first == u"--help" || first == u"-h"
+           || first == u"help" || first == u"--version" || first == u"-v";
+}
+
+QString CommandLine::helpText() const
+{
+    QString text = u"Usage: berth [REPOSITORY]\n"
+                   "       berth <command> [options] ARGUMENTS\n\n"
+                   "Berth browses container registries (OCI Distribution / Docker Registry v2).\n\n"
+                   "Commands:\n"_s;
+    for (const Command *command : m_commands)
+        text += u"  "_s + command->name().leftJustified(10) + command->summary() + u'\n';
+    text += u"\nRun 'berth <command> --help' for a command's options.\n\n"
+            "Exit codes: 0 success, 1 error (network, registry, not found), 2 usage error.\n"
+            "Results go to standard output; messages and errors to standard error.\n"_s;
+    return text;
+}
+
+Command *CommandLine::find(const QString &name) const
+{
+    for (Command *command : m_commands) {
+        if (command->name() == name)
+            return command;
+    }
+    return nullptr;
+}
+
+void CommandLine::run(const QStringList &arguments)
+{
+    const QString first = arguments.value(1);
+    if (first == u"--version" || first == u"-v") {
+        writeOutLine(u"berth "_s + QCoreApplication::applicationVersion());
+        return Q_EMIT finished(ExitOk);
+    }
+    if (first.isEmpty() || first == u"--help" || first == u"-h" || first == u"help") {
+        writeOut(helpText().toUtf8());
+        return Q_EMIT finished(first.isEmpty() ? ExitUsage : ExitOk);
+    }
+    Command *command = find(first);
+    if (!command) {
+        writeErrLine(u"berth: unknown command \"%1\" (see berth --help)"_s.arg(first));
+        return Q_EMIT finished(ExitUsage);
+    }
+    command->run(arguments.mid(1));
+}
+
+} // namespace Berth::Cli

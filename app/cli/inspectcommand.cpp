@@ -1,0 +1,144 @@
+#include "inspectcommand.h"
+
+#include "output.h"
+#include "registryoptions.h"
+#include "registrysession.h"
+
+#include "digest.h"
+#include "imagemetadata.h"
+#include "imagereference.h"
+#include "registrybackend.h"
+
+#include <QCommandLineParser>
+#include <QJsonDocument>
+#include <QLocale>
+
+using namespace Qt::StringLiterals;
+
+namespace Berth::Cli {
+
+QString InspectCommand::name() const
+{
+    return u"inspect"_s;
+}
+
+QString InspectCommand::summary() const
+{
+    return tr("Show an image's digest, kind, size, creation time and platforms.");
+}
+
+void InspectCommand::run(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(summary());
+    parser.addHelpOption();
+    parser.addPositionalArgument(u"image"_s,
+                                 tr("host[:port]/path[:tag][@digest]; the tag defaults to latest"));
+    const QCommandLineOption json(u"json"_s, tr("Print one JSON object."));
+    parser.addOption(json);
+    RegistryOptions registryOptions;
+    registryOptions.addTo(parser);
+
+    if (!parser.parse(arguments)) {
+        writeErrLine(u"berth inspect: "_s + parser.errorText());
+        return Q_EMIT finished(ExitUsage);
+    }
+    if (parser.isSet(u"help"_s)) {
+        writeOut(parser.helpText().toUtf8());
+        return Q_EMIT finished(ExitOk);
+    }
+    if (parser.positionalArguments().size() != 1) {
+        writeErrLine(u"berth inspect: expected one IMAGE (see berth inspect --help)"_s);
+        return Q_EMIT finished(ExitUsage);
+    }
+    auto parsed = ImageReference::parse(parser.positionalArguments().constFirst());
+    if (!parsed) {
+        writeErrLine(u"berth inspect: "_s + parsed.error().message);
+        return Q_EMIT finished(ExitUsage);
+    }
+    if (const auto ok = registryOptions.read(parser); !ok) {
+        writeErrLine(u"berth inspect: "_s + ok.error().message);
+        return Q_EMIT finished(ExitUsage);
+    }
+    ImageReference reference = *parsed;
+    if (!reference.hasTag() && !reference.hasDigest())
+        reference = reference.withTag(u"latest"_s);
+    const bool asJson = parser.isSet(json);
+
+    m_session = new RegistrySession(registryOptions.endpointFor(reference), this);
+    CallOptions options;
+    options.priority = Priority::Interactive;
+    m_session->backend()->fetchMetadata(
+            reference.repository(), reference.reference(), options, this,
+            [this, reference, asJson](Result<ImageMetadata> result) {
+                if (!result) {
+                    writeErrLine(u"berth inspect: %1: %2"_s.arg(reference.toString(),
+                                                                result.error().toString()));
+                    return Q_EMIT finished(ExitError);
+                }
+                if (asJson)
+                    writeOut(toJson(reference, *result));
+                else
+                    writeOut(toText(reference, *result).toUtf8());
+                Q_EMIT finished(ExitOk);
+            });
+}
+
+QByteArray InspectCommand::toJson(const ImageReference &reference, const ImageMetadata &metadata)
+{
+    QJsonObject object = metadata.toJson();
+    object.insert(u"repository"_s, reference.repositoryName());
+    object.insert(u"tag"_s, reference.hasTag() ? QJsonValue(reference.tag()) : QJsonValue());
+    return QJsonDocument(object).toJson(QJsonDocument::Indented);
+}
+
+static QString sizeText(qint64 bytes)
+{
+    if (bytes < 0)
+        return u"unknown"_s;
+    return u"%1 (%2 bytes)"_s.arg(QLocale::c().formattedDataSize(bytes), QString::number(bytes));
+}
+
+static QString timeText(const QDateTime &time)
+{
+    return time.isValid() ? time.toUTC().toString(Qt::ISODate) : u"unknown"_s;
+}
+
+QString InspectCommand::toText(const ImageReference &reference, const ImageMetadata &metadata)
+{
+    QString text;
+    const auto row = [&text](const QString &label, const QString &value) {
+        text += label.leftJustified(12) + value + u'\n';
+    };
+    row(u"Reference"_s, reference.toString());
+    row(u"Digest"_s, metadata.digest);
+    row(u"Media type"_s, metadata.mediaType);
+    row(u"Kind"_s, artifactKindName(metadata.kind));
+    row(u"Size"_s, sizeText(metadata.size));
+    row(u"Created"_s, timeText(metadata.created));
+    if (!metadata.platforms.isEmpty()) {
+        text += u"Platforms\n"_s;
+        for (const PlatformImage &platform : metadata.platforms) {
+            text += u"  %1 %2 %3 %4%5\n"_s.arg(
+                    platform.platform.toString().leftJustified(16),
+                    Digest::shortForm(platform.digest), sizeText(platform.size).leftJustified(24),
+                    timeText(platform.created),
+                    platform.error.isEmpty() ? QString() : u"  ("_s + platform.error + u')');
+        }
+    }
+    if (!metadata.attestations.isEmpty()) {
+        text += u"Attestations\n"_s;
+        for (const PlatformImage &attestation : metadata.attestations)
+            text += u"  "_s + attestation.digest + u'\n';
+    }
+    if (!metadata.config.labels.isEmpty()) {
+        text += u"Labels\n"_s;
+        for (auto it = metadata.config.labels.cbegin(); it != metadata.config.labels.cend(); ++it)
+            text += u"  %1=%2\n"_s.arg(it.key(), it.value());
+    }
+    for (const QString &warning : metadata.warnings)
+        text += u"Warning     "_s + warning + u'\n';
+    return text;
+}
+
+} // namespace Berth::Cli

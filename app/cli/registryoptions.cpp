@@ -1,0 +1,81 @@
+#include "registryoptions.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+
+using namespace Qt::StringLiterals;
+
+namespace Berth::Cli {
+
+RegistryOptions::RegistryOptions()
+    : m_insecure(u"insecure"_s, QCoreApplication::translate(
+                                        "berth", "Do not verify the registry's TLS certificate."))
+    , m_plainHttp(u"plain-http"_s,
+                  QCoreApplication::translate("berth", "Talk plain HTTP to the registry."))
+    , m_username(u"username"_s,
+                 QCoreApplication::translate(
+                         "berth", "User name (default: docker/podman login credentials)."),
+                 u"user"_s)
+    , m_passwordStdin(
+              u"password-stdin"_s,
+              QCoreApplication::translate("berth", "Read the password from standard input."))
+    , m_kind(u"kind"_s,
+             QCoreApplication::translate("berth", "Registry kind: registry (default) or harbor."),
+             u"kind"_s)
+{}
+
+void RegistryOptions::addTo(QCommandLineParser &parser) const
+{
+    parser.addOption(m_insecure);
+    parser.addOption(m_plainHttp);
+    parser.addOption(m_username);
+    parser.addOption(m_passwordStdin);
+    parser.addOption(m_kind);
+}
+
+Result<void> RegistryOptions::read(const QCommandLineParser &parser)
+{
+    m_insecureSet = parser.isSet(m_insecure);
+    m_plainHttpSet = parser.isSet(m_plainHttp);
+    m_kindValue = parser.value(m_kind);
+    if (!m_kindValue.isEmpty() && m_kindValue != u"registry" && m_kindValue != u"harbor")
+        return Error(ErrorCode::InvalidInput, u"--kind must be \"registry\" or \"harbor\""_s);
+    if (m_kindValue == u"harbor")
+        return Error(ErrorCode::Unsupported, u"--kind harbor is not supported yet"_s);
+
+    m_credentials = {};
+    if (parser.isSet(m_passwordStdin) && !parser.isSet(m_username))
+        return Error(ErrorCode::InvalidInput, u"--password-stdin needs --username"_s);
+    if (parser.isSet(m_username)) {
+        m_credentials.username = parser.value(m_username);
+        if (parser.isSet(m_passwordStdin)) {
+            QFile in;
+            if (!in.open(stdin, QIODevice::ReadOnly))
+                return Error(ErrorCode::InvalidInput, u"cannot read the password from stdin"_s);
+            QByteArray password = in.readAll();
+            // Like `docker login --password-stdin`: one trailing newline is not part of it.
+            while (password.endsWith('\n') || password.endsWith('\r'))
+                password.chop(1);
+            m_credentials.password = QString::fromUtf8(password);
+        }
+    }
+    return {};
+}
+
+RegistryEndpoint RegistryOptions::endpointFor(const ImageReference &reference) const
+{
+    RegistryEndpoint endpoint;
+    endpoint.host = reference.registry();
+    endpoint.scheme
+            = m_plainHttpSet ? RegistryEndpoint::Scheme::Http : RegistryEndpoint::Scheme::Auto;
+    endpoint.insecureSkipTlsVerify = m_insecureSet;
+    if (!m_credentials.username.isEmpty()) {
+        endpoint.credentialSource = RegistryEndpoint::CredentialSource::Explicit;
+        endpoint.credentials = m_credentials;
+    } else {
+        endpoint.credentialSource = RegistryEndpoint::CredentialSource::DockerConfig;
+    }
+    return endpoint;
+}
+
+} // namespace Berth::Cli

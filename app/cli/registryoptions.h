@@ -1,0 +1,41 @@
+#pragma once
+
+#include "error.h"
+#include "imagereference.h"
+#include "registryendpoint.h"
+
+#include <QCommandLineOption>
+#include <QList>
+
+class QCommandLineParser;
+
+namespace Berth::Cli {
+
+//! The options every command that talks to a registry shares: --insecure, --plain-http,
+//! --username, --password-stdin, --kind.
+class RegistryOptions
+{
+public:
+    RegistryOptions();
+
+    void addTo(QCommandLineParser &parser) const;
+    //! Reads the options after parsing; the password is read from stdin here when asked for.
+    Result<void> read(const QCommandLineParser &parser);
+
+    //! How to reach the registry of reference with these options.
+    RegistryEndpoint endpointFor(const ImageReference &reference) const;
+
+private:
+    QCommandLineOption m_insecure;
+    QCommandLineOption m_plainHttp;
+    QCommandLineOption m_username;
+    QCommandLineOption m_passwordStdin;
+    QCommandLineOption m_kind;
+
+    bool m_insecureSet = false;
+    bool m_plainHttpSet = false;
+    Credentials m_credentials;
+    QString m_kindValue;
+};
+
+} // namespace Berth::Cli
