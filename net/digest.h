@@ -7,6 +7,8 @@ namespace Berth::Digest {
 
 //! "sha256:<64 hex>" of the bytes.
 QString sha256(QByteArrayView data);
+//! "sha512:<128 hex>" of the bytes.
+QString sha512(QByteArrayView data);
 //! True for a well-formed digest per the OCI grammar (algorithm ":" encoded) whose algorithm Berth
 //! can verify (sha256, sha512) and whose encoding has the right length and alphabet.
 bool isValid(QStringView digest);
