@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "imagemetadata.h"
+#include "metadatacache.h"
 #include "requestscheduler.h"
 
 #include <QDateTime>
@@ -14,7 +15,6 @@
 
 namespace Berth {
 
-class MetadataCache;
 class RegistryBackend;
 
 //! Tag -> digest -> metadata, for the tag table and for reports alike. A digest is the unit of
