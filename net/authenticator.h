@@ -13,6 +13,8 @@
 
 #include <functional>
 
+class QNetworkReply;
+
 namespace Berth {
 
 class NetworkAccessManager;
@@ -69,10 +71,15 @@ private:
     {
         QByteArray value;
         QDateTime expires;
+        qint64 fetchedMs = 0; //!< QDateTime::currentMSecsSinceEpoch() when it arrived
     };
     void requestToken(const AuthChallenge &challenge, const QString &scope);
     void finishTokenWaiters(const QString &scope, const Error &error);
     void withCredentials(std::function<void(Error)> next);
+    void onTokenReply(QNetworkReply *reply, const QString &scope, bool sentCredentials);
+    bool isRegistryUrl(const QUrl &url) const;
+    QString registryHost() const;
+    QByteArray basicAuthorization() const;
 
     NetworkAccessManager *m_nam;
     QUrl m_registryBase;
@@ -89,6 +96,8 @@ private:
     };
     QHash<QString, QList<Waiter>> m_waiters; //!< scope -> callers waiting for its token
     int m_tokenRequests = 0;
+    bool m_resolving = false; //!< the credential resolver is running
+    QList<std::function<void(Error)>> m_credentialWaiters;
 };
 
 } // namespace Berth

@@ -98,6 +98,13 @@ private:
     int m_redirects = 0;
     QUrl m_currentUrl;
     quint64 m_sequence = 0;
+    // Per-attempt state, private to the scheduler.
+    QByteArray m_currentMethod; //!< 303 turns the method into GET
+    QByteArray m_currentBody;
+    QString m_hostKey;    //!< host the request is queued for or counted in flight against
+    int m_retryCount = 0; //!< transient retries made (bounded by maxRetries)
+    bool m_queued = false;
+    bool m_inFlight = false;
 };
 
 //! Statistics for tests, status lines and benchmarks.
@@ -164,6 +171,15 @@ private:
     void scheduleRetry(PendingRequest *request, int delayMs);
     void cancelRequest(PendingRequest *request);
     static QString hostKey(const QUrl &url);
+    void schedulePump();
+    void releaseReply(PendingRequest *request, bool abort);
+    void fail(PendingRequest *request, Error error);
+    void onMetaDataChanged(PendingRequest *request, QNetworkReply *reply);
+    void onReadyRead(PendingRequest *request, QNetworkReply *reply);
+    void handleHttpResponse(PendingRequest *request, QNetworkReply *reply);
+    bool maybeRetry(PendingRequest *request, int retryAfterMs);
+    void onChallengeAnswered(PendingRequest *request, const Error &error);
+    int backoffDelayMs(int retryIndex) const;
 
     NetworkAccessManager *m_nam;
     QList<QPointer<PendingRequest>> m_queue;
@@ -174,6 +190,9 @@ private:
     int m_retryMaxMs = 8000;
     quint64 m_nextSequence = 0;
     SchedulerStats m_stats;
+    QHash<QString, int> m_queuedPerHost;
+    bool m_pumpPosted = false;
+    bool m_destroying = false;
 };
 
 } // namespace Berth
