@@ -1,0 +1,154 @@
+#include "tagfilterproxymodel.h"
+
+#include "tagtablemodel.h"
+
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+
+namespace Berth {
+
+// Typing "1.2" should filter once, not three times: 150 ms is below what people notice as lag.
+static constexpr int DefaultDebounceMs = 150;
+// While metadata pours in for a sort, re-sort at most this often: sorting 100,000 rows takes
+// tens of milliseconds, so doing it per arrival would freeze the view.
+static constexpr int ResortIntervalMs = 400;
+
+TagFilterProxyModel::TagFilterProxyModel(QObject *parent)
+    : QSortFilterProxyModel(parent)
+    , m_filterTimer(new QTimer(this))
+    , m_resortTimer(new QTimer(this))
+{
+    m_collator.setNumericMode(true);
+    m_collator.setCaseSensitivity(Qt::CaseInsensitive);
+    // Sorting is driven by us, in batches; the source model changes too often for Qt's
+    // per-change re-sorting.
+    setDynamicSortFilter(false);
+    setSortRole(TagTableModel::SortRole);
+    m_filterTimer->setSingleShot(true);
+    m_filterTimer->setInterval(DefaultDebounceMs);
+    connect(m_filterTimer, &QTimer::timeout, this, &TagFilterProxyModel::applyFilter);
+    m_resortTimer->setSingleShot(true);
+    m_resortTimer->setInterval(ResortIntervalMs);
+    connect(m_resortTimer, &QTimer::timeout, this, [this] {
+        if (sortColumn() >= 0)
+            QSortFilterProxyModel::sort(sortColumn(), sortOrder());
+    });
+}
+
+void TagFilterProxyModel::setTagModel(TagTableModel *model)
+{
+    if (m_tagModel)
+        disconnect(m_tagModel, nullptr, this, nullptr);
+    m_tagModel = model;
+    setSourceModel(model);
+    if (!model)
+        return;
+    connect(model, &QAbstractItemModel::rowsInserted, this, &TagFilterProxyModel::scheduleResort);
+    connect(model, &QAbstractItemModel::dataChanged, this, [this] {
+        if (sortsByMetadata())
+            scheduleResort();
+    });
+}
+
+void TagFilterProxyModel::setDebounceInterval(int ms)
+{
+    m_filterTimer->setInterval(ms);
+    m_resortTimer->setInterval(ms);
+}
+
+void TagFilterProxyModel::setFilter(const QString &text, FilterSyntax syntax)
+{
+    m_pendingText = text;
+    m_pendingSyntax = syntax;
+    if (m_filterTimer->interval() == 0)
+        applyFilter();
+    else
+        m_filterTimer->start();
+}
+
+void TagFilterProxyModel::applyFilter()
+{
+    m_filterText = m_pendingText;
+    m_syntax = m_pendingSyntax;
+    m_filterError.clear();
+    switch (m_syntax) {
+    case FilterSyntax::Substring:
+        m_expression = QRegularExpression(QRegularExpression::escape(m_filterText),
+                                          QRegularExpression::CaseInsensitiveOption);
+        break;
+    case FilterSyntax::Glob:
+        m_expression = QRegularExpression(
+                QRegularExpression::wildcardToRegularExpression(
+                        m_filterText, QRegularExpression::UnanchoredWildcardConversion),
+                QRegularExpression::CaseInsensitiveOption);
+        break;
+    case FilterSyntax::RegularExpression:
+        m_expression = QRegularExpression(m_filterText);
+        break;
+    }
+    if (!m_expression.isValid()) {
+        m_filterError = m_expression.errorString();
+        m_expression = QRegularExpression();
+    }
+    // Filtering is only meaningful over every name: make the model list the rest.
+    if (!m_filterText.isEmpty() && m_tagModel && !m_tagModel->isAtEnd())
+        m_tagModel->fetchAll();
+    invalidateFilter();
+    Q_EMIT filterApplied(m_filterError);
+}
+
+bool TagFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+{
+    if (m_filterText.isEmpty() || !m_expression.isValid() || m_expression.pattern().isEmpty())
+        return true;
+    const QModelIndex index
+            = sourceModel()->index(sourceRow, TagTableModel::TagColumn, sourceParent);
+    return m_expression.match(index.data(TagTableModel::TagRole).toString()).hasMatch();
+}
+
+bool TagFilterProxyModel::lessThan(const QModelIndex &left, const QModelIndex &right) const
+{
+    const QVariant a = left.data(TagTableModel::SortRole);
+    const QVariant b = right.data(TagTableModel::SortRole);
+    if (left.column() == TagTableModel::TagColumn || a.typeId() == QMetaType::QString)
+        return m_collator.compare(a.toString(), b.toString()) < 0;
+    const qint64 x = a.toLongLong();
+    const qint64 y = b.toLongLong();
+    // Unknown (-1) sorts after everything whichever the order, so known values come first.
+    const bool unknownX = x < 0;
+    const bool unknownY = y < 0;
+    if (unknownX != unknownY)
+        return sortOrder() == Qt::AscendingOrder ? unknownY : unknownX;
+    if (x != y)
+        return x < y;
+    // Ties in tag order, so equal sizes or times stay in a stable, readable order.
+    const QString tagA = left.siblingAtColumn(TagTableModel::TagColumn).data().toString();
+    const QString tagB = right.siblingAtColumn(TagTableModel::TagColumn).data().toString();
+    return m_collator.compare(tagA, tagB) < 0;
+}
+
+void TagFilterProxyModel::sort(int column, Qt::SortOrder order)
+{
+    QSortFilterProxyModel::sort(column, order);
+    if (sortsByMetadata() && m_tagModel)
+        m_tagModel->loadAllMetadata();
+}
+
+bool TagFilterProxyModel::sortsByMetadata() const
+{
+    const int column = sortColumn();
+    return column > TagTableModel::TagColumn && column < TagTableModel::ColumnCount;
+}
+
+void TagFilterProxyModel::scheduleResort()
+{
+    if (sortColumn() < 0)
+        return;
+    if (m_resortTimer->interval() == 0)
+        QSortFilterProxyModel::sort(sortColumn(), sortOrder());
+    else if (!m_resortTimer->isActive())
+        m_resortTimer->start();
+}
+
+} // namespace Berth

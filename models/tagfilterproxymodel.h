@@ -1,0 +1,64 @@
+#pragma once
+
+#include <QCollator>
+#include <QRegularExpression>
+#include <QSortFilterProxyModel>
+
+class QTimer;
+
+namespace Berth {
+
+class TagTableModel;
+
+//! Filters tags by substring, glob or regular expression (debounced as a person types) and
+//! sorts them: tags in natural order ("1.10" after "1.9"), metadata columns by their raw values
+//! with unknown values last. Sorting by a metadata column asks the tag model to load every row's
+//! metadata; arrivals are re-sorted in batches, not one by one.
+class TagFilterProxyModel final : public QSortFilterProxyModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TagFilterProxyModel)
+public:
+    enum class FilterSyntax { Substring, Glob, RegularExpression };
+    Q_ENUM(FilterSyntax)
+
+    explicit TagFilterProxyModel(QObject *parent = nullptr);
+
+    void setTagModel(TagTableModel *model);
+    TagTableModel *tagModel() const { return m_tagModel; }
+
+    //! Applied after the debounce interval. An invalid regular expression filters nothing out
+    //! and is reported by filterError().
+    void setFilter(const QString &text, FilterSyntax syntax = FilterSyntax::Substring);
+    QString filterText() const { return m_filterText; }
+    QString filterError() const { return m_filterError; }
+    //! Debounce for typing and for batched re-sorts; tests use 0.
+    void setDebounceInterval(int ms);
+
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+
+Q_SIGNALS:
+    void filterApplied(const QString &error);
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+    bool lessThan(const QModelIndex &left, const QModelIndex &right) const override;
+
+private:
+    void applyFilter();
+    void scheduleResort();
+    bool sortsByMetadata() const;
+
+    TagTableModel *m_tagModel = nullptr;
+    QString m_filterText;
+    FilterSyntax m_syntax = FilterSyntax::Substring;
+    QString m_pendingText;
+    FilterSyntax m_pendingSyntax = FilterSyntax::Substring;
+    QRegularExpression m_expression;
+    QString m_filterError;
+    QCollator m_collator;
+    QTimer *m_filterTimer;
+    QTimer *m_resortTimer;
+};
+
+} // namespace Berth

@@ -1,0 +1,744 @@
+#include "tagtablemodel.h"
+
+#include "logging.h"
+
+#include "digest.h"
+#include "pager.h"
+#include "registrybackend.h"
+
+#include <QLocale>
+#include <QTimer>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace Berth {
+
+// A screen of a table is 30-60 rows; 200 fills it several times over with one round trip, and
+// one beginInsertRows of 200 rows costs the view well under a millisecond.
+static constexpr int PageSize = 200;
+// Roughly one frame at 60 Hz: results arriving within it reach the view as one repaint.
+static constexpr int DefaultBatchMs = 16;
+// Background (sort/export) requests kept queued at once. The scheduler runs 6 per host; 16
+// keeps it fed while visible rows, at a higher priority, still go first.
+static constexpr int LoadAllConcurrency = 16;
+
+static const QString Placeholder = QStringLiteral("\u2026"); // …
+
+TagTableModel::TagTableModel(QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_visibleTimer(new QTimer(this))
+    , m_changeTimer(new QTimer(this))
+{
+    m_visibleTimer->setSingleShot(true);
+    m_visibleTimer->setInterval(DefaultBatchMs);
+    connect(m_visibleTimer, &QTimer::timeout, this, &TagTableModel::updateRequests);
+    m_changeTimer->setSingleShot(true);
+    m_changeTimer->setInterval(DefaultBatchMs);
+    connect(m_changeTimer, &QTimer::timeout, this, &TagTableModel::flushChanges);
+}
+
+TagTableModel::~TagTableModel()
+{
+    if (m_service) {
+        for (MetadataService::RequestId id : std::as_const(m_inFlight))
+            m_service->cancel(id);
+    }
+}
+
+void TagTableModel::setBatchInterval(int ms)
+{
+    m_visibleTimer->setInterval(ms);
+    m_changeTimer->setInterval(ms);
+}
+
+void TagTableModel::setRepository(MetadataService *service, const QString &repository)
+{
+    beginResetModel();
+    resetState();
+    m_service = service;
+    m_repository = repository;
+    if (m_service && !m_repository.isEmpty())
+        m_cachedTags = m_service->knownTags(m_repository);
+    endResetModel();
+    Q_EMIT countsChanged();
+    if (m_service && !m_repository.isEmpty()) {
+        startPager();
+        fetchMore();
+    }
+}
+
+void TagTableModel::refresh()
+{
+    setRepository(m_service, m_repository);
+}
+
+void TagTableModel::clear()
+{
+    setRepository(nullptr, {});
+}
+
+void TagTableModel::resetState()
+{
+    // A new generation: answers of the old one that are still on their way are dropped.
+    ++m_generation;
+    if (m_service) {
+        for (MetadataService::RequestId id : std::as_const(m_inFlight))
+            m_service->cancel(id);
+    }
+    if (m_pager) {
+        m_pager->cancel();
+        m_pager->deleteLater();
+    }
+    m_pager = nullptr;
+    m_rows.clear();
+    m_rows.shrink_to_fit();
+    m_digests.clear();
+    m_digestIds.clear();
+    m_cachedTags.clear();
+    m_errors.clear();
+    m_inFlight.clear();
+    m_inFlightPriority.clear();
+    m_atEnd = false;
+    m_pageInFlight = false;
+    m_failed = false;
+    const bool wasOffline = m_offline;
+    m_offline = false;
+    m_fetchAll = false;
+    m_lastError = {};
+    m_rowsWithMetadata = 0;
+    m_stateCounts.fill(0);
+    m_visibleFirst = m_visibleLast = -1;
+    m_changed.clear();
+    m_changeTimer->stop();
+    m_visibleTimer->stop();
+    m_loadAll = false;
+    m_loadAllNext = m_loadAllDone = 0;
+    if (wasOffline)
+        Q_EMIT offlineChanged(false);
+}
+
+void TagTableModel::startPager()
+{
+    m_pager = m_service->backend()->createTagPager(m_repository, this);
+    m_pager->setPageSize(PageSize);
+    const quint64 generation = m_generation;
+    connect(m_pager, &Pager::pageReady, this,
+            [this, generation](const QStringList &names) { onPage(generation, names); });
+    connect(m_pager, &Pager::failed, this,
+            [this, generation](const Error &error) { onPageFailed(generation, error); });
+}
+
+int TagTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int TagTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+bool TagTableModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && m_pager && !m_pageInFlight && !m_atEnd && !m_failed;
+}
+
+void TagTableModel::fetchMore(const QModelIndex &parent)
+{
+    if (!canFetchMore(parent))
+        return;
+    m_pageInFlight = true;
+    Q_EMIT loadingChanged(true);
+    m_pager->fetchNext();
+}
+
+bool TagTableModel::isFetchingPage() const
+{
+    return m_pageInFlight;
+}
+
+void TagTableModel::fetchAll()
+{
+    m_fetchAll = true;
+    fetchMore();
+}
+
+void TagTableModel::onPage(quint64 generation, const QStringList &names)
+{
+    if (generation != m_generation)
+        return;
+    m_pageInFlight = false;
+    m_atEnd = !m_pager->hasMore();
+    const int first = int(m_rows.size());
+    appendRows(names);
+    Q_EMIT pageFetched(first, int(names.size()), totalCount());
+    Q_EMIT loadingChanged(false);
+    Q_EMIT countsChanged();
+    if (m_visibleLast >= first || m_visibleFirst < 0)
+        scheduleVisibleUpdate();
+    if (m_loadAll)
+        pumpLoadAll();
+    if (m_fetchAll && !m_atEnd) {
+        // One page per event-loop turn: the view repaints between pages, nothing stalls.
+        QTimer::singleShot(0, this, [this, generation] {
+            if (generation == m_generation)
+                fetchMore();
+        });
+    } else if (m_atEnd) {
+        m_fetchAll = false;
+    }
+}
+
+void TagTableModel::onPageFailed(quint64 generation, const Error &error)
+{
+    if (generation != m_generation)
+        return;
+    m_pageInFlight = false;
+    m_failed = true;
+    m_fetchAll = false;
+    m_lastError = error;
+    qCWarning(lcModels) << "listing tags of" << m_repository << "failed:" << error.toString();
+    Q_EMIT loadingChanged(false);
+    Q_EMIT fetchFailed(error);
+
+    // Nothing listed yet but the disk cache knows this repository: show its last known state,
+    // marked offline, instead of an empty table.
+    if (m_rows.empty() && !m_cachedTags.isEmpty()) {
+        QStringList names = m_cachedTags.keys();
+        std::sort(names.begin(), names.end());
+        m_offline = true;
+        appendRows(names);
+        m_atEnd = true;
+        for (int row = 0; row < int(m_rows.size()); ++row) {
+            const QString digest = m_cachedTags.value(m_rows[size_t(row)].tag);
+            if (auto metadata = m_service ? m_service->knownMetadata(digest) : nullptr)
+                setRowDigest(row, digest, metadata);
+            else
+                setRowDigest(row, digest, nullptr);
+            setState(row, LoadState::Cached);
+        }
+        Q_EMIT offlineChanged(true);
+        flushChanges();
+    }
+    Q_EMIT countsChanged();
+}
+
+void TagTableModel::appendRows(const QStringList &names)
+{
+    if (names.isEmpty())
+        return;
+    const int first = int(m_rows.size());
+    beginInsertRows({}, first, first + int(names.size()) - 1);
+    m_rows.reserve(m_rows.size() + size_t(names.size()));
+    m_stateCounts[size_t(LoadState::NotLoaded)] += int(names.size());
+    for (const QString &name : names)
+        m_rows.push_back(Row{name, -1, LoadState::NotLoaded});
+    endInsertRows();
+}
+
+qint64 TagTableModel::totalCount() const
+{
+    if (m_atEnd)
+        return qint64(m_rows.size());
+    return m_pager ? m_pager->totalCount() : -1;
+}
+
+QString TagTableModel::countText() const
+{
+    const QLocale locale;
+    const qint64 total = totalCount();
+    if (total < 0)
+        return tr("%1+").arg(locale.toString(qint64(m_rows.size())));
+    if (total == qint64(m_rows.size()))
+        return locale.toString(total);
+    return tr("%1 of %2").arg(locale.toString(qint64(m_rows.size())), locale.toString(total));
+}
+
+void TagTableModel::setVisibleRows(int first, int last)
+{
+    if (first > last)
+        std::swap(first, last);
+    if (first == m_visibleFirst && last == m_visibleLast)
+        return;
+    m_visibleFirst = std::max(0, first);
+    m_visibleLast = std::max(0, last);
+    scheduleVisibleUpdate();
+}
+
+void TagTableModel::scheduleVisibleUpdate()
+{
+    // Coalesced: a fast scroll reports dozens of ranges; only where it stops is asked for.
+    if (m_visibleTimer->interval() == 0)
+        updateRequests();
+    else
+        m_visibleTimer->start();
+}
+
+void TagTableModel::updateRequests()
+{
+    if (!m_service || m_rows.empty() || m_visibleFirst < 0)
+        return;
+    const int count = int(m_rows.size());
+    const int first = std::min(m_visibleFirst, count - 1);
+    const int last = std::min(m_visibleLast, count - 1);
+    const int margin = last - first + 1; // about one screen above and below
+    const int windowFirst = std::max(0, first - margin);
+    const int windowLast = std::min(count - 1, last + margin);
+
+    // Rows far away: their requests go, unless a full load (sort/export) wants them anyway.
+    QList<int> stale;
+    for (auto it = m_inFlight.cbegin(); it != m_inFlight.cend(); ++it) {
+        const bool inWindow = it.key() >= windowFirst && it.key() <= windowLast;
+        if (!inWindow && !(m_loadAll && m_inFlightPriority.value(it.key()) == Priority::Background))
+            stale.append(it.key());
+    }
+    for (int row : std::as_const(stale)) {
+        m_service->cancel(m_inFlight.take(row));
+        m_inFlightPriority.remove(row);
+        if (m_rows[size_t(row)].state == LoadState::Loading) {
+            setState(row, LoadState::NotLoaded);
+            markChanged(row);
+        }
+    }
+
+    for (int row = windowFirst; row <= windowLast; ++row) {
+        const Priority priority
+                = (row >= first && row <= last) ? Priority::Visible : Priority::Prefetch;
+        Row &r = m_rows[size_t(row)];
+        if (r.state == LoadState::Loaded || r.state == LoadState::Failed)
+            continue;
+        if (const auto it = m_inFlight.constFind(row); it != m_inFlight.cend()) {
+            if (m_inFlightPriority.value(row) < priority) {
+                m_service->setPriority(*it, priority);
+                m_inFlightPriority.insert(row, priority);
+            }
+            continue;
+        }
+        if (r.state == LoadState::NotLoaded && r.digestId < 0) {
+            // Known from an earlier session: show it now, confirm it with a HEAD below.
+            const QString digest = m_cachedTags.value(r.tag);
+            if (!digest.isEmpty()) {
+                if (auto metadata = m_service->knownMetadata(digest)) {
+                    setRowDigest(row, digest, metadata);
+                    setState(row, LoadState::Cached);
+                }
+            }
+        }
+        if (m_offline)
+            continue;
+        requestRow(row, priority);
+    }
+}
+
+void TagTableModel::requestRow(int row, Priority priority)
+{
+    Row &r = m_rows[size_t(row)];
+    const quint64 generation = m_generation;
+    const QString tag = r.tag;
+    const auto id = m_service->request(
+            m_repository, tag, priority, this,
+            [this, generation, row, tag](const Result<MetadataService::TagMetadata> &result) {
+                onMetadata(generation, row, tag, result);
+            });
+    m_inFlight.insert(row, id);
+    m_inFlightPriority.insert(row, priority);
+    if (r.state != LoadState::Cached) {
+        setState(row, LoadState::Loading);
+        markChanged(row);
+    }
+}
+
+void TagTableModel::retryRow(int row)
+{
+    if (row < 0 || row >= int(m_rows.size()) || !m_service || m_inFlight.contains(row))
+        return;
+    if (m_rows[size_t(row)].state == LoadState::Failed)
+        setState(row, LoadState::NotLoaded);
+    m_errors.remove(row);
+    requestRow(row, Priority::Interactive);
+}
+
+void TagTableModel::onMetadata(quint64 generation, int row, const QString &tag,
+                               const Result<MetadataService::TagMetadata> &result)
+{
+    if (generation != m_generation)
+        return;
+    const int hint = row;
+    row = findRow(hint, tag);
+    m_inFlight.remove(hint);
+    m_inFlightPriority.remove(hint);
+    if (row < 0)
+        return;
+    Row &r = m_rows[size_t(row)];
+    if (!result) {
+        if (result.error().code == ErrorCode::Cancelled) {
+            if (r.state == LoadState::Loading)
+                setState(row, LoadState::NotLoaded);
+        } else {
+            setState(row, LoadState::Failed);
+            m_errors.insert(row, result.error().toString());
+        }
+    } else {
+        setRowDigest(row, result->digest, result->metadata);
+        setState(row, LoadState::Loaded);
+        m_errors.remove(row);
+    }
+    markChanged(row);
+    if (m_loadAll)
+        pumpLoadAll();
+}
+
+void TagTableModel::setRowDigest(int row, const QString &digest,
+                                 const MetadataService::MetadataPtr &metadata)
+{
+    Row &r = m_rows[size_t(row)];
+    const bool hadMetadata = r.digestId >= 0 && m_digests[size_t(r.digestId)].metadata;
+    qint32 id = m_digestIds.value(digest, -1);
+    if (id < 0) {
+        id = qint32(m_digests.size());
+        m_digests.push_back(DigestInfo{digest, nullptr, {}, 0});
+        m_digestIds.insert(digest, id);
+    }
+    DigestInfo &info = m_digests[size_t(id)];
+    if (metadata && !info.metadata) {
+        info.metadata = metadata;
+        info.platformsText = metadata->platformsText();
+    }
+    if (r.digestId != id) {
+        if (r.digestId >= 0)
+            --m_digests[size_t(r.digestId)].loadedTags;
+        ++info.loadedTags;
+        r.digestId = id;
+    }
+    const bool hasMetadata = bool(m_digests[size_t(id)].metadata);
+    m_rowsWithMetadata += int(hasMetadata) - int(hadMetadata);
+}
+
+int TagTableModel::findRow(int hint, const QString &tag) const
+{
+    if (hint >= 0 && hint < int(m_rows.size()) && m_rows[size_t(hint)].tag == tag)
+        return hint;
+    return rowOfTag(tag);
+}
+
+int TagTableModel::rowOfTag(const QString &tag) const
+{
+    const auto it = std::find_if(m_rows.cbegin(), m_rows.cend(),
+                                 [&tag](const Row &r) { return r.tag == tag; });
+    return it == m_rows.cend() ? -1 : int(it - m_rows.cbegin());
+}
+
+bool TagTableModel::removeTag(const QString &tag)
+{
+    const int row = rowOfTag(tag);
+    if (row < 0)
+        return false;
+    if (const auto it = m_inFlight.constFind(row); it != m_inFlight.cend() && m_service)
+        m_service->cancel(*it);
+    beginRemoveRows({}, row, row);
+    setState(row, LoadState::NotLoaded); // keeps the state counters right
+    Row &r = m_rows[size_t(row)];
+    if (r.digestId >= 0) {
+        DigestInfo &info = m_digests[size_t(r.digestId)];
+        --info.loadedTags;
+        if (info.metadata)
+            --m_rowsWithMetadata;
+    }
+    m_rows.erase(m_rows.begin() + row);
+    // Row-keyed bookkeeping shifts down by one past the removed row.
+    const auto shift = [row](auto &hash) {
+        std::remove_reference_t<decltype(hash)> shifted;
+        for (auto it = hash.cbegin(); it != hash.cend(); ++it) {
+            if (it.key() != row)
+                shifted.insert(it.key() > row ? it.key() - 1 : it.key(), it.value());
+        }
+        hash = std::move(shifted);
+    };
+    shift(m_inFlight);
+    shift(m_inFlightPriority);
+    shift(m_errors);
+    QSet<int> changed;
+    for (int r2 : std::as_const(m_changed)) {
+        if (r2 != row)
+            changed.insert(r2 > row ? r2 - 1 : r2);
+    }
+    m_changed = changed;
+    endRemoveRows();
+    Q_EMIT countsChanged();
+    return true;
+}
+
+void TagTableModel::addTag(const QString &tag)
+{
+    if (rowOfTag(tag) >= 0 || !m_service)
+        return;
+    const int row = int(m_rows.size());
+    appendRows({tag});
+    requestRow(row, Priority::Interactive);
+    Q_EMIT countsChanged();
+}
+
+void TagTableModel::loadAllMetadata()
+{
+    if (!m_service)
+        return;
+    m_loadAll = true;
+    m_loadAllNext = 0;
+    fetchAll();
+    pumpLoadAll();
+}
+
+void TagTableModel::cancelLoadAll()
+{
+    if (!m_loadAll)
+        return;
+    m_loadAll = false;
+    m_fetchAll = false;
+    QList<int> background;
+    for (auto it = m_inFlightPriority.cbegin(); it != m_inFlightPriority.cend(); ++it) {
+        if (it.value() == Priority::Background)
+            background.append(it.key());
+    }
+    for (int row : std::as_const(background)) {
+        m_service->cancel(m_inFlight.take(row));
+        m_inFlightPriority.remove(row);
+        if (m_rows[size_t(row)].state == LoadState::Loading) {
+            setState(row, LoadState::NotLoaded);
+            markChanged(row);
+        }
+    }
+    scheduleVisibleUpdate();
+}
+
+void TagTableModel::pumpLoadAll()
+{
+    if (!m_loadAll || !m_service)
+        return;
+    int background = 0;
+    for (Priority p : std::as_const(m_inFlightPriority))
+        background += p == Priority::Background ? 1 : 0;
+    const int count = int(m_rows.size());
+    while (background < LoadAllConcurrency && m_loadAllNext < count) {
+        const int row = m_loadAllNext++;
+        const LoadState state = m_rows[size_t(row)].state;
+        if (state == LoadState::Loaded || state == LoadState::Failed || m_inFlight.contains(row))
+            continue;
+        requestRow(row, Priority::Background);
+        ++background;
+    }
+    const int done = stateCount(LoadState::Loaded) + stateCount(LoadState::Failed);
+    const qint64 total = totalCount() >= 0 ? totalCount() : qint64(count);
+    Q_EMIT metadataProgress(done, int(total));
+    if (m_atEnd && done >= count) {
+        m_loadAll = false;
+        Q_EMIT countsChanged();
+    }
+}
+
+void TagTableModel::setState(int row, LoadState state)
+{
+    Row &r = m_rows[size_t(row)];
+    --m_stateCounts[size_t(r.state)];
+    ++m_stateCounts[size_t(state)];
+    r.state = state;
+}
+
+void TagTableModel::markChanged(int row)
+{
+    m_changed.insert(row);
+    if (!m_changeTimer->isActive())
+        m_changeTimer->start();
+}
+
+void TagTableModel::flushChanges()
+{
+    if (m_changed.isEmpty())
+        return;
+    QList<int> rows(m_changed.cbegin(), m_changed.cend());
+    m_changed.clear();
+    std::sort(rows.begin(), rows.end());
+    static const QList<int> roles{Qt::DisplayRole, Qt::ToolTipRole, SortRole,     DigestRole,
+                                  PlatformsRole,   LoadStateRole,   ErrorRole,    SizeRole,
+                                  CreatedRole,     KindRole,        MediaTypeRole};
+    const int count = int(m_rows.size());
+    int start = -1;
+    int previous = -2;
+    const auto emitRange = [this](int from, int to) {
+        Q_EMIT dataChanged(index(from, 0), index(to, ColumnCount - 1), roles);
+    };
+    for (int row : std::as_const(rows)) {
+        if (row >= count)
+            break;
+        if (row != previous + 1) {
+            if (start >= 0)
+                emitRange(start, previous);
+            start = row;
+        }
+        previous = row;
+    }
+    if (start >= 0)
+        emitRange(start, previous);
+    // Shared counts of rows on screen may have changed with rows elsewhere.
+    if (m_visibleFirst >= 0 && m_visibleFirst < count) {
+        const int last = std::min(m_visibleLast, count - 1);
+        Q_EMIT dataChanged(index(m_visibleFirst, SharedColumn), index(last, SharedColumn),
+                           {Qt::DisplayRole, SortRole});
+    }
+    Q_EMIT countsChanged();
+}
+
+QVariant TagTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Row &row = m_rows[size_t(index.row())];
+    const DigestInfo *info = row.digestId >= 0 ? &m_digests[size_t(row.digestId)] : nullptr;
+    const ImageMetadata *metadata = info ? info->metadata.get() : nullptr;
+    switch (role) {
+    case Qt::DisplayRole:
+        return displayData(row, info, index.column());
+    case SortRole:
+        return sortData(row, info, index.column());
+    case Qt::ToolTipRole:
+        if (row.state == LoadState::Failed)
+            return errorFor(index.row());
+        if (index.column() == DigestColumn && info)
+            return info->digest;
+        if (row.state == LoadState::Cached)
+            return tr("Last known state from the cache; not yet confirmed by the registry.");
+        return {};
+    case Qt::TextAlignmentRole:
+        if (index.column() == SizeColumn || index.column() == SharedColumn)
+            return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case TagRole:
+        return row.tag;
+    case DigestRole:
+        return info ? info->digest : QString();
+    case PlatformsRole: {
+        QStringList platforms;
+        if (metadata) {
+            for (const PlatformImage &p : metadata->platforms)
+                platforms.append(p.platform.toString());
+        }
+        return platforms;
+    }
+    case LoadStateRole:
+        return QVariant::fromValue(row.state);
+    case ErrorRole:
+        return errorFor(index.row());
+    case SizeRole:
+        return metadata ? metadata->size : qint64(-1);
+    case CreatedRole:
+        return metadata ? metadata->created : QDateTime();
+    case KindRole:
+        return metadata ? artifactKindName(metadata->kind) : QString();
+    case MediaTypeRole:
+        return metadata ? metadata->mediaType : QString();
+    default:
+        return {};
+    }
+}
+
+QVariant TagTableModel::displayData(const Row &row, const DigestInfo *info, int column) const
+{
+    const ImageMetadata *metadata = info ? info->metadata.get() : nullptr;
+    if (column == TagColumn)
+        return row.tag;
+    if (row.state == LoadState::Failed && !metadata)
+        return column == DigestColumn ? tr("failed") : QString();
+    switch (column) {
+    case DigestColumn:
+        return info ? Digest::shortForm(info->digest) : Placeholder;
+    case SizeColumn:
+        if (!metadata)
+            return Placeholder;
+        return metadata->size >= 0 ? QLocale().formattedDataSize(metadata->size) : QString();
+    case CreatedColumn:
+        if (!metadata)
+            return Placeholder;
+        return metadata->created.isValid()
+                       ? QLocale().toString(metadata->created.toLocalTime(), QLocale::ShortFormat)
+                       : QString();
+    case PlatformsColumn:
+        return metadata ? info->platformsText : Placeholder;
+    case KindColumn:
+        return metadata ? artifactKindName(metadata->kind) : Placeholder;
+    case SharedColumn:
+        return info ? info->loadedTags : QVariant(Placeholder);
+    default:
+        return {};
+    }
+}
+
+QVariant TagTableModel::sortData(const Row &row, const DigestInfo *info, int column) const
+{
+    const ImageMetadata *metadata = info ? info->metadata.get() : nullptr;
+    switch (column) {
+    case TagColumn:
+        return row.tag;
+    case DigestColumn:
+        return info ? info->digest : QString();
+    case SizeColumn:
+        return metadata ? metadata->size : qint64(-1);
+    case CreatedColumn:
+        return metadata && metadata->created.isValid() ? metadata->created.toMSecsSinceEpoch()
+                                                       : qint64(-1);
+    case PlatformsColumn:
+        return info ? info->platformsText : QString();
+    case KindColumn:
+        return metadata ? artifactKindName(metadata->kind) : QString();
+    case SharedColumn:
+        return info ? info->loadedTags : 0;
+    default:
+        return {};
+    }
+}
+
+QVariant TagTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    if (role == Qt::DisplayRole) {
+        switch (section) {
+        case TagColumn:
+            return tr("Tag");
+        case DigestColumn:
+            return tr("Digest");
+        case SizeColumn:
+            return tr("Size");
+        case CreatedColumn:
+            return tr("Created");
+        case PlatformsColumn:
+            return tr("Platforms");
+        case KindColumn:
+            return tr("Kind");
+        case SharedColumn:
+            return tr("Shared");
+        }
+    }
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case SizeColumn:
+            return tr("Compressed size as stored in the registry: config plus layers. For a "
+                      "multi-platform index, the sum over its platform images (attestations not "
+                      "counted). Layers shared between images are counted in each.");
+        case DigestColumn:
+            return tr("Manifest digest (the first 12 hex digits; the full digest in the tooltip).");
+        case CreatedColumn:
+            return tr("Creation time from the image config, in local time. For an index, the "
+                      "newest of its platform images.");
+        case SharedColumn:
+            return tr("How many of the loaded tags point at the same digest.");
+        case KindColumn:
+            return tr("image, index (multi-platform), attestation, signature, chart or artifact");
+        }
+    }
+    if (role == Qt::TextAlignmentRole && (section == SizeColumn || section == SharedColumn))
+        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    return QAbstractTableModel::headerData(section, orientation, role);
+}
+
+} // namespace Berth
