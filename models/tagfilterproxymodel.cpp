@@ -1,5 +1,6 @@
 #include "tagfilterproxymodel.h"
 
+#include "naturalcompare.h"
 #include "tagtablemodel.h"
 
 #include <QTimer>
@@ -19,8 +20,6 @@ TagFilterProxyModel::TagFilterProxyModel(QObject *parent)
     , m_filterTimer(new QTimer(this))
     , m_resortTimer(new QTimer(this))
 {
-    m_collator.setNumericMode(true);
-    m_collator.setCaseSensitivity(Qt::CaseInsensitive);
     // Sorting is driven by us, in batches; the source model changes too often for Qt's
     // per-change re-sorting.
     setDynamicSortFilter(false);
@@ -112,7 +111,7 @@ bool TagFilterProxyModel::lessThan(const QModelIndex &left, const QModelIndex &r
     const QVariant a = left.data(TagTableModel::SortRole);
     const QVariant b = right.data(TagTableModel::SortRole);
     if (left.column() == TagTableModel::TagColumn || a.typeId() == QMetaType::QString)
-        return m_collator.compare(a.toString(), b.toString()) < 0;
+        return naturalCompare(a.toString(), b.toString()) < 0;
     const qint64 x = a.toLongLong();
     const qint64 y = b.toLongLong();
     // Unknown (-1) sorts after everything whichever the order, so known values come first.
@@ -125,7 +124,7 @@ bool TagFilterProxyModel::lessThan(const QModelIndex &left, const QModelIndex &r
     // Ties in tag order, so equal sizes or times stay in a stable, readable order.
     const QString tagA = left.siblingAtColumn(TagTableModel::TagColumn).data().toString();
     const QString tagB = right.siblingAtColumn(TagTableModel::TagColumn).data().toString();
-    return m_collator.compare(tagA, tagB) < 0;
+    return naturalCompare(tagA, tagB) < 0;
 }
 
 void TagFilterProxyModel::sort(int column, Qt::SortOrder order)

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <QCollator>
 #include <QRegularExpression>
 #include <QSortFilterProxyModel>
 
@@ -56,7 +55,6 @@ private:
     FilterSyntax m_pendingSyntax = FilterSyntax::Substring;
     QRegularExpression m_expression;
     QString m_filterError;
-    QCollator m_collator;
     QTimer *m_filterTimer;
     QTimer *m_resortTimer;
 };

@@ -215,8 +215,9 @@ void TestTagTableModel::cleanupTestCase()
 void TestTagTableModel::firstPageAfterOneListing()
 {
     // Given a repository with 10,000 tags
+    // (No model tester here: it calls fetchMore() itself, and this test counts pages.)
     Stack stack(m_registry->host(), nullptr);
-    auto model = newModel(stack, u"big/tags"_s);
+    auto model = newModel(stack, u"big/tags"_s, false);
     QSignalSpy pages(model.get(), &TagTableModel::pageFetched);
 
     // When it opens
@@ -245,7 +246,7 @@ void TestTagTableModel::onlyVisibleRowsGetMetadataAndSharedDigestsOnce()
 {
     Stack stack(m_registry->host(), nullptr);
     auto model = newModel(stack, u"big/tags"_s);
-    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 200, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() >= 200, 10000);
 
     // When rows 0..39 are on screen
     model->setVisibleRows(0, 39);
@@ -357,7 +358,7 @@ void TestTagTableModel::reopeningUsesTheCache()
         QVERIFY(cache.open());
         Stack stack(m_registry->host(), &cache);
         auto model = newModel(stack, u"big/tags"_s);
-        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 200, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() >= 200, 10000);
         model->setVisibleRows(0, 39);
         QTRY_VERIFY_WITH_TIMEOUT(rowsDone(*model, 0, 79), 20000);
         cache.flush();
@@ -368,7 +369,7 @@ void TestTagTableModel::reopeningUsesTheCache()
     QVERIFY(cache.open());
     Stack stack(m_registry->host(), &cache);
     auto model = newModel(stack, u"big/tags"_s);
-    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 200, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() >= 200, 10000);
     model->setVisibleRows(0, 39);
     // Then known metadata shows at once (before any HEAD answers) ...
     QCOMPARE(stateOf(*model, 0), TagTableModel::LoadState::Cached);
@@ -463,7 +464,7 @@ void TestTagTableModel::filterAndNaturalSort()
     proxy.setDebounceInterval(0);
     QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
     proxy.setTagModel(model.get());
-    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 200, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() >= 200, 10000);
 
     // Filtering needs every name: the model lists the rest
     proxy.setFilter(u"v99"_s);
