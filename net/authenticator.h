@@ -12,6 +12,7 @@
 #include <QUrl>
 
 #include <functional>
+#include <optional>
 
 class QNetworkReply;
 
@@ -46,8 +47,8 @@ class RegistryAuthenticator final : public Authenticator
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RegistryAuthenticator)
 public:
-    using CredentialResolver = std::function<void(QObject *context,
-                                                  std::function<void(Result<Credentials>)> done)>;
+    using CredentialResolver
+            = std::function<void(QObject *context, std::function<void(Result<Credentials>)> done)>;
 
     RegistryAuthenticator(NetworkAccessManager *nam, const QUrl &registryBase,
                           QObject *parent = nullptr);
@@ -83,11 +84,11 @@ private:
 
     NetworkAccessManager *m_nam;
     QUrl m_registryBase;
-    QSslConfiguration m_ssl;
+    std::optional<QSslConfiguration> m_ssl; //!< unset = the default; see RequestSpec
     Credentials m_credentials;
     bool m_credentialsResolved = false;
     CredentialResolver m_resolver;
-    bool m_useBasic = false; //!< registry challenged with Basic
+    bool m_useBasic = false;        //!< registry challenged with Basic
     QHash<QString, Token> m_tokens; //!< scope -> token
     struct Waiter
     {
