@@ -46,7 +46,7 @@ public:
     void endTable() { m_out += u"</table>"_s; }
     void row(const QString &name, const QString &valueHtml)
     {
-        m_out += u"<tr><td valign='top' style='padding-right:10px' width='28%'><b>"_s + esc(name)
+        m_out += u"<tr><td valign='top' style='padding-right:10px' width='26%'><b>"_s + esc(name)
                  + u"</b></td><td valign='top'>"_s + valueHtml + u"</td></tr>"_s;
     }
     void rowText(const QString &name, const QString &value) { row(name, esc(value)); }
@@ -347,7 +347,7 @@ void DetailsPane::render()
         const QJsonDocument doc = QJsonDocument::fromJson(m_manifest->bytes);
         const QString text = doc.isNull() ? QString::fromUtf8(m_manifest->bytes)
                                           : QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
-        html.raw(u"<pre>"_s + esc(text) + u"</pre>"_s);
+        html.raw(u"<pre style='white-space: pre-wrap'>"_s + esc(text) + u"</pre>"_s);
     } else if (!m_manifestError.isEmpty()) {
         html.paragraph(u"<i>"_s + esc(m_manifestError) + u"</i>"_s);
     } else {

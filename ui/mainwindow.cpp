@@ -94,7 +94,7 @@ MainWindow::MainWindow(QWidget *parent)
     top->addWidget(m_filterSyntax);
     top->addWidget(m_filter, 1);
     auto *centreLayout = new QVBoxLayout(centre);
-    centreLayout->setContentsMargins(0, 6, 0, 0);
+    centreLayout->setContentsMargins(6, 6, 0, 0);
     centreLayout->setSpacing(4);
     centreLayout->addLayout(top);
     centreLayout->addWidget(m_banner);
@@ -107,6 +107,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
     m_splitter->setChildrenCollapsible(false);
+    // Table ~70 %, details ~30 % without a navigator.
+    m_splitter->setSizes({900, 380});
     setCentralWidget(m_splitter);
 
     // Status bar: counts on the left, what runs and the long-work progress on the right.
@@ -292,8 +294,9 @@ void MainWindow::setNavigator(QWidget *navigator)
     m_splitter->setStretchFactor(0, 1);
     m_splitter->setStretchFactor(1, 3);
     m_splitter->setStretchFactor(2, 2);
-    // Navigator ~22 %, table ~48 %, details ~30 % of a 1280 px window.
-    m_splitter->setSizes({280, 620, 380});
+    // Navigator ~19 %, table ~56 %, details ~25 % of a 1280 px window: the table's default
+    // columns need about 700 px.
+    m_splitter->setSizes({240, 720, 320});
 }
 
 QString MainWindow::registryName() const
@@ -512,10 +515,10 @@ void MainWindow::restoreLayout()
     QHeaderView *header = m_view->horizontalHeader();
     if (const QByteArray columns = settings.value(u"header"_s).toByteArray(); !columns.isEmpty())
         header->restoreState(columns);
-    // A remembered sort by a metadata column would load every tag's metadata on start: the
-    // registry's order until the person clicks a header again.
-    header->setSortIndicator(-1, Qt::AscendingOrder);
-    header->setSortIndicatorShown(false);
+    // A remembered sort by a metadata column would load every tag's metadata on start: tag
+    // order until the person clicks that header again.
+    if (header->sortIndicatorSection() != TagTableModel::TagColumn)
+        header->setSortIndicator(TagTableModel::TagColumn, Qt::AscendingOrder);
     m_detailsAction->setChecked(settings.value(u"details"_s, true).toBool());
     settings.endGroup();
 }

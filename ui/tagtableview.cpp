@@ -5,7 +5,9 @@
 #include "tagtablemodel.h"
 
 #include <QContextMenuEvent>
+#include <QDateTime>
 #include <QHeaderView>
+#include <QLocale>
 #include <QScrollBar>
 #include <QTimer>
 
@@ -42,16 +44,14 @@ TagTableView::TagTableView(QWidget *parent)
     horizontalHeader()->setHighlightSections(false);
     horizontalHeader()->setStretchLastSection(true);
     horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    // Sorting starts only on a click; until then the registry's order stands.
-    horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
-    horizontalHeader()->setSortIndicatorShown(false);
+    // Tags in natural order ("1.10" after "1.9") from the start: registries list them in an
+    // order of their own. Sorting by tag needs no metadata, so it costs no requests.
+    horizontalHeader()->setSortIndicator(TagTableModel::TagColumn, Qt::AscendingOrder);
     setSortingEnabled(true);
 
     m_reportTimer->setSingleShot(true);
     m_reportTimer->setInterval(DefaultReportMs);
     connect(m_reportTimer, &QTimer::timeout, this, &TagTableView::reportVisibleRows);
-    connect(horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
-            [this] { horizontalHeader()->setSortIndicatorShown(true); });
 }
 
 void TagTableView::setTagModels(TagTableModel *model, TagFilterProxyModel *proxy)
@@ -59,6 +59,8 @@ void TagTableView::setTagModels(TagTableModel *model, TagFilterProxyModel *proxy
     m_model = model;
     m_proxy = proxy;
     setModel(proxy);
+    sortByColumn(horizontalHeader()->sortIndicatorSection(),
+                 horizontalHeader()->sortIndicatorOrder());
     connect(proxy, &QAbstractItemModel::modelReset, this, &TagTableView::scheduleReport);
     connect(proxy, &QAbstractItemModel::layoutChanged, this, &TagTableView::scheduleReport);
     connect(proxy, &QAbstractItemModel::rowsInserted, this, &TagTableView::scheduleReport);
@@ -68,16 +70,22 @@ void TagTableView::setTagModels(TagTableModel *model, TagFilterProxyModel *proxy
     connect(proxy, &QAbstractItemModel::modelReset, this, [this] { Q_EMIT currentTagChanged({}); });
 
     QHeaderView *header = horizontalHeader();
-    const int em = fontMetrics().horizontalAdvance(u'M');
-    // Widths for what the columns hold: tags up to ~28 chars, a 12-digit short digest, sizes,
-    // dates, two platforms; the last column stretches.
-    header->resizeSection(TagTableModel::TagColumn, em * 16);
-    header->resizeSection(TagTableModel::DigestColumn, em * 9);
-    header->resizeSection(TagTableModel::SizeColumn, em * 6);
-    header->resizeSection(TagTableModel::CreatedColumn, em * 10);
-    header->resizeSection(TagTableModel::PlatformsColumn, em * 14);
-    header->resizeSection(TagTableModel::KindColumn, em * 6);
-    header->resizeSection(TagTableModel::SharedColumn, em * 4);
+    const QFontMetrics metrics = fontMetrics();
+    // Each column as wide as what it typically holds, plus the cell's padding; the last one
+    // stretches. Measured on sample values so fonts and locales of any size fit.
+    const int pad = metrics.horizontalAdvance(u'M') * 2;
+    const auto fit = [&metrics, pad](const QString &sample) {
+        return metrics.horizontalAdvance(sample) + pad;
+    };
+    const QString sampleTime = QLocale().toString(QDateTime(QDate(2024, 12, 28), QTime(23, 59)),
+                                                  QLocale::ShortFormat);
+    header->resizeSection(TagTableModel::TagColumn, fit(u"1.12.0-alpine3.20"_s));
+    header->resizeSection(TagTableModel::DigestColumn, fit(u"0123456789ab"_s));
+    header->resizeSection(TagTableModel::SizeColumn, fit(u"999.99 MiB"_s));
+    header->resizeSection(TagTableModel::CreatedColumn, fit(sampleTime));
+    header->resizeSection(TagTableModel::PlatformsColumn, fit(u"linux/amd64, linux/arm64"_s));
+    header->resizeSection(TagTableModel::KindColumn, fit(u"signature"_s));
+    header->resizeSection(TagTableModel::SharedColumn, fit(u"Shared"_s));
 }
 
 void TagTableView::setReportInterval(int ms)

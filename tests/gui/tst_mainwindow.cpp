@@ -261,8 +261,8 @@ void TestMainWindow::sortsBySize()
     QCOMPARE(proxy->index(proxy->rowCount() - 1, TagTableModel::TagColumn).data().toString(),
              u"2.0"_s);
 
-    // Back to the registry's order
-    m_window->tagView()->sortByColumn(-1, Qt::AscendingOrder);
+    // Back to tag order
+    m_window->tagView()->sortByColumn(TagTableModel::TagColumn, Qt::AscendingOrder);
 }
 
 void TestMainWindow::contextMenuCopiesPullCommand()
