@@ -335,6 +335,10 @@ void MainWindow::showRepository(const QString &connectionId, MetadataService *se
     m_details->setRepository(backend, name, repository);
     m_actions->setRepository(backend, name, repository);
     m_model->setRepository(service, repository);
+    // The sort applies to the new rows too, with what it needs (every name, or every row's
+    // metadata for a metadata column).
+    if (m_proxy->sortColumn() >= 0)
+        m_proxy->sort(m_proxy->sortColumn(), m_proxy->sortOrder());
     updateStatus();
     Q_EMIT locationChanged(connectionId, repository);
 }
@@ -395,6 +399,8 @@ void MainWindow::refresh()
     m_progress->hide();
     m_cancel->hide();
     m_model->refresh();
+    if (m_proxy->sortColumn() >= 0)
+        m_proxy->sort(m_proxy->sortColumn(), m_proxy->sortOrder());
     m_details->reload();
 }
 
