@@ -46,8 +46,8 @@ public:
     void endTable() { m_out += u"</table>"_s; }
     void row(const QString &name, const QString &valueHtml)
     {
-        m_out += u"<tr><td valign='top' nowrap style='padding-right:10px' width='26%'><b>"_s + esc(name)
-                 + u"</b></td><td valign='top'>"_s + valueHtml + u"</td></tr>"_s;
+        m_out += u"<tr><td valign='top' nowrap style='padding-right:10px' width='26%'><b>"_s
+                 + esc(name) + u"</b></td><td valign='top'>"_s + valueHtml + u"</td></tr>"_s;
     }
     void rowText(const QString &name, const QString &value) { row(name, esc(value)); }
     void mono(const QString &name, const QString &value)
