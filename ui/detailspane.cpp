@@ -46,7 +46,7 @@ public:
     void endTable() { m_out += u"</table>"_s; }
     void row(const QString &name, const QString &valueHtml)
     {
-        m_out += u"<tr><td valign='top' nowrap style='padding-right:10px' width='26%'><b>"_s
+        m_out += u"<tr><td valign='top' style='padding-right:10px; white-space:nowrap' width='26%'><b>"_s
                  + esc(name) + u"</b></td><td valign='top'>"_s + valueHtml + u"</td></tr>"_s;
     }
     void rowText(const QString &name, const QString &value) { row(name, esc(value)); }
