@@ -14,6 +14,7 @@ class QTemporaryDir;
 
 namespace Berth::Test {
 
+class HarborServer;
 class RegistryProcess;
 
 //! The benchmark run: for each repository size, seeds a real registry and measures the tag
@@ -61,6 +62,7 @@ private:
     void measureCli(int size, QJsonObject &result);
     void measureSkopeo(int size, QJsonObject &result);
     void measureRaw(int size, QJsonObject &result);
+    void measureHarbor(int size, QJsonObject &result);
     void measureMemory();
     QJsonObject machine() const;
     QJsonArray targets() const;
@@ -72,6 +74,7 @@ private:
 
     Options m_options;
     std::unique_ptr<RegistryProcess> m_registry;
+    std::unique_ptr<HarborServer> m_harbor; //!< in this process, in front of m_registry
     std::unique_ptr<QTemporaryDir> m_workDir;
     QJsonArray m_sizes; //!< one object per size
     QJsonObject m_memory;
@@ -85,6 +88,13 @@ private:
         QString configDigest;
     };
     QHash<QString, Image> m_imageOfTag;
+    struct Pushed
+    {
+        QString digest;
+        QString firstTag; //!< pushed through the API
+        QStringList rest; //!< written into storage
+    };
+    QList<Pushed> m_pushed;
 };
 
 } // namespace Berth::Test

@@ -24,19 +24,23 @@ QString RequestCounts::toText() const
             .arg(blobGets);
 }
 
-static RegistryEndpoint endpointFor(const QString &host)
+static RegistryEndpoint endpointFor(const QString &host, const Credentials &credentials)
 {
     RegistryEndpoint endpoint;
     endpoint.host = host;
     endpoint.scheme = RegistryEndpoint::Scheme::Http;
-    endpoint.credentialSource = RegistryEndpoint::CredentialSource::None;
+    endpoint.credentialSource = credentials.username.isEmpty()
+                                        ? RegistryEndpoint::CredentialSource::None
+                                        : RegistryEndpoint::CredentialSource::Explicit;
+    endpoint.credentials = credentials;
     return endpoint;
 }
 
-BenchStack::BenchStack(const QString &host, MetadataCache *cache, QObject *parent)
+BenchStack::BenchStack(const QString &host, MetadataCache *cache, const Credentials &credentials,
+                       QObject *parent)
     : QObject(parent)
     , m_scheduler(&m_nam)
-    , m_backend(endpointFor(host), &m_scheduler)
+    , m_backend(endpointFor(host, credentials), &m_scheduler)
     , m_service(&m_backend, cache)
 {
     connect(&m_scheduler, &RequestScheduler::attemptStarted, this, &BenchStack::onAttempt);

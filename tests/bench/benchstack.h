@@ -1,5 +1,6 @@
 #pragma once
 
+#include "credentials.h"
 #include "metadataservice.h"
 #include "networkaccessmanager.h"
 #include "ocibackend.h"
@@ -32,7 +33,9 @@ class BenchStack final : public QObject
     Q_DISABLE_COPY_MOVE(BenchStack)
 public:
     //! cache may be null (no persistence).
-    BenchStack(const QString &host, MetadataCache *cache, QObject *parent = nullptr);
+    //! credentials: empty = anonymous.
+    BenchStack(const QString &host, MetadataCache *cache, const Credentials &credentials = {},
+               QObject *parent = nullptr);
 
     RequestScheduler &scheduler() { return m_scheduler; }
     MetadataService &service() { return m_service; }
