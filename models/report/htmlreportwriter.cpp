@@ -181,7 +181,7 @@ QString HtmlReportWriter::sizeChart() const
         svg += u"<circle cx=\"%1\" cy=\"%2\" r=\"2.5\"/>"_s.arg(x, 0, 'f', 1).arg(y, 0, 'f', 1);
     }
     svg += u"</g>"_s;
-    const auto date = [](qint64 ms) {
+    const auto date = [](qint64 ms) -> QString {
         return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(u"yyyy-MM-dd");
     };
     svg += u"<text x=\"%1\" y=\"%2\" font-size=\"11\">%3</text>"_s.arg(Left)
@@ -245,14 +245,15 @@ QString HtmlReportWriter::monthChart() const
 bool HtmlReportWriter::finish()
 {
     const ReportSummary &s = m_summary;
-    const auto figure = [](const QString &id, const QString &label, const QString &value) {
+    const auto figure = [](const QString &id, const QString &label,
+                           const QString &value) -> QString {
         return u"<dt>"_s + esc(label) + u"</dt><dd id=\""_s + id + u"\">"_s + esc(value)
                + u"</dd>"_s;
     };
-    const auto sizeText = [](qint64 bytes) {
+    const auto sizeText = [](qint64 bytes) -> QString {
         return humanSize(bytes) + u" ("_s + QString::number(bytes) + u" bytes)"_s;
     };
-    const auto when = [](const QDateTime &time, const QString &tag) {
+    const auto when = [](const QDateTime &time, const QString &tag) -> QString {
         return time.isValid() ? reportTime(time) + u" ("_s + tag + u')' : u"unknown"_s;
     };
     QString html = u"</tbody>\n</table>\n<section id=\"summary\">\n<dl>"_s;
