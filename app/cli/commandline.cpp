@@ -17,7 +17,7 @@ namespace Berth::Cli {
 
 static const QStringList &commandNames()
 {
-    static const QStringList names{u"tags"_s,   u"inspect"_s, u"export"_s,
+    static const QStringList names{u"tags"_s,  u"inspect"_s, u"export"_s,
                                    u"repos"_s, u"retag"_s,   u"rm"_s};
     return names;
 }

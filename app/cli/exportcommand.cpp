@@ -107,8 +107,8 @@ void ExportCommand::run(const QStringList &arguments)
     if (parser.isSet(sort)) {
         const auto chosen = reportSortFromName(parser.value(sort));
         if (!chosen)
-            return usage(u"unknown sort \"%1\" (tag, created, size, pushed)"_s.arg(
-                    parser.value(sort)));
+            return usage(
+                    u"unknown sort \"%1\" (tag, created, size, pushed)"_s.arg(parser.value(sort)));
         options.sort = *chosen;
     }
     options.filter = parser.value(filter);

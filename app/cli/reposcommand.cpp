@@ -84,7 +84,10 @@ void ReposCommand::onPage(const QStringList &names)
     for (const QString &name : names) {
         if (m_json) {
             out += m_printed == 0 ? "[\n  " : ",\n  ";
-            out += QJsonDocument(QJsonArray{name}).toJson(QJsonDocument::Compact).sliced(1).chopped(1);
+            out += QJsonDocument(QJsonArray{name})
+                           .toJson(QJsonDocument::Compact)
+                           .sliced(1)
+                           .chopped(1);
         } else {
             out += name.toUtf8() + '\n';
         }

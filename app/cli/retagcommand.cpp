@@ -52,7 +52,8 @@ void RetagCommand::run(const QStringList &arguments)
         return usage(parsed.error().message);
     const QString newTag = parser.positionalArguments().at(1);
     if (!ImageReference::isValidTag(newTag))
-        return usage(u"\"%1\" is not a valid tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})"_s.arg(newTag));
+        return usage(
+                u"\"%1\" is not a valid tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})"_s.arg(newTag));
     if (const auto ok = registryOptions.read(parser); !ok)
         return usage(ok.error().message);
     ImageReference reference = *parsed;
@@ -65,7 +66,7 @@ void RetagCommand::run(const QStringList &arguments)
             [this, reference, newTag](Result<QString> digest) {
                 if (!digest) {
                     writeErrLine(u"berth retag: %1 -> %2: %3"_s.arg(reference.toString(), newTag,
-                                                                  digest.error().toString()));
+                                                                    digest.error().toString()));
                     return Q_EMIT finished(ExitError);
                 }
                 writeOutLine(*digest);

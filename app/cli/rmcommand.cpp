@@ -80,17 +80,16 @@ void RmCommand::run(const QStringList &arguments)
     }
     CallOptions options;
     options.priority = Priority::Interactive;
-    m_session->backend()->resolveTag(
-            m_reference.repository(), m_reference.tag(), options, this,
-            [this, byImage](Result<TagDigest> resolved) {
-                if (!resolved)
-                    return fail(resolved.error().toString());
-                m_digest = resolved->digest;
-                if (byImage)
-                    findSiblings();
-                else
-                    removeTag();
-            });
+    m_session->backend()->resolveTag(m_reference.repository(), m_reference.tag(), options, this,
+                                     [this, byImage](Result<TagDigest> resolved) {
+                                         if (!resolved)
+                                             return fail(resolved.error().toString());
+                                         m_digest = resolved->digest;
+                                         if (byImage)
+                                             findSiblings();
+                                         else
+                                             removeTag();
+                                     });
 }
 
 void RmCommand::removeTag()
@@ -177,17 +176,17 @@ void RmCommand::onSiblingsFound()
         writeErrLine(message);
         return Q_EMIT finished(ExitError);
     }
-    m_session->backend()->deleteImage(
-            m_reference.repository(), m_digest, this, [this, repository](Result<void> done) {
-                if (!done)
-                    return fail(done.error().toString());
-                QString out;
-                for (const QString &tag : std::as_const(m_siblings))
-                    out += repository + u':' + tag + u'\n';
-                out += repository + u'@' + m_digest + u'\n';
-                writeOut(out.toUtf8());
-                Q_EMIT finished(ExitOk);
-            });
+    m_session->backend()->deleteImage(m_reference.repository(), m_digest, this,
+                                      [this, repository](Result<void> done) {
+                                          if (!done)
+                                              return fail(done.error().toString());
+                                          QString out;
+                                          for (const QString &tag : std::as_const(m_siblings))
+                                              out += repository + u':' + tag + u'\n';
+                                          out += repository + u'@' + m_digest + u'\n';
+                                          writeOut(out.toUtf8());
+                                          Q_EMIT finished(ExitOk);
+                                      });
 }
 
 void RmCommand::fail(const QString &message)

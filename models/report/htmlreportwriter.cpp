@@ -31,8 +31,8 @@ QString cell(const QString &text, const QString &sortValue = QString(),
 
 QString timeCell(const QDateTime &time)
 {
-    return cell(reportTime(time), time.isValid() ? QString::number(time.toMSecsSinceEpoch())
-                                                 : u""_s);
+    return cell(reportTime(time),
+                time.isValid() ? QString::number(time.toMSecsSinceEpoch()) : u""_s);
 }
 
 constexpr auto Style = R"(
@@ -184,15 +184,13 @@ QString HtmlReportWriter::sizeChart() const
     const auto date = [](qint64 ms) -> QString {
         return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(u"yyyy-MM-dd");
     };
-    svg += u"<text x=\"%1\" y=\"%2\" font-size=\"11\">%3</text>"_s.arg(Left)
-                   .arg(H - 6)
-                   .arg(date(minT));
+    svg += u"<text x=\"%1\" y=\"%2\" font-size=\"11\">%3</text>"_s.arg(Left).arg(H - 6).arg(
+            date(minT));
     svg += u"<text x=\"%1\" y=\"%2\" font-size=\"11\" text-anchor=\"end\">%3</text>"_s
                    .arg(W - Right)
                    .arg(H - 6)
                    .arg(date(maxT));
-    svg += u"<text x=\"%1\" y=\"%2\" font-size=\"11\" text-anchor=\"end\">%3</text>"_s
-                   .arg(Left - 4)
+    svg += u"<text x=\"%1\" y=\"%2\" font-size=\"11\" text-anchor=\"end\">%3</text>"_s.arg(Left - 4)
                    .arg(Top + 10)
                    .arg(esc(humanSize(maxSize)));
     svg += u"<text x=\"%1\" y=\"%2\" font-size=\"11\" text-anchor=\"end\">0</text>"_s.arg(Left - 4)
@@ -228,15 +226,13 @@ QString HtmlReportWriter::monthChart() const
                        .arg(h, 0, 'f', 1);
     }
     svg += u"</g>"_s;
-    svg += u"<text x=\"%1\" y=\"%2\" font-size=\"11\">%3</text>"_s.arg(Left)
-                   .arg(H - 6)
-                   .arg(months.firstKey());
+    svg += u"<text x=\"%1\" y=\"%2\" font-size=\"11\">%3</text>"_s.arg(Left).arg(H - 6).arg(
+            months.firstKey());
     svg += u"<text x=\"%1\" y=\"%2\" font-size=\"11\" text-anchor=\"end\">%3</text>"_s
                    .arg(W - Right)
                    .arg(H - 6)
                    .arg(months.lastKey());
-    svg += u"<text x=\"%1\" y=\"%2\" font-size=\"11\" text-anchor=\"end\">%3</text>"_s
-                   .arg(Left - 4)
+    svg += u"<text x=\"%1\" y=\"%2\" font-size=\"11\" text-anchor=\"end\">%3</text>"_s.arg(Left - 4)
                    .arg(Top + 10)
                    .arg(maxCount);
     return svg + u"</svg>"_s;
@@ -245,8 +241,8 @@ QString HtmlReportWriter::monthChart() const
 bool HtmlReportWriter::finish()
 {
     const ReportSummary &s = m_summary;
-    const auto figure = [](const QString &id, const QString &label,
-                           const QString &value) -> QString {
+    const auto figure
+            = [](const QString &id, const QString &label, const QString &value) -> QString {
         return u"<dt>"_s + esc(label) + u"</dt><dd id=\""_s + id + u"\">"_s + esc(value)
                + u"</dd>"_s;
     };

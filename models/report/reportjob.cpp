@@ -77,8 +77,8 @@ void ReportJob::start()
 {
     auto file = std::make_unique<QSaveFile>(m_options.destination);
     if (m_options.destination.isEmpty() || !file->open(QIODevice::WriteOnly)) {
-        const QString reason = m_options.destination.isEmpty() ? u"no destination given"_s
-                                                               : file->errorString();
+        const QString reason
+                = m_options.destination.isEmpty() ? u"no destination given"_s : file->errorString();
         m_running = true;
         QTimer::singleShot(0, this, [this, reason] {
             fail(Error(ErrorCode::InvalidInput,
@@ -108,14 +108,13 @@ void ReportJob::begin(QIODevice *device)
     if (!m_options.filter.isEmpty()) {
         m_filter = QRegularExpression(m_options.filter);
         if (!m_filter.isValid()) {
-            invalid = Error(ErrorCode::InvalidInput,
-                            u"invalid filter \"%1\": %2"_s.arg(m_options.filter,
-                                                              m_filter.errorString()));
+            invalid = Error(
+                    ErrorCode::InvalidInput,
+                    u"invalid filter \"%1\": %2"_s.arg(m_options.filter, m_filter.errorString()));
         }
     }
     if (m_options.sort == ReportSort::Pushed && !m_extras) {
-        invalid = Error(ErrorCode::InvalidInput,
-                        u"sorting by push time needs a Harbor registry"_s);
+        invalid = Error(ErrorCode::InvalidInput, u"sorting by push time needs a Harbor registry"_s);
     }
     if (invalid.isError()) {
         QTimer::singleShot(0, this, [this, invalid] { fail(invalid); });
@@ -139,8 +138,7 @@ void ReportJob::startListing()
     m_pager->setPageSize(ListPageSize);
     connect(m_pager, &Pager::pageReady, this, &ReportJob::onPage);
     connect(m_pager, &Pager::failed, this, [this](const Error &error) {
-        fail(Error(error.code, u"listing the tags of %1: %2"_s.arg(m_repositoryName,
-                                                                 error.message),
+        fail(Error(error.code, u"listing the tags of %1: %2"_s.arg(m_repositoryName, error.message),
                    error.httpStatus));
     });
     m_pager->fetchNext();
@@ -185,7 +183,8 @@ void ReportJob::onListed()
     header.filter = m_options.filter;
     header.sort = m_options.sort;
     if (!m_writer->begin(header))
-        return fail(Error(ErrorCode::InvalidInput, u"writing the report: "_s + m_writer->errorString()));
+        return fail(Error(ErrorCode::InvalidInput,
+                          u"writing the report: "_s + m_writer->errorString()));
     if (!streaming()) {
         m_records.resize(size_t(m_names.size()));
         for (qsizetype i = 0; i < m_names.size(); ++i)
@@ -378,8 +377,8 @@ void ReportJob::writeSorted()
     for (; m_writePos < end; ++m_writePos) {
         const qint64 i = m_order[m_writePos];
         const Record &record = m_records[size_t(i)];
-        const ReportImagePtr image = record.imageId < 0 ? ReportImagePtr()
-                                                        : m_images[size_t(record.imageId)];
+        const ReportImagePtr image
+                = record.imageId < 0 ? ReportImagePtr() : m_images[size_t(record.imageId)];
         if (!writeRows(record.tag, image, m_errors.value(i), record.extras))
             return;
     }
@@ -393,8 +392,8 @@ void ReportJob::writeSorted()
 bool ReportJob::writeRows(const QString &tag, const ReportImagePtr &image, const QString &error,
                           const std::optional<TagExtras> &extras)
 {
-    QList<ReportRow> rows = ReportRow::rowsFor(m_repositoryName, tag, image,
-                                               m_options.perPlatform, extras);
+    QList<ReportRow> rows
+            = ReportRow::rowsFor(m_repositoryName, tag, image, m_options.perPlatform, extras);
     for (ReportRow &row : rows) {
         row.error = error;
         if (!m_writer->writeRow(row)) {

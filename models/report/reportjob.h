@@ -27,11 +27,11 @@ class TagExtrasProvider;
 //! Where a report stands, for a progress bar or a terminal line.
 struct ReportProgress
 {
-    bool listing = false; //!< still listing tag names (total unknown yet)
-    qint64 listed = 0;    //!< tag names listed so far (after the filter)
-    qint64 done = 0;      //!< tags whose metadata arrived (or failed)
-    qint64 total = -1;    //!< tags in the report; -1 while listing
-    double rate = 0;      //!< tags per second since metadata fetching started
+    bool listing = false;   //!< still listing tag names (total unknown yet)
+    qint64 listed = 0;      //!< tag names listed so far (after the filter)
+    qint64 done = 0;        //!< tags whose metadata arrived (or failed)
+    qint64 total = -1;      //!< tags in the report; -1 while listing
+    double rate = 0;        //!< tags per second since metadata fetching started
     qint64 etaSeconds = -1; //!< -1 unknown
 };
 

@@ -30,9 +30,9 @@ struct ReportRow
 
     QString digest() const;
     QString mediaType() const;
-    QString kind() const;       //!< artifactKindName
-    qint64 size() const;        //!< -1 unknown
-    QDateTime created() const;  //!< invalid unknown
+    QString kind() const;          //!< artifactKindName
+    qint64 size() const;           //!< -1 unknown
+    QDateTime created() const;     //!< invalid unknown
     QStringList platforms() const; //!< "os/arch[/variant]", attestations never
     //! The index digest for a per-platform row, else empty.
     QString indexDigest() const;

@@ -155,8 +155,9 @@ private:
             if (schema.contains(u"pattern")) {
                 const QRegularExpression pattern(schema.value(u"pattern").toString());
                 if (!pattern.match(text).hasMatch())
-                    errors.append(path + QStringLiteral(": \"%1\" does not match %2")
-                                                 .arg(text, pattern.pattern()));
+                    errors.append(path
+                                  + QStringLiteral(": \"%1\" does not match %2")
+                                            .arg(text, pattern.pattern()));
             }
         }
         if (value.isDouble() && schema.contains(u"minimum")
@@ -216,7 +217,8 @@ inline QDateTime expectedCreated(const SeededImage &image)
 {
     if (image.created.isValid())
         return image.created;
-    const QString annotation = image.annotations.value(QStringLiteral("org.opencontainers.image.created"));
+    const QString annotation
+            = image.annotations.value(QStringLiteral("org.opencontainers.image.created"));
     return annotation.isEmpty() ? QDateTime() : QDateTime::fromString(annotation, Qt::ISODate);
 }
 

@@ -11,11 +11,11 @@
 #include "storagetags.h"
 
 #include "imagereference.h"
+#include "markdownreportwriter.h"
 #include "metadataservice.h"
 #include "naturalcompare.h"
 #include "networkaccessmanager.h"
 #include "ocibackend.h"
-#include "markdownreportwriter.h"
 #include "reportjob.h"
 #include "requestscheduler.h"
 #include "tagextras.h"
@@ -155,8 +155,7 @@ private Q_SLOTS:
     void cancelLeavesNoFile();
 
 private:
-    Outcome run(ReportOptions options, TagExtrasProvider *extras = nullptr,
-                int timeoutMs = 60000);
+    Outcome run(ReportOptions options, TagExtrasProvider *extras = nullptr, int timeoutMs = 60000);
     QString display() const { return m_registry->host() + u"/report/app"_s; }
     void checkCommon(const QString &tag, const QStringList &fields);
 
@@ -267,8 +266,8 @@ Outcome TestReport::run(ReportOptions options, TagExtrasProvider *extras, int ti
     if (options.repositoryDisplayName.isEmpty())
         options.repositoryDisplayName = m_registry->host() + u'/' + options.repository;
     if (options.destination.isEmpty())
-        options.destination = m_out.filePath(u"report-%1%2"_s.arg(++counter).arg(
-                reportFormatSuffix(options.format)));
+        options.destination = m_out.filePath(
+                u"report-%1%2"_s.arg(++counter).arg(reportFormatSuffix(options.format)));
     ReportJob job(&m_stack->service, options);
     job.setExtrasProvider(extras);
     QSignalSpy finished(&job, &ReportJob::finished);
@@ -386,7 +385,8 @@ void TestReport::jsonValidatesAndMatches()
             const QJsonObject o = p.toObject();
             if (o.value(u"os"_s).toString().isEmpty())
                 continue;
-            QString name = o.value(u"os"_s).toString() + u'/' + o.value(u"architecture"_s).toString();
+            QString name
+                    = o.value(u"os"_s).toString() + u'/' + o.value(u"architecture"_s).toString();
             if (o.contains(u"variant"_s))
                 name += u'/' + o.value(u"variant"_s).toString();
             names.append(name);
@@ -514,7 +514,8 @@ void TestReport::htmlParsesAndHasEveryRow()
             ++perMonth[expectedCreated(s).toUTC().toString(u"yyyy-MM")];
     }
     for (auto it = perMonth.cbegin(); it != perMonth.cend(); ++it)
-        QVERIFY2(html.contains(u"data-month=\"%1\" data-count=\"%2\""_s.arg(it.key()).arg(it.value())),
+        QVERIFY2(html.contains(
+                         u"data-month=\"%1\" data-count=\"%2\""_s.arg(it.key()).arg(it.value())),
                  qPrintable(it.key()));
     QCOMPARE(html.count(u"<circle "_s), digests.size() - 1); // the signature has no time
 
@@ -661,8 +662,9 @@ void TestReport::harborColumns()
         QCOMPARE(r.at(8), expectedTime(e.pushed));
         QCOMPARE(r.at(9), expectedTime(e.pulled));
         QCOMPARE(r.at(10), u"team-a;needs, review"_s);
-        QCOMPARE(r.at(11), e.scanned ? u"Critical=%1;High=2"_s.arg(e.vulnerabilities.value(u"Critical"_s))
-                                     : QString());
+        QCOMPARE(r.at(11),
+                 e.scanned ? u"Critical=%1;High=2"_s.arg(e.vulnerabilities.value(u"Critical"_s))
+                           : QString());
         got.append(r.at(1));
     }
     // Sorted by push time, newest first
@@ -720,7 +722,8 @@ void TestReport::unknownRepositoryFailsWithoutFile()
     const Outcome out = run(options);
     QCOMPARE(out.error.code, ErrorCode::NotFound);
     QVERIFY(!out.fileExists);
-    QVERIFY(QDir(m_out.path()).entryList({u"*.new"_s, u"*.tmp"_s}, QDir::Files | QDir::Hidden)
+    QVERIFY(QDir(m_out.path())
+                    .entryList({u"*.new"_s, u"*.tmp"_s}, QDir::Files | QDir::Hidden)
                     .isEmpty());
 }
 
