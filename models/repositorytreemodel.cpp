@@ -4,6 +4,8 @@
 #include "pager.h"
 #include "registrybackend.h"
 
+#include <QTimer>
+
 #include <algorithm>
 #include <functional>
 #include <unordered_map>
@@ -43,7 +45,9 @@ bool labelLess(const QString &a, const QString &b)
 bool refusesCatalog(const Error &error)
 {
     return error.code == ErrorCode::Unauthorized || error.code == ErrorCode::Forbidden
-           || error.code == ErrorCode::NotFound || error.code == ErrorCode::Unsupported;
+           || error.code == ErrorCode::NotFound || error.code == ErrorCode::Unsupported
+           // 405 UNSUPPORTED: the spec's answer of a registry that does not offer the catalog.
+           || error.httpStatus == 405;
 }
 
 } // namespace
@@ -93,6 +97,7 @@ void RepositoryTreeModel::clear()
     m_repositories.clear();
     m_folders.clear();
     m_rootCurrentFolder.clear();
+    ++m_generation; // nodes are gone: queued work for them must not run
     m_fetching = 0;
     m_catalogUnavailable = false;
     if (wasLoading)
@@ -273,9 +278,19 @@ void RepositoryTreeModel::startFetch(Node *node)
                 [this, node](const Error &error) { onFailed(node, error); });
     }
     setFetching(node, true);
-    auto loading = std::make_unique<Node>();
-    loading->kind = NodeKind::Loading;
-    appendSpecial(node, std::move(loading));
+    // fetchMore() only starts the request: views (and QAbstractItemModelTester) call it while
+    // handling another change, so the Loading row comes from the event loop. Posted before the
+    // page can arrive; skipped when the page (or a reset) came first.
+    const quint64 generation = m_generation;
+    QTimer::singleShot(0, this, [this, node, generation] {
+        if (generation != m_generation || !node->fetching)
+            return;
+        if (contentCount(node) != int(node->children.size()))
+            return; // a special row is there already
+        auto loading = std::make_unique<Node>();
+        loading->kind = NodeKind::Loading;
+        appendSpecial(node, std::move(loading));
+    });
     node->pager->fetchNext();
 }
 

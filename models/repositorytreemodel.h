@@ -113,6 +113,7 @@ private:
     QString m_rootCurrentFolder;           //!< folder of the last name the root pager gave
     int m_pageSize = 100;
     int m_fetching = 0;
+    quint64 m_generation = 0; //!< bumped on every reset
     bool m_catalogUnavailable = false;
 };
 
