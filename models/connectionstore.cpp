@@ -119,9 +119,8 @@ QString ConnectionStore::save(Connection connection, const QString &secret)
             const QString id = connection.id;
             m_secrets->write(id, secret, this, [id](Result<void> result) {
                 if (!result.ok())
-                    qCWarning(lcModels).noquote()
-                            << "could not store the secret of connection" << id << ":"
-                            << result.error().message;
+                    qCWarning(lcModels).noquote() << "could not store the secret of connection"
+                                                  << id << ":" << result.error().message;
             });
         }
     }

@@ -45,7 +45,8 @@ bool labelLess(const QString &a, const QString &b)
 bool refusesCatalog(const Error &error)
 {
     return error.code == ErrorCode::Unauthorized || error.code == ErrorCode::Forbidden
-           || error.code == ErrorCode::NotFound || error.code == ErrorCode::Unsupported
+           || error.code == ErrorCode::NotFound
+           || error.code == ErrorCode::Unsupported
            // 405 UNSUPPORTED: the spec's answer of a registry that does not offer the catalog.
            || error.httpStatus == 405;
 }
@@ -358,9 +359,9 @@ void RepositoryTreeModel::insertRepositories(Node *parent, std::vector<std::uniq
     std::stable_sort(nodes.begin(), nodes.end(),
                      [](const auto &a, const auto &b) { return labelLess(a->label, b->label); });
     const int content = contentCount(parent);
-    const bool appends = content == 0
-                         || !labelLess(nodes.front()->label,
-                                       parent->children[size_t(content - 1)]->label);
+    const bool appends
+            = content == 0
+              || !labelLess(nodes.front()->label, parent->children[size_t(content - 1)]->label);
     if (appends) {
         // The usual case (the catalog is sorted): one insertion for the whole page.
         insertChildren(parent, content, std::move(nodes));

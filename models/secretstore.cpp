@@ -163,8 +163,9 @@ void SecretStore::runInKeychain(Pending pending)
             return;
         }
         // errorString() comes from the keychain service and never contains the secret.
-        const QString why = timedOut ? u"the keychain did not answer within %1 ms"_s.arg(m_timeoutMs)
-                                     : finished->errorString();
+        const QString why = timedOut
+                                    ? u"the keychain did not answer within %1 ms"_s.arg(m_timeoutMs)
+                                    : finished->errorString();
         if (m_backend == Backend::Keychain) {
             deliver(pending, Error(ErrorCode::Unsupported, u"keychain: %1"_s.arg(why)));
             return;
@@ -184,8 +185,8 @@ void SecretStore::startJob(QKeychain::Job *job,
     job->setInsecureFallback(false); // never a plain-text file instead of a keychain
     auto *timer = new QTimer(job);
     timer->setSingleShot(true);
-    auto handler = std::make_shared<std::function<void(QKeychain::Job *, bool)>>(
-            std::move(finished));
+    auto handler
+            = std::make_shared<std::function<void(QKeychain::Job *, bool)>>(std::move(finished));
     connect(job, &QKeychain::Job::finished, this, [handler, timer](QKeychain::Job *ended) {
         timer->stop();
         if (*handler)

@@ -127,8 +127,8 @@ void SessionManager::startOpening(const QString &connectionId)
         const std::shared_ptr<Attempt> now = m_opening.value(connectionId);
         return now && now == weak.lock();
     };
-    const Connection connection = m_connections ? m_connections->connection(connectionId)
-                                                : Connection();
+    const Connection connection
+            = m_connections ? m_connections->connection(connectionId) : Connection();
     if (!connection.isValid()) {
         QTimer::singleShot(0, context, [this, connectionId, current] {
             if (current()) {
@@ -171,8 +171,8 @@ void SessionManager::connectBackend(const QString &connectionId, const Connectio
     // Owned by the attempt until it succeeds: a cancelled attempt takes its backend along.
     RegistryBackend *backend = createBackend(endpoint, kind, m_scheduler, context);
     backend->connectToRegistry(context, [this, connectionId, connection, backend,
-                                         weak = std::weak_ptr<Attempt>(attempt)](
-                                                Result<void> result) {
+                                         weak
+                                         = std::weak_ptr<Attempt>(attempt)](Result<void> result) {
         const std::shared_ptr<Attempt> now = m_opening.value(connectionId);
         if (!now || now != weak.lock())
             return;
@@ -248,16 +248,15 @@ void SessionManager::check(const Connection &connection, const std::optional<QSt
         return;
     }
     QPointer<QObject> guard(context);
-    m_connections->readSecret(connection.id, context,
-                              [this, connection, guard, done](Result<QString> stored) {
-                                  if (guard)
-                                      runCheck(connection, stored.ok() ? stored.value() : QString(),
-                                               guard, done);
-                              });
+    m_connections->readSecret(
+            connection.id, context, [this, connection, guard, done](Result<QString> stored) {
+                if (guard)
+                    runCheck(connection, stored.ok() ? stored.value() : QString(), guard, done);
+            });
 }
 
-void SessionManager::runCheck(const Connection &connection, const QString &secret,
-                              QObject *context, std::function<void(ConnectionCheck)> done)
+void SessionManager::runCheck(const Connection &connection, const QString &secret, QObject *context,
+                              std::function<void(ConnectionCheck)> done)
 {
     // Everything the check makes hangs off this object and goes when it ends (or context does).
     auto *holder = new QObject(context);
@@ -265,31 +264,31 @@ void SessionManager::runCheck(const Connection &connection, const QString &secre
     const auto connectAs = [this, holder, connection, endpoint,
                             done](std::optional<BackendInfo> info, BackendKind kind) {
         RegistryBackend *backend = createBackend(endpoint, kind, m_scheduler, holder);
-        backend->connectToRegistry(holder, [this, holder, connection, info,
-                                            done](Result<void> result) {
-            ConnectionCheck check;
-            check.backend = info;
-            check.authenticated = result.ok();
-            if (!result.ok())
-                check.authError = explain(connection, result.error());
-            holder->deleteLater();
-            done(check);
-        });
+        backend->connectToRegistry(holder,
+                                   [this, holder, connection, info, done](Result<void> result) {
+                                       ConnectionCheck check;
+                                       check.backend = info;
+                                       check.authenticated = result.ok();
+                                       if (!result.ok())
+                                           check.authError = explain(connection, result.error());
+                                       holder->deleteLater();
+                                       done(check);
+                                   });
     };
     // Probed even when the kind was chosen by hand: the person learns what the server is.
     const std::optional<BackendKind> configured = configuredKind(connection.kind);
-    detectBackendKind(endpoint, m_scheduler, holder,
-                      [this, holder, connection, configured, connectAs,
-                       done](Result<BackendInfo> info) {
-                          if (!info.ok()) {
-                              ConnectionCheck check;
-                              check.reachError = explain(connection, info.error());
-                              holder->deleteLater();
-                              done(check);
-                              return;
-                          }
-                          connectAs(info.value(), configured.value_or(info->kind));
-                      });
+    detectBackendKind(
+            endpoint, m_scheduler, holder,
+            [this, holder, connection, configured, connectAs, done](Result<BackendInfo> info) {
+                if (!info.ok()) {
+                    ConnectionCheck check;
+                    check.reachError = explain(connection, info.error());
+                    holder->deleteLater();
+                    done(check);
+                    return;
+                }
+                connectAs(info.value(), configured.value_or(info->kind));
+            });
 }
 
 } // namespace Berth

@@ -80,8 +80,8 @@ public:
     //! "Test connection": detects the kind (as configured, or probed for Kind::Auto) and checks
     //! the credentials through a temporary backend that is thrown away afterwards. secret:
     //! nullopt = the stored secret of connection.id. done once on context.
-    void check(const Connection &connection, const std::optional<QString> &secret,
-               QObject *context, std::function<void(ConnectionCheck)> done);
+    void check(const Connection &connection, const std::optional<QString> &secret, QObject *context,
+               std::function<void(ConnectionCheck)> done);
 
     RequestScheduler *scheduler() const { return m_scheduler; }
     MetadataCache *cache() const { return m_cache; }

@@ -38,8 +38,8 @@ void probeHarbor(const RegistryEndpoint &endpoint, RequestScheduler *scheduler, 
 //! GET /v2/ anonymously: 200, or a 401 the registry auth flow could not satisfy without
 //! credentials, proves the Distribution API. Anonymous so detection never runs a credential
 //! helper or sends a password to a server not yet known to be a registry.
-void probeRegistry(const RegistryEndpoint &endpoint, RequestScheduler *scheduler,
-                   QObject *context, ProbeDone done)
+void probeRegistry(const RegistryEndpoint &endpoint, RequestScheduler *scheduler, QObject *context,
+                   ProbeDone done)
 {
     RegistryEndpoint anonymous = endpoint;
     anonymous.credentialSource = RegistryEndpoint::CredentialSource::None;
@@ -81,8 +81,8 @@ void runProbes(const std::shared_ptr<QList<Probe>> &probes, qsizetype next,
                          if (!context)
                              return;
                          if (info) {
-                             qCDebug(lcNet).noquote()
-                                     << endpoint.host << "detected as" << backendKindName(info->kind);
+                             qCDebug(lcNet).noquote() << endpoint.host << "detected as"
+                                                      << backendKindName(info->kind);
                              done(*info);
                          } else if (error.isError()) {
                              done(error);

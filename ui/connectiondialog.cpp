@@ -29,10 +29,9 @@ QLabel *hintLabel(const QString &text, QWidget *parent)
     auto *label = new QLabel(text, parent);
     label->setWordWrap(true);
     label->setTextFormat(Qt::PlainText);
-    // Secondary text: the palette's placeholder colour reads well in light and dark themes.
-    QPalette palette = label->palette();
-    palette.setColor(QPalette::WindowText, palette.color(QPalette::PlaceholderText));
-    label->setPalette(palette);
+    // Secondary text: the palette's placeholder colour, followed when the palette changes
+    // (light and dark themes).
+    label->setForegroundRole(QPalette::PlaceholderText);
     return label;
 }
 
@@ -54,7 +53,8 @@ ConnectionDialog::ConnectionDialog(ConnectionStore *store, SessionManager *sessi
 
     m_address = new QLineEdit(this);
     m_address->setObjectName(u"address"_s);
-    m_address->setPlaceholderText(tr("registry.example.com, 127.0.0.1:5000 or https://harbor.example.com"));
+    m_address->setPlaceholderText(
+            tr("registry.example.com, 127.0.0.1:5000 or https://harbor.example.com"));
     m_name = new QLineEdit(this);
     m_name->setObjectName(u"name"_s);
     m_name->setPlaceholderText(tr("Shown in the list; the address when empty"));
@@ -128,7 +128,9 @@ ConnectionDialog::ConnectionDialog(ConnectionStore *store, SessionManager *sessi
     m_plainHttp = new QCheckBox(tr("Allow plain &HTTP (unencrypted)"), tlsBox);
     m_plainHttp->setObjectName(u"plainHttp"_s);
     auto *tlsForm = new QFormLayout(tlsBox);
-    tlsForm->addRow(tr("&CA certificate:"), caRow);
+    auto *caLabel = new QLabel(tr("&CA certificate:"), tlsBox);
+    caLabel->setBuddy(m_caFile);
+    tlsForm->addRow(caLabel, caRow);
     tlsForm->addRow(QString(), m_skipTls);
     tlsForm->addRow(QString(), m_tlsWarning);
     tlsForm->addRow(QString(), m_plainHttp);
@@ -157,6 +159,9 @@ ConnectionDialog::ConnectionDialog(ConnectionStore *store, SessionManager *sessi
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("&Save"));
 
     auto *layout = new QVBoxLayout(this);
+    // Rows appear and hide with the auth mode and the TLS choice: the dialog grows with them
+    // instead of squeezing the wrapped hints.
+    layout->setSizeConstraint(QLayout::SetMinimumSize);
     layout->addLayout(general);
     layout->addWidget(authBox);
     layout->addWidget(tlsBox);
@@ -184,8 +189,6 @@ ConnectionDialog::ConnectionDialog(ConnectionStore *store, SessionManager *sessi
     }
     updateState();
     updateSecretNote();
-    // Wide enough for the hints to wrap into two lines, not five.
-    resize(qMax(sizeHint().width(), 560), sizeHint().height());
 }
 
 void ConnectionDialog::setConnection(const Connection &connection)
@@ -257,7 +260,8 @@ QString ConnectionDialog::validationProblem() const
 void ConnectionDialog::updateState()
 {
     const auto mode = Connection::AuthMode(m_auth->currentData().toInt());
-    const bool named = mode == Connection::AuthMode::Password || mode == Connection::AuthMode::Token;
+    const bool named
+            = mode == Connection::AuthMode::Password || mode == Connection::AuthMode::Token;
     for (QWidget *w : std::initializer_list<QWidget *>{m_usernameLabel, m_username, m_secretLabel,
                                                        m_secret, m_secretNote})
         w->setVisible(named);
@@ -284,6 +288,11 @@ void ConnectionDialog::updateState()
     m_problem->setVisible(!problem.isEmpty());
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty());
     m_test->setEnabled(problem.isEmpty() && m_sessions && !m_testing);
+    if (isVisible()) {
+        // Rows came or went: fit them (wrapped hints need their height for the current width).
+        layout()->activate();
+        adjustSize();
+    }
 }
 
 void ConnectionDialog::updateSecretNote()
@@ -337,8 +346,12 @@ void ConnectionDialog::testConnection()
             auth = tr("Anonymous access works.");
         else if (tested.authMode == Connection::AuthMode::DockerLogin)
             auth = tr("Connected with the docker login credentials.");
-        else
+        else if (check.backend->requiresAuthentication)
             auth = tr("Signed in as %1.").arg(tested.username);
+        else
+            // The registry answers anonymously; the credentials go with the first request
+            // that needs them.
+            auth = tr("Connected as %1.").arg(tested.username);
         showResult(check.ok(), tr("Found %1. %2").arg(found, auth));
     });
 }

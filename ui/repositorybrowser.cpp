@@ -228,8 +228,7 @@ RepositoryBrowser::RepositoryBrowser(ConnectionStore *connections, SessionManage
     connect(m_view, &QTreeView::activated, this, &RepositoryBrowser::onActivated);
     connect(m_view, &QWidget::customContextMenuRequested, this,
             &RepositoryBrowser::showContextMenu);
-    connect(m_model, &RepositoryTreeModel::catalogUnavailable, this,
-            [this] { m_openRow->show(); });
+    connect(m_model, &RepositoryTreeModel::catalogUnavailable, this, [this] { m_openRow->show(); });
 
     if (m_connections) {
         connect(m_connections, &ConnectionStore::connectionAdded, this,
@@ -273,16 +272,15 @@ QString RepositoryBrowser::currentRepository() const
 
 void RepositoryBrowser::rebuildConnections(const QString &select)
 {
-    const QList<Connection> all = m_connections ? m_connections->connections()
-                                                : QList<Connection>();
+    const QList<Connection> all
+            = m_connections ? m_connections->connections() : QList<Connection>();
     {
         const QSignalBlocker blocker(m_connectionBox);
         m_connectionBox->clear();
         const QIcon icon = themeIcon(u"network-server"_s, style(), QStyle::SP_DriveNetIcon);
         for (const Connection &c : all) {
             m_connectionBox->addItem(icon, c.name.isEmpty() ? c.host() : c.name, c.id);
-            m_connectionBox->setItemData(m_connectionBox->count() - 1, c.address,
-                                         Qt::ToolTipRole);
+            m_connectionBox->setItemData(m_connectionBox->count() - 1, c.address, Qt::ToolTipRole);
         }
         int index = m_connectionBox->findData(select);
         if (index < 0 && !all.isEmpty())
@@ -367,9 +365,9 @@ void RepositoryBrowser::reload()
 void RepositoryBrowser::showStatus(const QString &text, bool error)
 {
     const int size = style()->pixelMetric(QStyle::PM_SmallIconSize);
-    const QIcon icon = error ? themeIcon(u"dialog-error"_s, style(), QStyle::SP_MessageBoxCritical)
-                             : themeIcon(u"dialog-information"_s, style(),
-                                         QStyle::SP_MessageBoxInformation);
+    const QIcon icon
+            = error ? themeIcon(u"dialog-error"_s, style(), QStyle::SP_MessageBoxCritical)
+                    : themeIcon(u"dialog-information"_s, style(), QStyle::SP_MessageBoxInformation);
     m_statusIcon->setPixmap(icon.pixmap(size, size));
     m_status->setText(text);
     m_statusRow->show();
@@ -499,9 +497,8 @@ void RepositoryBrowser::addConnection()
 {
     auto *dialog = new ConnectionDialog(m_connections, m_sessions, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        m_connections->save(dialog->connection(), dialog->secret());
-    });
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { m_connections->save(dialog->connection(), dialog->secret()); });
     dialog->open();
 }
 
@@ -513,9 +510,8 @@ void RepositoryBrowser::editConnection()
     auto *dialog = new ConnectionDialog(m_connections, m_sessions, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setConnection(connection);
-    connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        m_connections->save(dialog->connection(), dialog->secret());
-    });
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { m_connections->save(dialog->connection(), dialog->secret()); });
     dialog->open();
 }
 

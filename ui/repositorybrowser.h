@@ -102,10 +102,10 @@ private:
     QAction *m_openAction;
     QAction *m_reloadAction;
 
-    QString m_shownConnection;     //!< whose tree the model shows (or is opening)
-    QString m_pendingConnection;   //!< selectRepository() waiting for this session
+    QString m_shownConnection;   //!< whose tree the model shows (or is opening)
+    QString m_pendingConnection; //!< selectRepository() waiting for this session
     QString m_pendingRepository;
-    QString m_lastEmitted;         //!< "connection\nrepository" of the last repositoryActivated
+    QString m_lastEmitted; //!< "connection\nrepository" of the last repositoryActivated
 };
 
 } // namespace Berth

@@ -150,10 +150,9 @@ void TestConnectionDialog::validation_data()
     QTest::addColumn<bool>("acceptable");
     QTest::newRow("empty") << QString() << 3 << QString() << false << false;
     QTest::newRow("http remote") << u"http://r.example"_s << 3 << QString() << false << false;
-    QTest::newRow("http remote opted in") << u"http://r.example"_s << 3 << QString() << true
-                                          << true;
-    QTest::newRow("http loopback") << u"http://127.0.0.1:5000"_s << 3 << QString() << false
-                                   << true;
+    QTest::newRow("http remote opted in")
+            << u"http://r.example"_s << 3 << QString() << true << true;
+    QTest::newRow("http loopback") << u"http://127.0.0.1:5000"_s << 3 << QString() << false << true;
     QTest::newRow("ftp") << u"ftp://r.example"_s << 3 << QString() << false << false;
     QTest::newRow("password without user") << u"r.example"_s << 1 << QString() << false << false;
     QTest::newRow("password with user") << u"r.example"_s << 1 << u"bob"_s << false << true;

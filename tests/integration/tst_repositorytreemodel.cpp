@@ -131,7 +131,7 @@ void TestRepositoryTreeModel::initTestCase()
     // One small image pushed into every repository (blobs mounted after the first): cheap, and
     // the catalog lists exactly these 18 names.
     ImageSeeder seeder(m_registry->host());
-    QStringList repositories{u"team-a/api"_s, u"alpine"_s,    u"busybox"_s,
+    QStringList repositories{u"team-a/api"_s,      u"alpine"_s,     u"busybox"_s,
                              u"team-a/sub/deep"_s, u"team-a/web"_s, u"zeta/one"_s};
     for (int i = 1; i <= 12; ++i)
         repositories.append(u"team-b/x%1"_s.arg(i, 2, 10, QLatin1Char('0')));
@@ -217,8 +217,8 @@ void TestRepositoryTreeModel::pagesTheCatalogAndFoldersTheirPrefix()
     model->fetchMore({});
     QVERIFY(pages.wait(20000));
     QCOMPARE(stack.catalogRequests.size(), 2);
-    QCOMPARE(labels(*model), (QStringList{u"alpine"_s, u"busybox"_s, u"team-a (3)"_s,
-                                          u"team-b"_s}));
+    QCOMPARE(labels(*model),
+             (QStringList{u"alpine"_s, u"busybox"_s, u"team-a (3)"_s, u"team-b"_s}));
     const QModelIndex teamB = model->indexForFolder(u"team-b"_s);
     QCOMPARE(model->rowCount(teamB), 5);
 

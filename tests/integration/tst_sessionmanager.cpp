@@ -159,8 +159,7 @@ void TestSessionManager::opensWithoutAuth()
 void TestSessionManager::opensWithBasicAuth()
 {
     Fixture f;
-    const QString id
-            = f.add(*m_basic, Connection::AuthMode::Password, m_basic->options().password);
+    const QString id = f.add(*m_basic, Connection::AuthMode::Password, m_basic->options().password);
     const auto session = f.open(id);
     QVERIFY2(session.ok(), qPrintable(session.error().toString()));
     QCOMPARE(session.value()->backend()->kindName(), u"registry"_s);
@@ -203,7 +202,8 @@ void TestSessionManager::wrongPasswordIsAClearError()
 
     QVERIFY(!session.ok());
     QCOMPARE(session.error().code, ErrorCode::Unauthorized);
-    QCOMPARE(session.error().message, u"Wrong user name or password for %1."_s.arg(registry.host()));
+    QCOMPARE(session.error().message,
+             u"Wrong user name or password for %1."_s.arg(registry.host()));
     QVERIFY(!session.error().message.contains(wrong));
     QVERIFY(!f.sessions.session(id));
     QVERIFY(!f.sessions.isOpening(id));
@@ -224,17 +224,15 @@ void TestSessionManager::concurrentOpensShareOneAttempt()
 {
     // Given a connection nobody opened yet
     Fixture f;
-    const QString id
-            = f.add(*m_basic, Connection::AuthMode::Password, m_basic->options().password);
+    const QString id = f.add(*m_basic, Connection::AuthMode::Password, m_basic->options().password);
     QSignalSpy opened(&f.sessions, &SessionManager::sessionOpened);
 
     // When three callers open it in the same event-loop turn
     QList<Result<RegistrySession *>> results;
     QObject context;
     for (int i = 0; i < 3; ++i) {
-        f.sessions.open(id, &context, [&results](Result<RegistrySession *> result) {
-            results.append(result);
-        });
+        f.sessions.open(id, &context,
+                        [&results](Result<RegistrySession *> result) { results.append(result); });
     }
     QVERIFY(f.sessions.isOpening(id));
     QTRY_COMPARE(results.size(), 3);
@@ -329,7 +327,9 @@ void TestSessionManager::checkReportsKindAndAuth()
         std::optional<ConnectionCheck> out;
         QObject context;
         f.sessions.check(c, secret, &context, [&out](ConnectionCheck r) { out = r; });
-        [&] { QTRY_VERIFY_WITH_TIMEOUT(out.has_value(), 30000); }();
+        [&] {
+            QTRY_VERIFY_WITH_TIMEOUT(out.has_value(), 30000);
+        }();
         return out.value_or(ConnectionCheck());
     };
 

@@ -8,8 +8,8 @@
 
 #include <QElapsedTimer>
 #include <QEventLoop>
-#include <QLoggingCategory>
 #include <QFile>
+#include <QLoggingCategory>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -151,9 +151,8 @@ void TestConnectionStore::roundTrip()
     QCOMPARE(reread.connection(second.id), second);
     QVERIFY(!reread.connection(u"nope"_s).isValid());
 
-    const auto secret = await<QString>([&](QObject *context, auto done) {
-        reread.readSecret(first.id, context, done);
-    });
+    const auto secret = await<QString>(
+            [&](QObject *context, auto done) { reread.readSecret(first.id, context, done); });
     QVERIFY(secret && secret->ok());
     QCOMPARE(secret->value(), u"pw-1"_s);
 }
@@ -174,9 +173,8 @@ void TestConnectionStore::editAndRemoveSignal()
     QCOMPARE(store.connection(c.id).name, u"Lab (renamed)"_s);
 
     // An edit without a new secret keeps the old one.
-    auto secret = await<QString>([&](QObject *context, auto done) {
-        store.readSecret(c.id, context, done);
-    });
+    auto secret = await<QString>(
+            [&](QObject *context, auto done) { store.readSecret(c.id, context, done); });
     QVERIFY(secret && secret->ok());
     QCOMPARE(secret->value(), u"pw"_s);
 
@@ -185,9 +183,8 @@ void TestConnectionStore::editAndRemoveSignal()
     QCOMPARE(removed.at(0).at(0).toString(), c.id);
     QVERIFY(store.connections().isEmpty());
     QVERIFY(ConnectionStore(&secrets).connections().isEmpty());
-    secret = await<QString>([&](QObject *context, auto done) {
-        store.readSecret(c.id, context, done);
-    });
+    secret = await<QString>(
+            [&](QObject *context, auto done) { store.readSecret(c.id, context, done); });
     QVERIFY(secret && secret->ok());
     QVERIFY(secret->value().isEmpty());
 
@@ -231,9 +228,8 @@ void TestConnectionStore::secretNotKeptWhenUnused()
     c.id = store.save(c, u"pw"_s);
     c.authMode = Connection::AuthMode::Anonymous;
     store.save(c, u"ignored"_s);
-    const auto secret = await<QString>([&](QObject *context, auto done) {
-        secrets.read(c.id, context, done);
-    });
+    const auto secret = await<QString>(
+            [&](QObject *context, auto done) { secrets.read(c.id, context, done); });
     QVERIFY(secret && secret->ok());
     QVERIFY(secret->value().isEmpty());
 }
@@ -337,12 +333,10 @@ void TestConnectionStore::keychainFallbackIsQuick()
     clock.start();
 
     // When a secret is written and read back
-    const auto written = await<void>([&](QObject *context, auto done) {
-        secrets.write(u"id-1"_s, u"pw"_s, context, done);
-    });
-    const auto read = await<QString>([&](QObject *context, auto done) {
-        secrets.read(u"id-1"_s, context, done);
-    });
+    const auto written = await<void>(
+            [&](QObject *context, auto done) { secrets.write(u"id-1"_s, u"pw"_s, context, done); });
+    const auto read = await<QString>(
+            [&](QObject *context, auto done) { secrets.read(u"id-1"_s, context, done); });
 
     // Then both work from memory, the store says so, and it did not wait for the timeout
     QVERIFY(written && written->ok());
@@ -367,9 +361,8 @@ void TestConnectionStore::secretsNeverLogged()
         ConnectionStore store(&secrets);
         Connection c = sample(u"A"_s, u"a.example"_s);
         c.id = store.save(c, secret);
-        const auto read = await<QString>([&](QObject *context, auto done) {
-            store.readSecret(c.id, context, done);
-        });
+        const auto read = await<QString>(
+                [&](QObject *context, auto done) { store.readSecret(c.id, context, done); });
         QVERIFY(read && read->ok());
         QCOMPARE(read->value(), secret);
         store.remove(c.id);
