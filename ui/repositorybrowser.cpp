@@ -2,6 +2,7 @@
 
 #include "connectiondialog.h"
 #include "connectionstore.h"
+#include "icons.h"
 #include "registrybackend.h"
 #include "repositorytreemodel.h"
 #include "sessionmanager.h"
@@ -34,9 +35,11 @@ Kind kindOf(const QModelIndex &index)
     return index.data(RepositoryTreeModel::NodeKindRole).value<Kind>();
 }
 
+//! The theme's icon, else the one bundled with Berth, else the style's.
 QIcon themeIcon(const QString &name, QStyle *style, QStyle::StandardPixmap fallback)
 {
-    return QIcon::fromTheme(name, style->standardIcon(fallback));
+    const QIcon icon = Icons::themed(name);
+    return icon.isNull() ? style->standardIcon(fallback) : icon;
 }
 
 //! Filters the tree by path (case-insensitive, recursive: a folder stays when a child matches,
