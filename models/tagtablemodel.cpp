@@ -110,6 +110,8 @@ void TagTableModel::resetState()
     m_rowsWithMetadata = 0;
     m_stateCounts.fill(0);
     m_visibleFirst = m_visibleLast = -1;
+    m_visibleList.clear();
+    m_prefetchList.clear();
     m_changed.clear();
     m_changeTimer->stop();
     m_visibleTimer->stop();
@@ -260,8 +262,10 @@ void TagTableModel::setVisibleRows(int first, int last)
 {
     if (first > last)
         std::swap(first, last);
-    if (first == m_visibleFirst && last == m_visibleLast)
+    if (first == m_visibleFirst && last == m_visibleLast && m_visibleList.isEmpty())
         return;
+    m_visibleList.clear();
+    m_prefetchList.clear();
     m_visibleFirst = std::max(0, first);
     m_visibleLast = std::max(0, last);
     scheduleVisibleUpdate();
@@ -276,22 +280,30 @@ void TagTableModel::scheduleVisibleUpdate()
         m_visibleTimer->start();
 }
 
-void TagTableModel::updateRequests()
+void TagTableModel::setVisibleSourceRows(const QList<int> &visible, const QList<int> &prefetch)
 {
-    if (!m_service || m_rows.empty() || m_visibleFirst < 0)
+    if (visible == m_visibleList && prefetch == m_prefetchList)
         return;
-    const int count = int(m_rows.size());
-    const int first = std::min(m_visibleFirst, count - 1);
-    const int last = std::min(m_visibleLast, count - 1);
-    const int margin = last - first + 1; // about one screen above and below
-    const int windowFirst = std::max(0, first - margin);
-    const int windowLast = std::min(count - 1, last + margin);
+    m_visibleList = visible;
+    m_prefetchList = prefetch;
+    if (visible.isEmpty()) {
+        m_visibleFirst = m_visibleLast = -1;
+        m_prefetchList.clear();
+        return;
+    }
+    const auto [lo, hi] = std::minmax_element(visible.cbegin(), visible.cend());
+    m_visibleFirst = std::max(0, *lo);
+    m_visibleLast = std::max(0, *hi);
+    scheduleVisibleUpdate();
+}
 
+void TagTableModel::cancelOutside(const QSet<int> &window)
+{
     // Rows far away: their requests go, unless a full load (sort/export) wants them anyway.
     QList<int> stale;
     for (auto it = m_inFlight.cbegin(); it != m_inFlight.cend(); ++it) {
-        const bool inWindow = it.key() >= windowFirst && it.key() <= windowLast;
-        if (!inWindow && !(m_loadAll && m_inFlightPriority.value(it.key()) == Priority::Background))
+        if (!window.contains(it.key())
+            && !(m_loadAll && m_inFlightPriority.value(it.key()) == Priority::Background))
             stale.append(it.key());
     }
     for (int row : std::as_const(stale)) {
@@ -302,34 +314,73 @@ void TagTableModel::updateRequests()
             markChanged(row);
         }
     }
+}
 
-    for (int row = windowFirst; row <= windowLast; ++row) {
-        const Priority priority
-                = (row >= first && row <= last) ? Priority::Visible : Priority::Prefetch;
-        Row &r = m_rows[size_t(row)];
-        if (r.state == LoadState::Loaded || r.state == LoadState::Failed)
-            continue;
-        if (const auto it = m_inFlight.constFind(row); it != m_inFlight.cend()) {
-            if (m_inFlightPriority.value(row) < priority) {
-                m_service->setPriority(*it, priority);
-                m_inFlightPriority.insert(row, priority);
-            }
-            continue;
+void TagTableModel::updateRequests()
+{
+    if (!m_service || m_rows.empty() || m_visibleFirst < 0)
+        return;
+    const int count = int(m_rows.size());
+    if (!m_visibleList.isEmpty()) {
+        QSet<int> window;
+        window.reserve(m_visibleList.size() + m_prefetchList.size());
+        for (int row : std::as_const(m_visibleList))
+            window.insert(row);
+        for (int row : std::as_const(m_prefetchList))
+            window.insert(row);
+        cancelOutside(window);
+        for (int row : std::as_const(m_visibleList)) {
+            if (row >= 0 && row < count)
+                ensureRequested(row, Priority::Visible);
         }
-        if (r.state == LoadState::NotLoaded && r.digestId < 0) {
-            // Known from an earlier session: show it now, confirm it with a HEAD below.
-            const QString digest = m_cachedTags.value(r.tag);
-            if (!digest.isEmpty()) {
-                if (auto metadata = m_service->knownMetadata(digest)) {
-                    setRowDigest(row, digest, metadata);
-                    setState(row, LoadState::Cached);
-                }
-            }
+        for (int row : std::as_const(m_prefetchList)) {
+            if (row >= 0 && row < count)
+                ensureRequested(row, Priority::Prefetch);
         }
-        if (m_offline)
-            continue;
-        requestRow(row, priority);
+        return;
     }
+    const int first = std::min(m_visibleFirst, count - 1);
+    const int last = std::min(m_visibleLast, count - 1);
+    const int margin = last - first + 1; // about one screen above and below
+    const int windowFirst = std::max(0, first - margin);
+    const int windowLast = std::min(count - 1, last + margin);
+
+    QSet<int> window;
+    window.reserve(windowLast - windowFirst + 1);
+    for (int row = windowFirst; row <= windowLast; ++row)
+        window.insert(row);
+    cancelOutside(window);
+
+    for (int row = windowFirst; row <= windowLast; ++row)
+        ensureRequested(row,
+                        (row >= first && row <= last) ? Priority::Visible : Priority::Prefetch);
+}
+
+void TagTableModel::ensureRequested(int row, Priority priority)
+{
+    Row &r = m_rows[size_t(row)];
+    if (r.state == LoadState::Loaded || r.state == LoadState::Failed)
+        return;
+    if (const auto it = m_inFlight.constFind(row); it != m_inFlight.cend()) {
+        if (m_inFlightPriority.value(row) < priority) {
+            m_service->setPriority(*it, priority);
+            m_inFlightPriority.insert(row, priority);
+        }
+        return;
+    }
+    if (r.state == LoadState::NotLoaded && r.digestId < 0) {
+        // Known from an earlier session: show it now, confirm it with a HEAD below.
+        const QString digest = m_cachedTags.value(r.tag);
+        if (!digest.isEmpty()) {
+            if (auto metadata = m_service->knownMetadata(digest)) {
+                setRowDigest(row, digest, metadata);
+                setState(row, LoadState::Cached);
+            }
+        }
+    }
+    if (m_offline)
+        return;
+    requestRow(row, priority);
 }
 
 void TagTableModel::requestRow(int row, Priority priority)
@@ -581,7 +632,29 @@ void TagTableModel::flushChanges()
     if (start >= 0)
         emitRange(start, previous);
     // Shared counts of rows on screen may have changed with rows elsewhere.
-    if (m_visibleFirst >= 0 && m_visibleFirst < count) {
+    if (!m_visibleList.isEmpty()) {
+        // Scattered rows of a sorted view: one signal per contiguous run, never the whole span.
+        QList<int> visible = m_visibleList;
+        std::sort(visible.begin(), visible.end());
+        int runStart = -1;
+        int runEnd = -2;
+        const auto emitShared = [this](int from, int to) {
+            Q_EMIT dataChanged(index(from, SharedColumn), index(to, SharedColumn),
+                               {Qt::DisplayRole, SortRole});
+        };
+        for (int row : std::as_const(visible)) {
+            if (row < 0 || row >= count)
+                continue;
+            if (row != runEnd + 1) {
+                if (runStart >= 0)
+                    emitShared(runStart, runEnd);
+                runStart = row;
+            }
+            runEnd = row;
+        }
+        if (runStart >= 0)
+            emitShared(runStart, runEnd);
+    } else if (m_visibleFirst >= 0 && m_visibleFirst < count) {
         const int last = std::min(m_visibleLast, count - 1);
         Q_EMIT dataChanged(index(m_visibleFirst, SharedColumn), index(last, SharedColumn),
                            {Qt::DisplayRole, SortRole});
