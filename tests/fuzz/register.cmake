@@ -10,11 +10,11 @@ if(BERTH_FUZZ_CLANG AND berth_fuzz_runtime)
     add_test(NAME fuzz_build COMMAND ${berth_fuzz_script} --build-only)
     set_tests_properties(fuzz_build PROPERTIES LABELS fuzz TIMEOUT 600
         FIXTURES_SETUP berth_fuzz ENVIRONMENT "${berth_fuzz_env}")
-    # 5 s each: seven targets stay ~40 s; docs/fuzzing.md has the longer runs.
+    # 3 s each: seven targets ~30 s with start-up, plus the build; docs/fuzzing.md has longer runs.
     foreach(target manifest imageconfig wwwauthenticate linkheader imagereference dockerconfig
             registryerror)
         add_test(NAME fuzz_${target}
-            COMMAND ${berth_fuzz_script} ${target} -max_total_time=5)
+            COMMAND ${berth_fuzz_script} ${target} -max_total_time=3)
         set_tests_properties(fuzz_${target} PROPERTIES LABELS fuzz TIMEOUT 120
             FIXTURES_REQUIRED berth_fuzz ENVIRONMENT "${berth_fuzz_env}")
     endforeach()
