@@ -91,7 +91,10 @@ ExportReportDialog::ExportReportDialog(MetadataService *service, const QString &
     form->addRow(tr("Tags:"), scope);
     form->addRow(tr("So&rt by:"), m_sort);
     form->addRow(QString(), m_perPlatform);
-    form->addRow(tr("&Save to:"), destination);
+    // A label of its own: addRow(text, layout) gives it no buddy, so "&" would show literally.
+    auto *destinationLabel = new QLabel(tr("&Save to:"), this);
+    destinationLabel->setBuddy(m_destination);
+    form->addRow(destinationLabel, destination);
 
     m_progress->setObjectName(u"exportProgress"_s);
     m_progress->setTextVisible(true);
@@ -106,15 +109,16 @@ ExportReportDialog::ExportReportDialog(MetadataService *service, const QString &
     m_export->setObjectName(u"exportButton"_s);
     m_export->setDefault(true);
     m_cancel->setObjectName(u"cancelExportButton"_s);
-    m_cancel->hide();
     m_openFolder->setObjectName(u"openFolderButton"_s);
-    m_openFolder->hide();
     m_close->setObjectName(u"closeButton"_s);
     auto *buttons = new QDialogButtonBox(this);
     buttons->addButton(m_openFolder, QDialogButtonBox::ActionRole);
     buttons->addButton(m_export, QDialogButtonBox::AcceptRole);
     buttons->addButton(m_cancel, QDialogButtonBox::RejectRole);
     buttons->addButton(m_close, QDialogButtonBox::RejectRole);
+    // After addButton(): reparenting undoes an earlier hide().
+    m_cancel->hide();
+    m_openFolder->hide();
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_settings);

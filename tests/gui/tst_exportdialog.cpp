@@ -208,6 +208,8 @@ void TestExportDialog::exportsWholeRepositoryAsCsv()
     const QString path = m_outDir.filePath(u"whole.csv"_s);
     dialog->setDestination(path);
     QVERIFY(dialog->options().tags.isEmpty());
+    QVERIFY(!dialog->openFolderButton()->isVisible());
+    QVERIFY(!dialog->findChild<QPushButton *>(u"cancelExportButton"_s)->isVisible());
 
     // When it runs to the end
     const Error error = runToEnd(dialog.get());
