@@ -150,6 +150,7 @@ public:
     void setMaxConcurrentPerHost(int n);
     int maxConcurrentPerHost() const { return m_maxPerHost; }
     void setMaxRetries(int n) { m_maxRetries = n; }
+    int maxRetries() const { return m_maxRetries; }
     //! Base of the exponential back-off (base * 2^attempt, +-25 % jitter, capped at maxDelay).
     void setRetryDelays(int baseMs, int maxMs)
     {

@@ -17,6 +17,8 @@ BERTH_PACKAGES=(
     # benchmarks compare against skopeo and take peak RSS of children with GNU time; GUI checks
     # run under Xvfb
     skopeo time xvfb
+    # libFuzzer harnesses (tests/fuzz, ctest label "fuzz") need clang and its fuzzer runtime
+    clang-14 libclang-rt-14-dev
 )
 
 berth_missing_packages() {
