@@ -35,6 +35,9 @@ public:
         int rawSample = 1000;
         //! Tag rows for the memory scenario (synthetic pager, separate process).
         qint64 memoryRows = 1000000;
+        //! Largest repository exported with `berth export` (and the raw client's full mix):
+        //! both move every tag's requests, ~3 min each at 100,000 tags here.
+        int exportMax = 10000;
         //! Runs of each external listing command; the median is reported.
         int repeats = 3;
         QString berthBinary;
@@ -63,6 +66,7 @@ private:
     void measureSkopeo(int size, QJsonObject &result);
     void measureRaw(int size, QJsonObject &result);
     void measureHarbor(int size, QJsonObject &result);
+    void measureExport(int size, QJsonObject &result);
     void measureMemory();
     QJsonObject machine() const;
     QJsonArray targets() const;

@@ -34,9 +34,12 @@ int main(int argc, char *argv[])
                                      u"n"_s, u"3"_s);
     const QCommandLineOption images(u"images"_s, u"Distinct images behind the tags."_s, u"n"_s,
                                     u"200"_s);
+    const QCommandLineOption exportMax(
+            u"export-max"_s, u"Largest size exported with berth export."_s, u"n"_s, u"10000"_s);
     const QCommandLineOption memoryChild(u"memory-child"_s, u"(internal) memory scenario."_s,
                                          u"rows"_s);
-    parser.addOptions({quick, sizes, berth, json, memoryRows, repeats, images, memoryChild});
+    parser.addOptions(
+            {quick, sizes, berth, json, memoryRows, repeats, images, exportMax, memoryChild});
     parser.process(app);
 
     if (parser.isSet(memoryChild))
@@ -57,6 +60,7 @@ int main(int argc, char *argv[])
     options.memoryRows = parser.value(memoryRows).toLongLong();
     options.repeats = std::max(1, parser.value(repeats).toInt());
     options.images = std::max(1, parser.value(images).toInt());
+    options.exportMax = parser.value(exportMax).toInt();
     if (options.quick) {
         // The smoke run keeps the harness from rotting in seconds, not figures worth quoting.
         options.sizes = {1000};
