@@ -46,8 +46,8 @@ class RegistryAuthenticator final : public Authenticator
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RegistryAuthenticator)
 public:
-    using CredentialResolver = std::function<void(QObject *context,
-                                                  std::function<void(Result<Credentials>)> done)>;
+    using CredentialResolver
+            = std::function<void(QObject *context, std::function<void(Result<Credentials>)> done)>;
 
     RegistryAuthenticator(NetworkAccessManager *nam, const QUrl &registryBase,
                           QObject *parent = nullptr);
@@ -87,7 +87,7 @@ private:
     Credentials m_credentials;
     bool m_credentialsResolved = false;
     CredentialResolver m_resolver;
-    bool m_useBasic = false; //!< registry challenged with Basic
+    bool m_useBasic = false;        //!< registry challenged with Basic
     QHash<QString, Token> m_tokens; //!< scope -> token
     struct Waiter
     {

@@ -31,8 +31,8 @@ public:
     template<typename T>
     using Callback = std::function<void(Result<T>)>;
 
-    virtual QString kindName() const = 0;          //!< "registry", "harbor"
-    virtual QString registryHost() const = 0;      //!< "127.0.0.1:5000"
+    virtual QString kindName() const = 0;     //!< "registry", "harbor"
+    virtual QString registryHost() const = 0; //!< "127.0.0.1:5000"
 
     //! Checks reachability and credentials ("wrong password" is an error here, not later).
     virtual void connectToRegistry(QObject *context, Callback<void> done) = 0;
@@ -44,8 +44,7 @@ public:
 
     //! Tag -> digest, cheaply (HEAD).
     virtual void resolveTag(const QString &repository, const QString &tag,
-                            const CallOptions &options, QObject *context,
-                            Callback<TagDigest> done)
+                            const CallOptions &options, QObject *context, Callback<TagDigest> done)
             = 0;
     //! Full metadata of a tag or digest: manifest, config(s), index children.
     virtual void fetchMetadata(const QString &repository, const QString &reference,
