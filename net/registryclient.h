@@ -62,6 +62,9 @@ public:
     RegistryAuthenticator *authenticator() const { return m_auth; }
     //! Resolved base URL ("https://host" or "http://host" after ping for Scheme::Auto).
     QUrl baseUrl() const { return m_baseUrl; }
+    //! The TLS settings of this registry (null = verify against the system store); other APIs
+    //! of the same server (Harbor's) use them too.
+    const QSslConfiguration &sslConfiguration() const { return m_ssl; }
 
     //! GET /v2/: decides http vs https for Scheme::Auto on loopback, learns the auth scheme,
     //! checks credentials. Other calls ping first on their own when needed.
