@@ -31,6 +31,9 @@ Result<QJsonDocument> parseDocument(const QByteArray &body)
 //! The objects of a JSON array body; null (Harbor's empty list) gives none.
 Result<QList<QJsonObject>> parseObjectArray(const QByteArray &body, const QString &what)
 {
+    // Harbor answers an empty list as the bare JSON literal null, which QJsonDocument rejects.
+    if (body.trimmed() == "null")
+        return QList<QJsonObject>();
     Result<QJsonDocument> doc = parseDocument(body);
     if (!doc.ok())
         return doc.error();
