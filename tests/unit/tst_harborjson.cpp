@@ -284,7 +284,7 @@ void tst_HarborJson::errors_data()
     QTest::addColumn<ErrorCode>("code");
     QTest::addColumn<QString>("contains");
 
-    const auto body = [](const char *code, const char *message) {
+    const auto body = [](const char *code, const char *message) -> QByteArray {
         return R"({"errors":[{"code":")"_ba + code + R"(","message":")"_ba + message + "\"}]}";
     };
     QTest::newRow("401") << 401 << body("UNAUTHORIZED", "unauthorized") << ErrorCode::Unauthorized
