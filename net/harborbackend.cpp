@@ -86,8 +86,16 @@ void HarborBackend::connectToRegistry(QObject *context, Callback<void> done)
         }
         CallOptions options;
         options.priority = Priority::Interactive;
+        const bool isRobot = client()->endpoint().credentials.username.startsWith(u"robot$"_s);
         m_api->send("GET", u"/users/current"_s, {}, {}, options, this,
-                    [this, deliver](const Response &response) {
+                    [this, deliver, isRobot](const Response &response) {
+                        // Robots have no user record: Harbor answers users/current with an
+                        // error other than 401 for them (412 "not available for security
+                        // context: robot"). A wrong robot secret is anonymous, hence 401.
+                        if (response.status == 412 && isRobot) {
+                            deliver(Result<void>());
+                            return;
+                        }
                         if (response.status == 401 || response.status == 403
                             || response.error.code == ErrorCode::Unauthorized) {
                             deliver(Error(ErrorCode::Unauthorized,
@@ -258,12 +266,17 @@ void HarborBackend::addTag(const QString &repository, const QString &sourceRefer
         return;
     }
     // The digest first: the result names it, and a copy must name the exact artifact.
-    const auto withDigest = [this, repository, target, newTag, deliver](const QString &digest) {
+    const auto withDigest = [this, repository, sourceReference, target, newTag,
+                             deliver](const QString &digest) {
         const QString what = u"Tagging %1@%2 as %3:%4"_s.arg(repository, Digest::shortForm(digest),
                                                              target, newTag);
         if (m_generation == HarborGeneration::V1) {
             const QJsonObject request{{u"tag"_s, newTag},
-                                      {u"src_image"_s, QString(repository + u'@' + digest)},
+                                      // "project/repo:tag" is the form 1.x documents.
+                                      {u"src_image"_s,
+                                       Digest::isValid(sourceReference)
+                                               ? QString(repository + u'@' + digest)
+                                               : QString(repository + u':' + sourceReference)},
                                       {u"override"_s, false}};
             m_api->write("POST", m_api->repositoryPath(target) + u"/tags"_s, {},
                          jsonBody(request), what, this, [digest, deliver](Result<void> result) {

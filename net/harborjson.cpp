@@ -314,7 +314,12 @@ Error harborError(const Response &response, const QString &what)
     Error error = errorFromResponse(response, QString());
     if (!error.isError())
         return error;
-    const QString harborMessage = registryErrorMessage(response.body);
+    QString harborMessage = registryErrorMessage(response.body);
+    if (harborMessage.isEmpty()) {
+        // Harbor 1.x: {"code":404,"message":"..."}; capped like registryErrorMessage's text.
+        const QJsonObject o = QJsonDocument::fromJson(response.body).object();
+        harborMessage = o.value(u"message"_s).toString().left(300).simplified();
+    }
     const auto detail = [&harborMessage](const QString &text) {
         return harborMessage.isEmpty() ? text : text + u" ("_s + harborMessage + u')';
     };

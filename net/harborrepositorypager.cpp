@@ -97,18 +97,15 @@ void HarborRepositoryPager::fetchProjects()
     const quint64 generation = m_generation;
     const bool v2 = m_api->generation() == HarborGeneration::V2;
     QueryItems query;
-    QString path = u"/projects"_s;
-    if (!m_onlyProject.isEmpty() && v2) {
-        // One project by name: GET /projects/{name} answers an object, not a page.
-        path = u"/projects/"_s + m_onlyProject;
-    } else {
+    const QString path = u"/projects"_s;
+    {
         query = {{u"page"_s, QString::number(m_projectPage)},
                  {u"page_size"_s, QString::number(HarborApi::MaxPageSize)}};
         const QString name = m_onlyProject.isEmpty() ? m_prefix : m_onlyProject;
         if (!name.isEmpty()) {
             // 2.x: fuzzy match in q; 1.x: the name parameter (also a fuzzy match).
             if (v2)
-                query.append({u"q"_s, u"name=~"_s + name});
+                query.append({u"q"_s, (m_onlyProject.isEmpty() ? u"name=~"_s : u"name="_s) + name});
             else
                 query.append({u"name"_s, name});
         }
@@ -116,7 +113,7 @@ void HarborRepositoryPager::fetchProjects()
             query.append({u"sort"_s, u"name"_s});
     }
     m_api->getPage(path, query, u"Listing Harbor projects"_s, options(), this,
-                   [this, generation, path](Result<HarborPage> page) {
+                   [this, generation](Result<HarborPage> page) {
                        if (generation != m_generation)
                            return;
                        if (!page.ok()) {
@@ -130,10 +127,7 @@ void HarborRepositoryPager::fetchProjects()
                            fail(page.error());
                            return;
                        }
-                       QByteArray body = page->body;
-                       if (path != u"/projects")
-                           body = "[" + body + "]"; // the single project object
-                       Result<QList<HarborProject>> projects = parseHarborProjects(body);
+                       Result<QList<HarborProject>> projects = parseHarborProjects(page->body);
                        if (!projects.ok()) {
                            Error error = projects.error();
                            error.message = u"Listing Harbor projects: "_s + error.message;
