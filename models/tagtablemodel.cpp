@@ -394,8 +394,8 @@ void TagTableModel::requestExtras(int row, Priority priority)
                 } else if (result.error().code != ErrorCode::Cancelled) {
                     // Not asked again for this listing: the other columns still show, and a
                     // refresh tries again.
-                    qCDebug(lcModels) << "Harbor details of" << tag
-                                      << "failed:" << result.error().toString();
+                    qCDebug(lcModels)
+                            << "Harbor details of" << tag << "failed:" << result.error().toString();
                     m_extrasFailed.insert(tag);
                 }
                 const int found = findRow(row, tag);
@@ -633,11 +633,11 @@ void TagTableModel::flushChanges()
     QList<int> rows(m_changed.cbegin(), m_changed.cend());
     m_changed.clear();
     std::sort(rows.begin(), rows.end());
-    static const QList<int> roles{Qt::DisplayRole, Qt::ToolTipRole,     SortRole,   DigestRole,
-                                  PlatformsRole,   LoadStateRole,       ErrorRole,  SizeRole,
-                                  CreatedRole,     KindRole,            MediaTypeRole, PushedRole,
-                                  PulledRole,      LabelsRole,          VulnerabilitiesRole,
-                                  ImmutableRole,   HasExtrasRole};
+    static const QList<int> roles{
+            Qt::DisplayRole, Qt::ToolTipRole, SortRole,   DigestRole,  PlatformsRole,
+            LoadStateRole,   ErrorRole,       SizeRole,   CreatedRole, KindRole,
+            MediaTypeRole,   PushedRole,      PulledRole, LabelsRole,  VulnerabilitiesRole,
+            ImmutableRole,   HasExtrasRole};
     const int count = int(m_rows.size());
     int start = -1;
     int previous = -2;
@@ -793,11 +793,9 @@ QVariant TagTableModel::harborSortData(const TagExtras *extras, int column) cons
 {
     switch (column) {
     case PushedColumn:
-        return extras && extras->pushed.isValid() ? extras->pushed.toMSecsSinceEpoch()
-                                                  : qint64(-1);
+        return extras && extras->pushed.isValid() ? extras->pushed.toMSecsSinceEpoch() : qint64(-1);
     case PulledColumn:
-        return extras && extras->pulled.isValid() ? extras->pulled.toMSecsSinceEpoch()
-                                                  : qint64(-1);
+        return extras && extras->pulled.isValid() ? extras->pulled.toMSecsSinceEpoch() : qint64(-1);
     case LabelsColumn:
         return extras ? extras->labelNames().join(u", "_s) : QString();
     case VulnerabilitiesColumn:

@@ -88,7 +88,10 @@ public:
     //! True when the backend knows Harbor's extras (pushed, pulled, labels, vulnerabilities,
     //! immutable): the Harbor columns have data. Views hide those columns otherwise.
     bool hasHarborColumns() const;
-    static bool isHarborColumn(int column) { return column >= PushedColumn && column < ColumnCount; }
+    static bool isHarborColumn(int column)
+    {
+        return column >= PushedColumn && column < ColumnCount;
+    }
     //! True when the backend sorts and filters tags itself (setTagQuery() is then cheap).
     bool supportsServerSort() const;
     //! Lists again in the server's order and filter (Harbor 2.x; the plain listing elsewhere).

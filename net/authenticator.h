@@ -46,8 +46,8 @@ class RegistryAuthenticator final : public Authenticator
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RegistryAuthenticator)
 public:
-    using CredentialResolver = std::function<void(QObject *context,
-                                                  std::function<void(Result<Credentials>)> done)>;
+    using CredentialResolver
+            = std::function<void(QObject *context, std::function<void(Result<Credentials>)> done)>;
 
     RegistryAuthenticator(NetworkAccessManager *nam, const QUrl &registryBase,
                           QObject *parent = nullptr);
@@ -61,6 +61,13 @@ public:
     QByteArray authorization(const QUrl &url, const QString &scope) const override;
     void handleChallenge(const QList<AuthChallenge> &challenges, const QString &scope,
                          QObject *context, std::function<void(Error)> done) override;
+
+    //! True once credentials are known to be absent: none were set and the resolver (if any)
+    //! found none. Anonymous access then cannot get further by authenticating.
+    bool isKnownAnonymous() const
+    {
+        return m_credentials.isEmpty() && (m_credentialsResolved || !m_resolver);
+    }
 
     //! Token requests made (tests check the cache).
     int tokenRequests() const { return m_tokenRequests; }
@@ -87,7 +94,7 @@ private:
     Credentials m_credentials;
     bool m_credentialsResolved = false;
     CredentialResolver m_resolver;
-    bool m_useBasic = false; //!< registry challenged with Basic
+    bool m_useBasic = false;        //!< registry challenged with Basic
     QHash<QString, Token> m_tokens; //!< scope -> token
     struct Waiter
     {

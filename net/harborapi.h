@@ -54,8 +54,7 @@ public:
     //! A request to root() + path (decoded form: '%' in it is sent as %25). Query values are
     //! percent-encoded completely ("tags=~x" -> "tags%3D~x").
     void send(const QByteArray &method, const QString &path, const QueryItems &query,
-              const QByteArray &jsonBody, const CallOptions &options, QObject *context,
-              Done done);
+              const QByteArray &jsonBody, const CallOptions &options, QObject *context, Done done);
     //! GET a page; errors mapped with harborError(what).
     void getPage(const QString &path, const QueryItems &query, const QString &what,
                  const CallOptions &options, QObject *context, Callback<HarborPage> done);

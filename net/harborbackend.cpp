@@ -140,9 +140,9 @@ void HarborBackend::fetchTagExtras(const QString &repository, const QString &tag
     auto deliver = guarded<TagExtras>(context, std::move(done));
     const QString path = m_api->repositoryPath(repository);
     if (path.isEmpty() || !ImageReference::isValidTag(tag)) {
-        failLater<TagExtras>(this, deliver,
-                             Error(ErrorCode::InvalidInput,
-                                   u"not a Harbor tag: %1:%2"_s.arg(repository, tag)));
+        failLater<TagExtras>(
+                this, deliver,
+                Error(ErrorCode::InvalidInput, u"not a Harbor tag: %1:%2"_s.arg(repository, tag)));
         return;
     }
     const QString what = u"Harbor details of %1:%2"_s.arg(repository, tag);
@@ -246,8 +246,8 @@ void HarborBackend::fetchManifest(const QString &repository, const QString &refe
 }
 
 void HarborBackend::addTag(const QString &repository, const QString &sourceReference,
-                           const QString &targetRepository, const QString &newTag,
-                           QObject *context, Callback<QString> done)
+                           const QString &targetRepository, const QString &newTag, QObject *context,
+                           Callback<QString> done)
 {
     auto deliver = guarded<QString>(context, std::move(done));
     const QString target = targetRepository.isEmpty() ? repository : targetRepository;
@@ -258,11 +258,11 @@ void HarborBackend::addTag(const QString &repository, const QString &sourceRefer
     }
     if (m_api->repositoryPath(target).isEmpty() || m_api->repositoryPath(repository).isEmpty()
         || !ImageReference::isValidRepositoryPath(target)) {
-        failLater<QString>(this, deliver,
-                           Error(ErrorCode::InvalidInput,
-                                 u"not a Harbor repository name (project/repository): %1"_s.arg(
-                                         m_api->repositoryPath(target).isEmpty() ? target
-                                                                                 : repository)));
+        failLater<QString>(
+                this, deliver,
+                Error(ErrorCode::InvalidInput,
+                      u"not a Harbor repository name (project/repository): %1"_s.arg(
+                              m_api->repositoryPath(target).isEmpty() ? target : repository)));
         return;
     }
     // The digest first: the result names it, and a copy must name the exact artifact.
@@ -271,15 +271,15 @@ void HarborBackend::addTag(const QString &repository, const QString &sourceRefer
         const QString what = u"Tagging %1@%2 as %3:%4"_s.arg(repository, Digest::shortForm(digest),
                                                              target, newTag);
         if (m_generation == HarborGeneration::V1) {
-            const QJsonObject request{{u"tag"_s, newTag},
-                                      // "project/repo:tag" is the form 1.x documents.
-                                      {u"src_image"_s,
-                                       Digest::isValid(sourceReference)
-                                               ? QString(repository + u'@' + digest)
-                                               : QString(repository + u':' + sourceReference)},
-                                      {u"override"_s, false}};
-            m_api->write("POST", m_api->repositoryPath(target) + u"/tags"_s, {},
-                         jsonBody(request), what, this, [digest, deliver](Result<void> result) {
+            const QJsonObject request{
+                    {u"tag"_s, newTag},
+                    // "project/repo:tag" is the form 1.x documents.
+                    {u"src_image"_s, Digest::isValid(sourceReference)
+                                             ? QString(repository + u'@' + digest)
+                                             : QString(repository + u':' + sourceReference)},
+                    {u"override"_s, false}};
+            m_api->write("POST", m_api->repositoryPath(target) + u"/tags"_s, {}, jsonBody(request),
+                         what, this, [digest, deliver](Result<void> result) {
                              if (!result.ok())
                                  deliver(result.error());
                              else
@@ -323,8 +323,8 @@ void HarborBackend::addTag(const QString &repository, const QString &sourceRefer
 void HarborBackend::tagDigest(const QString &target, const QString &digest, const QString &newTag,
                               std::function<void(Result<QString>)> deliver)
 {
-    m_api->write("POST", m_api->repositoryPath(target) + u"/artifacts/"_s + digest + u"/tags"_s,
-                 {}, jsonBody(QJsonObject{{u"name"_s, newTag}}),
+    m_api->write("POST", m_api->repositoryPath(target) + u"/artifacts/"_s + digest + u"/tags"_s, {},
+                 jsonBody(QJsonObject{{u"name"_s, newTag}}),
                  u"Adding tag %1 to %2@%3"_s.arg(newTag, target, Digest::shortForm(digest)), this,
                  [digest, deliver](Result<void> tagged) {
                      if (!tagged.ok())
@@ -340,9 +340,9 @@ void HarborBackend::deleteTag(const QString &repository, const QString &tag, QOb
     auto deliver = guarded<void>(context, std::move(done));
     const QString path = m_api->repositoryPath(repository);
     if (!ImageReference::isValidTag(tag) || path.isEmpty()) {
-        failLater<void>(this, deliver,
-                        Error(ErrorCode::InvalidInput,
-                              u"not a Harbor tag: %1:%2"_s.arg(repository, tag)));
+        failLater<void>(
+                this, deliver,
+                Error(ErrorCode::InvalidInput, u"not a Harbor tag: %1:%2"_s.arg(repository, tag)));
         return;
     }
     const QString what = u"Removing tag %1:%2"_s.arg(repository, tag);
@@ -352,8 +352,8 @@ void HarborBackend::deleteTag(const QString &repository, const QString &tag, QOb
     m_api->write("DELETE", tagPath, {}, {}, what, this, deliver);
 }
 
-void HarborBackend::deleteImage(const QString &repository, const QString &digest,
-                                QObject *context, Callback<void> done)
+void HarborBackend::deleteImage(const QString &repository, const QString &digest, QObject *context,
+                                Callback<void> done)
 {
     if (m_generation == HarborGeneration::V1) {
         m_registry->deleteImage(repository, digest, context, std::move(done));

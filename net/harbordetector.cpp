@@ -81,10 +81,8 @@ void detectHarbor(RequestScheduler *scheduler, const QUrl &base, const QSslConfi
                                   : Error(ErrorCode::Network, u"no response from the server"_s));
             return;
         }
-        const QString version = QJsonDocument::fromJson(response.body)
-                                        .object()
-                                        .value(u"version"_s)
-                                        .toString();
+        const QString version
+                = QJsonDocument::fromJson(response.body).object().value(u"version"_s).toString();
         if (response.status != 200 || !version.startsWith(u"v2"_s)) {
             probeV1(probe);
             return;

@@ -15,8 +15,7 @@ namespace {
 constexpr int MaxEmptySteps = 200;
 } // namespace
 
-HarborRepositoryPager::HarborRepositoryPager(HarborApi *api, const QString &prefix,
-                                             QObject *parent)
+HarborRepositoryPager::HarborRepositoryPager(HarborApi *api, const QString &prefix, QObject *parent)
     : Pager(parent)
     , m_api(api)
     , m_prefix(prefix)
@@ -112,51 +111,51 @@ void HarborRepositoryPager::fetchProjects()
         if (v2)
             query.append({u"sort"_s, u"name"_s});
     }
-    m_api->getPage(path, query, u"Listing Harbor projects"_s, options(), this,
-                   [this, generation](Result<HarborPage> page) {
-                       if (generation != m_generation)
-                           return;
-                       if (!page.ok()) {
-                           if (!m_onlyProject.isEmpty() && page.error().code == ErrorCode::NotFound) {
-                               // No such project: nothing matches the prefix.
-                               m_projectResolved = true;
-                               m_moreProjects = false;
-                               step();
-                               return;
-                           }
-                           fail(page.error());
-                           return;
-                       }
-                       Result<QList<HarborProject>> projects = parseHarborProjects(page->body);
-                       if (!projects.ok()) {
-                           Error error = projects.error();
-                           error.message = u"Listing Harbor projects: "_s + error.message;
-                           fail(error);
-                           return;
-                       }
-                       for (const HarborProject &project : *projects) {
-                           const bool match = m_onlyProject.isEmpty()
-                                                      ? project.name.startsWith(m_prefix)
-                                                      : project.name == m_onlyProject;
-                           if (match)
-                               m_projects.append(project);
-                       }
-                       if (!m_onlyProject.isEmpty()) {
-                           m_projectResolved = true;
-                           m_moreProjects = false;
-                           if (m_projects.size() > 1)
-                               m_projects.resize(1);
-                       } else {
-                           ++m_projectPage;
-                           m_moreProjects = page->hasNext
-                                            || (page->total >= 0
-                                                && qint64(m_projectPage - 1) * HarborApi::MaxPageSize
-                                                           < page->total)
-                                            || (page->total < 0
-                                                && projects->size() == HarborApi::MaxPageSize);
-                       }
-                       step();
-                   });
+    m_api->getPage(
+            path, query, u"Listing Harbor projects"_s, options(), this,
+            [this, generation](Result<HarborPage> page) {
+                if (generation != m_generation)
+                    return;
+                if (!page.ok()) {
+                    if (!m_onlyProject.isEmpty() && page.error().code == ErrorCode::NotFound) {
+                        // No such project: nothing matches the prefix.
+                        m_projectResolved = true;
+                        m_moreProjects = false;
+                        step();
+                        return;
+                    }
+                    fail(page.error());
+                    return;
+                }
+                Result<QList<HarborProject>> projects = parseHarborProjects(page->body);
+                if (!projects.ok()) {
+                    Error error = projects.error();
+                    error.message = u"Listing Harbor projects: "_s + error.message;
+                    fail(error);
+                    return;
+                }
+                for (const HarborProject &project : *projects) {
+                    const bool match = m_onlyProject.isEmpty() ? project.name.startsWith(m_prefix)
+                                                               : project.name == m_onlyProject;
+                    if (match)
+                        m_projects.append(project);
+                }
+                if (!m_onlyProject.isEmpty()) {
+                    m_projectResolved = true;
+                    m_moreProjects = false;
+                    if (m_projects.size() > 1)
+                        m_projects.resize(1);
+                } else {
+                    ++m_projectPage;
+                    m_moreProjects
+                            = page->hasNext
+                              || (page->total >= 0
+                                  && qint64(m_projectPage - 1) * HarborApi::MaxPageSize
+                                             < page->total)
+                              || (page->total < 0 && projects->size() == HarborApi::MaxPageSize);
+                }
+                step();
+            });
 }
 
 void HarborRepositoryPager::fetchRepositories()
@@ -167,7 +166,8 @@ void HarborRepositoryPager::fetchRepositories()
     QueryItems query{{u"page"_s, QString::number(m_repositoryPage)},
                      {u"page_size"_s, QString::number(m_pageSize)}};
     QString path;
-    const QString rest = m_onlyProject.isEmpty() ? QString() : m_prefix.mid(m_onlyProject.size() + 1);
+    const QString rest
+            = m_onlyProject.isEmpty() ? QString() : m_prefix.mid(m_onlyProject.size() + 1);
     if (v2) {
         path = u"/projects/%1/repositories"_s.arg(project.name);
         if (!rest.isEmpty())

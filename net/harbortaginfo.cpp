@@ -11,7 +11,7 @@ namespace {
 // Harbor's severities, worst first (Trivy and Clair adapters use the same names).
 const QStringList &severityOrder()
 {
-    static const QStringList order{u"Critical"_s, u"High"_s, u"Medium"_s,
+    static const QStringList order{u"Critical"_s, u"High"_s,    u"Medium"_s,
                                    u"Low"_s,      u"Unknown"_s, u"Negligible"_s};
     return order;
 }

@@ -48,8 +48,8 @@ struct TagExtras
 {
     QString tag;
     QString digest;
-    QDateTime pushed;         //!< the tag's push time (UTC); the artifact's when the tag's is unknown
-    QDateTime pulled;         //!< invalid = never pulled (Harbor sends Go's zero time) or unknown
+    QDateTime pushed; //!< the tag's push time (UTC); the artifact's when the tag's is unknown
+    QDateTime pulled; //!< invalid = never pulled (Harbor sends Go's zero time) or unknown
     QDateTime artifactPushed; //!< push time of the artifact behind the tag
     QDateTime artifactPulled; //!< invalid = never
     QList<HarborLabel> labels;
@@ -57,9 +57,9 @@ struct TagExtras
     bool immutable = false;
     bool immutableKnown = false; //!< the server said (with_immutable_status)
     qint64 size = -1;
-    QString type;              //!< Harbor's artifact type: "IMAGE", "CHART", "CNAB", ...
-    QString manifestMediaType; //!< the manifest's media type
-    QString mediaType;         //!< Harbor's media_type: the config's media type
+    QString type;                      //!< Harbor's artifact type: "IMAGE", "CHART", "CNAB", ...
+    QString manifestMediaType;         //!< the manifest's media type
+    QString mediaType;                 //!< Harbor's media_type: the config's media type
     QList<HarborReference> references; //!< children of an index (multi-arch)
 
     bool isValid() const { return !tag.isEmpty(); }

@@ -67,8 +67,8 @@ CallOptions HarborTagPager::options() const
 
 QString HarborTagPager::tagSort() const
 {
-    const QString field = m_query.sortField == TagQuery::SortField::PushTime ? u"push_time"_s
-                                                                            : u"name"_s;
+    const QString field
+            = m_query.sortField == TagQuery::SortField::PushTime ? u"push_time"_s : u"name"_s;
     return m_query.descending ? u"-"_s + field : field;
 }
 
@@ -127,37 +127,36 @@ void HarborTagPager::fetchArtifacts()
     const quint64 generation = m_generation;
     const QString what = u"Listing artifacts of %1"_s.arg(m_repository);
     ++m_requests;
-    m_api->getPage(m_repositoryPath + u"/artifacts"_s, query, what, options(), this,
-                   [this, generation, what](Result<HarborPage> page) {
-                       if (generation != m_generation)
-                           return;
-                       if (!page.ok()) {
-                           fail(page.error());
-                           return;
-                       }
-                       Result<QList<HarborArtifact>> artifacts = parseHarborArtifacts(page->body);
-                       if (!artifacts.ok()) {
-                           Error error = artifacts.error();
-                           error.message = what + u": "_s + error.message;
-                           fail(error);
-                           return;
-                       }
-                       m_artifactTotal = page->total;
-                       m_artifactsSeen += artifacts->size();
-                       m_moreArtifacts
-                               = !artifacts->isEmpty()
-                                 && (page->hasNext
-                                     || (page->total >= 0 && m_artifactsSeen < page->total)
-                                     || (page->total < 0
-                                         && artifacts->size() == HarborApi::MaxPageSize));
-                       ++m_artifactPage;
-                       for (HarborArtifact &artifact : artifacts.value()) {
-                           Pending pending;
-                           pending.artifact = std::move(artifact);
-                           m_queue.append(std::move(pending));
-                       }
-                       pump();
-                   });
+    m_api->getPage(
+            m_repositoryPath + u"/artifacts"_s, query, what, options(), this,
+            [this, generation, what](Result<HarborPage> page) {
+                if (generation != m_generation)
+                    return;
+                if (!page.ok()) {
+                    fail(page.error());
+                    return;
+                }
+                Result<QList<HarborArtifact>> artifacts = parseHarborArtifacts(page->body);
+                if (!artifacts.ok()) {
+                    Error error = artifacts.error();
+                    error.message = what + u": "_s + error.message;
+                    fail(error);
+                    return;
+                }
+                m_artifactTotal = page->total;
+                m_artifactsSeen += artifacts->size();
+                m_moreArtifacts
+                        = !artifacts->isEmpty()
+                          && (page->hasNext || (page->total >= 0 && m_artifactsSeen < page->total)
+                              || (page->total < 0 && artifacts->size() == HarborApi::MaxPageSize));
+                ++m_artifactPage;
+                for (HarborArtifact &artifact : artifacts.value()) {
+                    Pending pending;
+                    pending.artifact = std::move(artifact);
+                    m_queue.append(std::move(pending));
+                }
+                pump();
+            });
 }
 
 void HarborTagPager::fetchTags()
@@ -189,59 +188,58 @@ void HarborTagPager::fetchTags()
         ++m_tagsInFlight;
         ++started;
         ++m_requests;
-        m_api->getPage(m_repositoryPath + u"/artifacts/"_s + digest + u"/tags"_s, query, what,
-                       options(), this,
-                       [this, generation, digest, what](Result<HarborPage> page) {
-                           if (generation != m_generation)
-                               return;
-                           --m_tagsInFlight;
-                           const auto it = std::find_if(
-                                   m_queue.begin(), m_queue.end(),
-                                   [&digest](const Pending &p) { return p.artifact.digest == digest; });
-                           if (it == m_queue.end())
-                               return;
-                           it->inFlight = false;
-                           if (!page.ok()) {
-                               if (page.error().code == ErrorCode::NotFound) {
-                                   // Deleted since the artifact page: it has no rows any more.
-                                   it->pageInHand = true;
-                                   it->moreTags = false;
-                               } else {
-                                   // One failure fails the page; answers still on their way
-                                   // are dropped and asked again on the next fetchNext().
-                                   cancel();
-                                   fail(page.error());
-                                   return;
-                               }
-                           } else {
-                               Result<QList<HarborTag>> tags = parseHarborTags(page->body);
-                               if (!tags.ok()) {
-                                   Error error = tags.error();
-                                   error.message = what + u": "_s + error.message;
-                                   cancel();
-                                   fail(error);
-                                   return;
-                               }
-                               if (it->tagTotal < 0 && page->total >= 0) {
-                                   it->tagTotal = page->total;
-                                   m_tagTotalSum += page->total;
-                                   ++m_artifactsWithTagTotal;
-                               }
-                               it->received = *tags;
-                               it->tagsReceived += tags->size();
-                               it->pageInHand = true;
-                               it->moreTags = !tags->isEmpty()
-                                              && (page->hasNext
-                                                  || (it->tagTotal >= 0
-                                                      && it->tagsReceived < it->tagTotal)
-                                                  || (it->tagTotal < 0
-                                                      && tags->size() == HarborApi::MaxPageSize));
-                           }
-                           if (m_tagsInFlight > 0)
-                               return;
-                           drain();
-                           pump();
-                       });
+        m_api->getPage(
+                m_repositoryPath + u"/artifacts/"_s + digest + u"/tags"_s, query, what, options(),
+                this, [this, generation, digest, what](Result<HarborPage> page) {
+                    if (generation != m_generation)
+                        return;
+                    --m_tagsInFlight;
+                    const auto it = std::find_if(
+                            m_queue.begin(), m_queue.end(),
+                            [&digest](const Pending &p) { return p.artifact.digest == digest; });
+                    if (it == m_queue.end())
+                        return;
+                    it->inFlight = false;
+                    if (!page.ok()) {
+                        if (page.error().code == ErrorCode::NotFound) {
+                            // Deleted since the artifact page: it has no rows any more.
+                            it->pageInHand = true;
+                            it->moreTags = false;
+                        } else {
+                            // One failure fails the page; answers still on their way
+                            // are dropped and asked again on the next fetchNext().
+                            cancel();
+                            fail(page.error());
+                            return;
+                        }
+                    } else {
+                        Result<QList<HarborTag>> tags = parseHarborTags(page->body);
+                        if (!tags.ok()) {
+                            Error error = tags.error();
+                            error.message = what + u": "_s + error.message;
+                            cancel();
+                            fail(error);
+                            return;
+                        }
+                        if (it->tagTotal < 0 && page->total >= 0) {
+                            it->tagTotal = page->total;
+                            m_tagTotalSum += page->total;
+                            ++m_artifactsWithTagTotal;
+                        }
+                        it->received = *tags;
+                        it->tagsReceived += tags->size();
+                        it->pageInHand = true;
+                        it->moreTags = !tags->isEmpty()
+                                       && (page->hasNext
+                                           || (it->tagTotal >= 0 && it->tagsReceived < it->tagTotal)
+                                           || (it->tagTotal < 0
+                                               && tags->size() == HarborApi::MaxPageSize));
+                    }
+                    if (m_tagsInFlight > 0)
+                        return;
+                    drain();
+                    pump();
+                });
     }
     if (started == 0)
         drain();

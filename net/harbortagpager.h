@@ -52,8 +52,8 @@ private:
     struct Pending
     {
         HarborArtifact artifact;
-        int tagPage = 1;          //!< next page of its tags to ask for
-        qint64 tagTotal = -1;     //!< X-Total-Count of its tags (with the filter)
+        int tagPage = 1;      //!< next page of its tags to ask for
+        qint64 tagTotal = -1; //!< X-Total-Count of its tags (with the filter)
         qint64 tagsReceived = 0;
         bool inFlight = false;
         bool pageInHand = false;

@@ -50,8 +50,8 @@ public:
     template<typename T>
     using Callback = std::function<void(Result<T>)>;
 
-    virtual QString kindName() const = 0;          //!< "registry", "harbor"
-    virtual QString registryHost() const = 0;      //!< "127.0.0.1:5000"
+    virtual QString kindName() const = 0;     //!< "registry", "harbor"
+    virtual QString registryHost() const = 0; //!< "127.0.0.1:5000"
     //! The server's own version for display ("Harbor v2.10.0"); empty when unknown.
     virtual QString serverVersion() const { return {}; }
 
@@ -67,8 +67,7 @@ public:
     virtual bool supportsServerSort() const { return false; }
     //! Tags listed in query's order and filter when supportsServerSort(); otherwise the plain
     //! listing (callers then sort and filter themselves).
-    virtual Pager *createTagPager(const QString &repository, const TagQuery &query,
-                                  QObject *parent)
+    virtual Pager *createTagPager(const QString &repository, const TagQuery &query, QObject *parent)
     {
         Q_UNUSED(query)
         return createTagPager(repository, parent);
@@ -97,8 +96,7 @@ public:
 
     //! Tag -> digest, cheaply (HEAD).
     virtual void resolveTag(const QString &repository, const QString &tag,
-                            const CallOptions &options, QObject *context,
-                            Callback<TagDigest> done)
+                            const CallOptions &options, QObject *context, Callback<TagDigest> done)
             = 0;
     //! Full metadata of a tag or digest: manifest, config(s), index children.
     virtual void fetchMetadata(const QString &repository, const QString &reference,

@@ -275,7 +275,13 @@ void RegistryClient::startPing(bool mayFallBack)
                              404));
             return;
         }
-        const Error error = errorFromResponse(response, what);
+        Error error = errorFromResponse(response, what);
+        if (error.code == ErrorCode::Unauthorized && m_auth && m_auth->isKnownAnonymous()) {
+            // Without credentials a registry may refuse a registry-wide token (Harbor, like
+            // `docker login`), yet still hand out pull tokens for public repositories: the
+            // server is reachable, and each call asks for its own scope.
+            error = {};
+        }
         if (!error.isError())
             m_pinged = true;
         finishPing(error);

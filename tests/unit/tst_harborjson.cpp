@@ -117,7 +117,8 @@ void tst_HarborJson::sampleArtifacts()
 
 void tst_HarborJson::sampleTags()
 {
-    const Result<QList<HarborTag>> tags = parseHarborTags(sample(u"v2.10_list-tags-of-artifact.json"_s));
+    const Result<QList<HarborTag>> tags
+            = parseHarborTags(sample(u"v2.10_list-tags-of-artifact.json"_s));
     QVERIFY(tags.ok());
     QCOMPARE(tags->size(), 2);
     QCOMPARE(tags->at(0).name, u"v1.0.1"_s);
@@ -226,10 +227,12 @@ void tst_HarborJson::nullAndWrongShapes_data()
     QTest::newRow("empty list") << "[]"_ba << true << 0;
     QTest::newRow("object instead of list") << R"({"errors":[]})"_ba << false << 0;
     QTest::newRow("truncated") << R"([{"digest":"sha256:aa")"_ba << false << 0;
-    QTest::newRow("non-objects skipped") << R"([1,"x",null,{"digest":"sha256:aa"}])"_ba << true << 1;
+    QTest::newRow("non-objects skipped")
+            << R"([1,"x",null,{"digest":"sha256:aa"}])"_ba << true << 1;
     QTest::newRow("no digest skipped") << R"([{"size":3}])"_ba << true << 0;
     QTest::newRow("wrong field types") << R"([{"digest":"sha256:aa","size":"big","tags":7,
-                                           "labels":{},"push_time":5}])"_ba << true << 1;
+                                           "labels":{},"push_time":5}])"_ba
+                                       << true << 1;
 }
 
 void tst_HarborJson::nullAndWrongShapes()
@@ -272,8 +275,9 @@ void tst_HarborJson::v1Tag()
 
 void tst_HarborJson::version()
 {
-    QCOMPARE(parseHarborVersion(R"({"harbor_version":"v2.10.0-b2f2d0e4","auth_mode":"db_auth"})"_ba),
-             u"v2.10.0-b2f2d0e4"_s);
+    QCOMPARE(
+            parseHarborVersion(R"({"harbor_version":"v2.10.0-b2f2d0e4","auth_mode":"db_auth"})"_ba),
+            u"v2.10.0-b2f2d0e4"_s);
     QCOMPARE(parseHarborVersion("not json"_ba), QString());
 }
 
@@ -289,20 +293,21 @@ void tst_HarborJson::errors_data()
     };
     QTest::newRow("401") << 401 << body("UNAUTHORIZED", "unauthorized") << ErrorCode::Unauthorized
                          << u"did not accept the user name or password"_s;
-    QTest::newRow("403 csrf") << 403 << body("FORBIDDEN", "CSRF token invalid")
-                              << ErrorCode::Forbidden
-                              << u"Harbor refused the write (CSRF): FORBIDDEN: CSRF token invalid"_s;
+    QTest::newRow("403 csrf")
+            << 403 << body("FORBIDDEN", "CSRF token invalid") << ErrorCode::Forbidden
+            << u"Harbor refused the write (CSRF): FORBIDDEN: CSRF token invalid"_s;
     QTest::newRow("403 permission") << 403 << body("FORBIDDEN", "forbidden") << ErrorCode::Forbidden
                                     << u"permission denied"_s;
     QTest::newRow("404") << 404 << body("NOT_FOUND", "artifact a/b:c not found")
                          << ErrorCode::NotFound << u"artifact a/b:c not found"_s;
-    QTest::newRow("405 proxy cache") << 405 << body("METHOD_NOT_ALLOWED", "not allowed")
-                                     << ErrorCode::Unsupported
-                                     << u"proxy-cache projects are read-only"_s;
+    QTest::newRow("405 proxy cache")
+            << 405 << body("METHOD_NOT_ALLOWED", "not allowed") << ErrorCode::Unsupported
+            << u"proxy-cache projects are read-only"_s;
     QTest::newRow("409 exists") << 409 << body("CONFLICT", "tag v1 already exists")
                                 << ErrorCode::Conflict << u"the tag already exists"_s;
-    QTest::newRow("412 immutable") << 412 << body("PRECONDITION", "immutable") << ErrorCode::Forbidden
-                                   << u"the tag is immutable (project rule)"_s;
+    QTest::newRow("412 immutable")
+            << 412 << body("PRECONDITION", "immutable") << ErrorCode::Forbidden
+            << u"the tag is immutable (project rule)"_s;
     QTest::newRow("500 no body") << 500 << QByteArray() << ErrorCode::Server << u"500"_s;
 }
 
