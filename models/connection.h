@@ -14,9 +14,9 @@ struct Connection
     enum class Kind { Auto, Registry, Harbor }; //!< Auto = detect on connect
     enum class AuthMode {
         Anonymous,
-        Password,     //!< username + password (or a Harbor robot account "robot$name")
-        Token,        //!< username + token (used as the password by registries)
-        DockerLogin,  //!< credentials of `docker login` / `podman login` and credential helpers
+        Password,    //!< username + password (or a Harbor robot account "robot$name")
+        Token,       //!< username + token (used as the password by registries)
+        DockerLogin, //!< credentials of `docker login` / `podman login` and credential helpers
     };
 
     QString id;      //!< stable unique id (a UUID), the key for secrets and settings

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "backendfactory.h"
 #include "connection.h"
 #include "error.h"
 
@@ -8,6 +9,8 @@
 #include <QPointer>
 
 #include <functional>
+#include <memory>
+#include <optional>
 
 namespace Berth {
 
@@ -25,8 +28,11 @@ class RegistrySession final : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RegistrySession)
 public:
+    //! Takes ownership of backend and service.
     RegistrySession(const Connection &connection, RegistryBackend *backend,
                     MetadataService *service, QObject *parent = nullptr);
+    //! The service goes first: it cancels its requests through the backend.
+    ~RegistrySession() override;
 
     Connection connection() const { return m_connection; }
     RegistryBackend *backend() const { return m_backend; }
@@ -36,6 +42,17 @@ private:
     Connection m_connection;
     RegistryBackend *m_backend;
     MetadataService *m_service;
+};
+
+//! What "Test connection" found: the kind of server (or why none was found) and whether the
+//! credentials were accepted.
+struct ConnectionCheck
+{
+    Error reachError;                   //!< set when no registry could be found at the address
+    std::optional<BackendInfo> backend; //!< kind, product and version when detected
+    bool authenticated = false;         //!< connectToRegistry() succeeded
+    Error authError;                    //!< why it did not (wrong password, TLS, ...)
+    bool ok() const { return backend.has_value() && authenticated; }
 };
 
 //! Opens connections on demand and keeps one RegistrySession per connection, all sharing one
@@ -53,8 +70,18 @@ public:
               std::function<void(Result<RegistrySession *>)> done);
     //! The open session of a connection, or null.
     RegistrySession *session(const QString &connectionId) const;
-    //! Forgets the session (after the connection was edited or removed).
+    //! Forgets the session (after the connection was edited or removed; done by itself on the
+    //! ConnectionStore's connectionChanged / connectionRemoved). An open() in progress for it
+    //! ends with a Cancelled error.
     void close(const QString &connectionId);
+    //! True while open() for the connection is in progress.
+    bool isOpening(const QString &connectionId) const { return m_opening.contains(connectionId); }
+
+    //! "Test connection": detects the kind (as configured, or probed for Kind::Auto) and checks
+    //! the credentials through a temporary backend that is thrown away afterwards. secret:
+    //! nullopt = the stored secret of connection.id. done once on context.
+    void check(const Connection &connection, const std::optional<QString> &secret, QObject *context,
+               std::function<void(ConnectionCheck)> done);
 
     RequestScheduler *scheduler() const { return m_scheduler; }
     MetadataCache *cache() const { return m_cache; }
@@ -64,11 +91,21 @@ Q_SIGNALS:
     void sessionClosed(const QString &connectionId);
 
 private:
+    struct Attempt;
+    void startOpening(const QString &connectionId);
+    void connectBackend(const QString &connectionId, const Connection &connection,
+                        const RegistryEndpoint &endpoint, BackendKind kind);
+    void finishOpening(const QString &connectionId, Result<RegistrySession *> result);
+    void runCheck(const Connection &connection, const QString &secret, QObject *context,
+                  std::function<void(ConnectionCheck)> done);
+    Error explain(const Connection &connection, const Error &error) const;
+
     ConnectionStore *m_connections;
     MetadataCache *m_cache;
     NetworkAccessManager *m_nam;
     RequestScheduler *m_scheduler;
     QHash<QString, QPointer<RegistrySession>> m_sessions;
+    QHash<QString, std::shared_ptr<Attempt>> m_opening;
 };
 
 } // namespace Berth

@@ -132,6 +132,10 @@ void TagFilterProxyModel::sort(int column, Qt::SortOrder order)
     QSortFilterProxyModel::sort(column, order);
     if (sortsByMetadata() && m_tagModel)
         m_tagModel->loadAllMetadata();
+    else if (column == TagTableModel::TagColumn && m_tagModel && !m_tagModel->isAtEnd())
+        // A sorted first page alone would put "build-04801" at the top of 5,000 builds: tag
+        // order needs every name (names only, no metadata; re-sorted in batches as they come).
+        m_tagModel->fetchAll();
 }
 
 bool TagFilterProxyModel::sortsByMetadata() const

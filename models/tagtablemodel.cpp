@@ -134,6 +134,8 @@ void TagTableModel::resetState()
     m_rowsWithMetadata = 0;
     m_stateCounts.fill(0);
     m_visibleFirst = m_visibleLast = -1;
+    m_visibleList.clear();
+    m_prefetchList.clear();
     m_changed.clear();
     m_changeTimer->stop();
     m_visibleTimer->stop();
@@ -152,7 +154,7 @@ void TagTableModel::startPager()
     const quint64 generation = m_generation;
     // Extras that come with a page (Harbor's artifact listing) arrive just before its rows.
     connect(m_pager, &Pager::extrasReady, this,
-            [this, generation](const QHash<QString, TagExtras> &extras) {
+            [this, generation](const QHash<QString, HarborTagExtras> &extras) {
                 if (generation == m_generation)
                     m_extras.insert(extras);
             });
@@ -292,8 +294,10 @@ void TagTableModel::setVisibleRows(int first, int last)
 {
     if (first > last)
         std::swap(first, last);
-    if (first == m_visibleFirst && last == m_visibleLast)
+    if (first == m_visibleFirst && last == m_visibleLast && m_visibleList.isEmpty())
         return;
+    m_visibleList.clear();
+    m_prefetchList.clear();
     m_visibleFirst = std::max(0, first);
     m_visibleLast = std::max(0, last);
     scheduleVisibleUpdate();
@@ -308,22 +312,30 @@ void TagTableModel::scheduleVisibleUpdate()
         m_visibleTimer->start();
 }
 
-void TagTableModel::updateRequests()
+void TagTableModel::setVisibleSourceRows(const QList<int> &visible, const QList<int> &prefetch)
 {
-    if (!m_service || m_rows.empty() || m_visibleFirst < 0)
+    if (visible == m_visibleList && prefetch == m_prefetchList)
         return;
-    const int count = int(m_rows.size());
-    const int first = std::min(m_visibleFirst, count - 1);
-    const int last = std::min(m_visibleLast, count - 1);
-    const int margin = last - first + 1; // about one screen above and below
-    const int windowFirst = std::max(0, first - margin);
-    const int windowLast = std::min(count - 1, last + margin);
+    m_visibleList = visible;
+    m_prefetchList = prefetch;
+    if (visible.isEmpty()) {
+        m_visibleFirst = m_visibleLast = -1;
+        m_prefetchList.clear();
+        return;
+    }
+    const auto [lo, hi] = std::minmax_element(visible.cbegin(), visible.cend());
+    m_visibleFirst = std::max(0, *lo);
+    m_visibleLast = std::max(0, *hi);
+    scheduleVisibleUpdate();
+}
 
+void TagTableModel::cancelOutside(const QSet<int> &window)
+{
     // Rows far away: their requests go, unless a full load (sort/export) wants them anyway.
     QList<int> stale;
     for (auto it = m_inFlight.cbegin(); it != m_inFlight.cend(); ++it) {
-        const bool inWindow = it.key() >= windowFirst && it.key() <= windowLast;
-        if (!inWindow && !(m_loadAll && m_inFlightPriority.value(it.key()) == Priority::Background))
+        if (!window.contains(it.key())
+            && !(m_loadAll && m_inFlightPriority.value(it.key()) == Priority::Background))
             stale.append(it.key());
     }
     for (int row : std::as_const(stale)) {
@@ -334,45 +346,84 @@ void TagTableModel::updateRequests()
             markChanged(row);
         }
     }
+}
 
-    for (int row = windowFirst; row <= windowLast; ++row) {
-        const Priority priority
-                = (row >= first && row <= last) ? Priority::Visible : Priority::Prefetch;
-        Row &r = m_rows[size_t(row)];
-        if (r.state == LoadState::Loaded || r.state == LoadState::Failed)
-            continue;
-        if (const auto it = m_inFlight.constFind(row); it != m_inFlight.cend()) {
-            if (m_inFlightPriority.value(row) < priority) {
-                m_service->setPriority(*it, priority);
-                m_inFlightPriority.insert(row, priority);
-            }
-            continue;
-        }
-        if (r.state == LoadState::NotLoaded && r.digestId < 0) {
-            // Known from an earlier session: show it now, confirm it with a HEAD below.
-            const QString digest = m_cachedTags.value(r.tag);
-            if (!digest.isEmpty()) {
-                if (auto metadata = m_service->knownMetadata(digest)) {
-                    setRowDigest(row, digest, metadata);
-                    setState(row, LoadState::Cached);
-                }
-            }
-        }
-        if (m_offline)
-            continue;
-        requestRow(row, priority);
-    }
-
-    if (!hasHarborColumns() || m_offline)
+void TagTableModel::updateRequests()
+{
+    if (!m_service || m_rows.empty() || m_visibleFirst < 0)
         return;
-    for (int row = windowFirst; row <= windowLast; ++row) {
-        const QString &tag = m_rows[size_t(row)].tag;
-        if (m_extras.contains(tag) || m_extrasInFlight.contains(tag)
-            || m_extrasFailed.contains(tag)) {
-            continue;
+    const int count = int(m_rows.size());
+    if (!m_visibleList.isEmpty()) {
+        QSet<int> window;
+        window.reserve(m_visibleList.size() + m_prefetchList.size());
+        for (int row : std::as_const(m_visibleList))
+            window.insert(row);
+        for (int row : std::as_const(m_prefetchList))
+            window.insert(row);
+        cancelOutside(window);
+        for (int row : std::as_const(m_visibleList)) {
+            if (row >= 0 && row < count)
+                ensureRequested(row, Priority::Visible);
         }
-        requestExtras(row, (row >= first && row <= last) ? Priority::Visible : Priority::Prefetch);
+        for (int row : std::as_const(m_prefetchList)) {
+            if (row >= 0 && row < count)
+                ensureRequested(row, Priority::Prefetch);
+        }
+        return;
     }
+    const int first = std::min(m_visibleFirst, count - 1);
+    const int last = std::min(m_visibleLast, count - 1);
+    const int margin = last - first + 1; // about one screen above and below
+    const int windowFirst = std::max(0, first - margin);
+    const int windowLast = std::min(count - 1, last + margin);
+
+    QSet<int> window;
+    window.reserve(windowLast - windowFirst + 1);
+    for (int row = windowFirst; row <= windowLast; ++row)
+        window.insert(row);
+    cancelOutside(window);
+
+    for (int row = windowFirst; row <= windowLast; ++row)
+        ensureRequested(row,
+                        (row >= first && row <= last) ? Priority::Visible : Priority::Prefetch);
+}
+
+void TagTableModel::ensureRequested(int row, Priority priority)
+{
+    ensureExtras(row, priority);
+    Row &r = m_rows[size_t(row)];
+    if (r.state == LoadState::Loaded || r.state == LoadState::Failed)
+        return;
+    if (const auto it = m_inFlight.constFind(row); it != m_inFlight.cend()) {
+        if (m_inFlightPriority.value(row) < priority) {
+            m_service->setPriority(*it, priority);
+            m_inFlightPriority.insert(row, priority);
+        }
+        return;
+    }
+    if (r.state == LoadState::NotLoaded && r.digestId < 0) {
+        // Known from an earlier session: show it now, confirm it with a HEAD below.
+        const QString digest = m_cachedTags.value(r.tag);
+        if (!digest.isEmpty()) {
+            if (auto metadata = m_service->knownMetadata(digest)) {
+                setRowDigest(row, digest, metadata);
+                setState(row, LoadState::Cached);
+            }
+        }
+    }
+    if (m_offline)
+        return;
+    requestRow(row, priority);
+}
+
+void TagTableModel::ensureExtras(int row, Priority priority)
+{
+    if (m_offline || !hasHarborColumns())
+        return;
+    const QString &tag = m_rows[size_t(row)].tag;
+    if (m_extras.contains(tag) || m_extrasInFlight.contains(tag) || m_extrasFailed.contains(tag))
+        return;
+    requestExtras(row, priority);
 }
 
 void TagTableModel::requestExtras(int row, Priority priority)
@@ -385,7 +436,7 @@ void TagTableModel::requestExtras(int row, Priority priority)
     m_extrasInFlight.insert(tag);
     m_service->backend()->fetchTagExtras(
             m_repository, tag, options, this,
-            [this, generation, row, tag](const Result<TagExtras> &result) {
+            [this, generation, row, tag](const Result<HarborTagExtras> &result) {
                 if (generation != m_generation)
                     return;
                 m_extrasInFlight.remove(tag);
@@ -657,7 +708,29 @@ void TagTableModel::flushChanges()
     if (start >= 0)
         emitRange(start, previous);
     // Shared counts of rows on screen may have changed with rows elsewhere.
-    if (m_visibleFirst >= 0 && m_visibleFirst < count) {
+    if (!m_visibleList.isEmpty()) {
+        // Scattered rows of a sorted view: one signal per contiguous run, never the whole span.
+        QList<int> visible = m_visibleList;
+        std::sort(visible.begin(), visible.end());
+        int runStart = -1;
+        int runEnd = -2;
+        const auto emitShared = [this](int from, int to) {
+            Q_EMIT dataChanged(index(from, SharedColumn), index(to, SharedColumn),
+                               {Qt::DisplayRole, SortRole});
+        };
+        for (int row : std::as_const(visible)) {
+            if (row < 0 || row >= count)
+                continue;
+            if (row != runEnd + 1) {
+                if (runStart >= 0)
+                    emitShared(runStart, runEnd);
+                runStart = row;
+            }
+            runEnd = row;
+        }
+        if (runStart >= 0)
+            emitShared(runStart, runEnd);
+    } else if (m_visibleFirst >= 0 && m_visibleFirst < count) {
         const int last = std::min(m_visibleLast, count - 1);
         Q_EMIT dataChanged(index(m_visibleFirst, SharedColumn), index(last, SharedColumn),
                            {Qt::DisplayRole, SortRole});
@@ -672,7 +745,7 @@ QVariant TagTableModel::data(const QModelIndex &index, int role) const
     const Row &row = m_rows[size_t(index.row())];
     const DigestInfo *info = row.digestId >= 0 ? &m_digests[size_t(row.digestId)] : nullptr;
     const ImageMetadata *metadata = info ? info->metadata.get() : nullptr;
-    const TagExtras *extras = extrasOf(row);
+    const HarborTagExtras *extras = extrasOf(row);
     if (isHarborColumn(index.column())) {
         if (!hasHarborColumns())
             return {};
@@ -755,7 +828,7 @@ QVariant TagTableModel::data(const QModelIndex &index, int role) const
     }
 }
 
-const TagExtras *TagTableModel::extrasOf(const Row &row) const
+const HarborTagExtras *TagTableModel::extrasOf(const Row &row) const
 {
     if (m_extras.isEmpty())
         return nullptr;
@@ -763,7 +836,7 @@ const TagExtras *TagTableModel::extrasOf(const Row &row) const
     return it == m_extras.cend() ? nullptr : &*it;
 }
 
-QVariant TagTableModel::harborDisplayData(const TagExtras *extras, int column) const
+QVariant TagTableModel::harborDisplayData(const HarborTagExtras *extras, int column) const
 {
     if (!extras)
         return Placeholder;
@@ -789,7 +862,7 @@ QVariant TagTableModel::harborDisplayData(const TagExtras *extras, int column) c
     }
 }
 
-QVariant TagTableModel::harborSortData(const TagExtras *extras, int column) const
+QVariant TagTableModel::harborSortData(const HarborTagExtras *extras, int column) const
 {
     switch (column) {
     case PushedColumn:

@@ -112,6 +112,10 @@ public:
     //! The view's visible rows (inclusive). Metadata is requested for these at Visible priority
     //! and for one screen above and below at Prefetch; requests for rows far away are cancelled.
     void setVisibleRows(int first, int last);
+    //! The same for a sorted or filtered view, where the rows on screen are scattered over the
+    //! source: visible rows get Visible priority, prefetch rows (about a screen around them in
+    //! the view's order) Prefetch; requests for every other row are cancelled.
+    void setVisibleSourceRows(const QList<int> &visible, const QList<int> &prefetch);
     //! Asks again for a row whose metadata failed.
     void retryRow(int row);
     //! Requests metadata of every row (fetching all pages first) at Background priority, with
@@ -178,6 +182,8 @@ private:
     void scheduleVisibleUpdate();
     void updateRequests();
     void requestRow(int row, Priority priority);
+    void ensureRequested(int row, Priority priority);
+    void cancelOutside(const QSet<int> &window);
     void onMetadata(quint64 generation, int row, const QString &tag,
                     const Result<MetadataService::TagMetadata> &result);
     void setRowDigest(int row, const QString &digest, const MetadataService::MetadataPtr &metadata);
@@ -190,10 +196,11 @@ private:
     QString errorFor(int row) const { return m_errors.value(row); }
     QVariant displayData(const Row &row, const DigestInfo *info, int column) const;
     QVariant sortData(const Row &row, const DigestInfo *info, int column) const;
-    QVariant harborDisplayData(const TagExtras *extras, int column) const;
-    QVariant harborSortData(const TagExtras *extras, int column) const;
-    const TagExtras *extrasOf(const Row &row) const;
+    QVariant harborDisplayData(const HarborTagExtras *extras, int column) const;
+    QVariant harborSortData(const HarborTagExtras *extras, int column) const;
+    const HarborTagExtras *extrasOf(const Row &row) const;
     void requestExtras(int row, Priority priority);
+    void ensureExtras(int row, Priority priority);
 
     QPointer<MetadataService> m_service;
     QString m_repository;
@@ -202,7 +209,7 @@ private:
     TagQuery m_query;
 
     // Harbor extras by tag (sparse: pages that carried them and visible rows asked for).
-    QHash<QString, TagExtras> m_extras;
+    QHash<QString, HarborTagExtras> m_extras;
     QSet<QString> m_extrasInFlight;
     QSet<QString> m_extrasFailed;
     OwnerId m_extrasOwner = 0;
@@ -226,6 +233,9 @@ private:
 
     int m_visibleFirst = -1;
     int m_visibleLast = -1;
+    //! Set by setVisibleSourceRows(); used instead of the first..last range when not empty.
+    QList<int> m_visibleList;
+    QList<int> m_prefetchList;
     QTimer *m_visibleTimer;
 
     QSet<int> m_changed;

@@ -39,6 +39,7 @@ public:
     using Callback = std::function<void(Result<T>)>;
 
     HarborGeneration generation() const { return m_generation; }
+    void setGeneration(HarborGeneration generation) { m_generation = generation; }
     RegistryClient *client() const { return m_client; }
     //! Pings the registry (scheme) and resolves the credentials once; later calls wait for it.
     void ensureReady(QObject *context, std::function<void(Error)> next);

@@ -2,6 +2,7 @@
 
 #include "digest.h"
 #include "harborapi.h"
+#include "harbordetector.h"
 #include "harborrepositorypager.h"
 #include "harbortagpager.h"
 #include "imagereference.h"
@@ -48,7 +49,10 @@ HarborBackend::HarborBackend(const RegistryEndpoint &endpoint, RequestScheduler 
     , m_generation(generation)
     , m_registry(new OciBackend(endpoint, scheduler, this))
     , m_api(new HarborApi(m_registry->client(), generation, this))
-{}
+{
+    // Anonymous users browse public projects although Harbor refuses them a registry-wide token.
+    m_registry->client()->setAcceptAnonymousRefusal(true);
+}
 
 RegistryClient *HarborBackend::client() const
 {
@@ -72,6 +76,13 @@ QString HarborBackend::serverVersion() const
     return m_generation == HarborGeneration::V2 ? u"Harbor 2.x"_s : u"Harbor 1.x"_s;
 }
 
+HarborBackend::HarborBackend(const RegistryEndpoint &endpoint, RequestScheduler *scheduler,
+                             QObject *parent)
+    : HarborBackend(endpoint, scheduler, HarborGeneration::V2, parent)
+{
+    m_generationKnown = false;
+}
+
 void HarborBackend::connectToRegistry(QObject *context, Callback<void> done)
 {
     auto deliver = guarded<void>(context, std::move(done));
@@ -80,6 +91,34 @@ void HarborBackend::connectToRegistry(QObject *context, Callback<void> done)
             deliver(ready);
             return;
         }
+        if (m_generationKnown) {
+            checkCredentials(deliver);
+            return;
+        }
+        detectHarbor(scheduler(), client()->baseUrl(), client()->sslConfiguration(), this,
+                     [this, deliver](Result<HarborInfo> info) {
+                         if (!info.ok()) {
+                             deliver(info.error());
+                             return;
+                         }
+                         if (!info->isHarbor) {
+                             deliver(Error(ErrorCode::Unsupported,
+                                           u"%1 does not answer as Harbor (no /api/version or "
+                                           u"/api/systeminfo)"_s.arg(registryHost())));
+                             return;
+                         }
+                         m_generation = info->generation;
+                         m_api->setGeneration(info->generation);
+                         m_version = info->version;
+                         m_generationKnown = true;
+                         checkCredentials(deliver);
+                     });
+    });
+}
+
+void HarborBackend::checkCredentials(std::function<void(Result<void>)> deliver)
+{
+    {
         if (!m_api->hasCredentials()) {
             deliver(Result<void>()); // anonymous: public projects only
             return;
@@ -106,7 +145,7 @@ void HarborBackend::connectToRegistry(QObject *context, Callback<void> done)
                         }
                         deliver(harborError(response, u"Connecting to %1"_s.arg(registryHost())));
                     });
-    });
+    }
 }
 
 Pager *HarborBackend::createRepositoryPager(const QString &prefix, QObject *parent)
@@ -135,12 +174,12 @@ Pager *HarborBackend::createTagPager(const QString &repository, const TagQuery &
 
 void HarborBackend::fetchTagExtras(const QString &repository, const QString &tag,
                                    const CallOptions &options, QObject *context,
-                                   Callback<TagExtras> done)
+                                   Callback<HarborTagExtras> done)
 {
-    auto deliver = guarded<TagExtras>(context, std::move(done));
+    auto deliver = guarded<HarborTagExtras>(context, std::move(done));
     const QString path = m_api->repositoryPath(repository);
     if (path.isEmpty() || !ImageReference::isValidTag(tag)) {
-        failLater<TagExtras>(
+        failLater<HarborTagExtras>(
                 this, deliver,
                 Error(ErrorCode::InvalidInput, u"not a Harbor tag: %1:%2"_s.arg(repository, tag)));
         return;
@@ -153,7 +192,7 @@ void HarborBackend::fetchTagExtras(const QString &repository, const QString &tag
                                deliver(page.error());
                                return;
                            }
-                           Result<TagExtras> extras = parseHarborV1Tag(page->body);
+                           Result<HarborTagExtras> extras = parseHarborV1Tag(page->body);
                            if (!extras.ok()) {
                                Error error = extras.error();
                                error.message = what + u": "_s + error.message;

@@ -28,6 +28,9 @@ class HarborBackend final : public RegistryBackend
 public:
     HarborBackend(const RegistryEndpoint &endpoint, RequestScheduler *scheduler,
                   HarborGeneration generation, QObject *parent = nullptr);
+    //! Generation and version unknown: connectToRegistry() detects them (detectHarbor()).
+    HarborBackend(const RegistryEndpoint &endpoint, RequestScheduler *scheduler,
+                  QObject *parent = nullptr);
 
     HarborGeneration generation() const { return m_generation; }
     //! harbor_version from detection ("v2.10.0-b2f2d0e4"), for display.
@@ -50,7 +53,7 @@ public:
                           QObject *parent) override;
     bool hasTagExtras() const override { return true; }
     void fetchTagExtras(const QString &repository, const QString &tag, const CallOptions &options,
-                        QObject *context, Callback<TagExtras> done) override;
+                        QObject *context, Callback<HarborTagExtras> done) override;
     void resolveTag(const QString &repository, const QString &tag, const CallOptions &options,
                     QObject *context, Callback<TagDigest> done) override;
     void fetchMetadata(const QString &repository, const QString &reference,
@@ -76,6 +79,7 @@ public:
     RequestScheduler *scheduler() const override;
 
 private:
+    void checkCredentials(std::function<void(Result<void>)> deliver);
     void tagDigest(const QString &target, const QString &digest, const QString &newTag,
                    std::function<void(Result<QString>)> deliver);
 
@@ -83,6 +87,7 @@ private:
     OciBackend *m_registry;
     HarborApi *m_api;
     QString m_version;
+    bool m_generationKnown = true;
 };
 
 } // namespace Berth

@@ -67,7 +67,7 @@ Result<QList<HarborArtifact>> parseHarborArtifacts(const QByteArray &body);
 Result<HarborArtifact> parseHarborArtifact(const QByteArray &body);
 Result<QList<HarborTag>> parseHarborTags(const QByteArray &body);
 //! 1.x: GET /api/repositories/{repo}/tags/{tag} (DetailedTag).
-Result<TagExtras> parseHarborV1Tag(const QByteArray &body);
+Result<HarborTagExtras> parseHarborV1Tag(const QByteArray &body);
 //! scan_overview: a map of report MIME type -> NativeReportSummary (the first report wins), or
 //! a bare summary. Invalid summary when absent or unreadable.
 VulnerabilitySummary parseScanOverview(const QJsonValue &value);
@@ -75,7 +75,7 @@ VulnerabilitySummary parseScanOverview(const QJsonValue &value);
 QString parseHarborVersion(const QByteArray &systemInfoBody);
 
 //! The row extras of tag on artifact.
-TagExtras tagExtras(const HarborArtifact &artifact, const HarborTag &tag);
+HarborTagExtras tagExtras(const HarborArtifact &artifact, const HarborTag &tag);
 
 //! A repository name as one path segment of the 2.x API: percent-encoded once here and once
 //! more by QUrl ("a/b" -> "a%2Fb" -> "a%252Fb" on the wire), as the swagger asks.

@@ -54,7 +54,7 @@ int VulnerabilitySummary::severityRank() const
     return 1; // scanned, nothing found ("None")
 }
 
-QStringList TagExtras::labelNames() const
+QStringList HarborTagExtras::labelNames() const
 {
     QStringList names;
     names.reserve(labels.size());

@@ -44,7 +44,7 @@ struct HarborReference
 
 //! What Harbor knows about a tag beyond the registry API: the extra columns of the tag table.
 //! Filled from the artifacts API (2.x) or /api/repositories/{repo}/tags/{tag} (1.x).
-struct TagExtras
+struct HarborTagExtras
 {
     QString tag;
     QString digest;
@@ -64,10 +64,10 @@ struct TagExtras
 
     bool isValid() const { return !tag.isEmpty(); }
     QStringList labelNames() const;
-    bool operator==(const TagExtras &) const = default;
+    bool operator==(const HarborTagExtras &) const = default;
 };
 
 } // namespace Berth
 
-Q_DECLARE_METATYPE(Berth::TagExtras)
+Q_DECLARE_METATYPE(Berth::HarborTagExtras)
 Q_DECLARE_METATYPE(Berth::VulnerabilitySummary)

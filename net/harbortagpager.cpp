@@ -278,7 +278,7 @@ void HarborTagPager::handOut()
                     return;
                 const QStringList page = m_buffer.mid(0, m_pageSize);
                 m_buffer.remove(0, page.size());
-                QHash<QString, TagExtras> extras;
+                QHash<QString, HarborTagExtras> extras;
                 extras.reserve(page.size());
                 for (const QString &name : page)
                     extras.insert(name, m_extras.take(name));

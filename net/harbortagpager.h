@@ -93,7 +93,7 @@ private:
 
     QList<Pending> m_queue;
     QStringList m_buffer;
-    QHash<QString, TagExtras> m_extras; //!< of the names in m_buffer
+    QHash<QString, HarborTagExtras> m_extras; //!< of the names in m_buffer
     qint64 m_handedOut = 0;
     bool m_done = false;
     bool m_fetching = false;

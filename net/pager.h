@@ -34,7 +34,7 @@ public:
 Q_SIGNALS:
     //! Sent just before the pageReady() it belongs to by pagers that learn more than names
     //! with a page (Harbor's artifact listing): tag -> extras, for some or all of its names.
-    void extrasReady(const QHash<QString, Berth::TagExtras> &extras);
+    void extrasReady(const QHash<QString, Berth::HarborTagExtras> &extras);
     void pageReady(const QStringList &names);
     void failed(const Berth::Error &error);
 };

@@ -80,7 +80,7 @@ public:
     //! The extras of one tag (for visible rows a pager did not cover). Unsupported by default.
     virtual void fetchTagExtras(const QString &repository, const QString &tag,
                                 const CallOptions &options, QObject *context,
-                                Callback<TagExtras> done)
+                                Callback<HarborTagExtras> done)
     {
         Q_UNUSED(repository)
         Q_UNUSED(options)

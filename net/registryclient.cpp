@@ -276,7 +276,8 @@ void RegistryClient::startPing(bool mayFallBack)
             return;
         }
         Error error = errorFromResponse(response, what);
-        if (error.code == ErrorCode::Unauthorized && m_auth && m_auth->isKnownAnonymous()) {
+        if (m_acceptAnonymousRefusal && error.code == ErrorCode::Unauthorized && m_auth
+            && m_auth->isKnownAnonymous()) {
             // Without credentials a registry may refuse a registry-wide token (Harbor, like
             // `docker login`), yet still hand out pull tokens for public repositories: the
             // server is reachable, and each call asks for its own scope.

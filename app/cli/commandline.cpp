@@ -1,7 +1,11 @@
 #include "commandline.h"
 
+#include "exportcommand.h"
 #include "inspectcommand.h"
 #include "output.h"
+#include "reposcommand.h"
+#include "retagcommand.h"
+#include "rmcommand.h"
 #include "tagscommand.h"
 
 #include <QCoreApplication>
@@ -13,14 +17,16 @@ namespace Berth::Cli {
 
 static const QStringList &commandNames()
 {
-    static const QStringList names{u"tags"_s, u"inspect"_s};
+    static const QStringList names{u"tags"_s,  u"inspect"_s, u"export"_s,
+                                   u"repos"_s, u"retag"_s,   u"rm"_s};
     return names;
 }
 
 CommandLine::CommandLine(QObject *parent)
     : QObject(parent)
 {
-    m_commands = {new TagsCommand(this), new InspectCommand(this)};
+    m_commands = {new TagsCommand(this),  new InspectCommand(this), new ExportCommand(this),
+                  new ReposCommand(this), new RetagCommand(this),   new RmCommand(this)};
     for (Command *command : std::as_const(m_commands))
         connect(command, &Command::finished, this, &CommandLine::finished);
 }

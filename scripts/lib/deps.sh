@@ -6,6 +6,8 @@ BERTH_PACKAGES=(
     # build
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-base-dev-tools libgl-dev libqt6sql6-sqlite
+    # the window's bundled SVG icons (app icon, fallback action icons)
+    libqt6svg6
     # HttpServer's CMake package is only found with WebSockets installed next to it.
     qt6-httpserver-dev qt6-websockets-dev
     qtkeychain-qt6-dev

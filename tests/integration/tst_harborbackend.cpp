@@ -48,7 +48,7 @@ struct Stack
 struct Listing
 {
     QStringList names;
-    QHash<QString, TagExtras> extras;
+    QHash<QString, HarborTagExtras> extras;
     Error error;
 };
 
@@ -56,8 +56,9 @@ struct Listing
 Listing firstPage(Pager *pager)
 {
     Listing listing;
-    QObject::connect(pager, &Pager::extrasReady, pager,
-                     [&listing](const QHash<QString, TagExtras> &e) { listing.extras.insert(e); });
+    QObject::connect(
+            pager, &Pager::extrasReady, pager,
+            [&listing](const QHash<QString, HarborTagExtras> &e) { listing.extras.insert(e); });
     QSignalSpy ready(pager, &Pager::pageReady);
     QSignalSpy failed(pager, &Pager::failed);
     pager->fetchNext();
@@ -387,7 +388,7 @@ private Q_SLOTS:
         const QDateTime pushed = QDateTime::currentDateTimeUtc().addDays(-3);
         QVERIFY(harbor->setTagTimes(u"library"_s, u"other"_s, u"v2"_s, pushed, {}));
         Stack s = stack(harbor);
-        const auto extras = wait<TagExtras>([&](QObject *context, auto done) {
+        const auto extras = wait<HarborTagExtras>([&](QObject *context, auto done) {
             s.backend->fetchTagExtras(u"library/other"_s, u"v2"_s, {}, context, done);
         });
         QVERIFY2(extras.ok(), qPrintable(extras.error().message));
@@ -399,13 +400,13 @@ private Q_SLOTS:
         QCOMPARE(extras->vulnerabilities.bySeverity.value(u"Low"_s), 2);
         QVERIFY(extras->immutableKnown);
         QVERIFY(!extras->immutable);
-        const auto release = wait<TagExtras>([&](QObject *context, auto done) {
+        const auto release = wait<HarborTagExtras>([&](QObject *context, auto done) {
             s.backend->fetchTagExtras(u"library/hello"_s, u"release-1"_s, {}, context, done);
         });
         QVERIFY(release.ok());
         QVERIFY(release->immutable);
         // Double-encoded name: the index and its children.
-        const auto multi = wait<TagExtras>([&](QObject *context, auto done) {
+        const auto multi = wait<HarborTagExtras>([&](QObject *context, auto done) {
             s.backend->fetchTagExtras(u"library/team/app"_s, u"multi"_s, {}, context, done);
         });
         QVERIFY2(multi.ok(), qPrintable(multi.error().message));
@@ -507,7 +508,7 @@ private Q_SLOTS:
         });
         QVERIFY2(digest.ok(), qPrintable(digest.error().message));
         QCOMPARE(*digest, m_other.digest);
-        const auto extras = wait<TagExtras>([&](QObject *context, auto done) {
+        const auto extras = wait<HarborTagExtras>([&](QObject *context, auto done) {
             s.backend->fetchTagExtras(u"library/other"_s, u"retagged"_s, {}, context, done);
         });
         QVERIFY2(extras.ok(), qPrintable(extras.error().message));

@@ -1,0 +1,190 @@
+#include "exportcommand.h"
+
+#include "output.h"
+#include "registryoptions.h"
+#include "registrysession.h"
+
+#include "imagereference.h"
+#include "metadataservice.h"
+#include "registrybackend.h"
+#include "reportjob.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
+
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+namespace Berth::Cli {
+
+ExportCommand::ExportCommand(QObject *parent)
+    : Command(parent)
+{}
+
+ExportCommand::~ExportCommand() = default;
+
+QString ExportCommand::name() const
+{
+    return u"export"_s;
+}
+
+QString ExportCommand::summary() const
+{
+    return tr("Write a report of a repository's tags (CSV, JSON, Markdown, HTML).");
+}
+
+void ExportCommand::run(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+            summary()
+            + tr("\n\nColumns: repository, tag, digest, kind, media type, platforms, size (bytes), "
+                 "created (ISO-8601 UTC); Harbor adds pushed, pulled, labels, vulnerabilities. "
+                 "The JSON shape is documented in docs/report-schema.md.\n"
+                 "Exit codes: 0 success, 1 error (also when some tags could not be read), "
+                 "2 usage error."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(u"repository"_s,
+                                 tr("host[:port]/path, e.g. 127.0.0.1:5000/team-a/api"));
+    const QCommandLineOption format(u"format"_s,
+                                    tr("csv (default, or from the -o suffix), json, markdown, "
+                                       "html."),
+                                    u"format"_s);
+    const QCommandLineOption output({u"o"_s, u"output"_s},
+                                    tr("Write to FILE (created only when complete) instead of "
+                                       "standard output."),
+                                    u"file"_s);
+    const QCommandLineOption filter(u"filter"_s,
+                                    tr("Only tags containing a match of this regular expression."),
+                                    u"regex"_s);
+    const QCommandLineOption sort(u"sort"_s,
+                                  tr("tag (natural order, default), created or size (newest / "
+                                     "largest first), pushed (Harbor, newest first)."),
+                                  u"key"_s);
+    const QCommandLineOption perPlatform(
+            u"per-platform"_s, tr("One row per platform image of a multi-arch index instead of "
+                                  "one row per tag."));
+    parser.addOptions({format, output, filter, sort, perPlatform});
+    RegistryOptions registryOptions;
+    registryOptions.addTo(parser);
+
+    const auto usage = [this](const QString &message) {
+        writeErrLine(u"berth export: "_s + message);
+        Q_EMIT finished(ExitUsage);
+    };
+    if (!parser.parse(arguments))
+        return usage(parser.errorText());
+    if (parser.isSet(u"help"_s)) {
+        writeOut(parser.helpText().toUtf8());
+        return Q_EMIT finished(ExitOk);
+    }
+    if (parser.positionalArguments().size() != 1)
+        return usage(u"expected one REPOSITORY (see berth export --help)"_s);
+    const auto reference = ImageReference::parse(parser.positionalArguments().constFirst());
+    if (!reference)
+        return usage(reference.error().message);
+    if (reference->hasTag() || reference->hasDigest())
+        return usage(u"give a repository without a tag or digest"_s);
+
+    ReportOptions options;
+    options.repository = reference->repository();
+    options.repositoryDisplayName = reference->repositoryName();
+    m_destination = parser.value(output);
+    if (parser.isSet(format)) {
+        const auto chosen = reportFormatFromName(parser.value(format));
+        if (!chosen)
+            return usage(u"unknown format \"%1\" (csv, json, markdown, html)"_s.arg(
+                    parser.value(format)));
+        options.format = *chosen;
+    } else if (!m_destination.isEmpty()) {
+        const QString suffix = QFileInfo(m_destination).suffix().toLower();
+        options.format = reportFormatFromName(suffix == u"htm" ? u"html"_s : suffix)
+                                 .value_or(ReportFormat::Csv);
+    }
+    if (parser.isSet(sort)) {
+        const auto chosen = reportSortFromName(parser.value(sort));
+        if (!chosen)
+            return usage(
+                    u"unknown sort \"%1\" (tag, created, size, pushed)"_s.arg(parser.value(sort)));
+        options.sort = *chosen;
+    }
+    options.filter = parser.value(filter);
+    if (!options.filter.isEmpty()) {
+        const QRegularExpression expression(options.filter);
+        if (!expression.isValid())
+            return usage(u"invalid --filter: "_s + expression.errorString());
+    }
+    options.perPlatform = parser.isSet(perPlatform);
+    if (const auto ok = registryOptions.read(parser); !ok)
+        return usage(ok.error().message);
+    if (options.sort == ReportSort::Pushed)
+        return usage(u"--sort pushed needs a Harbor registry (--kind harbor)"_s);
+
+    m_session = new RegistrySession(registryOptions.endpointFor(*reference), registryOptions.kind(),
+                                    this);
+    // No disk cache: the command line must not contend with a running GUI for its database;
+    // within one run MetadataService still fetches each digest once.
+    m_service = new MetadataService(m_session->backend(), nullptr, this);
+    options.destination = m_destination;
+    m_job = new ReportJob(m_service, options, this);
+    m_showProgress = stderrIsTerminal();
+    connect(m_job, &ReportJob::progressChanged, this, &ExportCommand::onProgress);
+    connect(m_job, &ReportJob::finished, this, &ExportCommand::onFinished);
+    if (m_destination.isEmpty()) {
+        m_stdout = std::make_unique<QFile>();
+        if (!m_stdout->open(stdout, QIODevice::WriteOnly, QFileDevice::DontCloseHandle)) {
+            writeErrLine(u"berth export: cannot write to standard output"_s);
+            return Q_EMIT finished(ExitError);
+        }
+        m_job->start(m_stdout.get());
+    } else {
+        m_job->start();
+    }
+}
+
+void ExportCommand::onProgress(const ReportProgress &progress)
+{
+    if (!m_showProgress)
+        return;
+    QString line;
+    if (progress.listing) {
+        line = u"listing tags: %1"_s.arg(progress.listed);
+    } else {
+        line = u"%1/%2 tags"_s.arg(progress.done).arg(progress.total);
+        if (progress.rate > 0)
+            line += u", %1 tags/s"_s.arg(progress.rate, 0, 'f', 0);
+        if (progress.etaSeconds >= 0 && progress.done < progress.total)
+            line += u", %1 s left"_s.arg(progress.etaSeconds);
+    }
+    // \r and a cleared line: one status line that rewrites itself on a terminal.
+    const QByteArray bytes = "\r\x1b[K" + line.toUtf8();
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stderr);
+    std::fflush(stderr);
+    m_progressShown = true;
+}
+
+void ExportCommand::onFinished(const Error &error)
+{
+    if (m_stdout)
+        m_stdout->flush();
+    if (m_progressShown)
+        writeErrLine(QString());
+    if (error.isError()) {
+        writeErrLine(u"berth export: "_s + error.toString());
+        return Q_EMIT finished(ExitError);
+    }
+    if (m_job->failedTags() > 0) {
+        writeErrLine(u"berth export: %1 tag(s) could not be read; their rows say why"_s.arg(
+                m_job->failedTags()));
+        return Q_EMIT finished(ExitError);
+    }
+    if (!m_destination.isEmpty() && m_showProgress)
+        writeErrLine(u"berth export: %1 rows written to %2"_s.arg(m_job->rowsWritten())
+                             .arg(m_destination));
+    Q_EMIT finished(ExitOk);
+}
+
+} // namespace Berth::Cli

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "command.h"
+
+#include "error.h"
+
+#include <QElapsedTimer>
+#include <QPointer>
+
+#include <memory>
+
+class QFile;
+
+namespace Berth {
+class MetadataService;
+class ReportJob;
+struct ReportProgress;
+} // namespace Berth
+
+namespace Berth::Cli {
+
+class RegistrySession;
+
+//! `berth export REPOSITORY [--format csv|json|markdown|html] [-o FILE] [--filter REGEX]
+//! [--sort tag|created|size|pushed] [--per-platform]`: a tag report through the same engine as
+//! the GUI's "Export report…" (ReportJob). stdout without -o; a file is only created complete.
+class ExportCommand final : public Command
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ExportCommand)
+public:
+    explicit ExportCommand(QObject *parent = nullptr);
+    ~ExportCommand() override;
+
+    QString name() const override;
+    QString summary() const override;
+    void run(const QStringList &arguments) override;
+
+private:
+    void onProgress(const ReportProgress &progress);
+    void onFinished(const Error &error);
+
+    RegistrySession *m_session = nullptr;
+    MetadataService *m_service = nullptr;
+    ReportJob *m_job = nullptr;
+    std::unique_ptr<QFile> m_stdout;
+    QString m_destination;
+    bool m_showProgress = false;
+    bool m_progressShown = false;
+};
+
+} // namespace Berth::Cli

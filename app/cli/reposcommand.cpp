@@ -1,0 +1,107 @@
+#include "reposcommand.h"
+
+#include "output.h"
+#include "registryoptions.h"
+#include "registrysession.h"
+
+#include "imagereference.h"
+#include "registrybackend.h"
+
+#include <QCommandLineParser>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
+namespace Berth::Cli {
+
+// Same reasoning as TagsCommand: few writes for a big catalog, first names at once.
+static constexpr int ReposPageSize = 1000;
+
+QString ReposCommand::name() const
+{
+    return u"repos"_s;
+}
+
+QString ReposCommand::summary() const
+{
+    return tr("List a registry's repositories (optionally those starting with PREFIX).");
+}
+
+void ReposCommand::run(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(summary()
+                                     + tr("\n\nExit codes: 0 success, 1 error, 2 usage error."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(u"registry"_s,
+                                 tr("host[:port][/PREFIX], e.g. 127.0.0.1:5000/team-a"));
+    const QCommandLineOption json(u"json"_s, tr("Print a JSON array of strings."));
+    parser.addOption(json);
+    RegistryOptions registryOptions;
+    registryOptions.addTo(parser);
+
+    const auto usage = [this](const QString &message) {
+        writeErrLine(u"berth repos: "_s + message);
+        Q_EMIT finished(ExitUsage);
+    };
+    if (!parser.parse(arguments))
+        return usage(parser.errorText());
+    if (parser.isSet(u"help"_s)) {
+        writeOut(parser.helpText().toUtf8());
+        return Q_EMIT finished(ExitOk);
+    }
+    if (parser.positionalArguments().size() != 1)
+        return usage(u"expected one REGISTRY[/PREFIX] (see berth repos --help)"_s);
+    const QString text = parser.positionalArguments().constFirst();
+    const qsizetype slash = text.indexOf(u'/');
+    m_registry = slash < 0 ? text : text.left(slash);
+    const QString prefix = slash < 0 ? QString() : text.mid(slash + 1);
+    // The registry part is checked as the host of a reference; the prefix is a plain string
+    // prefix of repository paths ("team-a" also matches "team-ab/x", "team-a/" does not).
+    const auto probe = ImageReference::parse(m_registry + u"/berth"_s);
+    if (m_registry.isEmpty() || !probe || probe->registry().isEmpty()
+        || (!m_registry.contains(u'.') && !m_registry.contains(u':') && m_registry != u"localhost"))
+        return usage(u"\"%1\" is not a registry host (host[:port])"_s.arg(m_registry));
+    if (const auto ok = registryOptions.read(parser); !ok)
+        return usage(ok.error().message);
+    m_json = parser.isSet(json);
+
+    m_session = new RegistrySession(registryOptions.endpointFor(*probe), registryOptions.kind(),
+                                    this);
+    m_pager = m_session->backend()->createRepositoryPager(prefix, this);
+    m_pager->setPageSize(ReposPageSize);
+    connect(m_pager, &Pager::pageReady, this, &ReposCommand::onPage);
+    connect(m_pager, &Pager::failed, this, [this](const Error &error) {
+        writeErrLine(u"berth repos: %1: %2"_s.arg(m_registry, error.toString()));
+        Q_EMIT finished(ExitError);
+    });
+    m_pager->fetchNext();
+}
+
+void ReposCommand::onPage(const QStringList &names)
+{
+    QByteArray out;
+    for (const QString &name : names) {
+        if (m_json) {
+            out += m_printed == 0 ? "[\n  " : ",\n  ";
+            out += QJsonDocument(QJsonArray{name})
+                           .toJson(QJsonDocument::Compact)
+                           .sliced(1)
+                           .chopped(1);
+        } else {
+            out += name.toUtf8() + '\n';
+        }
+        ++m_printed;
+    }
+    writeOut(out);
+    if (m_pager->hasMore()) {
+        m_pager->fetchNext();
+        return;
+    }
+    if (m_json)
+        writeOut(m_printed == 0 ? "[]\n" : "\n]\n");
+    Q_EMIT finished(ExitOk);
+}
+
+} // namespace Berth::Cli

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "command.h"
+
+#include <QPointer>
+
+namespace Berth {
+class Pager;
+}
+
+namespace Berth::Cli {
+
+class RegistrySession;
+
+//! `berth repos REGISTRY[/PREFIX] [--json]`: repository paths, printed page by page.
+class ReposCommand final : public Command
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ReposCommand)
+public:
+    using Command::Command;
+
+    QString name() const override;
+    QString summary() const override;
+    void run(const QStringList &arguments) override;
+
+private:
+    void onPage(const QStringList &names);
+
+    RegistrySession *m_session = nullptr;
+    QPointer<Pager> m_pager;
+    QString m_registry;
+    bool m_json = false;
+    qint64 m_printed = 0;
+};
+
+} // namespace Berth::Cli

@@ -1,0 +1,26 @@
+#pragma once
+
+#include "command.h"
+
+namespace Berth::Cli {
+
+class RegistrySession;
+
+//! `berth retag IMAGE NEW_TAG`: tags IMAGE's manifest as NEW_TAG in the same repository (the
+//! digest stays the same) and prints the digest.
+class RetagCommand final : public Command
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RetagCommand)
+public:
+    using Command::Command;
+
+    QString name() const override;
+    QString summary() const override;
+    void run(const QStringList &arguments) override;
+
+private:
+    RegistrySession *m_session = nullptr;
+};
+
+} // namespace Berth::Cli

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "error.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QStringList>
+
+#include <memory>
+
+namespace Berth {
+
+class ConnectionStore;
+class MainWindow;
+class MetadataCache;
+class RepositoryBrowser;
+class SecretStore;
+class SessionManager;
+
+//! The composition root of the desktop app: the metadata cache, the saved connections, the
+//! session manager, the repository browser and the main window, wired together. Opens
+//! `berth REPOSITORY` straight at that repository (finding or creating a connection for its
+//! host, docker-login credentials by default) and plain `berth` at the last location.
+class Desktop final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Desktop)
+public:
+    explicit Desktop(QObject *parent = nullptr);
+    ~Desktop() override;
+
+    //! Shows the window and opens what arguments (QCoreApplication::arguments()) ask for.
+    //! Returns false with *error set for a malformed REPOSITORY argument.
+    bool start(const QStringList &arguments, QString *error);
+
+    MainWindow *window() const { return m_window.get(); }
+
+private:
+    void openLocation(const QString &connectionId, const QString &repository);
+    void openReference(const QString &host, const QString &repository);
+    void rememberLocation(const QString &connectionId, const QString &repository);
+
+    // Declared in the order they depend on each other: destroyed in reverse.
+    std::unique_ptr<MetadataCache> m_cache;
+#if BERTH_HAS_CONNECTIONS
+    std::unique_ptr<SecretStore> m_secrets;
+    std::unique_ptr<ConnectionStore> m_connections;
+    std::unique_ptr<SessionManager> m_sessions;
+    QPointer<RepositoryBrowser> m_browser;
+#else
+    // Until the connections (branch tree) are in main: one session built directly.
+    struct DirectSession;
+    std::unique_ptr<DirectSession> m_direct;
+#endif
+    std::unique_ptr<MainWindow> m_window;
+    quint64 m_openGeneration = 0;
+};
+
+} // namespace Berth

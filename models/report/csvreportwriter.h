@@ -1,0 +1,26 @@
+#pragma once
+
+#include "reportwriter.h"
+
+namespace Berth {
+
+//! RFC 4180: CRLF line ends, a header row, fields quoted when they hold a comma, quote, CR or
+//! LF, quotes doubled. UTF-8 without a byte order mark.
+class CsvReportWriter final : public ReportWriter
+{
+public:
+    using ReportWriter::ReportWriter;
+
+    bool begin(const ReportHeader &header) override;
+    bool writeRow(const ReportRow &row) override;
+    bool finish() override;
+
+    static QString field(const QString &value);
+    //! "Critical=1;High=2" (severities in the provider's order), empty when not scanned.
+    static QString vulnerabilitiesText(const struct TagExtras &extras);
+
+private:
+    bool m_hasExtras = false;
+};
+
+} // namespace Berth

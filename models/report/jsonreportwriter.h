@@ -1,0 +1,22 @@
+#pragma once
+
+#include "reportwriter.h"
+
+namespace Berth {
+
+//! One JSON document (docs/report-schema.md): {"repository", "generated", "filter", "sort",
+//! "perPlatform", "tags": [...]}, one tag entry per line so it streams and diffs well.
+class JsonReportWriter final : public ReportWriter
+{
+public:
+    using ReportWriter::ReportWriter;
+
+    bool begin(const ReportHeader &header) override;
+    bool writeRow(const ReportRow &row) override;
+    bool finish() override;
+
+private:
+    qint64 m_rows = 0;
+};
+
+} // namespace Berth

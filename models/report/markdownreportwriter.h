@@ -1,0 +1,24 @@
+#pragma once
+
+#include "reportwriter.h"
+
+namespace Berth {
+
+//! A GitHub-flavoured Markdown table under a title line; pipes and backslashes in cells are
+//! escaped, line breaks become spaces.
+class MarkdownReportWriter final : public ReportWriter
+{
+public:
+    using ReportWriter::ReportWriter;
+
+    bool begin(const ReportHeader &header) override;
+    bool writeRow(const ReportRow &row) override;
+    bool finish() override;
+
+    static QString cell(const QString &value);
+
+private:
+    bool m_hasExtras = false;
+};
+
+} // namespace Berth

@@ -1,0 +1,478 @@
+#include "reportjob.h"
+
+#include "tagextras.h"
+
+#include "logging.h"
+#include "naturalcompare.h"
+
+#include "pager.h"
+#include "registrybackend.h"
+
+#include <QSaveFile>
+#include <QTimer>
+
+#include <algorithm>
+#include <limits>
+
+using namespace Qt::StringLiterals;
+
+namespace Berth {
+
+// A progress bar or terminal line gains nothing from more than ~10 updates a second, and a
+// 100,000-tag report would otherwise emit 100,000 signals.
+static constexpr qint64 ProgressIntervalMs = 100;
+
+// Errors that belong to one tag (it vanished, its manifest is broken): a row says so and the
+// report goes on. Everything else (network, auth, server) would fail every other tag too.
+static bool isRowError(const Error &error)
+{
+    switch (error.code) {
+    case ErrorCode::NotFound:
+    case ErrorCode::BadResponse:
+    case ErrorCode::DigestMismatch:
+    case ErrorCode::TooLarge:
+    case ErrorCode::Unsupported:
+    case ErrorCode::InvalidInput:
+        return true;
+    default:
+        return false;
+    }
+}
+
+ReportJob::ReportJob(MetadataService *service, const ReportOptions &options, QObject *parent)
+    : QObject(parent)
+    , m_service(service)
+    , m_options(options)
+{
+    qRegisterMetaType<Berth::ReportProgress>();
+    m_repositoryName = m_options.repositoryDisplayName.isEmpty() ? m_options.repository
+                                                                 : m_options.repositoryDisplayName;
+}
+
+ReportJob::~ReportJob()
+{
+    if (m_running) {
+        m_running = false;
+        stopWork();
+    }
+}
+
+ReportProgress ReportJob::progress() const
+{
+    ReportProgress p;
+    p.listing = m_listing;
+    p.listed = m_names.isEmpty() ? qint64(m_records.size()) : m_names.size();
+    p.done = m_done;
+    p.total = m_listing ? -1 : p.listed;
+    if (m_fetchClock.isValid() && m_done > 0) {
+        const double seconds = double(std::max<qint64>(1, m_fetchClock.elapsed())) / 1000.0;
+        p.rate = double(m_done) / seconds;
+        if (p.total >= 0 && p.rate > 0)
+            p.etaSeconds = qint64(double(p.total - m_done) / p.rate + 0.5);
+    }
+    return p;
+}
+
+void ReportJob::start()
+{
+    auto file = std::make_unique<QSaveFile>(m_options.destination);
+    if (m_options.destination.isEmpty() || !file->open(QIODevice::WriteOnly)) {
+        const QString reason
+                = m_options.destination.isEmpty() ? u"no destination given"_s : file->errorString();
+        m_running = true;
+        QTimer::singleShot(0, this, [this, reason] {
+            fail(Error(ErrorCode::InvalidInput,
+                       u"cannot write %1: %2"_s.arg(m_options.destination, reason)));
+        });
+        return;
+    }
+    m_file = std::move(file);
+    begin(m_file.get());
+}
+
+void ReportJob::start(QIODevice *device)
+{
+    begin(device);
+}
+
+void ReportJob::begin(QIODevice *device)
+{
+    Q_ASSERT(!m_running);
+    m_running = true;
+    m_device = device;
+    ++m_generation;
+    m_writer = ReportWriter::create(m_options.format, device);
+    Error invalid;
+    if (!m_service)
+        invalid = Error(ErrorCode::InvalidInput, u"no registry session"_s);
+    if (!m_options.filter.isEmpty()) {
+        m_filter = QRegularExpression(m_options.filter);
+        if (!m_filter.isValid()) {
+            invalid = Error(
+                    ErrorCode::InvalidInput,
+                    u"invalid filter \"%1\": %2"_s.arg(m_options.filter, m_filter.errorString()));
+        }
+    }
+    if (m_options.sort == ReportSort::Pushed && !m_extras) {
+        invalid = Error(ErrorCode::InvalidInput, u"sorting by push time needs a Harbor registry"_s);
+    }
+    if (invalid.isError()) {
+        QTimer::singleShot(0, this, [this, invalid] { fail(invalid); });
+        return;
+    }
+    m_listing = true;
+    m_progressClock.start();
+    // Never finish synchronously: the caller connects after start() in some call sites.
+    QTimer::singleShot(0, this, &ReportJob::startListing);
+}
+
+void ReportJob::startListing()
+{
+    if (!m_running)
+        return;
+    if (!m_options.tags.isEmpty()) {
+        addNames(m_options.tags);
+        return onListed();
+    }
+    m_pager = m_service->backend()->createTagPager(m_options.repository, this);
+    m_pager->setPageSize(ListPageSize);
+    connect(m_pager, &Pager::pageReady, this, &ReportJob::onPage);
+    connect(m_pager, &Pager::failed, this, [this](const Error &error) {
+        fail(Error(error.code, u"listing the tags of %1: %2"_s.arg(m_repositoryName, error.message),
+                   error.httpStatus));
+    });
+    m_pager->fetchNext();
+}
+
+void ReportJob::onPage(const QStringList &names)
+{
+    if (!m_running)
+        return;
+    addNames(names);
+    emitProgress(false);
+    if (m_pager->hasMore()) {
+        m_pager->fetchNext();
+        return;
+    }
+    m_pager->deleteLater();
+    onListed();
+}
+
+void ReportJob::addNames(const QStringList &names)
+{
+    for (const QString &name : names) {
+        if (m_filter.pattern().isEmpty() || m_filter.match(name).hasMatch())
+            m_names.append(name);
+    }
+}
+
+void ReportJob::onListed()
+{
+    m_listing = false;
+    if (m_options.tags.isEmpty() || streaming()) {
+        std::sort(m_names.begin(), m_names.end(),
+                  [](const QString &a, const QString &b) { return naturalCompare(a, b) < 0; });
+    }
+    // A selection may name a tag twice (two proxy rows): one row each is what it asked for,
+    // but duplicates from a listing cannot happen, so nothing is dropped here.
+    ReportHeader header;
+    header.repository = m_repositoryName;
+    header.generated = QDateTime::currentDateTimeUtc();
+    header.hasExtras = m_extras != nullptr;
+    header.perPlatform = m_options.perPlatform;
+    header.filter = m_options.filter;
+    header.sort = m_options.sort;
+    if (!m_writer->begin(header))
+        return fail(Error(ErrorCode::InvalidInput,
+                          u"writing the report: "_s + m_writer->errorString()));
+    if (!streaming()) {
+        m_records.resize(size_t(m_names.size()));
+        for (qsizetype i = 0; i < m_names.size(); ++i)
+            m_records[size_t(i)].tag = m_names.at(i);
+        m_names = QStringList(); // the records hold the names from here on
+    }
+    m_fetchClock.start();
+    emitProgress(true);
+    pump();
+}
+
+void ReportJob::pump()
+{
+    if (!m_running)
+        return;
+    const qint64 total = streaming() ? m_names.size() : qint64(m_records.size());
+    while (m_requests.size() < MaxInFlight && m_next < total
+           && (!streaming() || m_next - m_nextToWrite < ReorderWindow)) {
+        request(m_next++);
+    }
+    if (m_done == total && m_requests.isEmpty() && m_slots.isEmpty()) {
+        if (streaming())
+            complete();
+        else
+            writeSorted();
+    }
+}
+
+void ReportJob::request(qint64 index)
+{
+    const QString tag = streaming() ? m_names.at(index) : m_records[size_t(index)].tag;
+    Slot slot;
+    slot.extrasDone = m_extras == nullptr;
+    m_slots.insert(index, slot);
+    const quint64 generation = m_generation;
+    // Inserted before the call: a cached answer may arrive before request() returns.
+    m_requests.insert(index, 0);
+    const auto id = m_service->request(
+            m_options.repository, tag, Priority::Background, this,
+            [this, generation, index](Result<MetadataService::TagMetadata> result) {
+                onMetadata(generation, index, result);
+            });
+    if (m_requests.contains(index))
+        m_requests[index] = id;
+    if (m_extras) {
+        m_extras->fetchTagExtras(m_options.repository, tag, this,
+                                 [this, generation, index](Result<TagExtras> result) {
+                                     onExtras(generation, index, result);
+                                 });
+    }
+}
+
+void ReportJob::onMetadata(quint64 generation, qint64 index,
+                           const Result<MetadataService::TagMetadata> &result)
+{
+    if (!m_running || generation != m_generation)
+        return;
+    m_requests.remove(index);
+    auto it = m_slots.find(index);
+    if (it == m_slots.end())
+        return;
+    if (!result) {
+        if (!isRowError(result.error())) {
+            const QString tag = streaming() ? m_names.at(index) : m_records[size_t(index)].tag;
+            return fail(Error(result.error().code,
+                              u"%1:%2: %3"_s.arg(m_repositoryName, tag, result.error().message),
+                              result.error().httpStatus));
+        }
+        it->error = result.error().toString();
+    } else {
+        it->metadata = result->metadata;
+    }
+    it->metadataDone = true;
+    onSlotFilled(index);
+}
+
+void ReportJob::onExtras(quint64 generation, qint64 index, const Result<TagExtras> &result)
+{
+    if (!m_running || generation != m_generation)
+        return;
+    auto it = m_slots.find(index);
+    if (it == m_slots.end())
+        return;
+    if (!result) {
+        if (!isRowError(result.error()))
+            return fail(result.error());
+        if (it->error.isEmpty())
+            it->error = result.error().toString();
+    } else {
+        it->extras = *result;
+    }
+    it->extrasDone = true;
+    onSlotFilled(index);
+}
+
+void ReportJob::onSlotFilled(qint64 index)
+{
+    const auto it = m_slots.constFind(index);
+    if (it == m_slots.cend() || !it->metadataDone || !it->extrasDone)
+        return;
+    ++m_done;
+    if (!it->error.isEmpty())
+        ++m_failedTags;
+    if (streaming()) {
+        flushInOrder();
+    } else {
+        storeRecord(index, m_slots.take(index));
+    }
+    if (!m_running)
+        return;
+    emitProgress(false);
+    pump();
+}
+
+void ReportJob::flushInOrder()
+{
+    for (auto it = m_slots.find(m_nextToWrite);
+         it != m_slots.end() && it->metadataDone && it->extrasDone;
+         it = m_slots.find(m_nextToWrite)) {
+        const Slot slot = m_slots.take(m_nextToWrite);
+        const QString tag = m_names.at(m_nextToWrite);
+        ++m_nextToWrite;
+        if (!writeRows(tag, slot.metadata, slot.error, slot.extras))
+            return;
+    }
+}
+
+void ReportJob::storeRecord(qint64 index, Slot slot)
+{
+    Record &record = m_records[size_t(index)];
+    record.extras = std::move(slot.extras);
+    if (!slot.metadata) {
+        m_errors.insert(index, slot.error);
+        return;
+    }
+    const QString &digest = slot.metadata->digest;
+    auto found = m_imageIds.constFind(digest);
+    if (found == m_imageIds.cend()) {
+        m_images.push_back(ReportRow::compact(*slot.metadata));
+        found = m_imageIds.insert(digest, qint32(m_images.size() - 1));
+    }
+    record.imageId = *found;
+}
+
+void ReportJob::writeSorted()
+{
+    if (!m_running)
+        return;
+    if (m_order.empty() && !m_records.empty()) {
+        m_order.resize(m_records.size());
+        for (size_t i = 0; i < m_order.size(); ++i)
+            m_order[i] = qint64(i);
+        const auto image = [this](qint64 i) -> const ImageMetadata * {
+            const qint32 id = m_records[size_t(i)].imageId;
+            return id < 0 ? nullptr : m_images[size_t(id)].get();
+        };
+        // Newest / largest first; unknown values last; ties in natural tag order so the output
+        // is the same every time.
+        const auto key = [this, &image](qint64 i) -> qint64 {
+            switch (m_options.sort) {
+            case ReportSort::Created: {
+                const ImageMetadata *m = image(i);
+                return m && m->created.isValid() ? m->created.toMSecsSinceEpoch()
+                                                 : std::numeric_limits<qint64>::min();
+            }
+            case ReportSort::Size: {
+                const ImageMetadata *m = image(i);
+                return m && m->size >= 0 ? m->size : std::numeric_limits<qint64>::min();
+            }
+            case ReportSort::Pushed: {
+                const auto &extras = m_records[size_t(i)].extras;
+                return extras && extras->pushed.isValid() ? extras->pushed.toMSecsSinceEpoch()
+                                                          : std::numeric_limits<qint64>::min();
+            }
+            case ReportSort::Tag:
+                break;
+            }
+            return 0;
+        };
+        std::vector<qint64> keys(m_records.size());
+        for (size_t i = 0; i < keys.size(); ++i)
+            keys[i] = key(qint64(i));
+        std::sort(m_order.begin(), m_order.end(), [this, &keys](qint64 a, qint64 b) {
+            if (keys[size_t(a)] != keys[size_t(b)])
+                return keys[size_t(a)] > keys[size_t(b)];
+            return naturalCompare(m_records[size_t(a)].tag, m_records[size_t(b)].tag) < 0;
+        });
+    }
+    const size_t end = std::min(m_order.size(), m_writePos + size_t(WriteChunk));
+    for (; m_writePos < end; ++m_writePos) {
+        const qint64 i = m_order[m_writePos];
+        const Record &record = m_records[size_t(i)];
+        const ReportImagePtr image
+                = record.imageId < 0 ? ReportImagePtr() : m_images[size_t(record.imageId)];
+        if (!writeRows(record.tag, image, m_errors.value(i), record.extras))
+            return;
+    }
+    if (m_writePos < m_order.size()) {
+        QTimer::singleShot(0, this, &ReportJob::writeSorted);
+        return;
+    }
+    complete();
+}
+
+bool ReportJob::writeRows(const QString &tag, const ReportImagePtr &image, const QString &error,
+                          const std::optional<TagExtras> &extras)
+{
+    QList<ReportRow> rows
+            = ReportRow::rowsFor(m_repositoryName, tag, image, m_options.perPlatform, extras);
+    for (ReportRow &row : rows) {
+        row.error = error;
+        if (!m_writer->writeRow(row)) {
+            fail(Error(ErrorCode::InvalidInput,
+                       u"writing the report: "_s + m_writer->errorString()));
+            return false;
+        }
+        ++m_rowsWritten;
+    }
+    return true;
+}
+
+void ReportJob::complete()
+{
+    if (!m_running)
+        return;
+    if (!m_writer->finish())
+        return fail(Error(ErrorCode::InvalidInput,
+                          u"writing the report: "_s + m_writer->errorString()));
+    if (m_file && !m_file->commit()) {
+        const QString reason = m_file->errorString();
+        m_file.reset();
+        return fail(Error(ErrorCode::InvalidInput,
+                          u"cannot write %1: %2"_s.arg(m_options.destination, reason)));
+    }
+    m_file.reset();
+    emitProgress(true);
+    m_running = false;
+    qCDebug(lcModels) << "report of" << m_repositoryName << "done:" << m_rowsWritten << "rows";
+    Q_EMIT finished(Error());
+}
+
+void ReportJob::fail(const Error &error)
+{
+    if (!m_running)
+        return;
+    m_running = false;
+    stopWork();
+    Q_EMIT finished(error);
+}
+
+void ReportJob::cancel()
+{
+    if (!m_running)
+        return;
+    fail(Error(ErrorCode::Cancelled, u"report cancelled"_s));
+}
+
+void ReportJob::stopWork()
+{
+    ++m_generation;
+    if (m_pager) {
+        m_pager->cancel();
+        m_pager->deleteLater();
+    }
+    if (m_service) {
+        for (const auto id : std::as_const(m_requests)) {
+            if (id)
+                m_service->cancel(id);
+        }
+    }
+    m_requests.clear();
+    m_slots.clear();
+    if (m_file) {
+        // Nothing reaches the destination: the temporary file is removed with the QSaveFile.
+        m_file->cancelWriting();
+        m_file.reset();
+    }
+    m_records.clear();
+    m_images.clear();
+    m_imageIds.clear();
+}
+
+void ReportJob::emitProgress(bool force)
+{
+    if (!force && m_progressClock.isValid() && m_progressClock.elapsed() < ProgressIntervalMs)
+        return;
+    m_progressClock.restart();
+    Q_EMIT progressChanged(progress());
+}
+
+} // namespace Berth

@@ -1,0 +1,444 @@
+// The main window against the real registry, offscreen: a repository opens with rows and
+// visible metadata, the status line counts, filter and sort, the context menu copies, retags
+// and deletes end to end (checked against the registry afterwards), the details pane shows an
+// index's platforms, and a stopped registry shows the error banner whose Retry recovers.
+
+#include "guitestutil.h"
+#include "imageseeder.h"
+#include "registryprocess.h"
+
+#include "detailspane.h"
+#include "errorbanner.h"
+#include "mainwindow.h"
+#include "retagdialog.h"
+#include "tagactions.h"
+#include "tagfilterproxymodel.h"
+#include "tagtablemodel.h"
+#include "tagtableview.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QContextMenuEvent>
+#include <QDialogButtonBox>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTest>
+
+#include <memory>
+
+using namespace Berth;
+using namespace Berth::Test;
+using namespace Qt::StringLiterals;
+
+static const QString Repo = u"team/app"_s;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void opensRepositoryWithVisibleMetadata();
+    void findFocusesAndFilterNarrowsRows();
+    void sortsBySize();
+    void contextMenuCopiesPullCommand();
+    void retagAddsVerifiedTag();
+    void deleteTagKeepsSiblings();
+    void deleteImageRemovesAllItsTags();
+    void detailsShowPlatformsOfAnIndex();
+    void headerStateIsRemembered();
+    void errorBannerAndRetryOnStoppedRegistry();
+    void cleanupTestCase();
+
+private:
+    bool allVisibleRowsDone() const;
+    void selectOnly(const QString &tag);
+    QMenu *openContextMenuOn(const QString &tag);
+    template<typename T>
+    T *waitForChild(const QString &name = {});
+
+    QTemporaryDir m_settingsDir;
+    std::unique_ptr<RegistryProcess> m_registry;
+    std::unique_ptr<GuiStack> m_stack;
+    std::unique_ptr<MainWindow> m_window;
+    QHash<QString, QString> m_digests; // tag -> digest as pushed
+    SeededImage m_index;
+    int m_tagCount = 0;
+};
+
+template<typename T>
+T *TestMainWindow::waitForChild(const QString &name)
+{
+    T *found = nullptr;
+    (void)QTest::qWaitFor(
+            [&] {
+                found = m_window->findChild<T *>(name);
+                return found && found->isVisible();
+            },
+            5000);
+    return found;
+}
+
+void TestMainWindow::initTestCase()
+{
+    QVERIFY(m_settingsDir.isValid());
+    isolateSettings(m_settingsDir);
+    if (!RegistryProcess::available())
+        QSKIP(qPrintable(RegistryProcess::unavailableReason()));
+    m_registry = std::make_unique<RegistryProcess>();
+    QString error;
+    QVERIFY2(m_registry->start(&error), qPrintable(error));
+
+    // Given a repository with shared digests, a bigger image, an index and an image to delete
+    ImageSeeder seeder(m_registry->host());
+    struct Seed
+    {
+        quint64 seed;
+        int layers;
+        qint64 layerBytes;
+        QStringList tags;
+    };
+    const QList<Seed> seeds{
+            {11, 1, 4 * 1024, {u"1.0"_s, u"1.0.1"_s, u"stable"_s}},
+            {12, 4, 64 * 1024, {u"2.0"_s}},
+            {13, 1, 2 * 1024, {u"0.9"_s}},
+            {14, 2, 8 * 1024, {u"old-1"_s, u"old-2"_s}},
+            {15, 1, 8 * 1024, {u"dev-1"_s}},
+            {16, 1, 8 * 1024, {u"dev-2"_s}},
+    };
+    for (const Seed &s : seeds) {
+        ImageSpec spec;
+        spec.seed = s.seed;
+        spec.layers = s.layers;
+        spec.layerBytes = s.layerBytes;
+        const auto pushed = seeder.seedImage(Repo, spec, s.tags);
+        QVERIFY2(pushed.ok(), qPrintable(pushed.error().toString()));
+        for (const QString &tag : s.tags)
+            m_digests.insert(tag, pushed->digest);
+        m_tagCount += int(s.tags.size());
+    }
+    IndexSpec index;
+    index.attestations = true;
+    for (const auto &[arch, variant] :
+         {std::pair{u"amd64"_s, QString()}, std::pair{u"arm64"_s, u"v8"_s}}) {
+        ImageSpec platform;
+        platform.seed = quint64(qHash(arch));
+        platform.architecture = arch;
+        platform.variant = variant;
+        index.platforms.append(platform);
+    }
+    const auto pushedIndex = seeder.seedIndex(Repo, index, {u"multi"_s});
+    QVERIFY2(pushedIndex.ok(), qPrintable(pushedIndex.error().toString()));
+    m_index = *pushedIndex;
+    m_digests.insert(u"multi"_s, m_index.digest);
+    ++m_tagCount;
+
+    m_stack = std::make_unique<GuiStack>(m_registry->host());
+    m_window = std::make_unique<MainWindow>();
+    m_window->setIntervals(0);
+    m_window->resize(1280, 800);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+}
+
+void TestMainWindow::cleanupTestCase()
+{
+    m_window.reset();
+    m_stack.reset();
+}
+
+bool TestMainWindow::allVisibleRowsDone() const
+{
+    const auto [first, last] = m_window->tagView()->visibleProxyRows();
+    if (first < 0)
+        return false;
+    for (int row = first; row <= last; ++row) {
+        const auto state = m_window->proxyModel()
+                                   ->index(row, 0)
+                                   .data(TagTableModel::LoadStateRole)
+                                   .value<TagTableModel::LoadState>();
+        if (state != TagTableModel::LoadState::Loaded)
+            return false;
+    }
+    return true;
+}
+
+void TestMainWindow::selectOnly(const QString &tag)
+{
+    QVERIFY(m_window->tagView()->selectTag(tag));
+    QCOMPARE(m_window->tagView()->selectedTags(), QStringList{tag});
+}
+
+QMenu *TestMainWindow::openContextMenuOn(const QString &tag)
+{
+    TagTableView *view = m_window->tagView();
+    const int sourceRow = m_window->tagModel()->rowOfTag(tag);
+    const QModelIndex index
+            = m_window->proxyModel()->mapFromSource(m_window->tagModel()->index(sourceRow, 0));
+    view->scrollTo(index);
+    const QPoint pos = view->visualRect(index).center();
+    QContextMenuEvent event(QContextMenuEvent::Mouse, pos, view->viewport()->mapToGlobal(pos));
+    QApplication::sendEvent(view->viewport(), &event);
+    return waitForChild<QMenu>(u"tagContextMenu"_s);
+}
+
+void TestMainWindow::opensRepositoryWithVisibleMetadata()
+{
+    // When the window shows the repository
+    m_window->showRepository(u"test"_s, &m_stack->service, Repo);
+
+    // Then every tag arrives, the visible rows get metadata, and the status line says so
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->tagModel()->rowCount(), m_tagCount, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(allVisibleRowsDone(), 15000);
+    const QString n = QString::number(m_tagCount);
+    QTRY_COMPARE_WITH_TIMEOUT(
+            m_window->statusText(),
+            n + u" tags · metadata "_s + n + u'/' + n + u" · 0 requests in flight"_s, 10000);
+    // The digest column shows what was pushed
+    const int row = m_window->tagModel()->rowOfTag(u"stable"_s);
+    QCOMPARE(m_window->tagModel()->index(row, 0).data(TagTableModel::DigestRole).toString(),
+             m_digests.value(u"stable"_s));
+    QVERIFY(m_window->windowTitle().contains(Repo));
+}
+
+void TestMainWindow::findFocusesAndFilterNarrowsRows()
+{
+    // Given the table has focus
+    m_window->tagView()->setFocus();
+    QTRY_VERIFY(m_window->tagView()->hasFocus());
+    // When Ctrl+F is pressed, the filter field gets the focus
+    QTest::keyClick(m_window.get(), Qt::Key_F, Qt::ControlModifier);
+    QTRY_VERIFY(m_window->filterEdit()->hasFocus());
+
+    // When "dev" is typed
+    QTest::keyClicks(m_window->filterEdit(), u"dev"_s);
+    // Then only the dev tags remain, and the status line says how many are shown
+    QTRY_COMPARE(m_window->proxyModel()->rowCount(), 2);
+    QVERIFY2(m_window->statusText().startsWith(u"2 shown · "_s),
+             qPrintable(m_window->statusText()));
+
+    // A glob narrows further
+    m_window->filterSyntaxBox()->setCurrentIndex(1);
+    m_window->filterEdit()->setText(u"old-?"_s);
+    QTRY_COMPARE(m_window->proxyModel()->rowCount(), 2);
+    QCOMPARE(m_window->proxyModel()->index(0, 0).data().toString().left(4), u"old-"_s);
+
+    // Cleared, every tag is back
+    m_window->filterSyntaxBox()->setCurrentIndex(0);
+    m_window->filterEdit()->clear();
+    QTRY_COMPARE(m_window->proxyModel()->rowCount(), m_tagCount);
+}
+
+void TestMainWindow::sortsBySize()
+{
+    // When the Size header is clicked
+    QHeaderView *header = m_window->tagView()->horizontalHeader();
+    const int x = header->sectionViewportPosition(TagTableModel::SizeColumn) + 5;
+    QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, header->height() / 2));
+    QCOMPARE(m_window->proxyModel()->sortColumn(), int(TagTableModel::SizeColumn));
+
+    // Then every row gets its size and the rows come in ascending size
+    QAbstractItemModel *proxy = m_window->proxyModel();
+    const auto sorted = [proxy] {
+        qint64 previous = -1;
+        for (int row = 0; row < proxy->rowCount(); ++row) {
+            const qint64 size = proxy->index(row, 0).data(TagTableModel::SizeRole).toLongLong();
+            if (size < 0 || size < previous)
+                return false;
+            previous = size;
+        }
+        return true;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(sorted(), 15000);
+    // The biggest image is last
+    QCOMPARE(proxy->index(proxy->rowCount() - 1, TagTableModel::TagColumn).data().toString(),
+             u"2.0"_s);
+
+    // Back to tag order
+    m_window->tagView()->sortByColumn(TagTableModel::TagColumn, Qt::AscendingOrder);
+}
+
+void TestMainWindow::contextMenuCopiesPullCommand()
+{
+    QGuiApplication::clipboard()->clear();
+    // When the context menu of "stable" runs Copy pull command
+    QMenu *menu = openContextMenuOn(u"stable"_s);
+    QVERIFY(menu);
+    QAction *copy = menu->findChild<QAction *>(u"copyPullAction"_s, Qt::FindDirectChildrenOnly);
+    if (!copy) {
+        const auto actions = menu->actions();
+        for (QAction *action : actions) {
+            if (action->objectName() == u"copyPullAction")
+                copy = action;
+        }
+    }
+    QVERIFY(copy);
+    QVERIFY(copy->isEnabled());
+    copy->trigger();
+    menu->close();
+
+    // Then the clipboard holds the docker pull command
+    QCOMPARE(QGuiApplication::clipboard()->text(),
+             u"docker pull "_s + m_registry->host() + u'/' + Repo + u":stable"_s);
+
+    // And Ctrl+C on the table copies the digest
+    m_window->tagView()->setFocus();
+    QTest::keyClick(m_window->tagView(), Qt::Key_C, Qt::ControlModifier);
+    QTRY_COMPARE(QGuiApplication::clipboard()->text(), m_digests.value(u"stable"_s));
+}
+
+void TestMainWindow::retagAddsVerifiedTag()
+{
+    // Given "stable" is selected and Retag… is chosen
+    selectOnly(u"stable"_s);
+    m_window->tagActions()->retagAction()->trigger();
+    auto *dialog = waitForChild<RetagDialog>();
+    QVERIFY(dialog);
+    QPushButton *ok = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+
+    // An invalid tag cannot be accepted
+    dialog->tagEdit()->setText(u"-bad tag"_s);
+    QVERIFY(!ok->isEnabled());
+    QVERIFY(!dialog->problem().isEmpty());
+    dialog->repositoryEdit()->setText(u"Upper/Case"_s);
+    dialog->tagEdit()->setText(u"retagged"_s);
+    QVERIFY(!ok->isEnabled());
+    dialog->repositoryEdit()->clear();
+    QVERIFY(ok->isEnabled());
+
+    // When a valid tag is accepted
+    ok->click();
+
+    // Then the row appears, the banner reports the verified digest, and the registry agrees
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->tagModel()->rowOfTag(u"retagged"_s) >= 0, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->errorBanner()->message().contains(u"digest verified"_s),
+                             10000);
+    QCOMPARE(m_window->errorBanner()->kind(), ErrorBanner::Kind::Info);
+    const auto resolved = resolveNow(&m_stack->backend, Repo, u"retagged"_s);
+    QVERIFY2(resolved.ok(), qPrintable(resolved.error().toString()));
+    QCOMPARE(resolved->digest, m_digests.value(u"stable"_s));
+    m_digests.insert(u"retagged"_s, resolved->digest);
+    QTRY_COMPARE(m_window->tagActions()->operationsInFlight(), 0);
+}
+
+void TestMainWindow::deleteTagKeepsSiblings()
+{
+    // Given "1.0.1" (sharing its image with 1.0, stable and retagged) is selected
+    selectOnly(u"1.0.1"_s);
+    // When Delete Tag… (Del) is confirmed
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    m_window->tagView()->setFocus();
+    QTest::keyClick(m_window->tagView(), Qt::Key_Delete);
+    auto *box = waitForChild<QMessageBox>(u"deleteTagConfirmation"_s);
+    QVERIFY(box);
+    QVERIFY2(box->text().contains(u"1.0.1"_s), qPrintable(box->text()));
+    box->button(QMessageBox::Yes)->click();
+
+    // Then the row goes, the registry no longer has the tag, and its siblings stay
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->tagModel()->rowOfTag(u"1.0.1"_s) < 0, 10000);
+    const auto gone = resolveNow(&m_stack->backend, Repo, u"1.0.1"_s);
+    QVERIFY(!gone.ok());
+    QCOMPARE(gone.error().code, ErrorCode::NotFound);
+    for (const QString &sibling : {u"1.0"_s, u"stable"_s}) {
+        const auto kept = resolveNow(&m_stack->backend, Repo, sibling);
+        QVERIFY2(kept.ok(), qPrintable(kept.error().toString()));
+        QCOMPARE(kept->digest, m_digests.value(sibling));
+        QVERIFY(m_window->tagModel()->rowOfTag(sibling) >= 0);
+    }
+}
+
+void TestMainWindow::deleteImageRemovesAllItsTags()
+{
+    // Given "old-1" is selected (old-2 points at the same image)
+    QTRY_VERIFY_WITH_TIMEOUT(allVisibleRowsDone(), 10000);
+    selectOnly(u"old-1"_s);
+    // When Delete Image… is confirmed
+    m_window->tagActions()->deleteImageAction()->trigger();
+    auto *box = waitForChild<QMessageBox>(u"deleteImageConfirmation"_s);
+    QVERIFY(box);
+    // Then the confirmation named every tag that goes with it
+    QVERIFY2(box->informativeText().contains(u"old-1"_s), qPrintable(box->informativeText()));
+    QVERIFY2(box->informativeText().contains(u"old-2"_s), qPrintable(box->informativeText()));
+    QVERIFY(!box->informativeText().contains(u"stable"_s));
+    box->button(QMessageBox::Yes)->click();
+
+    // And both tags are gone from the table and from the registry
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->tagModel()->rowOfTag(u"old-1"_s) < 0
+                                     && m_window->tagModel()->rowOfTag(u"old-2"_s) < 0,
+                             10000);
+    for (const QString &tag : {u"old-1"_s, u"old-2"_s}) {
+        const auto gone = resolveNow(&m_stack->backend, Repo, tag);
+        QVERIFY(!gone.ok());
+        QCOMPARE(gone.error().code, ErrorCode::NotFound);
+    }
+    QVERIFY(resolveNow(&m_stack->backend, Repo, u"2.0"_s).ok());
+}
+
+void TestMainWindow::detailsShowPlatformsOfAnIndex()
+{
+    // When the index is selected
+    selectOnly(u"multi"_s);
+    DetailsPane *details = m_window->detailsPane();
+    QTRY_COMPARE_WITH_TIMEOUT(details->state(), DetailsPane::State::Loaded, 10000);
+    QCOMPARE(details->reference(), u"multi"_s);
+    // Then its platforms (with digests) and attestations are listed
+    const QString text = details->plainText();
+    QVERIFY2(text.contains(u"linux/amd64"_s), qPrintable(text));
+    QVERIFY2(text.contains(u"linux/arm64/v8"_s), qPrintable(text));
+    QVERIFY(text.contains(u"Attestations"_s));
+    QVERIFY(text.contains(m_index.digest));
+    for (const auto &platform : std::as_const(details->metadata()->platforms))
+        QVERIFY(text.contains(platform.digest));
+    // And the manifest arrives too
+    QTRY_VERIFY_WITH_TIMEOUT(details->plainText().contains(u"\"manifests\""_s), 10000);
+}
+
+void TestMainWindow::headerStateIsRemembered()
+{
+    // Given the Kind column is hidden and the layout saved
+    QHeaderView *header = m_window->tagView()->horizontalHeader();
+    header->setSectionHidden(TagTableModel::KindColumn, true);
+    m_window->saveLayout();
+    // When another window restores the layout
+    MainWindow other;
+    other.restoreLayout();
+    // Then the column stays hidden there
+    QVERIFY(other.tagView()->horizontalHeader()->isSectionHidden(TagTableModel::KindColumn));
+    QVERIFY(!other.tagView()->horizontalHeader()->isSectionHidden(TagTableModel::TagColumn));
+    header->setSectionHidden(TagTableModel::KindColumn, false);
+}
+
+void TestMainWindow::errorBannerAndRetryOnStoppedRegistry()
+{
+    // Given the registry stops
+    m_registry->stop();
+    // When the table is refreshed (F5)
+    m_window->tagActions()->refreshAction()->trigger();
+    // Then the banner says listing failed and offers Retry
+    ErrorBanner *banner = m_window->errorBanner();
+    QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible() && banner->kind() == ErrorBanner::Kind::Error,
+                             15000);
+    QVERIFY2(banner->message().contains(u"Could not list the tags"_s),
+             qPrintable(banner->message()));
+    QVERIFY(banner->isRetryable());
+
+    // When the registry is back and Retry is clicked
+    QString error;
+    QVERIFY2(m_registry->restart(&error), qPrintable(error));
+    banner->retryButton()->click();
+    // Then the rows come back and the banner is gone
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->tagModel()->rowCount() > 0, 15000);
+    QVERIFY(m_window->tagModel()->rowOfTag(u"stable"_s) >= 0);
+    QVERIFY(!banner->isVisible());
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

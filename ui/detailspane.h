@@ -1,0 +1,77 @@
+#pragma once
+
+#include "error.h"
+#include "imagemetadata.h"
+#include "registryclient.h"
+
+#include <QPointer>
+#include <QWidget>
+
+#include <optional>
+
+class QLabel;
+class QTextBrowser;
+class QUrl;
+
+namespace Berth {
+
+class RegistryBackend;
+
+//! Details of one tag (or digest), loaded only for it when it is shown: full reference, digest,
+//! media type, kind, size, created, platforms (each with digest and size; for an index its
+//! child manifests, attestations apart), layers, config, history, annotations and the raw
+//! manifest. Generated HTML in a QTextBrowser: reads as a document, selectable and copyable.
+//! Loading and errors show inline; a platform's digest is a link that opens that image.
+class DetailsPane final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(DetailsPane)
+public:
+    enum class State { Empty, Loading, Loaded, Failed };
+    Q_ENUM(State)
+
+    explicit DetailsPane(QWidget *parent = nullptr);
+    ~DetailsPane() override;
+
+    //! Where tags come from; registryName is the host as shown in references.
+    void setRepository(RegistryBackend *backend, const QString &registryName,
+                       const QString &repository);
+    //! Loads and shows reference (a tag or a digest) at Interactive priority, cancelling what
+    //! an earlier call still had in flight.
+    void showReference(const QString &reference);
+    void clear();
+    //! Loads the current reference again.
+    void reload();
+
+    State state() const { return m_state; }
+    QString reference() const { return m_reference; }
+    //! The text as shown (tests, copy).
+    QString plainText() const;
+    QTextBrowser *browser() const { return m_browser; }
+    const std::optional<ImageMetadata> &metadata() const { return m_metadata; }
+
+Q_SIGNALS:
+    void stateChanged(Berth::DetailsPane::State state);
+
+private:
+    void cancelRequests();
+    void setState(State state);
+    void render();
+    void onAnchor(const QUrl &url);
+
+    QPointer<RegistryBackend> m_backend;
+    QString m_registryName;
+    QString m_repository;
+    QString m_reference;
+    OwnerId m_owner = 0;
+    quint64 m_generation = 0;
+    State m_state = State::Empty;
+    std::optional<ImageMetadata> m_metadata;
+    std::optional<FetchedManifest> m_manifest;
+    Error m_error;
+    QString m_manifestError;
+    QLabel *m_title;
+    QTextBrowser *m_browser;
+};
+
+} // namespace Berth

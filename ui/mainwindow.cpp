@@ -1,0 +1,550 @@
+#include "mainwindow.h"
+
+#include "detailspane.h"
+#include "errorbanner.h"
+#include "icons.h"
+#include "metadatacache.h"
+#include "metadataservice.h"
+#include "registrybackend.h"
+#include "requestscheduler.h"
+#include "tagactions.h"
+#include "tagfilterproxymodel.h"
+#include "tagtablemodel.h"
+#include "tagtableview.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMenu>
+#include <QMenuBar>
+#include <QProgressBar>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTimer>
+#include <QToolBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace Berth {
+
+// The scheduler reports every request start and finish; the status line needs a few updates a
+// second at most (10 Hz reads as live without costing anything measurable).
+static constexpr int StatusIntervalMs = 100;
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_model(new TagTableModel(this))
+    , m_proxy(new TagFilterProxyModel(this))
+    , m_splitter(new QSplitter(Qt::Horizontal, this))
+    , m_location(new QLabel(this))
+    , m_filter(new QLineEdit(this))
+    , m_filterSyntax(new QComboBox(this))
+    , m_banner(new ErrorBanner(this))
+    , m_offline(new QLabel(this))
+    , m_view(new TagTableView(this))
+    , m_details(new DetailsPane(this))
+    , m_actions(new TagActions(m_view, this, this))
+    , m_status(new QLabel(this))
+    , m_busy(new QLabel(this))
+    , m_progress(new QProgressBar(this))
+    , m_cancel(new QToolButton(this))
+    , m_statusTimer(new QTimer(this))
+{
+    setObjectName(u"mainWindow"_s);
+    setWindowIcon(Icons::appIcon());
+    setWindowTitle(tr("Berth"));
+    m_proxy->setTagModel(m_model);
+    m_view->setTagModels(m_model, m_proxy);
+
+    // Centre: location and filter on one line, banner, offline note, the table.
+    QFont locationFont = m_location->font();
+    locationFont.setBold(true);
+    locationFont.setPointSizeF(locationFont.pointSizeF() * 1.1);
+    m_location->setFont(locationFont);
+    m_location->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_location->setObjectName(u"locationLabel"_s);
+    m_filter->setObjectName(u"filterEdit"_s);
+    m_filter->setPlaceholderText(tr("Filter tags (Ctrl+F)"));
+    m_filter->setClearButtonEnabled(true);
+    m_filter->addAction(Icons::themed(u"edit-find"_s), QLineEdit::LeadingPosition);
+    m_filter->setAccessibleName(tr("Filter tags"));
+    m_filterSyntax->setObjectName(u"filterSyntax"_s);
+    m_filterSyntax->addItem(tr("Contains"), int(TagFilterProxyModel::FilterSyntax::Substring));
+    m_filterSyntax->addItem(tr("Glob"), int(TagFilterProxyModel::FilterSyntax::Glob));
+    m_filterSyntax->addItem(tr("Regex"), int(TagFilterProxyModel::FilterSyntax::RegularExpression));
+    m_filterSyntax->setToolTip(tr("How the filter matches tags: a substring, a glob such as "
+                                  "1.*-alpine, or a regular expression"));
+    m_offline->setObjectName(u"offlineLabel"_s);
+    m_offline->setWordWrap(true);
+    m_offline->hide();
+
+    auto *centre = new QWidget(m_splitter);
+    auto *top = new QHBoxLayout;
+    top->setContentsMargins(0, 0, 0, 0);
+    top->addWidget(m_location, 1);
+    top->addWidget(m_filterSyntax);
+    top->addWidget(m_filter, 1);
+    auto *centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(6, 6, 0, 0);
+    centreLayout->setSpacing(4);
+    centreLayout->addLayout(top);
+    centreLayout->addWidget(m_banner);
+    centreLayout->addWidget(m_offline);
+    centreLayout->addWidget(m_view, 1);
+
+    m_splitter->setObjectName(u"mainSplitter"_s);
+    m_splitter->addWidget(centre);
+    m_splitter->addWidget(m_details);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 2);
+    m_splitter->setChildrenCollapsible(false);
+    // Table ~70 %, details ~30 % without a navigator.
+    m_splitter->setSizes({900, 380});
+    setCentralWidget(m_splitter);
+
+    // Status bar: counts on the left, what runs and the long-work progress on the right.
+    m_status->setObjectName(u"statusText"_s);
+    m_busy->setObjectName(u"busyText"_s);
+    m_progress->setObjectName(u"progressBar"_s);
+    m_progress->setMaximumWidth(fontMetrics().horizontalAdvance(u'M') * 16);
+    m_progress->setTextVisible(true);
+    m_progress->hide();
+    m_cancel->setObjectName(u"cancelButton"_s);
+    m_cancel->setIcon(Icons::themed(u"process-stop"_s));
+    m_cancel->setText(tr("Cancel"));
+    m_cancel->setToolTip(tr("Stop loading metadata of every tag"));
+    m_cancel->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_cancel->setAutoRaise(true);
+    m_cancel->hide();
+    statusBar()->addWidget(m_status, 1);
+    statusBar()->addPermanentWidget(m_busy);
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_cancel);
+
+    m_statusTimer->setSingleShot(true);
+    m_statusTimer->setInterval(StatusIntervalMs);
+    connect(m_statusTimer, &QTimer::timeout, this, &MainWindow::updateStatus);
+
+    createActions();
+    createMenus();
+
+    connect(m_model, &TagTableModel::countsChanged, this, &MainWindow::scheduleStatus);
+    connect(m_model, &TagTableModel::loadingChanged, this, &MainWindow::scheduleStatus);
+    connect(m_model, &TagTableModel::offlineChanged, this, &MainWindow::updateStatus);
+    connect(m_model, &TagTableModel::metadataProgress, this, &MainWindow::updateProgress);
+    connect(m_model, &TagTableModel::fetchFailed, this, &MainWindow::onFetchFailed);
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &MainWindow::scheduleStatus);
+    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &MainWindow::scheduleStatus);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &MainWindow::scheduleStatus);
+    connect(m_proxy, &TagFilterProxyModel::filterApplied, this, [this](const QString &error) {
+        m_filter->setToolTip(error.isEmpty() ? QString() : tr("Invalid expression: %1").arg(error));
+        QPalette p = m_filter->palette();
+        p.setColor(QPalette::Text,
+                   error.isEmpty() ? palette().color(QPalette::Text) : QColor(0xd0, 0x46, 0x3b));
+        m_filter->setPalette(p);
+        scheduleStatus();
+    });
+    connect(m_filter, &QLineEdit::textChanged, this, &MainWindow::applyFilter);
+    connect(m_filterSyntax, &QComboBox::currentIndexChanged, this, &MainWindow::applyFilter);
+    connect(m_cancel, &QToolButton::clicked, this, [this] {
+        m_model->cancelLoadAll();
+        m_progress->hide();
+        m_cancel->hide();
+        scheduleStatus();
+    });
+    connect(m_view, &TagTableView::currentTagChanged, this, &MainWindow::onCurrentTagChanged);
+    connect(m_view, &TagTableView::contextMenuRequestedAt, this, &MainWindow::showTagMenu);
+    m_view->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view->horizontalHeader(), &QHeaderView::customContextMenuRequested, this,
+            &MainWindow::showHeaderMenu);
+    connect(m_banner, &ErrorBanner::retryRequested, this, &MainWindow::onBannerRetry);
+    connect(m_actions, &TagActions::succeeded, this, [this](const QString &message) {
+        m_bannerSource = BannerSource::Action;
+        m_banner->showInfo(message);
+    });
+    connect(m_actions, &TagActions::failed, this, [this](const QString &message) {
+        m_bannerSource = BannerSource::Action;
+        m_banner->showError(message, m_actions->canRetryLastFailed());
+    });
+    connect(m_actions, &TagActions::busyChanged, m_busy, &QLabel::setText);
+    connect(m_actions, &TagActions::refreshRequested, this, &MainWindow::refresh);
+
+    m_location->setText(tr("No repository open"));
+    resize(1280, 800);
+    updateStatus();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    m_findAction = new QAction(Icons::themed(u"edit-find"_s), tr("&Find…"), this);
+    m_findAction->setObjectName(u"findAction"_s);
+    m_findAction->setShortcut(QKeySequence::Find);
+    connect(m_findAction, &QAction::triggered, this, [this] {
+        m_filter->setFocus(Qt::ShortcutFocusReason);
+        m_filter->selectAll();
+    });
+    addAction(m_findAction);
+
+    m_detailsAction = new QAction(tr("&Details Pane"), this);
+    m_detailsAction->setObjectName(u"detailsPaneAction"_s);
+    m_detailsAction->setCheckable(true);
+    m_detailsAction->setChecked(true);
+    m_detailsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    connect(m_detailsAction, &QAction::toggled, m_details, &QWidget::setVisible);
+    addAction(m_actions->refreshAction());
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_actions->refreshAction());
+    view->addAction(m_findAction);
+    view->addSeparator();
+    m_columnsMenu = view->addMenu(Icons::themed(u"view-columns"_s), tr("&Columns"));
+    m_columnsMenu->setObjectName(u"columnsMenu"_s);
+    connect(m_columnsMenu, &QMenu::aboutToShow, this, [this] { buildColumnMenu(m_columnsMenu); });
+    view->addAction(m_detailsAction);
+
+    QMenu *tag = menuBar()->addMenu(tr("&Tag"));
+    tag->addAction(m_actions->copyPullAction());
+    tag->addAction(m_actions->copyByDigestAction());
+    tag->addAction(m_actions->copyDigestAction());
+    tag->addSeparator();
+    tag->addAction(m_actions->retagAction());
+    tag->addAction(m_actions->deleteTagAction());
+    tag->addAction(m_actions->deleteImageAction());
+    tag->addSeparator();
+    tag->addAction(m_actions->retryAction());
+
+    QToolBar *toolbar = addToolBar(tr("Main"));
+    toolbar->setObjectName(u"mainToolBar"_s);
+    toolbar->setMovable(false);
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toolbar->addAction(m_actions->refreshAction());
+    toolbar->addSeparator();
+    toolbar->addAction(m_actions->copyPullAction());
+    toolbar->addAction(m_actions->retagAction());
+    toolbar->addAction(m_actions->deleteTagAction());
+    toolbar->addSeparator();
+    auto *columns = new QToolButton(toolbar);
+    columns->setObjectName(u"columnsButton"_s);
+    columns->setIcon(Icons::themed(u"view-columns"_s));
+    columns->setText(tr("Columns"));
+    columns->setToolTip(tr("Choose the columns of the tag table"));
+    columns->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    columns->setPopupMode(QToolButton::InstantPopup);
+    columns->setMenu(m_columnsMenu);
+    toolbar->addWidget(columns);
+}
+
+void MainWindow::buildColumnMenu(QMenu *menu)
+{
+    menu->clear();
+    QHeaderView *header = m_view->horizontalHeader();
+    for (int column = 0; column < m_model->columnCount(); ++column) {
+        QAction *action = menu->addAction(m_model->headerData(column, Qt::Horizontal).toString());
+        action->setCheckable(true);
+        action->setChecked(!header->isSectionHidden(column));
+        // The tag is what a row is: it cannot be hidden.
+        action->setEnabled(column != TagTableModel::TagColumn);
+        connect(action, &QAction::toggled, this,
+                [header, column](bool on) { header->setSectionHidden(column, !on); });
+    }
+}
+
+void MainWindow::showHeaderMenu(const QPoint &pos)
+{
+    auto *menu = new QMenu(this);
+    menu->setObjectName(u"headerMenu"_s);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    buildColumnMenu(menu);
+    menu->popup(m_view->horizontalHeader()->mapToGlobal(pos));
+}
+
+void MainWindow::showTagMenu(const QPoint &globalPos)
+{
+    QMenu *menu = m_actions->createContextMenu(this);
+    menu->popup(globalPos);
+}
+
+void MainWindow::setNavigator(QWidget *navigator)
+{
+    if (m_navigator)
+        m_navigator->deleteLater();
+    m_navigator = navigator;
+    if (!navigator)
+        return;
+    m_splitter->insertWidget(0, navigator);
+    m_splitter->setStretchFactor(0, 1);
+    m_splitter->setStretchFactor(1, 3);
+    m_splitter->setStretchFactor(2, 2);
+    // Navigator ~19 %, table ~56 %, details ~25 % of a 1280 px window: the table's default
+    // columns need about 700 px.
+    m_splitter->setSizes({240, 720, 320});
+}
+
+QString MainWindow::registryName() const
+{
+    if (!m_service || !m_service->backend())
+        return {};
+    const QString host = m_service->backend()->registryHost();
+    // What people type for Docker Hub (and what `docker pull` accepts).
+    return host == u"registry-1.docker.io" ? u"docker.io"_s : host;
+}
+
+void MainWindow::showRepository(const QString &connectionId, MetadataService *service,
+                                const QString &repository)
+{
+    if (m_service && m_service->backend()) {
+        disconnect(m_service->backend()->scheduler(), &RequestScheduler::statsChanged, this,
+                   &MainWindow::scheduleStatus);
+    }
+    m_service = service;
+    m_connectionId = connectionId;
+    m_repository = repository;
+    if (m_bannerSource == BannerSource::Open || m_bannerSource == BannerSource::Listing)
+        m_banner->hide();
+    m_bannerSource = BannerSource::None;
+    m_progress->hide();
+    m_cancel->hide();
+    RegistryBackend *backend = service ? service->backend() : nullptr;
+    if (backend) {
+        connect(backend->scheduler(), &RequestScheduler::statsChanged, this,
+                &MainWindow::scheduleStatus, Qt::UniqueConnection);
+    }
+    const QString name = registryName();
+    m_location->setText(repository.isEmpty() ? tr("No repository open") : name + u'/' + repository);
+    setWindowTitle(repository.isEmpty() ? tr("Berth")
+                                        : tr("%1 — %2 — Berth").arg(repository, name));
+    m_details->setRepository(backend, name, repository);
+    m_actions->setRepository(backend, name, repository);
+    m_model->setRepository(service, repository);
+    // The sort applies to the new rows too, with what it needs (every name, or every row's
+    // metadata for a metadata column).
+    if (m_proxy->sortColumn() >= 0)
+        m_proxy->sort(m_proxy->sortColumn(), m_proxy->sortOrder());
+    updateStatus();
+    Q_EMIT locationChanged(connectionId, repository);
+}
+
+void MainWindow::showOpening(const QString &connectionId, const QString &repository)
+{
+    m_connectionId = connectionId;
+    m_repository = repository;
+    m_location->setText(repository);
+    m_status->setText(tr("Connecting …"));
+}
+
+void MainWindow::showOpenFailed(const QString &connectionId, const QString &repository,
+                                const Error &error)
+{
+    m_connectionId = connectionId;
+    m_repository = repository;
+    m_bannerSource = BannerSource::Open;
+    m_banner->showError(tr("Could not open %1: %2").arg(repository, error.toString()), true);
+    updateStatus();
+}
+
+void MainWindow::onFetchFailed(const Error &error)
+{
+    m_bannerSource = BannerSource::Listing;
+    m_banner->showError(tr("Could not list the tags of %1: %2")
+                                .arg(registryName() + u'/' + m_repository, error.toString()),
+                        true);
+    updateStatus();
+}
+
+void MainWindow::onBannerRetry()
+{
+    switch (m_bannerSource) {
+    case BannerSource::Open:
+        Q_EMIT openRequested(m_connectionId, m_repository);
+        break;
+    case BannerSource::Listing:
+        refresh();
+        break;
+    case BannerSource::Action:
+        m_actions->retryLastFailed();
+        break;
+    case BannerSource::None:
+        break;
+    }
+}
+
+void MainWindow::refresh()
+{
+    if (!m_service) {
+        if (!m_repository.isEmpty())
+            Q_EMIT openRequested(m_connectionId, m_repository);
+        return;
+    }
+    if (m_bannerSource == BannerSource::Listing)
+        m_banner->hide();
+    m_progress->hide();
+    m_cancel->hide();
+    m_model->refresh();
+    if (m_proxy->sortColumn() >= 0)
+        m_proxy->sort(m_proxy->sortColumn(), m_proxy->sortOrder());
+    m_details->reload();
+}
+
+void MainWindow::applyFilter()
+{
+    const auto syntax = TagFilterProxyModel::FilterSyntax(m_filterSyntax->currentData().toInt());
+    m_proxy->setFilter(m_filter->text(), syntax);
+}
+
+void MainWindow::onCurrentTagChanged(const QString &tag)
+{
+    if (tag.isEmpty())
+        m_details->clear();
+    else
+        m_details->showReference(tag);
+}
+
+void MainWindow::updateProgress(int done, int total)
+{
+    const bool active = m_model->isLoadingAll() && total > 0 && done < total;
+    m_progress->setVisible(active);
+    m_cancel->setVisible(active);
+    if (active) {
+        m_progress->setRange(0, total);
+        m_progress->setValue(done);
+        m_progress->setFormat(
+                tr("Metadata %1 / %2").arg(QLocale().toString(done), QLocale().toString(total)));
+        m_progress->setToolTip(tr("Sorting by this column needs every tag's metadata"));
+    }
+    scheduleStatus();
+}
+
+void MainWindow::scheduleStatus()
+{
+    if (!m_statusTimer->isActive())
+        m_statusTimer->start();
+}
+
+QString MainWindow::statusText() const
+{
+    if (!m_service)
+        return m_repository.isEmpty() ? tr("No repository open") : tr("Not connected");
+    const QLocale locale;
+    QStringList parts;
+    if (!m_proxy->filterText().isEmpty())
+        parts.append(tr("%1 shown").arg(locale.toString(m_proxy->rowCount())));
+    parts.append(tr("%1 tags").arg(m_model->countText()));
+    const int withMetadata = m_model->rowsWithMetadata();
+    const int failed = m_model->rowsInState(TagTableModel::LoadState::Failed);
+    const int asked
+            = withMetadata + m_model->rowsInState(TagTableModel::LoadState::Loading) + failed;
+    parts.append(tr("metadata %1/%2").arg(locale.toString(withMetadata), locale.toString(asked)));
+    if (failed > 0)
+        parts.append(tr("%1 failed").arg(locale.toString(failed)));
+    if (m_service->backend()) {
+        const SchedulerStats stats = m_service->backend()->scheduler()->stats();
+        QString requests
+                = stats.inFlight == 1
+                          ? tr("1 request in flight")
+                          : tr("%1 requests in flight").arg(locale.toString(stats.inFlight));
+        if (stats.queued > 0)
+            requests += tr(", %1 queued").arg(locale.toString(stats.queued));
+        parts.append(requests);
+    }
+    return parts.join(u" · "_s);
+}
+
+QString MainWindow::offlineText() const
+{
+    if (!m_model->isOffline() || !m_service)
+        return {};
+    QDateTime newest;
+    if (MetadataCache *cache = m_service->cache(); cache && m_service->backend()) {
+        const auto records = cache->tagsOf(m_service->backend()->registryHost(), m_repository);
+        for (const auto &record : records) {
+            if (record.verifiedAt.isValid() && (!newest.isValid() || record.verifiedAt > newest))
+                newest = record.verifiedAt;
+        }
+    }
+    return newest.isValid()
+                   ? tr("Offline — last known state from %1")
+                             .arg(QLocale().toString(newest.toLocalTime(), QLocale::ShortFormat))
+                   : tr("Offline — last known state");
+}
+
+void MainWindow::updateStatus()
+{
+    m_statusTimer->stop();
+    m_status->setText(statusText());
+    const QString offline = offlineText();
+    m_offline->setText(offline);
+    m_offline->setVisible(!offline.isEmpty());
+    if (!m_model->isLoadingAll()) {
+        m_progress->hide();
+        m_cancel->hide();
+    }
+}
+
+void MainWindow::setIntervals(int ms)
+{
+    m_model->setBatchInterval(ms);
+    m_proxy->setDebounceInterval(ms);
+    m_view->setReportInterval(ms);
+    m_statusTimer->setInterval(ms);
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings settings;
+    settings.beginGroup(u"window"_s);
+    if (const QByteArray geometry = settings.value(u"geometry"_s).toByteArray();
+        !geometry.isEmpty())
+        restoreGeometry(geometry);
+    if (const QByteArray state = settings.value(u"state"_s).toByteArray(); !state.isEmpty())
+        restoreState(state);
+    if (const QByteArray sizes = settings.value(u"splitter"_s).toByteArray(); !sizes.isEmpty())
+        m_splitter->restoreState(sizes);
+    QHeaderView *header = m_view->horizontalHeader();
+    if (const QByteArray columns = settings.value(u"header"_s).toByteArray(); !columns.isEmpty())
+        header->restoreState(columns);
+    // A remembered sort by a metadata column would load every tag's metadata on start: tag
+    // order until the person clicks that header again.
+    if (header->sortIndicatorSection() != TagTableModel::TagColumn)
+        header->setSortIndicator(TagTableModel::TagColumn, Qt::AscendingOrder);
+    m_detailsAction->setChecked(settings.value(u"details"_s, true).toBool());
+    settings.endGroup();
+}
+
+void MainWindow::saveLayout() const
+{
+    QSettings settings;
+    settings.beginGroup(u"window"_s);
+    settings.setValue(u"geometry"_s, saveGeometry());
+    settings.setValue(u"state"_s, saveState());
+    settings.setValue(u"splitter"_s, m_splitter->saveState());
+    settings.setValue(u"header"_s, m_view->horizontalHeader()->saveState());
+    settings.setValue(u"details"_s, m_detailsAction->isChecked());
+    settings.endGroup();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveLayout();
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace Berth

@@ -1,0 +1,132 @@
+#pragma once
+
+#include "error.h"
+
+#include <QMainWindow>
+#include <QPointer>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QMenu;
+class QProgressBar;
+class QSplitter;
+class QStackedWidget;
+class QTimer;
+class QToolButton;
+
+namespace Berth {
+
+class DetailsPane;
+class ErrorBanner;
+class MetadataService;
+class RegistryBackend;
+class TagActions;
+class TagFilterProxyModel;
+class TagTableModel;
+class TagTableView;
+
+//! The Berth window: navigator (repository browser) on the left, the tag table in the centre
+//! with its filter field, error banner and status line, the details of the selected tag on the
+//! right, each in a splitter. Knows nothing of connections: the composition root opens a
+//! session and hands its metadata service to showRepository(). Errors stay non-modal.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MainWindow)
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    //! The left pane (the repository browser); the window takes ownership.
+    void setNavigator(QWidget *navigator);
+    QWidget *navigator() const { return m_navigator; }
+
+    //! Shows repository of an open session (service->backend() is the registry).
+    void showRepository(const QString &connectionId, MetadataService *service,
+                        const QString &repository);
+    //! A connection is being opened for repository (spinner text until showRepository()).
+    void showOpening(const QString &connectionId, const QString &repository);
+    //! Opening failed: the banner says why, Retry emits openRequested().
+    void showOpenFailed(const QString &connectionId, const QString &repository, const Error &error);
+
+    QString connectionId() const { return m_connectionId; }
+    QString repository() const { return m_repository; }
+    //! "1,200 of 100,000 tags · metadata 40/40 · 3 requests in flight"
+    QString statusText() const;
+    //! "Offline — last known state from …" while the table shows the disk cache; else empty.
+    QString offlineText() const;
+
+    TagTableModel *tagModel() const { return m_model; }
+    TagFilterProxyModel *proxyModel() const { return m_proxy; }
+    TagTableView *tagView() const { return m_view; }
+    DetailsPane *detailsPane() const { return m_details; }
+    TagActions *tagActions() const { return m_actions; }
+    ErrorBanner *errorBanner() const { return m_banner; }
+    QLineEdit *filterEdit() const { return m_filter; }
+    QComboBox *filterSyntaxBox() const { return m_filterSyntax; }
+    QProgressBar *progressBar() const { return m_progress; }
+    QToolButton *cancelButton() const { return m_cancel; }
+    QSplitter *splitter() const { return m_splitter; }
+
+    //! Coalescing intervals of the model, proxy and view; tests use 0.
+    void setIntervals(int ms);
+
+    //! Window geometry, splitter and header state from QSettings (group "window").
+    void restoreLayout();
+    void saveLayout() const;
+
+Q_SIGNALS:
+    //! Retry of a failed open (banner) or a refresh while nothing is open.
+    void openRequested(const QString &connectionId, const QString &repository);
+    //! The window shows another repository (to remember the last location).
+    void locationChanged(const QString &connectionId, const QString &repository);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void buildColumnMenu(QMenu *menu);
+    void applyFilter();
+    void refresh();
+    void scheduleStatus();
+    void updateStatus();
+    void updateProgress(int done, int total);
+    void onFetchFailed(const Error &error);
+    void onBannerRetry();
+    void onCurrentTagChanged(const QString &tag);
+    void showHeaderMenu(const QPoint &pos);
+    void showTagMenu(const QPoint &globalPos);
+    QString registryName() const;
+
+    QPointer<MetadataService> m_service;
+    QString m_connectionId;
+    QString m_repository;
+    enum class BannerSource { None, Open, Listing, Action };
+    BannerSource m_bannerSource = BannerSource::None;
+
+    TagTableModel *m_model;
+    TagFilterProxyModel *m_proxy;
+    QSplitter *m_splitter;
+    QWidget *m_navigator = nullptr;
+    QLabel *m_location;
+    QLineEdit *m_filter;
+    QComboBox *m_filterSyntax;
+    ErrorBanner *m_banner;
+    QLabel *m_offline;
+    TagTableView *m_view;
+    DetailsPane *m_details;
+    TagActions *m_actions;
+    QLabel *m_status;
+    QLabel *m_busy;
+    QProgressBar *m_progress;
+    QToolButton *m_cancel;
+    QTimer *m_statusTimer;
+    QAction *m_findAction = nullptr;
+    QAction *m_detailsAction = nullptr;
+    QMenu *m_columnsMenu = nullptr;
+};
+
+} // namespace Berth

@@ -1,0 +1,525 @@
+#include "tagactions.h"
+
+#include "icons.h"
+#include "imagereference.h"
+#include "registrybackend.h"
+#include "retagdialog.h"
+#include "tagtablemodel.h"
+#include "tagtableview.h"
+
+#include <QAction>
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QItemSelectionModel>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPushButton>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace Berth {
+
+TagActions::TagActions(TagTableView *view, QWidget *dialogParent, QObject *parent)
+    : QObject(parent)
+    , m_view(view)
+    , m_dialogParent(dialogParent)
+    , m_copyPull(new QAction(Icons::themed(u"edit-copy"_s), tr("Copy &Pull Command"), this))
+    , m_copyByDigest(new QAction(tr("Copy &By-Digest Reference"), this))
+    , m_copyDigest(new QAction(tr("Copy &Digest"), this))
+    , m_retag(new QAction(Icons::themed(u"tag-new"_s), tr("&Retag…"), this))
+    , m_deleteTag(new QAction(Icons::themed(u"edit-delete"_s), tr("&Delete Tag…"), this))
+    , m_deleteImage(new QAction(tr("Delete &Image…"), this))
+    , m_retry(new QAction(Icons::themed(u"view-refresh"_s), tr("Retry &Metadata"), this))
+    , m_refresh(new QAction(Icons::themed(u"view-refresh"_s), tr("Re&fresh"), this))
+{
+    m_copyPull->setObjectName(u"copyPullAction"_s);
+    m_copyByDigest->setObjectName(u"copyByDigestAction"_s);
+    m_copyDigest->setObjectName(u"copyDigestAction"_s);
+    m_retag->setObjectName(u"retagAction"_s);
+    m_deleteTag->setObjectName(u"deleteTagAction"_s);
+    m_deleteImage->setObjectName(u"deleteImageAction"_s);
+    m_retry->setObjectName(u"retryMetadataAction"_s);
+    m_refresh->setObjectName(u"refreshAction"_s);
+
+    m_copyPull->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    m_copyDigest->setShortcut(QKeySequence::Copy);
+    m_deleteTag->setShortcut(QKeySequence::Delete);
+    m_deleteImage->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_Delete));
+    m_retag->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    m_refresh->setShortcut(QKeySequence::Refresh);
+    m_copyPull->setToolTip(tr("Copy “docker pull host/repository:tag” of the selected tags"));
+    m_deleteTag->setToolTip(tr("Remove the selected tags; the image and its other tags stay"));
+    m_deleteImage->setToolTip(
+            tr("Delete the image by digest: every tag pointing at it goes with it"));
+
+    // Ctrl+C and Del belong to the table: the filter field and the details pane keep their own.
+    for (QAction *action :
+         {m_copyPull, m_copyByDigest, m_copyDigest, m_retag, m_deleteTag, m_deleteImage, m_retry}) {
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        m_view->addAction(action);
+    }
+    m_refresh->setShortcutContext(Qt::WindowShortcut);
+
+    connect(m_copyPull, &QAction::triggered, this, &TagActions::copyPull);
+    connect(m_copyByDigest, &QAction::triggered, this, &TagActions::copyByDigestReference);
+    connect(m_copyDigest, &QAction::triggered, this, &TagActions::copyDigest);
+    connect(m_retag, &QAction::triggered, this, &TagActions::openRetagDialog);
+    connect(m_deleteTag, &QAction::triggered, this, &TagActions::confirmDeleteTags);
+    connect(m_deleteImage, &QAction::triggered, this, &TagActions::confirmDeleteImage);
+    connect(m_retry, &QAction::triggered, this, &TagActions::retryMetadata);
+    connect(m_refresh, &QAction::triggered, this, &TagActions::refreshRequested);
+    updateEnabled();
+}
+
+void TagActions::setRepository(RegistryBackend *backend, const QString &registryName,
+                               const QString &repository)
+{
+    m_backend = backend;
+    m_registryName = registryName;
+    m_repository = repository;
+    m_lastFailed = {};
+    if (m_view && m_view->selectionModel()) {
+        connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+                &TagActions::updateEnabled, Qt::UniqueConnection);
+    }
+    updateEnabled();
+}
+
+QMenu *TagActions::createContextMenu(QWidget *parent)
+{
+    updateEnabled();
+    auto *menu = new QMenu(parent);
+    menu->setObjectName(u"tagContextMenu"_s);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->addAction(m_copyPull);
+    menu->addAction(m_copyByDigest);
+    menu->addAction(m_copyDigest);
+    menu->addSeparator();
+    menu->addAction(m_retag);
+    menu->addSeparator();
+    menu->addAction(m_deleteTag);
+    menu->addAction(m_deleteImage);
+    menu->addSeparator();
+    menu->addAction(m_retry);
+    menu->addAction(m_refresh);
+    return menu;
+}
+
+void TagActions::updateEnabled()
+{
+    const QList<int> rows = m_view ? m_view->selectedSourceRows() : QList<int>();
+    const bool any = !rows.isEmpty() && m_backend;
+    bool anyFailed = false;
+    if (m_view && m_view->tagModel()) {
+        for (int row : rows) {
+            anyFailed |= m_view->tagModel()
+                                 ->index(row, 0)
+                                 .data(TagTableModel::LoadStateRole)
+                                 .value<TagTableModel::LoadState>()
+                         == TagTableModel::LoadState::Failed;
+        }
+    }
+    m_copyPull->setEnabled(any);
+    m_copyByDigest->setEnabled(any);
+    m_copyDigest->setEnabled(any);
+    m_retag->setEnabled(any && rows.size() == 1);
+    m_deleteTag->setEnabled(any);
+    m_deleteImage->setEnabled(any && rows.size() == 1);
+    m_retry->setEnabled(anyFailed);
+    m_refresh->setEnabled(bool(m_backend));
+}
+
+QString TagActions::reference(const QString &tag) const
+{
+    return m_registryName + u'/' + m_repository + u':' + tag;
+}
+
+QString TagActions::byDigest(const QString &digest) const
+{
+    return m_registryName + u'/' + m_repository + u'@' + digest;
+}
+
+QString TagActions::digestOfTag(const QString &tag) const
+{
+    TagTableModel *model = m_view ? m_view->tagModel() : nullptr;
+    if (!model)
+        return {};
+    const int row = model->rowOfTag(tag);
+    return row < 0 ? QString() : model->index(row, 0).data(TagTableModel::DigestRole).toString();
+}
+
+void TagActions::withDigests(const QStringList &tags,
+                             std::function<void(QHash<QString, QString>, QString)> done)
+{
+    struct State
+    {
+        QHash<QString, QString> digests;
+        int pending = 0;
+        QString error;
+    };
+    auto state = std::make_shared<State>();
+    QStringList unknown;
+    for (const QString &tag : tags) {
+        const QString digest = digestOfTag(tag);
+        if (digest.isEmpty())
+            unknown.append(tag);
+        else
+            state->digests.insert(tag, digest);
+    }
+    if (unknown.isEmpty() || !m_backend) {
+        done(state->digests, unknown.isEmpty() ? QString() : tr("Not connected."));
+        return;
+    }
+    // Rows whose digest is not known yet: a HEAD each, at Interactive priority.
+    state->pending = int(unknown.size());
+    for (const QString &tag : std::as_const(unknown)) {
+        m_backend->resolveTag(m_repository, tag, CallOptions{Priority::Interactive, 0}, this,
+                              [state, tag, done](const Result<TagDigest> &result) {
+                                  if (result)
+                                      state->digests.insert(tag, result->digest);
+                                  else
+                                      state->error = result.error().toString();
+                                  if (--state->pending == 0)
+                                      done(state->digests, state->error);
+                              });
+    }
+}
+
+void TagActions::copyToClipboard(const QString &text, const QString &what)
+{
+    QGuiApplication::clipboard()->setText(text);
+    Q_EMIT succeeded(what);
+}
+
+void TagActions::copyPull()
+{
+    if (!m_view)
+        return;
+    QStringList lines;
+    const QStringList tags = m_view->selectedTags();
+    for (const QString &tag : tags)
+        lines.append(u"docker pull "_s + reference(tag));
+    if (!lines.isEmpty())
+        copyToClipboard(lines.join(u'\n'),
+                        tr("Copied %n pull command(s).", nullptr, int(lines.size())));
+}
+
+void TagActions::copyByDigestReference()
+{
+    if (!m_view)
+        return;
+    const QStringList tags = m_view->selectedTags();
+    withDigests(tags, [this, tags](const QHash<QString, QString> &digests, const QString &error) {
+        if (!error.isEmpty()) {
+            fail(tr("Could not resolve a digest: %1").arg(error), {});
+            return;
+        }
+        QStringList lines;
+        for (const QString &tag : tags)
+            lines.append(byDigest(digests.value(tag)));
+        copyToClipboard(lines.join(u'\n'),
+                        tr("Copied %n by-digest reference(s).", nullptr, int(lines.size())));
+    });
+}
+
+void TagActions::copyDigest()
+{
+    if (!m_view)
+        return;
+    const QStringList tags = m_view->selectedTags();
+    withDigests(tags, [this, tags](const QHash<QString, QString> &digests, const QString &error) {
+        if (!error.isEmpty()) {
+            fail(tr("Could not resolve a digest: %1").arg(error), {});
+            return;
+        }
+        QStringList lines;
+        for (const QString &tag : tags)
+            lines.append(digests.value(tag));
+        copyToClipboard(lines.join(u'\n'), tr("Copied %n digest(s).", nullptr, int(lines.size())));
+    });
+}
+
+void TagActions::openRetagDialog()
+{
+    if (!m_view || !m_backend)
+        return;
+    const QStringList tags = m_view->selectedTags();
+    if (tags.size() != 1)
+        return;
+    const QString tag = tags.constFirst();
+    auto *dialog = new RetagDialog(reference(tag), m_repository, m_dialogParent);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog, tag] { retag(tag, dialog->targetRepository(), dialog->newTag()); });
+    dialog->open();
+}
+
+void TagActions::retag(const QString &sourceTag, const QString &targetRepository,
+                       const QString &newTag)
+{
+    if (!m_backend)
+        return;
+    const QString repository = m_repository;
+    const QString target = targetRepository.isEmpty() ? repository : targetRepository;
+    const QString newReference = m_registryName + u'/' + target + u':' + newTag;
+    begin(tr("Tagging %1 as %2 …").arg(sourceTag, newReference));
+    const auto retry = [this, sourceTag, targetRepository, newTag] {
+        retag(sourceTag, targetRepository, newTag);
+    };
+    // Pin the source to its digest first, so the new tag carries exactly what was selected
+    // even if someone pushes to the source tag meanwhile.
+    withDigests({sourceTag}, [this, sourceTag, targetRepository, target, newTag, newReference,
+                              repository,
+                              retry](const QHash<QString, QString> &digests, const QString &error) {
+        const QString sourceDigest = digests.value(sourceTag);
+        if (!error.isEmpty() || sourceDigest.isEmpty()) {
+            end();
+            fail(tr("Could not tag %1: %2").arg(sourceTag, error), retry);
+            return;
+        }
+        m_backend->addTag(
+                repository, sourceDigest, targetRepository, newTag, this,
+                [this, sourceDigest, target, newTag, newReference, repository,
+                 retry](const Result<QString> &added) {
+                    if (!added) {
+                        end();
+                        fail(tr("Could not tag %1: %2").arg(newReference, added.error().toString()),
+                             retry);
+                        return;
+                    }
+                    if (target == m_repository && m_view && m_view->tagModel())
+                        m_view->tagModel()->addTag(newTag);
+                    // Verify with the registry itself, not with what the PUT answered.
+                    m_backend->resolveTag(
+                            target, newTag, CallOptions{Priority::Interactive, 0}, this,
+                            [this, sourceDigest, newReference,
+                             retry](const Result<TagDigest> &check) {
+                                end();
+                                if (!check) {
+                                    fail(tr("Tagged %1, but could not verify it: %2")
+                                                 .arg(newReference, check.error().toString()),
+                                         {});
+                                } else if (check->digest != sourceDigest) {
+                                    fail(tr("Tagged %1, but it points at %2 instead of %3.")
+                                                 .arg(newReference, check->digest, sourceDigest),
+                                         {});
+                                } else {
+                                    Q_EMIT succeeded(
+                                            tr("Tagged %1 (digest verified: %2).")
+                                                    .arg(newReference, sourceDigest.left(19)));
+                                }
+                            });
+                });
+    });
+}
+
+void TagActions::confirmDeleteTags()
+{
+    if (!m_view || !m_backend)
+        return;
+    const QStringList tags = m_view->selectedTags();
+    if (tags.isEmpty())
+        return;
+    auto *box = new QMessageBox(m_dialogParent);
+    box->setObjectName(u"deleteTagConfirmation"_s);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setIcon(QMessageBox::Warning);
+    box->setWindowTitle(tr("Delete Tag"));
+    if (tags.size() == 1) {
+        box->setText(
+                tr("Delete the tag <b>%1</b>?").arg(reference(tags.constFirst()).toHtmlEscaped()));
+    } else {
+        QStringList shown = tags.mid(0, 20);
+        QString list = shown.join(u", "_s).toHtmlEscaped();
+        if (tags.size() > shown.size())
+            list += tr(" and %n more", nullptr, int(tags.size() - shown.size()));
+        box->setText(tr("Delete %n tags of <b>%1</b>?", nullptr, int(tags.size()))
+                             .arg(m_repository.toHtmlEscaped())
+                     + u"<br>"_s + list);
+    }
+    box->setInformativeText(tr("Only the tag goes; the image and its other tags stay."));
+    box->setStandardButtons(QMessageBox::Yes | QMessageBox::Cancel);
+    box->button(QMessageBox::Yes)->setText(tr("Delete Tag"));
+    box->setDefaultButton(QMessageBox::Cancel);
+    connect(box, &QMessageBox::finished, this, [this, box, tags] {
+        if (box->clickedButton() == box->button(QMessageBox::Yes))
+            deleteTags(tags);
+    });
+    box->open();
+}
+
+void TagActions::deleteTags(const QStringList &tags)
+{
+    if (!m_backend || tags.isEmpty())
+        return;
+    struct State
+    {
+        int pending = 0;
+        QStringList deleted;
+        QStringList failedTags;
+        QString error;
+    };
+    auto state = std::make_shared<State>();
+    state->pending = int(tags.size());
+    begin(tr("Deleting %n tag(s) …", nullptr, int(tags.size())));
+    for (const QString &tag : tags) {
+        m_backend->deleteTag(
+                m_repository, tag, this, [this, state, tag](const Result<void> &result) {
+                    if (result) {
+                        state->deleted.append(tag);
+                        if (m_view && m_view->tagModel())
+                            m_view->tagModel()->removeTag(tag);
+                    } else {
+                        state->failedTags.append(tag);
+                        state->error = result.error().toString();
+                    }
+                    if (--state->pending > 0)
+                        return;
+                    end();
+                    if (state->failedTags.isEmpty()) {
+                        Q_EMIT succeeded(
+                                state->deleted.size() == 1
+                                        ? tr("Deleted tag %1.")
+                                                  .arg(reference(state->deleted.constFirst()))
+                                        : tr("Deleted %n tags.", nullptr,
+                                             int(state->deleted.size())));
+                    } else {
+                        const QStringList again = state->failedTags;
+                        fail(tr("Could not delete %1: %2").arg(again.join(u", "_s), state->error),
+                             [this, again] { deleteTags(again); });
+                    }
+                });
+    }
+}
+
+QString TagActions::deleteImageSummary(const QString &digest, QStringList *siblings) const
+{
+    TagTableModel *model = m_view ? m_view->tagModel() : nullptr;
+    QStringList tags;
+    int unchecked = 0;
+    if (model) {
+        for (int row = 0; row < model->rowCount(); ++row) {
+            const QModelIndex index = model->index(row, 0);
+            const QString rowDigest = index.data(TagTableModel::DigestRole).toString();
+            if (rowDigest == digest)
+                tags.append(index.data(TagTableModel::TagRole).toString());
+            else if (rowDigest.isEmpty())
+                ++unchecked;
+        }
+    }
+    if (siblings)
+        *siblings = tags;
+    QString text = tr("These tags point at it and go with it:") + u"<br><b>"_s
+                   + tags.join(u", "_s).toHtmlEscaped() + u"</b>"_s;
+    if (unchecked > 0 || (model && !model->isAtEnd())) {
+        text += u"<br><br>"_s
+                + tr("Not every tag has been checked yet (%1 loaded tags without a known "
+                     "digest%2); "
+                     "any of them pointing at this image go too.")
+                          .arg(unchecked)
+                          .arg(model && !model->isAtEnd() ? tr(", more tags not listed yet")
+                                                          : QString());
+    }
+    return text;
+}
+
+void TagActions::confirmDeleteImage()
+{
+    if (!m_view || !m_backend)
+        return;
+    const QStringList tags = m_view->selectedTags();
+    if (tags.size() != 1)
+        return;
+    withDigests(tags, [this, tags](const QHash<QString, QString> &digests, const QString &error) {
+        const QString digest = digests.value(tags.constFirst());
+        if (!error.isEmpty() || digest.isEmpty()) {
+            fail(tr("Could not resolve the digest of %1: %2").arg(tags.constFirst(), error), {});
+            return;
+        }
+        QStringList siblings;
+        const QString summary = deleteImageSummary(digest, &siblings);
+        auto *box = new QMessageBox(m_dialogParent);
+        box->setObjectName(u"deleteImageConfirmation"_s);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setIcon(QMessageBox::Warning);
+        box->setWindowTitle(tr("Delete Image"));
+        box->setTextFormat(Qt::RichText);
+        box->setText(tr("Delete the image <code>%1</code> from <b>%2</b>?")
+                             .arg(byDigest(digest).toHtmlEscaped(), m_repository.toHtmlEscaped()));
+        box->setInformativeText(summary);
+        box->setStandardButtons(QMessageBox::Yes | QMessageBox::Cancel);
+        box->button(QMessageBox::Yes)->setText(tr("Delete Image"));
+        box->setDefaultButton(QMessageBox::Cancel);
+        connect(box, &QMessageBox::finished, this, [this, box, digest, siblings] {
+            if (box->clickedButton() == box->button(QMessageBox::Yes))
+                deleteImage(digest, siblings);
+        });
+        box->open();
+    });
+}
+
+void TagActions::deleteImage(const QString &digest, const QStringList &siblingTags)
+{
+    if (!m_backend)
+        return;
+    begin(tr("Deleting image %1 …").arg(digest.left(19)));
+    m_backend->deleteImage(
+            m_repository, digest, this, [this, digest, siblingTags](const Result<void> &result) {
+                end();
+                if (!result) {
+                    fail(tr("Could not delete image %1: %2").arg(digest, result.error().toString()),
+                         [this, digest, siblingTags] { deleteImage(digest, siblingTags); });
+                    return;
+                }
+                if (m_view && m_view->tagModel()) {
+                    for (const QString &tag : siblingTags)
+                        m_view->tagModel()->removeTag(tag);
+                }
+                Q_EMIT succeeded(tr("Deleted image %1 and its tags %2.")
+                                         .arg(digest.left(19), siblingTags.join(u", "_s)));
+            });
+}
+
+void TagActions::retryMetadata()
+{
+    if (!m_view || !m_view->tagModel())
+        return;
+    TagTableModel *model = m_view->tagModel();
+    const QList<int> rows = m_view->selectedSourceRows();
+    for (int row : rows) {
+        if (model->index(row, 0)
+                    .data(TagTableModel::LoadStateRole)
+                    .value<TagTableModel::LoadState>()
+            == TagTableModel::LoadState::Failed)
+            model->retryRow(row);
+    }
+    updateEnabled();
+}
+
+void TagActions::retryLastFailed()
+{
+    if (auto retry = std::exchange(m_lastFailed, {}))
+        retry();
+}
+
+void TagActions::begin(const QString &text)
+{
+    ++m_inFlight;
+    Q_EMIT busyChanged(text);
+}
+
+void TagActions::end()
+{
+    if (--m_inFlight == 0)
+        Q_EMIT busyChanged({});
+}
+
+void TagActions::fail(const QString &message, std::function<void()> retry)
+{
+    m_lastFailed = std::move(retry);
+    Q_EMIT failed(message);
+}
+
+} // namespace Berth

@@ -1,0 +1,109 @@
+#pragma once
+
+#include "error.h"
+#include "tagtableview.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QStringList>
+
+#include <functional>
+
+class QAction;
+class QMenu;
+class QMessageBox;
+class QWidget;
+
+namespace Berth {
+
+class RegistryBackend;
+class RetagDialog;
+class TagTableModel;
+
+//! What a person can do with the selected tags, as actions for the context menu, the menu bar
+//! and the keyboard: copy (pull command, by-digest reference, digest), retag, delete tag, delete
+//! image, retry failed metadata, refresh. Registry operations never block: dialogs are opened
+//! window-modal with open(), calls are asynchronous, outcomes are reported through
+//! succeeded()/failed() (the window shows them in its banner and status line).
+class TagActions final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TagActions)
+public:
+    TagActions(TagTableView *view, QWidget *dialogParent, QObject *parent = nullptr);
+
+    //! The registry and repository the table shows. registryName is the host as people write
+    //! it in references ("127.0.0.1:5000", "docker.io").
+    void setRepository(RegistryBackend *backend, const QString &registryName,
+                       const QString &repository);
+
+    QAction *copyPullAction() const { return m_copyPull; }
+    QAction *copyByDigestAction() const { return m_copyByDigest; }
+    QAction *copyDigestAction() const { return m_copyDigest; }
+    QAction *retagAction() const { return m_retag; }
+    QAction *deleteTagAction() const { return m_deleteTag; }
+    QAction *deleteImageAction() const { return m_deleteImage; }
+    QAction *retryAction() const { return m_retry; }
+    QAction *refreshAction() const { return m_refresh; }
+
+    //! The tag context menu (parented to parent; deleted on close).
+    QMenu *createContextMenu(QWidget *parent);
+
+    // The operations behind the dialogs, usable without them.
+    void retag(const QString &sourceTag, const QString &targetRepository, const QString &newTag);
+    void deleteTags(const QStringList &tags);
+    void deleteImage(const QString &digest, const QStringList &siblingTags);
+
+    //! Text the confirmation of "Delete image" shows for the current selection (tests).
+    QString deleteImageSummary(const QString &digest, QStringList *siblings = nullptr) const;
+    int operationsInFlight() const { return m_inFlight; }
+    //! Runs the last failed operation again.
+    void retryLastFailed();
+    bool canRetryLastFailed() const { return bool(m_lastFailed); }
+
+Q_SIGNALS:
+    void succeeded(const QString &message);
+    void failed(const QString &message);
+    //! A registry operation started (text for the status line) or all ended (empty text).
+    void busyChanged(const QString &text);
+    void refreshRequested();
+
+private:
+    void updateEnabled();
+    QString reference(const QString &tag) const;
+    QString byDigest(const QString &digest) const;
+    QString digestOfTag(const QString &tag) const;
+    //! digests of tags, resolving unknown ones (HEAD) first; done(tag -> digest) on this.
+    void withDigests(const QStringList &tags,
+                     std::function<void(QHash<QString, QString>, QString)> done);
+    void copyToClipboard(const QString &text, const QString &what);
+    void copyPull();
+    void copyByDigestReference();
+    void copyDigest();
+    void openRetagDialog();
+    void confirmDeleteTags();
+    void confirmDeleteImage();
+    void retryMetadata();
+    void begin(const QString &text);
+    void end();
+    void fail(const QString &message, std::function<void()> retry);
+
+    QPointer<TagTableView> m_view;
+    QPointer<QWidget> m_dialogParent;
+    QPointer<RegistryBackend> m_backend;
+    QString m_registryName;
+    QString m_repository;
+    int m_inFlight = 0;
+    std::function<void()> m_lastFailed;
+
+    QAction *m_copyPull;
+    QAction *m_copyByDigest;
+    QAction *m_copyDigest;
+    QAction *m_retag;
+    QAction *m_deleteTag;
+    QAction *m_deleteImage;
+    QAction *m_retry;
+    QAction *m_refresh;
+};
+
+} // namespace Berth

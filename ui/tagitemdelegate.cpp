@@ -1,0 +1,49 @@
+#include "tagitemdelegate.h"
+
+#include "icons.h"
+#include "tagtablemodel.h"
+
+using namespace Qt::StringLiterals;
+
+namespace Berth {
+
+TagItemDelegate::TagItemDelegate(QObject *parent)
+    : QStyledItemDelegate(parent)
+{}
+
+void TagItemDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const
+{
+    QStyledItemDelegate::initStyleOption(option, index);
+    if (index.column() == TagTableModel::TagColumn)
+        return;
+    const auto state = index.data(TagTableModel::LoadStateRole).value<TagTableModel::LoadState>();
+    const bool selected = option->state & QStyle::State_Selected;
+    switch (state) {
+    case TagTableModel::LoadState::NotLoaded:
+    case TagTableModel::LoadState::Loading:
+        // The model's "…" placeholder: visibly not a value yet. Selected rows keep the
+        // highlighted text colour, which the placeholder colour would not contrast with.
+        if (!selected) {
+            option->palette.setColor(QPalette::Text,
+                                     option->palette.color(QPalette::PlaceholderText));
+        }
+        break;
+    case TagTableModel::LoadState::Cached:
+        option->font.setItalic(true);
+        break;
+    case TagTableModel::LoadState::Failed:
+        if (index.column() == TagTableModel::DigestColumn) {
+            option->features |= QStyleOptionViewItem::HasDecoration;
+            option->icon = Icons::themed(u"dialog-error"_s);
+        }
+        if (!selected) {
+            option->palette.setColor(QPalette::Text,
+                                     option->palette.color(QPalette::PlaceholderText));
+        }
+        break;
+    case TagTableModel::LoadState::Loaded:
+        break;
+    }
+}
+
+} // namespace Berth

@@ -1,0 +1,224 @@
+#include "tagtableview.h"
+
+#include "tagfilterproxymodel.h"
+#include "tagitemdelegate.h"
+#include "tagtablemodel.h"
+
+#include <QContextMenuEvent>
+#include <QDateTime>
+#include <QHeaderView>
+#include <QLocale>
+#include <QScrollBar>
+#include <QTimer>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace Berth {
+
+// A scroll fires scrollContentsBy for every step; the model coalesces too, but mapping a screen
+// of proxy rows is cheap enough to do at most once per frame (16 ms, 60 Hz).
+static constexpr int DefaultReportMs = 16;
+
+TagTableView::TagTableView(QWidget *parent)
+    : QTableView(parent)
+    , m_reportTimer(new QTimer(this))
+{
+    setObjectName(u"tagTable"_s);
+    setItemDelegate(new TagItemDelegate(this));
+    setSelectionBehavior(QAbstractItemView::SelectRows);
+    setSelectionMode(QAbstractItemView::ExtendedSelection);
+    setAlternatingRowColors(true);
+    setShowGrid(false);
+    setWordWrap(false);
+    setTextElideMode(Qt::ElideRight);
+    setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
+    setContextMenuPolicy(Qt::DefaultContextMenu);
+    setTabKeyNavigation(false);
+    // Every row is one line: fixed heights keep 100,000 rows cheap to lay out.
+    verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
+    verticalHeader()->hide();
+    horizontalHeader()->setSectionsMovable(true);
+    horizontalHeader()->setHighlightSections(false);
+    horizontalHeader()->setStretchLastSection(true);
+    horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    // Tags in natural order ("1.10" after "1.9") from the start: registries list them in an
+    // order of their own. Sorting by tag needs no metadata, so it costs no requests.
+    horizontalHeader()->setSortIndicator(TagTableModel::TagColumn, Qt::AscendingOrder);
+    setSortingEnabled(true);
+
+    m_reportTimer->setSingleShot(true);
+    m_reportTimer->setInterval(DefaultReportMs);
+    connect(m_reportTimer, &QTimer::timeout, this, &TagTableView::reportVisibleRows);
+}
+
+void TagTableView::setTagModels(TagTableModel *model, TagFilterProxyModel *proxy)
+{
+    m_model = model;
+    m_proxy = proxy;
+    setModel(proxy);
+    sortByColumn(horizontalHeader()->sortIndicatorSection(),
+                 horizontalHeader()->sortIndicatorOrder());
+    connect(proxy, &QAbstractItemModel::modelReset, this, &TagTableView::scheduleReport);
+    connect(proxy, &QAbstractItemModel::layoutChanged, this, &TagTableView::scheduleReport);
+    connect(proxy, &QAbstractItemModel::rowsInserted, this, &TagTableView::scheduleReport);
+    connect(proxy, &QAbstractItemModel::rowsRemoved, this, &TagTableView::scheduleReport);
+    connect(selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) { onCurrentChanged(current); });
+    connect(proxy, &QAbstractItemModel::modelReset, this, [this] { Q_EMIT currentTagChanged({}); });
+
+    QHeaderView *header = horizontalHeader();
+    const QFontMetrics metrics = fontMetrics();
+    // Each column as wide as what it typically holds, plus the cell's padding; the last one
+    // stretches. Measured on sample values so fonts and locales of any size fit.
+    const int pad = metrics.horizontalAdvance(u'M') * 2;
+    const auto fit = [&metrics, pad](const QString &sample) {
+        return metrics.horizontalAdvance(sample) + pad;
+    };
+    const QString sampleTime = QLocale().toString(QDateTime(QDate(2024, 12, 28), QTime(23, 59)),
+                                                  QLocale::ShortFormat);
+    header->resizeSection(TagTableModel::TagColumn, fit(u"1.12.0-alpine3.20"_s));
+    header->resizeSection(TagTableModel::DigestColumn, fit(u"0123456789ab"_s));
+    header->resizeSection(TagTableModel::SizeColumn, fit(u"999.99 MiB"_s));
+    header->resizeSection(TagTableModel::CreatedColumn, fit(sampleTime));
+    header->resizeSection(TagTableModel::PlatformsColumn, fit(u"linux/amd64, linux/arm64"_s));
+    header->resizeSection(TagTableModel::KindColumn, fit(u"signature"_s));
+    header->resizeSection(TagTableModel::SharedColumn, fit(u"Shared"_s));
+}
+
+void TagTableView::setReportInterval(int ms)
+{
+    m_reportTimer->setInterval(ms);
+}
+
+void TagTableView::scheduleReport()
+{
+    if (m_reportTimer->interval() == 0)
+        reportVisibleRows();
+    else if (!m_reportTimer->isActive())
+        m_reportTimer->start();
+}
+
+QPair<int, int> TagTableView::visibleProxyRows() const
+{
+    if (!m_proxy || m_proxy->rowCount() == 0)
+        return {-1, -1};
+    const int first = std::max(0, rowAt(0));
+    int last = rowAt(viewport()->height() - 1);
+    if (last < 0)
+        last = m_proxy->rowCount() - 1;
+    return {first, last};
+}
+
+void TagTableView::reportVisibleRows()
+{
+    m_reportTimer->stop();
+    if (!m_model || !m_proxy)
+        return;
+    const auto [first, last] = visibleProxyRows();
+    if (first < 0) {
+        m_model->setVisibleSourceRows({}, {});
+        return;
+    }
+    const int rows = m_proxy->rowCount();
+    const int screen = last - first + 1;
+    // The rows on screen, and one screen above and below in the view's order (which a sort or
+    // filter scatters over the source), so a scroll by a page finds them loaded.
+    QList<int> visible;
+    visible.reserve(screen);
+    for (int row = first; row <= last; ++row)
+        visible.append(m_proxy->mapToSource(m_proxy->index(row, 0)).row());
+    QList<int> prefetch;
+    prefetch.reserve(2 * screen);
+    for (int row = std::max(0, first - screen); row < first; ++row)
+        prefetch.append(m_proxy->mapToSource(m_proxy->index(row, 0)).row());
+    for (int row = last + 1; row <= std::min(rows - 1, last + screen); ++row)
+        prefetch.append(m_proxy->mapToSource(m_proxy->index(row, 0)).row());
+    m_model->setVisibleSourceRows(visible, prefetch);
+}
+
+void TagTableView::resizeEvent(QResizeEvent *event)
+{
+    QTableView::resizeEvent(event);
+    scheduleReport();
+}
+
+void TagTableView::scrollContentsBy(int dx, int dy)
+{
+    QTableView::scrollContentsBy(dx, dy);
+    if (dy != 0)
+        scheduleReport();
+}
+
+void TagTableView::contextMenuEvent(QContextMenuEvent *event)
+{
+    // Right-click on an unselected row selects it first, as file managers do.
+    const QModelIndex index = indexAt(event->pos());
+    if (index.isValid() && !selectionModel()->isRowSelected(index.row(), index.parent())) {
+        selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect
+                                                         | QItemSelectionModel::Rows);
+    }
+    Q_EMIT contextMenuRequestedAt(event->globalPos());
+    event->accept();
+}
+
+QList<int> TagTableView::selectedSourceRows() const
+{
+    QList<int> rows;
+    if (!m_proxy)
+        return rows;
+    QModelIndexList selected = selectionModel()->selectedRows();
+    std::sort(selected.begin(), selected.end(),
+              [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
+    rows.reserve(selected.size());
+    for (const QModelIndex &index : std::as_const(selected))
+        rows.append(m_proxy->mapToSource(index).row());
+    return rows;
+}
+
+QStringList TagTableView::selectedTags() const
+{
+    QStringList tags;
+    if (!m_model)
+        return tags;
+    const QList<int> rows = selectedSourceRows();
+    for (int row : rows)
+        tags.append(m_model->index(row, 0).data(TagTableModel::TagRole).toString());
+    return tags;
+}
+
+int TagTableView::currentSourceRow() const
+{
+    const QModelIndex current = currentIndex();
+    return current.isValid() && m_proxy ? m_proxy->mapToSource(current).row() : -1;
+}
+
+bool TagTableView::selectTag(const QString &tag)
+{
+    if (!m_model)
+        return false;
+    const int row = m_model->rowOfTag(tag);
+    if (row < 0)
+        return false;
+    const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+    if (!index.isValid())
+        return false;
+    selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect
+                                                     | QItemSelectionModel::Rows);
+    scrollTo(index);
+    return true;
+}
+
+void TagTableView::onCurrentChanged(const QModelIndex &current)
+{
+    const QString tag = current.isValid() && m_proxy
+                                ? current.siblingAtColumn(TagTableModel::TagColumn)
+                                          .data(TagTableModel::TagRole)
+                                          .toString()
+                                : QString();
+    Q_EMIT currentTagChanged(tag);
+}
+
+} // namespace Berth
