@@ -24,40 +24,43 @@ using ProbeDone = std::function<void(std::optional<BackendInfo> info, Error erro
 using Probe = std::function<void(const RegistryEndpoint &, RequestScheduler *, QObject *context,
                                  ProbeDone)>;
 
-//! Harbor first (it serves /v2/ too): an anonymous ping settles http vs https, then
-//! detectHarbor() asks /api/version, /api/v2.0/systeminfo and /api/systeminfo. Anything that is
-//! not Harbor (or unreachable) goes on to the plain registry probe, which reports errors.
+//! Harbor first (it serves /v2/ too): detectHarbor() asks /api/version, /api/v2.0/systeminfo
+//! and /api/systeminfo anonymously; no /v2/ request is made here. Scheme::Auto tries https, and
+//! plain http on loopback when https cannot connect (as the registry client does). Anything
+//! that is not Harbor, or unreachable, goes on to the plain registry probe, which reports errors.
 void probeHarbor(const RegistryEndpoint &endpoint, RequestScheduler *scheduler, QObject *context,
                  ProbeDone done)
 {
     RegistryEndpoint anonymous = endpoint;
     anonymous.credentialSource = RegistryEndpoint::CredentialSource::None;
     anonymous.credentials = Credentials();
+    // Only for its TLS settings (insecure, extra CA) and base URL; it sends nothing.
     auto *client = new RegistryClient(anonymous, scheduler, context);
-    // Harbor refuses anonymous registry-wide tokens; that still proves the server is there.
-    client->setAcceptAnonymousRefusal(true);
-    client->ping(client, [client, scheduler, done](Result<void> pinged) {
-        if (!pinged.ok()) {
-            client->deleteLater();
+    const bool mayFallBack
+            = endpoint.scheme == RegistryEndpoint::Scheme::Auto && endpoint.isLoopback();
+    const auto finish = [client, done](const Result<HarborInfo> &harbor) {
+        client->deleteLater();
+        if (!harbor.ok() || !harbor->isHarbor) {
             done(std::nullopt, Error());
             return;
         }
-        detectHarbor(scheduler, client->baseUrl(), client->sslConfiguration(), client,
-                     [client, done](Result<HarborInfo> harbor) {
-                         client->deleteLater();
-                         if (!harbor.ok() || !harbor->isHarbor) {
-                             done(std::nullopt, Error());
-                             return;
-                         }
-                         BackendInfo info;
-                         info.kind = BackendKind::Harbor;
-                         info.product = harbor->generation == HarborGeneration::V2
-                                                ? u"Harbor"_s
-                                                : u"Harbor 1.x"_s;
-                         info.version = harbor->version;
-                         done(info, Error());
-                     });
-    });
+        BackendInfo info;
+        info.kind = BackendKind::Harbor;
+        info.product = harbor->generation == HarborGeneration::V2 ? u"Harbor"_s : u"Harbor 1.x"_s;
+        info.version = harbor->version;
+        done(info, Error());
+    };
+    const QUrl base = client->baseUrl();
+    detectHarbor(scheduler, base, client->sslConfiguration(), client,
+                 [client, scheduler, base, mayFallBack, finish](Result<HarborInfo> harbor) {
+                     if (!harbor.ok() && mayFallBack && base.scheme() == u"https") {
+                         QUrl plain = base;
+                         plain.setScheme(u"http"_s);
+                         detectHarbor(scheduler, plain, client->sslConfiguration(), client, finish);
+                         return;
+                     }
+                     finish(harbor);
+                 });
 }
 
 //! GET /v2/ anonymously: 200, or a 401 the registry auth flow could not satisfy without

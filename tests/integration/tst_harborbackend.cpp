@@ -1,6 +1,7 @@
 // HarborBackend (2.x and 1.x) against the Harbor API test server in front of the real registry:
 // detection, the wrong-password trap, browsing, the 100,000-tag repository, server-side sort
 // and filter, the extra columns, writes and Harbor's error cases, and no cookies ever.
+#include "backendfactory.h"
 #include "harborbackend.h"
 #include "harbordetector.h"
 #include "harborserver.h"
@@ -221,6 +222,47 @@ private Q_SLOTS:
         });
         QVERIFY(notHarbor.ok());
         QVERIFY(!notHarbor->isHarbor);
+    }
+
+    void factoryDetectsAndCreatesHarbor_data() { flavours(); }
+    void factoryDetectsAndCreatesHarbor()
+    {
+        QFETCH(HarborServer::Flavour, flavour);
+        HarborServer *harbor = server(flavour);
+        Stack s = stack(harbor);
+        RegistryEndpoint endpoint;
+        endpoint.host = harbor->host();
+        endpoint.scheme = RegistryEndpoint::Scheme::Auto; // loopback: https fails, then http
+        endpoint.credentialSource = RegistryEndpoint::CredentialSource::Explicit;
+        endpoint.credentials = Credentials{
+                QString(HarborServer::adminName), QString(HarborServer::adminPassword), {}};
+        const auto info = wait<BackendInfo>([&](QObject *context, auto done) {
+            detectBackendKind(endpoint, s.scheduler.get(), context, done);
+        });
+        QVERIFY2(info.ok(), qPrintable(info.error().message));
+        QCOMPARE(info->kind, BackendKind::Harbor);
+        QCOMPARE(info->version, harbor->harborVersion());
+
+        // The factory's backend learns its generation when it connects.
+        std::unique_ptr<RegistryBackend> backend(
+                createBackend(endpoint, info->kind, s.scheduler.get()));
+        QCOMPARE(backend->kindName(), u"harbor"_s);
+        QVERIFY(wait<void>(
+                [&](QObject *context, auto done) { backend->connectToRegistry(context, done); }));
+        QCOMPARE(backend->supportsServerSort(), flavour == HarborServer::Flavour::V2);
+        QVERIFY(backend->serverVersion().contains(harbor->harborVersion()));
+        std::unique_ptr<Pager> pager(backend->createRepositoryPager(u"library/"_s, nullptr));
+        QVERIFY(drain(pager.get()).names.contains(u"library/hello"_s));
+
+        // A plain registry stays a plain registry.
+        RegistryEndpoint plain;
+        plain.host = m_registry->host();
+        plain.scheme = RegistryEndpoint::Scheme::Http;
+        const auto registry = wait<BackendInfo>([&](QObject *context, auto done) {
+            detectBackendKind(plain, s.scheduler.get(), context, done);
+        });
+        QVERIFY(registry.ok());
+        QCOMPARE(registry->kind, BackendKind::Registry);
     }
 
     void connectChecksCredentials_data() { flavours(); }
