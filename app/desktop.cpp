@@ -7,37 +7,16 @@
 #include "metadatacache.h"
 #include "metadataservice.h"
 
-#if BERTH_HAS_CONNECTIONS
 #include "connectionstore.h"
 #include "repositorybrowser.h"
 #include "secretstore.h"
 #include "sessionmanager.h"
-#else
-#include "networkaccessmanager.h"
-#include "ocibackend.h"
-#include "requestscheduler.h"
-#endif
 
 #include <QApplication>
 
 using namespace Qt::StringLiterals;
 
 namespace Berth {
-
-#if !BERTH_HAS_CONNECTIONS
-struct Desktop::DirectSession
-{
-    explicit DirectSession(const RegistryEndpoint &endpoint, MetadataCache *cache)
-        : scheduler(&nam)
-        , backend(endpoint, &scheduler)
-        , service(&backend, cache)
-    {}
-    NetworkAccessManager nam;
-    RequestScheduler scheduler;
-    OciBackend backend;
-    MetadataService service;
-};
-#endif
 
 Desktop::Desktop(QObject *parent)
     : QObject(parent)
@@ -47,18 +26,14 @@ Desktop::Desktop(QObject *parent)
     if (!m_cache->open(&cacheError))
         qWarning("berth: metadata cache unavailable, continuing without: %s",
                  qPrintable(cacheError));
-#if BERTH_HAS_CONNECTIONS
     m_secrets = std::make_unique<SecretStore>();
     m_connections = std::make_unique<ConnectionStore>(m_secrets.get());
     m_sessions = std::make_unique<SessionManager>(m_connections.get(), m_cache.get());
-#endif
     m_window = std::make_unique<MainWindow>();
-#if BERTH_HAS_CONNECTIONS
     auto *browser = new RepositoryBrowser(m_connections.get(), m_sessions.get());
     m_browser = browser;
     m_window->setNavigator(browser);
     connect(browser, &RepositoryBrowser::repositoryActivated, this, &Desktop::openLocation);
-#endif
     connect(m_window.get(), &MainWindow::openRequested, this, &Desktop::openLocation);
     connect(m_window.get(), &MainWindow::locationChanged, this, &Desktop::rememberLocation);
     m_window->restoreLayout();
@@ -81,21 +56,16 @@ bool Desktop::start(const QStringList &arguments, QString *error)
     }
     const Settings::Location last = Settings::lastLocation();
     if (last.isValid()) {
-#if BERTH_HAS_CONNECTIONS
         if (!last.connectionId.isEmpty() && m_connections->connection(last.connectionId).isValid())
             openLocation(last.connectionId, last.repository);
         else if (!last.host.isEmpty())
             openReference(last.host, last.repository);
-#else
-        openReference(last.host, last.repository);
-#endif
     }
     return true;
 }
 
 void Desktop::openReference(const QString &host, const QString &repository)
 {
-#if BERTH_HAS_CONNECTIONS
     Connection connection = m_connections->connectionForHost(host);
     if (!connection.isValid()) {
         // A registry seen for the first time: remember it, with the credentials `docker login`
@@ -110,21 +80,10 @@ void Desktop::openReference(const QString &host, const QString &repository)
     if (m_browser)
         m_browser->selectRepository(connection.id, repository);
     openLocation(connection.id, repository);
-#else
-    RegistryEndpoint endpoint;
-    endpoint.host = host;
-    endpoint.scheme = RegistryEndpoint::Scheme::Auto;
-    endpoint.credentialSource = RegistryEndpoint::CredentialSource::DockerConfig;
-    m_window->showRepository({}, nullptr, {});
-    m_direct = std::make_unique<DirectSession>(endpoint,
-                                               m_cache->isOpen() ? m_cache.get() : nullptr);
-    m_window->showRepository({}, &m_direct->service, repository);
-#endif
 }
 
 void Desktop::openLocation(const QString &connectionId, const QString &repository)
 {
-#if BERTH_HAS_CONNECTIONS
     if (repository.isEmpty())
         return;
     if (m_window->connectionId() == connectionId && m_window->repository() == repository
@@ -145,11 +104,6 @@ void Desktop::openLocation(const QString &connectionId, const QString &repositor
                 m_window->showRepository(connectionId, result.value()->metadataService(),
                                          repository);
             });
-#else
-    Q_UNUSED(connectionId)
-    if (m_direct)
-        m_window->showRepository({}, &m_direct->service, repository);
-#endif
 }
 
 void Desktop::rememberLocation(const QString &connectionId, const QString &repository)
@@ -159,11 +113,7 @@ void Desktop::rememberLocation(const QString &connectionId, const QString &repos
     Settings::Location location;
     location.connectionId = connectionId;
     location.repository = repository;
-#if BERTH_HAS_CONNECTIONS
     location.host = m_connections->connection(connectionId).host();
-#else
-    location.host = m_direct ? m_direct->backend.registryHost() : QString();
-#endif
     Settings::setLastLocation(location);
 }
 

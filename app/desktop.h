@@ -42,16 +42,10 @@ private:
 
     // Declared in the order they depend on each other: destroyed in reverse.
     std::unique_ptr<MetadataCache> m_cache;
-#if BERTH_HAS_CONNECTIONS
     std::unique_ptr<SecretStore> m_secrets;
     std::unique_ptr<ConnectionStore> m_connections;
     std::unique_ptr<SessionManager> m_sessions;
     QPointer<RepositoryBrowser> m_browser;
-#else
-    // Until the connections (branch tree) are in main: one session built directly.
-    struct DirectSession;
-    std::unique_ptr<DirectSession> m_direct;
-#endif
     std::unique_ptr<MainWindow> m_window;
     quint64 m_openGeneration = 0;
 };

@@ -76,6 +76,12 @@ QString normaliseRegistry(const QString &domain)
     const QString lower = domain.toLower();
     if (lower.isEmpty() || lower == HubDisplayHost || lower == HubLegacyHost)
         return HubApiHost;
+    // Host names are case-insensitive and lowercase is their normal form, except for a host
+    // whose only mark of being a host is its uppercase letters (docker's rule: "Foo/bar"):
+    // lowercased it would read as a Docker Hub namespace, and toString() would no longer parse
+    // back to the same registry (found by tests/fuzz/fuzz_imagereference).
+    if (!lower.contains(u'.') && !lower.contains(u':') && lower != u"localhost")
+        return domain;
     return lower;
 }
 

@@ -112,7 +112,7 @@ struct SchedulerStats
 {
     int queued = 0;
     int inFlight = 0;
-    quint64 started = 0;   //!< network attempts started (retries and auth round trips count)
+    quint64 started = 0; //!< network attempts started (retries and auth round trips count)
     quint64 retries = 0;
     quint64 completed = 0; //!< PendingRequests finished (any outcome)
 };
@@ -146,6 +146,7 @@ public:
     void setMaxConcurrentPerHost(int n);
     int maxConcurrentPerHost() const { return m_maxPerHost; }
     void setMaxRetries(int n) { m_maxRetries = n; }
+    int maxRetries() const { return m_maxRetries; }
     //! Base of the exponential back-off (base * 2^attempt, +-25 % jitter, capped at maxDelay).
     void setRetryDelays(int baseMs, int maxMs)
     {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds Berth and its demo registry, then shows Berth on a local registry full of demo content.
+# Builds Berth and its demo registry, then opens Berth on a local registry full of demo content.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -15,11 +15,12 @@ Storage persists in \${XDG_DATA_HOME:-\$HOME/.local/share}/berth-demo/registry, 
 (about a minute on disk) happens once.
 
   --serve     run the registry in the foreground until Ctrl-C (point Berth at it yourself)
-  --port N    listen on 127.0.0.1:N (default: a free port)
+  --port N    listen on 127.0.0.1:N (default: 5000 when free, else a free port)
   -h, --help  this text
 
-Without --serve the registry runs in the background while Berth lists team-a/api and inspects
-team-a/api:latest, and is stopped when the script ends.
+Without --serve the registry runs in the background and the Berth window opens on
+team-a/api (without a display, the command line lists and inspects it instead); the registry
+stops when the window closes.
 USAGE
 }
 
@@ -58,6 +59,11 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBERTH_
 cmake --build "$build" --parallel "$(nproc)" --target berth berth-demo-registry
 
 registry_bin="$build/tests/fixtures/berth-demo-registry"
+# A stable address keeps the connection Berth saves for the demo the same across runs: 5000
+# (docker's habit) when nothing listens there, else a free port.
+if [ "$port" = 0 ] && ! (exec 3<>/dev/tcp/127.0.0.1/5000) 2>/dev/null; then
+    port=5000
+fi
 berth_bin="$build/app/berth"
 data="${XDG_DATA_HOME:-$HOME/.local/share}/berth-demo/registry"
 
@@ -103,19 +109,16 @@ run() {
     echo
 }
 
-# The GUI does not exist yet: show the command line on the demo content instead.
-help_text=$("$berth_bin" --help 2>&1 || true)
-if grep -qw tags <<<"$help_text" && grep -qw inspect <<<"$help_text"; then
+if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
+    # The window opens straight at a repository; the registry stops when the window closes.
+    echo "Opening Berth on $address/team-a/api (close the window to stop the demo registry)."
+    "$berth_bin" "$address/team-a/api" || echo "(berth exited with status $?)"
+else
+    echo "No display (DISPLAY/WAYLAND_DISPLAY unset): showing the command line instead."
+    echo "Run scripts/demo.sh --serve and open it with: $berth_bin 127.0.0.1:PORT/team-a/api"
+    echo
     run "$berth_bin" tags "$address/team-a/api"
     run "$berth_bin" inspect "$address/team-a/api:latest" --json
-else
-    echo "build/app/berth does not support the 'tags' and 'inspect' subcommands yet;"
-    echo "showing the registry's catalog with curl instead."
-    echo
-    if command -v curl >/dev/null; then
-        run curl -sS "$url/v2/_catalog"
-    else
-        echo "curl is not installed: open $url/v2/_catalog in a browser."
-    fi
+    run "$berth_bin" export "$address/team-a/web" --format markdown
 fi
 echo "For a registry that keeps running: scripts/demo.sh --serve"

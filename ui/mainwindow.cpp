@@ -2,6 +2,7 @@
 
 #include "detailspane.h"
 #include "errorbanner.h"
+#include "exportreportdialog.h"
 #include "icons.h"
 #include "metadatacache.h"
 #include "metadataservice.h"
@@ -203,11 +204,23 @@ void MainWindow::createActions()
     m_detailsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
     connect(m_detailsAction, &QAction::toggled, m_details, &QWidget::setVisible);
     addAction(m_actions->refreshAction());
+
+    m_exportAction = new QAction(Icons::themed(u"document-export"_s), tr("&Export Report…"), this);
+    m_exportAction->setObjectName(u"exportReportAction"_s);
+    m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_exportAction->setToolTip(
+            tr("Write a report of the repository's tags as CSV, JSON, Markdown or HTML"));
+    m_exportAction->setEnabled(false);
+    connect(m_exportAction, &QAction::triggered, this, [this] { openExportDialog(); });
+    connect(m_actions, &TagActions::exportSelectionRequested, this,
+            [this](const QStringList &tags) { openExportDialog(tags); });
 }
 
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_exportAction);
+    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
@@ -241,6 +254,8 @@ void MainWindow::createMenus()
     toolbar->addAction(m_actions->copyPullAction());
     toolbar->addAction(m_actions->retagAction());
     toolbar->addAction(m_actions->deleteTagAction());
+    toolbar->addSeparator();
+    toolbar->addAction(m_exportAction);
     toolbar->addSeparator();
     auto *columns = new QToolButton(toolbar);
     columns->setObjectName(u"columnsButton"_s);
@@ -281,6 +296,31 @@ void MainWindow::showTagMenu(const QPoint &globalPos)
 {
     QMenu *menu = m_actions->createContextMenu(this);
     menu->popup(globalPos);
+}
+
+ExportReportDialog *MainWindow::openExportDialog(const QStringList &tags)
+{
+    if (!m_service || m_repository.isEmpty())
+        return nullptr;
+    auto *dialog = new ExportReportDialog(m_service, m_repository,
+                                          registryName() + u'/' + m_repository, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setSelection(tags);
+    dialog->setFilter(m_proxy->filterText(),
+                      TagFilterProxyModel::FilterSyntax(m_filterSyntax->currentData().toInt()));
+    switch (m_proxy->sortColumn()) {
+    case TagTableModel::CreatedColumn:
+        dialog->setSort(ReportSort::Created);
+        break;
+    case TagTableModel::SizeColumn:
+        dialog->setSort(ReportSort::Size);
+        break;
+    default:
+        dialog->setSort(ReportSort::Tag);
+        break;
+    }
+    dialog->show();
+    return dialog;
 }
 
 void MainWindow::setNavigator(QWidget *navigator)
@@ -335,6 +375,7 @@ void MainWindow::showRepository(const QString &connectionId, MetadataService *se
     m_details->setRepository(backend, name, repository);
     m_actions->setRepository(backend, name, repository);
     m_model->setRepository(service, repository);
+    m_exportAction->setEnabled(service && !repository.isEmpty());
     // The sort applies to the new rows too, with what it needs (every name, or every row's
     // metadata for a metadata column).
     if (m_proxy->sortColumn() >= 0)

@@ -18,6 +18,7 @@ class QToolButton;
 namespace Berth {
 
 class DetailsPane;
+class ExportReportDialog;
 class ErrorBanner;
 class MetadataService;
 class RegistryBackend;
@@ -68,6 +69,13 @@ public:
     QProgressBar *progressBar() const { return m_progress; }
     QToolButton *cancelButton() const { return m_cancel; }
     QSplitter *splitter() const { return m_splitter; }
+    //! "Export report…" (Ctrl+E): the whole repository with the table's filter and sort.
+    QAction *exportAction() const { return m_exportAction; }
+
+    //! Opens the (non-modal) export dialog for the open repository: the whole repository when
+    //! tags is empty, else those tags; filter and sort preset from the table. Null when no
+    //! repository is open.
+    ExportReportDialog *openExportDialog(const QStringList &tags = {});
 
     //! Coalescing intervals of the model, proxy and view; tests use 0.
     void setIntervals(int ms);
@@ -126,6 +134,7 @@ private:
     QTimer *m_statusTimer;
     QAction *m_findAction = nullptr;
     QAction *m_detailsAction = nullptr;
+    QAction *m_exportAction = nullptr;
     QMenu *m_columnsMenu = nullptr;
 };
 

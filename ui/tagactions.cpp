@@ -33,6 +33,8 @@ TagActions::TagActions(TagTableView *view, QWidget *dialogParent, QObject *paren
     , m_deleteImage(new QAction(tr("Delete &Image…"), this))
     , m_retry(new QAction(Icons::themed(u"view-refresh"_s), tr("Retry &Metadata"), this))
     , m_refresh(new QAction(Icons::themed(u"view-refresh"_s), tr("Re&fresh"), this))
+    , m_exportSelection(
+              new QAction(Icons::themed(u"document-export"_s), tr("E&xport Selection…"), this))
 {
     m_copyPull->setObjectName(u"copyPullAction"_s);
     m_copyByDigest->setObjectName(u"copyByDigestAction"_s);
@@ -42,6 +44,9 @@ TagActions::TagActions(TagTableView *view, QWidget *dialogParent, QObject *paren
     m_deleteImage->setObjectName(u"deleteImageAction"_s);
     m_retry->setObjectName(u"retryMetadataAction"_s);
     m_refresh->setObjectName(u"refreshAction"_s);
+    m_exportSelection->setObjectName(u"exportSelectionAction"_s);
+    m_exportSelection->setToolTip(tr("Write a report (CSV, JSON, Markdown or HTML) of the "
+                                     "selected tags"));
 
     m_copyPull->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
     m_copyDigest->setShortcut(QKeySequence::Copy);
@@ -70,6 +75,10 @@ TagActions::TagActions(TagTableView *view, QWidget *dialogParent, QObject *paren
     connect(m_deleteImage, &QAction::triggered, this, &TagActions::confirmDeleteImage);
     connect(m_retry, &QAction::triggered, this, &TagActions::retryMetadata);
     connect(m_refresh, &QAction::triggered, this, &TagActions::refreshRequested);
+    connect(m_exportSelection, &QAction::triggered, this, [this] {
+        if (m_view)
+            Q_EMIT exportSelectionRequested(m_view->selectedTags());
+    });
     updateEnabled();
 }
 
@@ -102,6 +111,8 @@ QMenu *TagActions::createContextMenu(QWidget *parent)
     menu->addAction(m_deleteTag);
     menu->addAction(m_deleteImage);
     menu->addSeparator();
+    menu->addAction(m_exportSelection);
+    menu->addSeparator();
     menu->addAction(m_retry);
     menu->addAction(m_refresh);
     return menu;
@@ -129,6 +140,7 @@ void TagActions::updateEnabled()
     m_deleteImage->setEnabled(any && rows.size() == 1);
     m_retry->setEnabled(anyFailed);
     m_refresh->setEnabled(bool(m_backend));
+    m_exportSelection->setEnabled(any);
 }
 
 QString TagActions::reference(const QString &tag) const

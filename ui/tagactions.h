@@ -45,6 +45,8 @@ public:
     QAction *deleteImageAction() const { return m_deleteImage; }
     QAction *retryAction() const { return m_retry; }
     QAction *refreshAction() const { return m_refresh; }
+    //! "Export selection…": emits exportSelectionRequested() with the selected tags.
+    QAction *exportSelectionAction() const { return m_exportSelection; }
 
     //! The tag context menu (parented to parent; deleted on close).
     QMenu *createContextMenu(QWidget *parent);
@@ -67,6 +69,8 @@ Q_SIGNALS:
     //! A registry operation started (text for the status line) or all ended (empty text).
     void busyChanged(const QString &text);
     void refreshRequested();
+    //! The selected tags, in view order, for a report (the window opens the export dialog).
+    void exportSelectionRequested(const QStringList &tags);
 
 private:
     void updateEnabled();
@@ -104,6 +108,7 @@ private:
     QAction *m_deleteImage;
     QAction *m_retry;
     QAction *m_refresh;
+    QAction *m_exportSelection;
 };
 
 } // namespace Berth

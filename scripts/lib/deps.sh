@@ -16,6 +16,8 @@ BERTH_PACKAGES=(
     docker-registry apache2-utils libssl-dev
     # benchmarks compare against skopeo; GUI checks run under Xvfb
     skopeo xvfb
+    # libFuzzer harnesses (tests/fuzz, ctest label "fuzz") need clang and its fuzzer runtime
+    clang-14 libclang-rt-14-dev
 )
 
 berth_missing_packages() {

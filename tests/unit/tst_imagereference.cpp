@@ -117,7 +117,11 @@ void tst_ImageReference::parseValid_data()
                                         << QString() << u"docker.io/library/alpine:3"_s;
     // docker's rule: a first component with uppercase is a host, not a namespace.
     QTest::newRow("uppercase first component is host")
-            << u"Foo/bar"_s << u"foo"_s << u"bar"_s << QString() << QString() << u"foo/bar"_s;
+            << u"Foo/bar"_s << u"Foo"_s << u"bar"_s << QString() << QString() << u"Foo/bar"_s;
+    // Found by fuzzing: lowercased, such a host turned into a Hub namespace on the next parse.
+    QTest::newRow("single-label uppercase host with digits")
+            << u"1D5000/xy:z"_s << u"1D5000"_s << u"xy"_s << u"z"_s << QString()
+            << u"1D5000/xy:z"_s;
 }
 
 void tst_ImageReference::parseValid()
@@ -137,6 +141,11 @@ void tst_ImageReference::parseValid()
     QCOMPARE(ref->tag(), tag);
     QCOMPARE(ref->digest(), digest);
     QCOMPARE(ref->toString(), canonical);
+    // The canonical form parses back to the same reference.
+    const Result<ImageReference> again = ImageReference::parse(canonical);
+    QVERIFY2(again.ok(), qPrintable(again.error().message));
+    QCOMPARE(again->registry(), registry);
+    QCOMPARE(again->toString(), canonical);
 }
 
 void tst_ImageReference::parseInvalid_data()
