@@ -265,7 +265,8 @@ void TagTableModel::appendRows(const QStringList &names)
         return;
     const int first = int(m_rows.size());
     beginInsertRows({}, first, first + int(names.size()) - 1);
-    m_rows.reserve(m_rows.size() + size_t(names.size()));
+    // No exact reserve(size + page): that reallocates and moves every row on every page
+    // (quadratic; a million rows never finished loading). push_back grows geometrically.
     m_stateCounts[size_t(LoadState::NotLoaded)] += int(names.size());
     for (const QString &name : names)
         m_rows.push_back(Row{name, -1, LoadState::NotLoaded});

@@ -225,8 +225,8 @@ void RegistryAuthenticator::requestToken(const AuthChallenge &challenge, const Q
 
     QNetworkRequest request;
     request.setTransferTimeout(kTokenTimeoutMs);
-    if (!m_ssl.isNull())
-        request.setSslConfiguration(m_ssl);
+    if (m_ssl)
+        request.setSslConfiguration(*m_ssl);
 
     QNetworkReply *reply = nullptr;
     bool sentCredentials = false;

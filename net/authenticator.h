@@ -12,6 +12,7 @@
 #include <QUrl>
 
 #include <functional>
+#include <optional>
 
 class QNetworkReply;
 
@@ -90,7 +91,7 @@ private:
 
     NetworkAccessManager *m_nam;
     QUrl m_registryBase;
-    QSslConfiguration m_ssl;
+    std::optional<QSslConfiguration> m_ssl; //!< unset = the default; see RequestSpec
     Credentials m_credentials;
     bool m_credentialsResolved = false;
     CredentialResolver m_resolver;

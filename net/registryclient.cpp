@@ -140,7 +140,7 @@ RegistryClient::RegistryClient(const RegistryEndpoint &endpoint, RequestSchedule
         m_ssl = QSslConfiguration::defaultConfiguration();
         if (m_endpoint.insecureSkipTlsVerify) {
             // The user opted in explicitly for this registry (self-signed lab registries).
-            m_ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
+            m_ssl->setPeerVerifyMode(QSslSocket::VerifyNone);
         }
         if (!m_endpoint.caCertificateFile.isEmpty()) {
             const QList<QSslCertificate> cas
@@ -150,7 +150,7 @@ RegistryClient::RegistryClient(const RegistryEndpoint &endpoint, RequestSchedule
                         = Error(ErrorCode::Tls, u"no PEM certificate could be read from %1"_s.arg(
                                                         m_endpoint.caCertificateFile));
             } else {
-                m_ssl.addCaCertificates(cas);
+                m_ssl->addCaCertificates(cas);
             }
         }
     }
@@ -162,8 +162,8 @@ void RegistryClient::setUpAuthenticator(const QUrl &base)
     if (m_auth)
         m_auth->deleteLater();
     m_auth = new RegistryAuthenticator(m_scheduler->networkAccessManager(), base, this);
-    if (!m_ssl.isNull())
-        m_auth->setSslConfiguration(m_ssl);
+    if (m_ssl)
+        m_auth->setSslConfiguration(*m_ssl);
 
     switch (m_endpoint.credentialSource) {
     case RegistryEndpoint::CredentialSource::None:

@@ -141,8 +141,8 @@ private:
     bool m_pinging = false;
     bool m_acceptAnonymousRefusal = false;
     QList<std::pair<QPointer<QObject>, std::function<void(Error)>>> m_pingWaiters;
-    QSslConfiguration m_ssl;
-    Error m_setupError; //!< e.g. an unreadable CA file, reported by ping()
+    std::optional<QSslConfiguration> m_ssl; //!< unset = the default; see RequestSpec
+    Error m_setupError;                     //!< e.g. an unreadable CA file, reported by ping()
 };
 
 //! Maps a finished response to an Error (transport, then status, with the registry's error

@@ -282,8 +282,8 @@ void RequestScheduler::startAttempt(PendingRequest *request)
 
     QNetworkRequest req(url);
     req.setTransferTimeout(request->m_spec.timeoutMs);
-    if (!request->m_spec.sslConfiguration.isNull())
-        req.setSslConfiguration(request->m_spec.sslConfiguration);
+    if (request->m_spec.sslConfiguration)
+        req.setSslConfiguration(*request->m_spec.sslConfiguration);
     const bool sameHost = hostKey(url) == hostKey(request->m_spec.url);
     for (const auto &[name, value] : std::as_const(request->m_spec.headers)) {
         // A caller-supplied Authorization is as secret as ours: never to another host.

@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QTimer;
 
@@ -48,7 +49,10 @@ struct RequestSpec
     QString authScope;
     //! Who adds Authorization and answers 401 challenges. Null = anonymous.
     QPointer<Authenticator> authenticator;
-    QSslConfiguration sslConfiguration; //!< null = the default (verify peers)
+    //! Unset = the default (verify peers). Optional rather than a null QSslConfiguration:
+    //! constructing even a null one initialises the TLS backend and OpenSSL (Qt 6.4), which was
+    //! 70 % of the CPU time of a short `berth tags` against a plain-HTTP registry.
+    std::optional<QSslConfiguration> sslConfiguration;
     int maxRedirects = 5;
 };
 

@@ -14,8 +14,9 @@ BERTH_PACKAGES=(
     # test fixtures: the real registry, htpasswd for its basic-auth mode, libcrypto for the
     # token issuer that signs the JWTs the registry verifies
     docker-registry apache2-utils libssl-dev
-    # benchmarks compare against skopeo; GUI checks run under Xvfb
-    skopeo xvfb
+    # benchmarks compare against skopeo and take peak RSS of children with GNU time; GUI checks
+    # run under Xvfb
+    skopeo time xvfb
     # libFuzzer harnesses (tests/fuzz, ctest label "fuzz") need clang and its fuzzer runtime
     clang-14 libclang-rt-14-dev
 )

@@ -1,0 +1,104 @@
+#pragma once
+
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+class QTemporaryDir;
+
+namespace Berth::Test {
+
+class HarborServer;
+class RegistryProcess;
+
+//! The benchmark run: for each repository size, seeds a real registry and measures the tag
+//! table model, `berth tags`, skopeo and a raw client against it; then the memory cost of a
+//! million rows in a separate process. Prints a table and writes the figures as JSON. Prints
+//! figures, never judges timings: only a scenario that could not run at all fails the run.
+class Benchmark final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Benchmark)
+public:
+    struct Options
+    {
+        QList<int> sizes{1000, 10000, 100000};
+        //! Distinct images the tags point at (pushed through the API).
+        int images = 200;
+        //! Tags in the raw client's larger sample (and the bulk metadata load).
+        int rawSample = 1000;
+        //! Tag rows for the memory scenario (synthetic pager, separate process).
+        qint64 memoryRows = 1000000;
+        //! Largest repository exported with `berth export` (and the raw client's full mix):
+        //! both move every tag's requests, ~3 min each at 100,000 tags here.
+        int exportMax = 10000;
+        //! Runs of each external listing command; the median is reported.
+        int repeats = 3;
+        QString berthBinary;
+        QString jsonPath;
+        bool quick = false;
+    };
+
+    explicit Benchmark(Options options, QObject *parent = nullptr);
+    ~Benchmark() override;
+
+    //! The whole run; returns the process exit code.
+    int run();
+
+    //! `berth-bench --memory-child ROWS`: loads ROWS synthetic rows into a TagTableModel and
+    //! prints one JSON line with the resident memory before and after.
+    static int runMemoryChild(qint64 rows);
+
+private:
+    bool startRegistry();
+    bool seed(int size, QJsonObject &result);
+    void measureModelCold(int size, QJsonObject &result);
+    void measureModelWarm(int size, QJsonObject &result);
+    void measureFullLoad(int size, QJsonObject &result);
+    void measureBulkMetadata(int size, QJsonObject &result);
+    void measureCli(int size, QJsonObject &result);
+    void measureSkopeo(int size, QJsonObject &result);
+    void measureRaw(int size, QJsonObject &result);
+    void measureHarbor(int size, QJsonObject &result);
+    void measureExport(int size, QJsonObject &result);
+    void measureMemory();
+    QJsonObject machine() const;
+    QJsonArray targets() const;
+    void printTable() const;
+    void fail(const QString &what);
+
+    QString repositoryFor(int size) const;
+    QString cachePathFor(int size) const;
+
+    Options m_options;
+    std::unique_ptr<RegistryProcess> m_registry;
+    std::unique_ptr<HarborServer> m_harbor; //!< in this process, in front of m_registry
+    std::unique_ptr<QTemporaryDir> m_workDir;
+    QJsonArray m_sizes; //!< one object per size
+    QJsonObject m_memory;
+    QStringList m_failures;
+    // Per size, filled while seeding and listing: what every scenario of that size works on.
+    QStringList m_allTags;     //!< in the registry's listing order
+    QStringList m_visibleTags; //!< the first 40 rows
+    struct Image
+    {
+        QString digest;
+        QString configDigest;
+    };
+    QHash<QString, Image> m_imageOfTag;
+    struct Pushed
+    {
+        QString digest;
+        QString firstTag; //!< pushed through the API
+        QStringList rest; //!< written into storage
+    };
+    QList<Pushed> m_pushed;
+};
+
+} // namespace Berth::Test

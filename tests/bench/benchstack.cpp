@@ -1,0 +1,64 @@
+#include "benchstack.h"
+
+#include "registryendpoint.h"
+
+using namespace Qt::StringLiterals;
+
+namespace Berth::Test {
+
+QJsonObject RequestCounts::toJson() const
+{
+    return {{u"total"_s, total()},
+            {u"head_manifest"_s, heads},
+            {u"get_manifest"_s, manifestGets},
+            {u"get_blob"_s, blobGets},
+            {u"listing"_s, listings},
+            {u"other"_s, other}};
+}
+
+QString RequestCounts::toText() const
+{
+    return u"%1 (%2 HEAD, %3 manifest, %4 blob)"_s.arg(total())
+            .arg(heads)
+            .arg(manifestGets)
+            .arg(blobGets);
+}
+
+static RegistryEndpoint endpointFor(const QString &host, const Credentials &credentials)
+{
+    RegistryEndpoint endpoint;
+    endpoint.host = host;
+    endpoint.scheme = RegistryEndpoint::Scheme::Http;
+    endpoint.credentialSource = credentials.username.isEmpty()
+                                        ? RegistryEndpoint::CredentialSource::None
+                                        : RegistryEndpoint::CredentialSource::Explicit;
+    endpoint.credentials = credentials;
+    return endpoint;
+}
+
+BenchStack::BenchStack(const QString &host, MetadataCache *cache, const Credentials &credentials,
+                       QObject *parent)
+    : QObject(parent)
+    , m_scheduler(&m_nam)
+    , m_backend(endpointFor(host, credentials), &m_scheduler)
+    , m_service(&m_backend, cache)
+{
+    connect(&m_scheduler, &RequestScheduler::attemptStarted, this, &BenchStack::onAttempt);
+}
+
+void BenchStack::onAttempt(const QByteArray &method, const QUrl &url)
+{
+    const QString path = url.path();
+    if (method == "HEAD" && path.contains(u"/manifests/"_s))
+        ++m_counts.heads;
+    else if (method == "GET" && path.contains(u"/manifests/"_s))
+        ++m_counts.manifestGets;
+    else if (method == "GET" && path.contains(u"/blobs/"_s))
+        ++m_counts.blobGets;
+    else if (path.endsWith(u"/tags/list"_s) || path.endsWith(u"/_catalog"_s))
+        ++m_counts.listings;
+    else
+        ++m_counts.other;
+}
+
+} // namespace Berth::Test
