@@ -21,7 +21,7 @@ struct Probe
 {
     RequestScheduler *scheduler;
     QUrl base;
-    QSslConfiguration ssl;
+    std::optional<QSslConfiguration> ssl;
     QPointer<QObject> context;
     std::function<void(Result<HarborInfo>)> done;
 
@@ -69,8 +69,9 @@ void probeV1(std::shared_ptr<Probe> probe)
 
 } // namespace
 
-void detectHarbor(RequestScheduler *scheduler, const QUrl &base, const QSslConfiguration &ssl,
-                  QObject *context, std::function<void(Result<HarborInfo>)> done)
+void detectHarbor(RequestScheduler *scheduler, const QUrl &base,
+                  const std::optional<QSslConfiguration> &ssl, QObject *context,
+                  std::function<void(Result<HarborInfo>)> done)
 {
     auto probe = std::make_shared<Probe>(
             Probe{scheduler, base, ssl, QPointer<QObject>(context), std::move(done)});

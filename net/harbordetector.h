@@ -5,7 +5,9 @@
 
 #include <QObject>
 #include <QSslConfiguration>
+
 #include <QUrl>
+#include <optional>
 
 #include <functional>
 
@@ -25,7 +27,8 @@ struct HarborInfo
 //! for 1.x, else not Harbor. A server that answers none of them is a plain registry (not an
 //! error); only transport failures on the first probe are errors. base = "https://host" (the
 //! scheme the registry ping settled on).
-void detectHarbor(RequestScheduler *scheduler, const QUrl &base, const QSslConfiguration &ssl,
-                  QObject *context, std::function<void(Result<HarborInfo>)> done);
+void detectHarbor(RequestScheduler *scheduler, const QUrl &base,
+                  const std::optional<QSslConfiguration> &ssl, QObject *context,
+                  std::function<void(Result<HarborInfo>)> done);
 
 } // namespace Berth

@@ -64,7 +64,8 @@ public:
     QUrl baseUrl() const { return m_baseUrl; }
     //! The TLS settings of this registry (null = verify against the system store); other APIs
     //! of the same server (Harbor's) use them too.
-    const QSslConfiguration &sslConfiguration() const { return m_ssl; }
+    //! The TLS settings every request of this client uses; unset = Qt's defaults.
+    const std::optional<QSslConfiguration> &sslConfiguration() const { return m_ssl; }
 
     //! When on, a ping refused with 401 while the client has no credentials at all counts as
     //! reachable: Harbor (like `docker login`) refuses an anonymous registry-wide token yet
