@@ -79,6 +79,24 @@ void TagTableModel::clear()
     setRepository(nullptr, {});
 }
 
+bool TagTableModel::hasHarborColumns() const
+{
+    return m_service && m_service->backend() && m_service->backend()->hasTagExtras();
+}
+
+bool TagTableModel::supportsServerSort() const
+{
+    return m_service && m_service->backend() && m_service->backend()->supportsServerSort();
+}
+
+void TagTableModel::setTagQuery(const TagQuery &query)
+{
+    if (query == m_query)
+        return;
+    m_query = query;
+    refresh();
+}
+
 void TagTableModel::resetState()
 {
     // A new generation: answers of the old one that are still on their way are dropped.
@@ -92,6 +110,12 @@ void TagTableModel::resetState()
         m_pager->deleteLater();
     }
     m_pager = nullptr;
+    if (m_service && m_service->backend() && m_extrasOwner != 0)
+        m_service->backend()->cancel(m_extrasOwner);
+    m_extrasOwner = newOwnerId();
+    m_extras.clear();
+    m_extrasInFlight.clear();
+    m_extrasFailed.clear();
     m_rows.clear();
     m_rows.shrink_to_fit();
     m_digests.clear();
@@ -123,9 +147,17 @@ void TagTableModel::resetState()
 
 void TagTableModel::startPager()
 {
-    m_pager = m_service->backend()->createTagPager(m_repository, this);
+    RegistryBackend *backend = m_service->backend();
+    m_pager = m_query.isDefault() ? backend->createTagPager(m_repository, this)
+                                  : backend->createTagPager(m_repository, m_query, this);
     m_pager->setPageSize(PageSize);
     const quint64 generation = m_generation;
+    // Extras that come with a page (Harbor's artifact listing) arrive just before its rows.
+    connect(m_pager, &Pager::extrasReady, this,
+            [this, generation](const QHash<QString, HarborTagExtras> &extras) {
+                if (generation == m_generation)
+                    m_extras.insert(extras);
+            });
     connect(m_pager, &Pager::pageReady, this,
             [this, generation](const QStringList &names) { onPage(generation, names); });
     connect(m_pager, &Pager::failed, this,
@@ -359,6 +391,7 @@ void TagTableModel::updateRequests()
 
 void TagTableModel::ensureRequested(int row, Priority priority)
 {
+    ensureExtras(row, priority);
     Row &r = m_rows[size_t(row)];
     if (r.state == LoadState::Loaded || r.state == LoadState::Failed)
         return;
@@ -382,6 +415,45 @@ void TagTableModel::ensureRequested(int row, Priority priority)
     if (m_offline)
         return;
     requestRow(row, priority);
+}
+
+void TagTableModel::ensureExtras(int row, Priority priority)
+{
+    if (m_offline || !hasHarborColumns())
+        return;
+    const QString &tag = m_rows[size_t(row)].tag;
+    if (m_extras.contains(tag) || m_extrasInFlight.contains(tag) || m_extrasFailed.contains(tag))
+        return;
+    requestExtras(row, priority);
+}
+
+void TagTableModel::requestExtras(int row, Priority priority)
+{
+    const QString tag = m_rows[size_t(row)].tag;
+    const quint64 generation = m_generation;
+    CallOptions options;
+    options.priority = priority;
+    options.owner = m_extrasOwner;
+    m_extrasInFlight.insert(tag);
+    m_service->backend()->fetchTagExtras(
+            m_repository, tag, options, this,
+            [this, generation, row, tag](const Result<HarborTagExtras> &result) {
+                if (generation != m_generation)
+                    return;
+                m_extrasInFlight.remove(tag);
+                if (result.ok()) {
+                    m_extras.insert(tag, *result);
+                } else if (result.error().code != ErrorCode::Cancelled) {
+                    // Not asked again for this listing: the other columns still show, and a
+                    // refresh tries again.
+                    qCDebug(lcModels)
+                            << "Harbor details of" << tag << "failed:" << result.error().toString();
+                    m_extrasFailed.insert(tag);
+                }
+                const int found = findRow(row, tag);
+                if (found >= 0)
+                    markChanged(found);
+            });
 }
 
 void TagTableModel::requestRow(int row, Priority priority)
@@ -498,6 +570,8 @@ bool TagTableModel::removeTag(const QString &tag)
         if (info.metadata)
             --m_rowsWithMetadata;
     }
+    m_extras.remove(tag);
+    m_extrasFailed.remove(tag);
     m_rows.erase(m_rows.begin() + row);
     // Row-keyed bookkeeping shifts down by one past the removed row.
     const auto shift = [row](auto &hash) {
@@ -611,9 +685,11 @@ void TagTableModel::flushChanges()
     QList<int> rows(m_changed.cbegin(), m_changed.cend());
     m_changed.clear();
     std::sort(rows.begin(), rows.end());
-    static const QList<int> roles{Qt::DisplayRole, Qt::ToolTipRole, SortRole,     DigestRole,
-                                  PlatformsRole,   LoadStateRole,   ErrorRole,    SizeRole,
-                                  CreatedRole,     KindRole,        MediaTypeRole};
+    static const QList<int> roles{
+            Qt::DisplayRole, Qt::ToolTipRole, SortRole,   DigestRole,  PlatformsRole,
+            LoadStateRole,   ErrorRole,       SizeRole,   CreatedRole, KindRole,
+            MediaTypeRole,   PushedRole,      PulledRole, LabelsRole,  VulnerabilitiesRole,
+            ImmutableRole,   HasExtrasRole};
     const int count = int(m_rows.size());
     int start = -1;
     int previous = -2;
@@ -670,6 +746,31 @@ QVariant TagTableModel::data(const QModelIndex &index, int role) const
     const Row &row = m_rows[size_t(index.row())];
     const DigestInfo *info = row.digestId >= 0 ? &m_digests[size_t(row.digestId)] : nullptr;
     const ImageMetadata *metadata = info ? info->metadata.get() : nullptr;
+    const HarborTagExtras *extras = extrasOf(row);
+    if (isHarborColumn(index.column())) {
+        if (!hasHarborColumns())
+            return {};
+        if (role == Qt::DisplayRole)
+            return harborDisplayData(extras, index.column());
+        if (role == SortRole)
+            return harborSortData(extras, index.column());
+        if (role == Qt::ToolTipRole && extras) {
+            if (index.column() == LabelsColumn) {
+                QStringList lines;
+                for (const HarborLabel &label : extras->labels) {
+                    lines.append(label.description.isEmpty()
+                                         ? label.name
+                                         : label.name + u": "_s + label.description);
+                }
+                return lines.join(u'\n');
+            }
+            if (index.column() == VulnerabilitiesColumn && extras->vulnerabilities.isValid()
+                && extras->vulnerabilities.fixable >= 0) {
+                return tr("%1 fixable").arg(extras->vulnerabilities.fixable);
+            }
+            return {};
+        }
+    }
     switch (role) {
     case Qt::DisplayRole:
         return displayData(row, info, index.column());
@@ -711,6 +812,73 @@ QVariant TagTableModel::data(const QModelIndex &index, int role) const
         return metadata ? artifactKindName(metadata->kind) : QString();
     case MediaTypeRole:
         return metadata ? metadata->mediaType : QString();
+    case PushedRole:
+        return extras ? extras->pushed : QDateTime();
+    case PulledRole:
+        return extras ? extras->pulled : QDateTime();
+    case LabelsRole:
+        return extras ? extras->labelNames() : QStringList();
+    case VulnerabilitiesRole:
+        return extras ? QVariant::fromValue(extras->vulnerabilities) : QVariant();
+    case ImmutableRole:
+        return extras && extras->immutable;
+    case HasExtrasRole:
+        return extras != nullptr;
+    default:
+        return {};
+    }
+}
+
+const HarborTagExtras *TagTableModel::extrasOf(const Row &row) const
+{
+    if (m_extras.isEmpty())
+        return nullptr;
+    const auto it = m_extras.constFind(row.tag);
+    return it == m_extras.cend() ? nullptr : &*it;
+}
+
+QVariant TagTableModel::harborDisplayData(const HarborTagExtras *extras, int column) const
+{
+    if (!extras)
+        return Placeholder;
+    const QLocale locale;
+    switch (column) {
+    case PushedColumn:
+        return extras->pushed.isValid()
+                       ? locale.toString(extras->pushed.toLocalTime(), QLocale::ShortFormat)
+                       : QString();
+    case PulledColumn:
+        return extras->pulled.isValid()
+                       ? locale.toString(extras->pulled.toLocalTime(), QLocale::ShortFormat)
+                       : tr("never");
+    case LabelsColumn:
+        return extras->labelNames().join(u", "_s);
+    case VulnerabilitiesColumn:
+        return extras->vulnerabilities.isValid() ? extras->vulnerabilities.text()
+                                                 : tr("not scanned");
+    case ImmutableColumn:
+        return extras->immutable ? tr("immutable") : QString();
+    default:
+        return {};
+    }
+}
+
+QVariant TagTableModel::harborSortData(const HarborTagExtras *extras, int column) const
+{
+    switch (column) {
+    case PushedColumn:
+        return extras && extras->pushed.isValid() ? extras->pushed.toMSecsSinceEpoch() : qint64(-1);
+    case PulledColumn:
+        return extras && extras->pulled.isValid() ? extras->pulled.toMSecsSinceEpoch() : qint64(-1);
+    case LabelsColumn:
+        return extras ? extras->labelNames().join(u", "_s) : QString();
+    case VulnerabilitiesColumn:
+        // Worst severity first, then the count: a raw number that orders "worse" higher.
+        return extras ? qint64(extras->vulnerabilities.severityRank()) * 1000000
+                                + std::max(0, extras->vulnerabilities.total)
+                      : qint64(-2000000);
+    case ImmutableColumn:
+        return extras && extras->immutable ? 1 : 0;
     default:
         return {};
     }
@@ -791,6 +959,16 @@ QVariant TagTableModel::headerData(int section, Qt::Orientation orientation, int
             return tr("Kind");
         case SharedColumn:
             return tr("Shared");
+        case PushedColumn:
+            return tr("Pushed");
+        case PulledColumn:
+            return tr("Pulled");
+        case LabelsColumn:
+            return tr("Labels");
+        case VulnerabilitiesColumn:
+            return tr("Vulnerabilities");
+        case ImmutableColumn:
+            return tr("Immutable");
         }
     }
     if (role == Qt::ToolTipRole) {
@@ -808,6 +986,16 @@ QVariant TagTableModel::headerData(int section, Qt::Orientation orientation, int
             return tr("How many of the loaded tags point at the same digest.");
         case KindColumn:
             return tr("image, index (multi-platform), attestation, signature, chart or artifact");
+        case PushedColumn:
+            return tr("When the tag was last pushed (Harbor), in local time.");
+        case PulledColumn:
+            return tr("When the tag was last pulled (Harbor); \"never\" if it never was.");
+        case LabelsColumn:
+            return tr("Harbor labels of the artifact.");
+        case VulnerabilitiesColumn:
+            return tr("Harbor's scan summary: vulnerabilities found, by severity.");
+        case ImmutableColumn:
+            return tr("Protected by a Harbor immutability rule: cannot be deleted or moved.");
         }
     }
     if (role == Qt::TextAlignmentRole && (section == SizeColumn || section == SharedColumn))

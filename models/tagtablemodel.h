@@ -1,7 +1,9 @@
 #pragma once
 
 #include "error.h"
+#include "harbortaginfo.h"
 #include "metadataservice.h"
+#include "registrybackend.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -34,6 +36,12 @@ public:
         PlatformsColumn,
         KindColumn,
         SharedColumn,
+        // Harbor's columns (hasHarborColumns()); views hide them for plain registries.
+        PushedColumn,
+        PulledColumn,
+        LabelsColumn,
+        VulnerabilitiesColumn,
+        ImmutableColumn,
         ColumnCount
     };
     Q_ENUM(Column)
@@ -50,6 +58,12 @@ public:
         CreatedRole,   //!< QDateTime (UTC), invalid unknown
         KindRole,      //!< "image", "index", ...
         MediaTypeRole,
+        PushedRole,          //!< QDateTime (UTC), invalid unknown (Harbor)
+        PulledRole,          //!< QDateTime (UTC), invalid = never or unknown (Harbor)
+        LabelsRole,          //!< QStringList of label names (Harbor)
+        VulnerabilitiesRole, //!< QVariant::fromValue(VulnerabilitySummary) (Harbor)
+        ImmutableRole,       //!< bool (Harbor)
+        HasExtrasRole,       //!< bool: the Harbor columns of this row are known
     };
     Q_ENUM(Role)
 
@@ -70,6 +84,19 @@ public:
     QString repository() const { return m_repository; }
     //! Starts over: cancels, drops late answers, lists again.
     void refresh();
+
+    //! True when the backend knows Harbor's extras (pushed, pulled, labels, vulnerabilities,
+    //! immutable): the Harbor columns have data. Views hide those columns otherwise.
+    bool hasHarborColumns() const;
+    static bool isHarborColumn(int column)
+    {
+        return column >= PushedColumn && column < ColumnCount;
+    }
+    //! True when the backend sorts and filters tags itself (setTagQuery() is then cheap).
+    bool supportsServerSort() const;
+    //! Lists again in the server's order and filter (Harbor 2.x; the plain listing elsewhere).
+    void setTagQuery(const TagQuery &query);
+    TagQuery tagQuery() const { return m_query; }
     //! Empties the model.
     void clear();
 
@@ -169,11 +196,23 @@ private:
     QString errorFor(int row) const { return m_errors.value(row); }
     QVariant displayData(const Row &row, const DigestInfo *info, int column) const;
     QVariant sortData(const Row &row, const DigestInfo *info, int column) const;
+    QVariant harborDisplayData(const HarborTagExtras *extras, int column) const;
+    QVariant harborSortData(const HarborTagExtras *extras, int column) const;
+    const HarborTagExtras *extrasOf(const Row &row) const;
+    void requestExtras(int row, Priority priority);
+    void ensureExtras(int row, Priority priority);
 
     QPointer<MetadataService> m_service;
     QString m_repository;
     QPointer<Pager> m_pager;
     quint64 m_generation = 0;
+    TagQuery m_query;
+
+    // Harbor extras by tag (sparse: pages that carried them and visible rows asked for).
+    QHash<QString, HarborTagExtras> m_extras;
+    QSet<QString> m_extrasInFlight;
+    QSet<QString> m_extrasFailed;
+    OwnerId m_extrasOwner = 0;
 
     std::vector<Row> m_rows;
     std::vector<DigestInfo> m_digests;

@@ -63,6 +63,13 @@ public:
     void handleChallenge(const QList<AuthChallenge> &challenges, const QString &scope,
                          QObject *context, std::function<void(Error)> done) override;
 
+    //! True once credentials are known to be absent: none were set and the resolver (if any)
+    //! found none. Anonymous access then cannot get further by authenticating.
+    bool isKnownAnonymous() const
+    {
+        return m_credentials.isEmpty() && (m_credentialsResolved || !m_resolver);
+    }
+
     //! Token requests made (tests check the cache).
     int tokenRequests() const { return m_tokenRequests; }
     void clearTokens() { m_tokens.clear(); }

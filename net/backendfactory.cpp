@@ -1,5 +1,7 @@
 #include "backendfactory.h"
 
+#include "harborbackend.h"
+#include "harbordetector.h"
 #include "logging.h"
 #include "ocibackend.h"
 #include "registryclient.h"
@@ -22,17 +24,43 @@ using ProbeDone = std::function<void(std::optional<BackendInfo> info, Error erro
 using Probe = std::function<void(const RegistryEndpoint &, RequestScheduler *, QObject *context,
                                  ProbeDone)>;
 
-// HARBOR HOOK: the Harbor backend's detection goes here (GET /api/version, then
-// /api/v2.0/systeminfo, else /api/systeminfo for 1.x; see issue 5). Answer BackendInfo with
-// kind Harbor and the version when the server is Harbor, nullopt when it is not, so the plain
-// registry probe runs next. Until then nothing is recognised as Harbor.
+//! Harbor first (it serves /v2/ too): detectHarbor() asks /api/version, /api/v2.0/systeminfo
+//! and /api/systeminfo anonymously; no /v2/ request is made here. Scheme::Auto tries https, and
+//! plain http on loopback when https cannot connect (as the registry client does). Anything
+//! that is not Harbor, or unreachable, goes on to the plain registry probe, which reports errors.
 void probeHarbor(const RegistryEndpoint &endpoint, RequestScheduler *scheduler, QObject *context,
                  ProbeDone done)
 {
-    Q_UNUSED(endpoint)
-    Q_UNUSED(scheduler)
-    // Answered from the event loop like every probe.
-    QTimer::singleShot(0, context, [done] { done(std::nullopt, Error()); });
+    RegistryEndpoint anonymous = endpoint;
+    anonymous.credentialSource = RegistryEndpoint::CredentialSource::None;
+    anonymous.credentials = Credentials();
+    // Only for its TLS settings (insecure, extra CA) and base URL; it sends nothing.
+    auto *client = new RegistryClient(anonymous, scheduler, context);
+    const bool mayFallBack
+            = endpoint.scheme == RegistryEndpoint::Scheme::Auto && endpoint.isLoopback();
+    const auto finish = [client, done](const Result<HarborInfo> &harbor) {
+        client->deleteLater();
+        if (!harbor.ok() || !harbor->isHarbor) {
+            done(std::nullopt, Error());
+            return;
+        }
+        BackendInfo info;
+        info.kind = BackendKind::Harbor;
+        info.product = harbor->generation == HarborGeneration::V2 ? u"Harbor"_s : u"Harbor 1.x"_s;
+        info.version = harbor->version;
+        done(info, Error());
+    };
+    const QUrl base = client->baseUrl();
+    detectHarbor(scheduler, base, client->sslConfiguration(), client,
+                 [client, scheduler, base, mayFallBack, finish](Result<HarborInfo> harbor) {
+                     if (!harbor.ok() && mayFallBack && base.scheme() == u"https") {
+                         QUrl plain = base;
+                         plain.setScheme(u"http"_s);
+                         detectHarbor(scheduler, plain, client->sslConfiguration(), client, finish);
+                         return;
+                     }
+                     finish(harbor);
+                 });
 }
 
 //! GET /v2/ anonymously: 200, or a 401 the registry auth flow could not satisfy without
@@ -112,9 +140,8 @@ RegistryBackend *createBackend(const RegistryEndpoint &endpoint, BackendKind kin
     case BackendKind::Registry:
         return new OciBackend(endpoint, scheduler, parent);
     case BackendKind::Harbor:
-        // HARBOR HOOK: return the Harbor backend here. Harbor serves the Distribution API too,
-        // so until it exists a Harbor server is browsed as a plain registry.
-        return new OciBackend(endpoint, scheduler, parent);
+        // The generation (2.x or 1.x) and version are detected by connectToRegistry().
+        return new HarborBackend(endpoint, scheduler, parent);
     }
     return nullptr;
 }

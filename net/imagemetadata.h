@@ -18,9 +18,9 @@ struct PlatformImage
     Platform platform;
     QString digest;
     QString mediaType;
-    qint64 size = -1;   //!< config + layers as stored; -1 unknown
-    QDateTime created;  //!< from its config; invalid when unknown
-    QString error;      //!< why this child could not be read (e.g. 404), empty when fine
+    qint64 size = -1;  //!< config + layers as stored; -1 unknown
+    QDateTime created; //!< from its config; invalid when unknown
+    QString error;     //!< why this child could not be read (e.g. 404), empty when fine
 };
 
 //! What Berth knows about one manifest digest. Immutable for a digest, hence cacheable forever.
@@ -30,9 +30,10 @@ struct ImageMetadata
     QString mediaType;
     ArtifactKind kind = ArtifactKind::Image;
     QString artifactType;
-    qint64 size = -1;  //!< Image: config+layers. Index: sum of its platform images (not attestations)
-    QDateTime created; //!< Image: config.created. Index: newest of its platform images
-    QList<PlatformImage> platforms;    //!< Image: one entry (itself). Index: real platforms
+    qint64 size
+            = -1; //!< Image: config+layers. Index: sum of its platform images (not attestations)
+    QDateTime created;              //!< Image: config.created. Index: newest of its platform images
+    QList<PlatformImage> platforms; //!< Image: one entry (itself). Index: real platforms
     QList<PlatformImage> attestations; //!< Index: unknown/unknown entries, listed apart
     QList<Descriptor> layers;          //!< Image only
     QString configDigest;

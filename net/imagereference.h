@@ -26,7 +26,7 @@ public:
     static bool isValidRepositoryPath(QStringView path);  //!< path components per the grammar
     static bool isLoopbackHost(QStringView registryHost); //!< localhost, 127.0.0.0/8, [::1]
 
-    QString registry() const { return m_registry; }     //!< "registry-1.docker.io", "127.0.0.1:5000"
+    QString registry() const { return m_registry; } //!< "registry-1.docker.io", "127.0.0.1:5000"
     QString repository() const { return m_repository; } //!< "library/ubuntu", "team-a/api"
     QString tag() const { return m_tag; }
     QString digest() const { return m_digest; }

@@ -48,8 +48,8 @@ struct Manifest
     QString mediaType; //!< from the body, else the Content-Type, else inferred from the shape
     int schemaVersion = 0;
     QString artifactType;
-    Descriptor config;         //!< Image only
-    QList<Descriptor> layers;  //!< Image (and Schema1 fsLayers, sizes unknown = 0)
+    Descriptor config;           //!< Image only
+    QList<Descriptor> layers;    //!< Image (and Schema1 fsLayers, sizes unknown = 0)
     QList<Descriptor> manifests; //!< Index only
     std::optional<Descriptor> subject;
     QMap<QString, QString> annotations;

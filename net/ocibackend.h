@@ -23,6 +23,7 @@ public:
     void connectToRegistry(QObject *context, Callback<void> done) override;
     Pager *createRepositoryPager(const QString &prefix, QObject *parent) override;
     Pager *createTagPager(const QString &repository, QObject *parent) override;
+    using RegistryBackend::createTagPager; // the TagQuery overload: the plain listing
     void resolveTag(const QString &repository, const QString &tag, const CallOptions &options,
                     QObject *context, Callback<TagDigest> done) override;
     void fetchMetadata(const QString &repository, const QString &reference,

@@ -1,7 +1,9 @@
 #pragma once
 
 #include "error.h"
+#include "harbortaginfo.h"
 
+#include <QHash>
 #include <QObject>
 #include <QStringList>
 
@@ -30,6 +32,9 @@ public:
     virtual void setPageSize(int n) = 0;
 
 Q_SIGNALS:
+    //! Sent just before the pageReady() it belongs to by pagers that learn more than names
+    //! with a page (Harbor's artifact listing): tag -> extras, for some or all of its names.
+    void extrasReady(const QHash<QString, Berth::HarborTagExtras> &extras);
     void pageReady(const QStringList &names);
     void failed(const Berth::Error &error);
 };

@@ -1,6 +1,7 @@
 #include "registryclient.h"
 
 #include "authenticator.h"
+#include "credentialresolver.h"
 #include "digest.h"
 #include "dockerconfig.h"
 #include "imagereference.h"
@@ -173,39 +174,10 @@ void RegistryClient::setUpAuthenticator(const QUrl &base)
     case RegistryEndpoint::CredentialSource::DockerConfig: {
         const QString host = m_endpoint.host;
         // Runs only when a challenge needs credentials: credential helpers may prompt or be slow.
-        m_auth->setCredentialResolver([host](QObject *context,
-                                             std::function<void(Result<Credentials>)> done) {
-            QStringList warnings;
-            const DockerConfig config = DockerConfig::loadDefault(&warnings);
-            for (const QString &warning : std::as_const(warnings))
-                qCWarning(lcAuth) << "docker config:" << warning;
-            if (const auto inlineCredentials = config.inlineCredentials(host)) {
-                done(*inlineCredentials);
-                return;
-            }
-            const QString helperName = config.helperFor(host);
-            if (helperName.isEmpty()) {
-                done(Credentials()); // anonymous
-                return;
-            }
-            auto *helper = new CredentialHelper(context);
-            QPointer<QObject> guard(context);
-            helper->get(helperName, host, helper,
-                        [helper, guard, done, helperName](Result<Credentials> result) {
-                            helper->deleteLater();
-                            if (!guard)
-                                return;
-                            if (!result.ok()) {
-                                // A missing entry or helper means "anonymous", as
-                                // docker does for public registries.
-                                qCWarning(lcAuth).noquote() << "credential helper" << helperName
-                                                            << ":" << result.error().message;
-                                done(Credentials());
-                                return;
-                            }
-                            done(result);
-                        });
-        });
+        m_auth->setCredentialResolver(
+                [host](QObject *context, std::function<void(Result<Credentials>)> done) {
+                    resolveDockerConfigCredentials(host, context, std::move(done));
+                });
         break;
     }
     }
@@ -303,7 +275,14 @@ void RegistryClient::startPing(bool mayFallBack)
                              404));
             return;
         }
-        const Error error = errorFromResponse(response, what);
+        Error error = errorFromResponse(response, what);
+        if (m_acceptAnonymousRefusal && error.code == ErrorCode::Unauthorized && m_auth
+            && m_auth->isKnownAnonymous()) {
+            // Without credentials a registry may refuse a registry-wide token (Harbor, like
+            // `docker login`), yet still hand out pull tokens for public repositories: the
+            // server is reachable, and each call asks for its own scope.
+            error = {};
+        }
         if (!error.isError())
             m_pinged = true;
         finishPing(error);

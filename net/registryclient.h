@@ -62,6 +62,16 @@ public:
     RegistryAuthenticator *authenticator() const { return m_auth; }
     //! Resolved base URL ("https://host" or "http://host" after ping for Scheme::Auto).
     QUrl baseUrl() const { return m_baseUrl; }
+    //! The TLS settings of this registry (null = verify against the system store); other APIs
+    //! of the same server (Harbor's) use them too.
+    //! The TLS settings every request of this client uses; unset = Qt's defaults.
+    const std::optional<QSslConfiguration> &sslConfiguration() const { return m_ssl; }
+
+    //! When on, a ping refused with 401 while the client has no credentials at all counts as
+    //! reachable: Harbor (like `docker login`) refuses an anonymous registry-wide token yet
+    //! hands out pull tokens for public repositories. Off by default (detection relies on the
+    //! 401 to learn that a registry requires a login).
+    void setAcceptAnonymousRefusal(bool on) { m_acceptAnonymousRefusal = on; }
 
     //! GET /v2/: decides http vs https for Scheme::Auto on loopback, learns the auth scheme,
     //! checks credentials. Other calls ping first on their own when needed.
@@ -130,6 +140,7 @@ private:
     QUrl m_baseUrl;
     bool m_pinged = false;
     bool m_pinging = false;
+    bool m_acceptAnonymousRefusal = false;
     QList<std::pair<QPointer<QObject>, std::function<void(Error)>>> m_pingWaiters;
     std::optional<QSslConfiguration> m_ssl; //!< unset = the default; see RequestSpec
     Error m_setupError;                     //!< e.g. an unreadable CA file, reported by ping()

@@ -11,7 +11,7 @@ namespace Berth {
 struct RegistryEndpoint
 {
     enum class Scheme {
-        Auto,  //!< https; loopback hosts fall back to http when https fails (like docker)
+        Auto, //!< https; loopback hosts fall back to http when https fails (like docker)
         Https,
         Http, //!< only for loopback or when the user opted in (--plain-http)
     };

@@ -123,7 +123,8 @@ void ExportCommand::run(const QStringList &arguments)
     if (options.sort == ReportSort::Pushed)
         return usage(u"--sort pushed needs a Harbor registry (--kind harbor)"_s);
 
-    m_session = new RegistrySession(registryOptions.endpointFor(*reference), this);
+    m_session = new RegistrySession(registryOptions.endpointFor(*reference), registryOptions.kind(),
+                                    this);
     // No disk cache: the command line must not contend with a running GUI for its database;
     // within one run MetadataService still fetches each digest once.
     m_service = new MetadataService(m_session->backend(), nullptr, this);

@@ -65,7 +65,8 @@ void InspectCommand::run(const QStringList &arguments)
         reference = reference.withTag(u"latest"_s);
     const bool asJson = parser.isSet(json);
 
-    m_session = new RegistrySession(registryOptions.endpointFor(reference), this);
+    m_session = new RegistrySession(registryOptions.endpointFor(reference), registryOptions.kind(),
+                                    this);
     CallOptions options;
     options.priority = Priority::Interactive;
     m_session->backend()->fetchMetadata(

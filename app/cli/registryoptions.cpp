@@ -40,8 +40,6 @@ Result<void> RegistryOptions::read(const QCommandLineParser &parser)
     m_kindValue = parser.value(m_kind);
     if (!m_kindValue.isEmpty() && m_kindValue != u"registry" && m_kindValue != u"harbor")
         return Error(ErrorCode::InvalidInput, u"--kind must be \"registry\" or \"harbor\""_s);
-    if (m_kindValue == u"harbor")
-        return Error(ErrorCode::Unsupported, u"--kind harbor is not supported yet"_s);
 
     m_credentials = {};
     if (parser.isSet(m_passwordStdin) && !parser.isSet(m_username))

@@ -24,6 +24,8 @@ public:
 
     //! How to reach the registry of reference with these options.
     RegistryEndpoint endpointFor(const ImageReference &reference) const;
+    //! "registry", "harbor", or empty (not given: a plain registry).
+    QString kind() const { return m_kindValue; }
 
 private:
     QCommandLineOption m_insecure;

@@ -1,16 +1,26 @@
 #include "registrysession.h"
 
+#include "harborbackend.h"
 #include "networkaccessmanager.h"
 #include "ocibackend.h"
 #include "requestscheduler.h"
 
 namespace Berth::Cli {
 
-RegistrySession::RegistrySession(const RegistryEndpoint &endpoint, QObject *parent)
+RegistrySession::RegistrySession(const RegistryEndpoint &endpoint, const QString &kind,
+                                 QObject *parent)
     : QObject(parent)
     , m_nam(new NetworkAccessManager(this))
     , m_scheduler(new RequestScheduler(m_nam, this))
-    , m_backend(new OciBackend(endpoint, m_scheduler, this))
-{}
+    , m_backend(nullptr)
+{
+    if (kind == u"harbor") {
+        // tags and inspect use only Harbor's registry API (/v2/ with /service/token tokens),
+        // which is the same in 1.x and 2.x, so no generation probe is needed here.
+        m_backend = new HarborBackend(endpoint, m_scheduler, HarborGeneration::V2, this);
+    } else {
+        m_backend = new OciBackend(endpoint, m_scheduler, this);
+    }
+}
 
 } // namespace Berth::Cli

@@ -18,7 +18,10 @@ class RegistrySession final : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RegistrySession)
 public:
-    explicit RegistrySession(const RegistryEndpoint &endpoint, QObject *parent = nullptr);
+    //! kind "harbor" talks to Harbor (its /v2/ API through /service/token for tags and inspect;
+    //! the REST API for the rest); anything else is a plain registry.
+    explicit RegistrySession(const RegistryEndpoint &endpoint, const QString &kind = QString(),
+                             QObject *parent = nullptr);
 
     RegistryBackend *backend() const { return m_backend; }
     RequestScheduler *scheduler() const { return m_scheduler; }

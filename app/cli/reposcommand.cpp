@@ -67,7 +67,8 @@ void ReposCommand::run(const QStringList &arguments)
         return usage(ok.error().message);
     m_json = parser.isSet(json);
 
-    m_session = new RegistrySession(registryOptions.endpointFor(*probe), this);
+    m_session = new RegistrySession(registryOptions.endpointFor(*probe), registryOptions.kind(),
+                                    this);
     m_pager = m_session->backend()->createRepositoryPager(prefix, this);
     m_pager->setPageSize(ReposPageSize);
     connect(m_pager, &Pager::pageReady, this, &ReposCommand::onPage);

@@ -60,7 +60,8 @@ void RetagCommand::run(const QStringList &arguments)
     if (!reference.hasTag() && !reference.hasDigest())
         reference = reference.withTag(u"latest"_s);
 
-    m_session = new RegistrySession(registryOptions.endpointFor(reference), this);
+    m_session = new RegistrySession(registryOptions.endpointFor(reference), registryOptions.kind(),
+                                    this);
     m_session->backend()->addTag(
             reference.repository(), reference.reference(), QString(), newTag, this,
             [this, reference, newTag](Result<QString> digest) {

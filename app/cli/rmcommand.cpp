@@ -72,7 +72,8 @@ void RmCommand::run(const QStringList &arguments)
     if (const auto ok = registryOptions.read(parser); !ok)
         return usage(ok.error().message);
     m_yes = parser.isSet(yes);
-    m_session = new RegistrySession(registryOptions.endpointFor(m_reference), this);
+    m_session = new RegistrySession(registryOptions.endpointFor(m_reference),
+                                    registryOptions.kind(), this);
 
     if (byImage && m_reference.hasDigest()) {
         m_digest = m_reference.digest();

@@ -69,7 +69,8 @@ void TagsCommand::run(const QStringList &arguments)
     }
     m_json = parser.isSet(json);
 
-    m_session = new RegistrySession(registryOptions.endpointFor(*reference), this);
+    m_session = new RegistrySession(registryOptions.endpointFor(*reference), registryOptions.kind(),
+                                    this);
     m_pager = m_session->backend()->createTagPager(reference->repository(), this);
     m_pager->setPageSize(TagsPageSize);
     connect(m_pager, &Pager::pageReady, this, &TagsCommand::onPage);
