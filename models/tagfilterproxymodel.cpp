@@ -90,8 +90,16 @@ void TagFilterProxyModel::applyFilter()
         m_filterError = m_expression.errorString();
         m_expression = QRegularExpression();
     }
+    if (m_tagModel && m_tagModel->supportsServerSort()) {
+        // Harbor 2.x filters on the server (q=tags=~text): one page of matches instead of
+        // listing every name. Glob and regex cannot be said to it: those stay here, over the
+        // server's full listing.
+        TagQuery query = m_tagModel->tagQuery();
+        query.filterText = filtersOnServer() ? m_filterText : QString();
+        m_tagModel->setTagQuery(query);
+    }
     // Filtering is only meaningful over every name: make the model list the rest.
-    if (!m_filterText.isEmpty() && m_tagModel && !m_tagModel->isAtEnd())
+    if (!m_filterText.isEmpty() && !filtersOnServer() && m_tagModel && !m_tagModel->isAtEnd())
         m_tagModel->fetchAll();
     invalidateFilter();
     Q_EMIT filterApplied(m_filterError);
@@ -99,7 +107,8 @@ void TagFilterProxyModel::applyFilter()
 
 bool TagFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
-    if (m_filterText.isEmpty() || !m_expression.isValid() || m_expression.pattern().isEmpty())
+    if (m_filterText.isEmpty() || !m_expression.isValid() || m_expression.pattern().isEmpty()
+        || filtersOnServer())
         return true;
     const QModelIndex index
             = sourceModel()->index(sourceRow, TagTableModel::TagColumn, sourceParent);
@@ -129,6 +138,19 @@ bool TagFilterProxyModel::lessThan(const QModelIndex &left, const QModelIndex &r
 
 void TagFilterProxyModel::sort(int column, Qt::SortOrder order)
 {
+    if (m_tagModel && m_tagModel->supportsServerSort()) {
+        // Harbor 2.x sorts by push time itself (sort=-push_time): the first page is the newest
+        // tags, with their push times, so the rows sort here without loading every row.
+        TagQuery query = m_tagModel->tagQuery();
+        const bool byPushTime = column == TagTableModel::PushedColumn;
+        query.sortField = byPushTime ? TagQuery::SortField::PushTime : TagQuery::SortField::Name;
+        query.descending = byPushTime && order == Qt::DescendingOrder;
+        m_tagModel->setTagQuery(query);
+        if (byPushTime) {
+            QSortFilterProxyModel::sort(column, order);
+            return;
+        }
+    }
     QSortFilterProxyModel::sort(column, order);
     if (sortsByMetadata() && m_tagModel)
         m_tagModel->loadAllMetadata();
@@ -136,6 +158,11 @@ void TagFilterProxyModel::sort(int column, Qt::SortOrder order)
         // A sorted first page alone would put "build-04801" at the top of 5,000 builds: tag
         // order needs every name (names only, no metadata; re-sorted in batches as they come).
         m_tagModel->fetchAll();
+}
+
+bool TagFilterProxyModel::filtersOnServer() const
+{
+    return m_tagModel && m_tagModel->supportsServerSort() && m_syntax == FilterSyntax::Substring;
 }
 
 bool TagFilterProxyModel::sortsByMetadata() const

@@ -12,7 +12,10 @@ class TagTableModel;
 //! Filters tags by substring, glob or regular expression (debounced as a person types) and
 //! sorts them: tags in natural order ("1.10" after "1.9"), metadata columns by their raw values
 //! with unknown values last. Sorting by a metadata column asks the tag model to load every row's
-//! metadata; arrivals are re-sorted in batches, not one by one.
+//! metadata; arrivals are re-sorted in batches, not one by one. On a backend that sorts and
+//! filters itself (Harbor 2.x, TagTableModel::supportsServerSort()) the Pushed column and a
+//! substring filter go to the server instead (TagTableModel::setTagQuery()): one page, not a
+//! crawl of every tag; the plain-registry path is unchanged.
 class TagFilterProxyModel final : public QSortFilterProxyModel
 {
     Q_OBJECT
@@ -47,6 +50,8 @@ private:
     void applyFilter();
     void scheduleResort();
     bool sortsByMetadata() const;
+    //! A substring filter on a backend that filters itself (TagQuery::filterText).
+    bool filtersOnServer() const;
 
     TagTableModel *m_tagModel = nullptr;
     QString m_filterText;

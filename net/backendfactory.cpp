@@ -48,6 +48,7 @@ void probeHarbor(const RegistryEndpoint &endpoint, RequestScheduler *scheduler, 
         info.kind = BackendKind::Harbor;
         info.product = harbor->generation == HarborGeneration::V2 ? u"Harbor"_s : u"Harbor 1.x"_s;
         info.version = harbor->version;
+        info.harborGeneration = harbor->generation;
         done(info, Error());
     };
     const QUrl base = client->baseUrl();
@@ -93,32 +94,41 @@ void probeRegistry(const RegistryEndpoint &endpoint, RequestScheduler *scheduler
     });
 }
 
-void runProbes(const std::shared_ptr<QList<Probe>> &probes, qsizetype next,
-               const RegistryEndpoint &endpoint, RequestScheduler *scheduler,
-               const QPointer<QObject> &context, const DetectCallback &done)
+//! The probes' answers, kept until every probe has answered.
+struct Detection
 {
-    if (!context)
-        return;
-    if (next >= probes->size()) {
+    RegistryEndpoint endpoint;
+    QPointer<QObject> context;
+    DetectCallback done;
+    QList<std::optional<std::pair<std::optional<BackendInfo>, Error>>> answers;
+
+    //! The first probe in order that recognised the server wins; else the first error.
+    void decideWhenComplete() const
+    {
+        if (!context)
+            return;
+        for (const auto &answer : answers) {
+            if (!answer)
+                return;
+        }
+        for (const auto &answer : answers) {
+            if (answer->first) {
+                qCDebug(lcNet).noquote()
+                        << endpoint.host << "detected as" << backendKindName(answer->first->kind);
+                done(*answer->first);
+                return;
+            }
+        }
+        for (const auto &answer : answers) {
+            if (answer->second.isError()) {
+                done(answer->second);
+                return;
+            }
+        }
         done(Error(ErrorCode::NotFound,
                    u"%1 does not answer as a container registry"_s.arg(endpoint.host)));
-        return;
     }
-    probes->at(next)(endpoint, scheduler, context,
-                     [=](std::optional<BackendInfo> info, Error error) {
-                         if (!context)
-                             return;
-                         if (info) {
-                             qCDebug(lcNet).noquote() << endpoint.host << "detected as"
-                                                      << backendKindName(info->kind);
-                             done(*info);
-                         } else if (error.isError()) {
-                             done(error);
-                         } else {
-                             runProbes(probes, next + 1, endpoint, scheduler, context, done);
-                         }
-                     });
-}
+};
 
 } // namespace
 
@@ -146,12 +156,34 @@ RegistryBackend *createBackend(const RegistryEndpoint &endpoint, BackendKind kin
     return nullptr;
 }
 
+RegistryBackend *createBackend(const RegistryEndpoint &endpoint, const BackendInfo &info,
+                               RequestScheduler *scheduler, QObject *parent)
+{
+    if (info.kind != BackendKind::Harbor)
+        return createBackend(endpoint, info.kind, scheduler, parent);
+    // Detection already knows the generation: connectToRegistry() need not ask again.
+    auto *harbor = new HarborBackend(endpoint, scheduler, info.harborGeneration, parent);
+    harbor->setVersion(info.version);
+    return harbor;
+}
+
 void detectBackendKind(const RegistryEndpoint &endpoint, RequestScheduler *scheduler,
                        QObject *context, DetectCallback done)
 {
-    // Order matters: Harbor also answers /v2/, so it must be asked first.
-    auto probes = std::make_shared<QList<Probe>>(QList<Probe>{&probeHarbor, &probeRegistry});
-    runProbes(probes, 0, endpoint, scheduler, QPointer<QObject>(context), done);
+    // Order matters: Harbor also answers /v2/, so its answer wins. All probes run at once, so
+    // detection costs one round trip (plus the https -> http fallback on loopback), not one
+    // per probe.
+    const QList<Probe> probes{&probeHarbor, &probeRegistry};
+    auto detection = std::make_shared<Detection>(
+            Detection{endpoint, QPointer<QObject>(context), std::move(done), {}});
+    detection->answers.resize(probes.size());
+    for (qsizetype i = 0; i < probes.size(); ++i) {
+        probes.at(i)(endpoint, scheduler, context,
+                     [detection, i](std::optional<BackendInfo> info, Error error) {
+                         detection->answers[i] = std::pair{std::move(info), std::move(error)};
+                         detection->decideWhenComplete();
+                     });
+    }
 }
 
 } // namespace Berth

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "error.h"
+#include "harborjson.h"
 #include "registryendpoint.h"
 
 #include <QObject>
@@ -33,6 +34,8 @@ struct BackendInfo
     //! True when the server would only talk to us with credentials (anonymous /v2/ refused).
     //! Whether the configured credentials work is for RegistryBackend::connectToRegistry().
     bool requiresAuthentication = false;
+    //! Harbor only: which API generation it speaks.
+    HarborGeneration harborGeneration = HarborGeneration::V2;
 };
 
 //! The one place a backend is made. Adding a backend kind means a case here and a probe in
@@ -40,10 +43,16 @@ struct BackendInfo
 RegistryBackend *createBackend(const RegistryEndpoint &endpoint, BackendKind kind,
                                RequestScheduler *scheduler, QObject *parent = nullptr);
 
+//! The backend detection found: a Harbor backend knows its generation and version already, so
+//! its connectToRegistry() only checks reachability and credentials.
+RegistryBackend *createBackend(const RegistryEndpoint &endpoint, const BackendInfo &info,
+                               RequestScheduler *scheduler, QObject *parent = nullptr);
+
 using DetectCallback = std::function<void(Result<BackendInfo>)>;
 
-//! Finds out what the server at endpoint is. Probes run in turn (Harbor's API first, then the
-//! registry's /v2/ ping); the first that recognises the server answers. A server that refuses
+//! Finds out what the server at endpoint is. Probes (Harbor's API, the registry's /v2/ ping)
+//! run at once, one round trip in all; Harbor's answer wins over the registry's, since Harbor
+//! serves /v2/ too. A server that refuses
 //! anonymous access to /v2/ is still recognised (requiresAuthentication). Errors: the server is
 //! unreachable (Network, Tls, Timeout) or speaks no registry API (NotFound). done runs once on
 //! context, from the event loop.

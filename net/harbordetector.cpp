@@ -24,6 +24,10 @@ struct Probe
     std::optional<QSslConfiguration> ssl;
     QPointer<QObject> context;
     std::function<void(Result<HarborInfo>)> done;
+    // The three answers, kept until the last one arrives.
+    std::optional<Response> version;
+    std::optional<Response> v2Info;
+    std::optional<Response> v1Info;
 
     void get(const QString &path, std::function<void(const Response &)> next) const
     {
@@ -50,21 +54,34 @@ bool isJsonObject(const Response &response)
     return response.status == 200 && QJsonDocument::fromJson(response.body).isObject();
 }
 
-void probeV1(std::shared_ptr<Probe> probe)
+//! Decides once every probe has answered: /api/version first (2.x), then /api/systeminfo (1.x).
+void decide(const Probe &probe)
 {
-    probe->get(u"/api/systeminfo"_s, [probe](const Response &response) {
-        HarborInfo info;
-        if (isJsonObject(response)) {
-            const QJsonObject o = QJsonDocument::fromJson(response.body).object();
-            // Harbor's general info always carries these; another API at /api/systeminfo won't.
-            if (o.contains(u"harbor_version"_s) || o.contains(u"registry_url"_s)) {
-                info.isHarbor = true;
-                info.generation = HarborGeneration::V1;
-                info.version = parseHarborVersion(response.body);
-            }
+    const Response &version = *probe.version;
+    if (version.status == 0) {
+        probe.finish(version.error.isError()
+                             ? version.error
+                             : Error(ErrorCode::Network, u"no response from the server"_s));
+        return;
+    }
+    HarborInfo info;
+    const QString apiVersion
+            = QJsonDocument::fromJson(version.body).object().value(u"version"_s).toString();
+    if (version.status == 200 && apiVersion.startsWith(u"v2"_s)) {
+        info.isHarbor = true;
+        info.generation = HarborGeneration::V2;
+        if (isJsonObject(*probe.v2Info))
+            info.version = parseHarborVersion(probe.v2Info->body);
+    } else if (isJsonObject(*probe.v1Info)) {
+        const QJsonObject o = QJsonDocument::fromJson(probe.v1Info->body).object();
+        // Harbor's general info always carries these; another API at /api/systeminfo won't.
+        if (o.contains(u"harbor_version"_s) || o.contains(u"registry_url"_s)) {
+            info.isHarbor = true;
+            info.generation = HarborGeneration::V1;
+            info.version = parseHarborVersion(probe.v1Info->body);
         }
-        probe->finish(info);
-    });
+    }
+    probe.finish(info);
 }
 
 } // namespace
@@ -74,29 +91,19 @@ void detectHarbor(RequestScheduler *scheduler, const QUrl &base,
                   std::function<void(Result<HarborInfo>)> done)
 {
     auto probe = std::make_shared<Probe>(
-            Probe{scheduler, base, ssl, QPointer<QObject>(context), std::move(done)});
-    probe->get(u"/api/version"_s, [probe](const Response &response) {
-        if (response.status == 0) {
-            probe->finish(response.error.isError()
-                                  ? response.error
-                                  : Error(ErrorCode::Network, u"no response from the server"_s));
-            return;
-        }
-        const QString version
-                = QJsonDocument::fromJson(response.body).object().value(u"version"_s).toString();
-        if (response.status != 200 || !version.startsWith(u"v2"_s)) {
-            probeV1(probe);
-            return;
-        }
-        probe->get(u"/api/v2.0/systeminfo"_s, [probe](const Response &info) {
-            HarborInfo result;
-            result.isHarbor = true;
-            result.generation = HarborGeneration::V2;
-            if (isJsonObject(info))
-                result.version = parseHarborVersion(info.body);
-            probe->finish(result);
-        });
-    });
+            Probe{scheduler, base, ssl, QPointer<QObject>(context), std::move(done), {}, {}, {}});
+    // All three at once: detection costs one round trip whatever the server is (the scheduler
+    // runs up to 6 requests per host in parallel), instead of up to three in turn.
+    const auto answered = [probe](std::optional<Response> Probe::*slot) {
+        return [probe, slot](const Response &response) {
+            (*probe).*slot = response;
+            if (probe->version && probe->v2Info && probe->v1Info)
+                decide(*probe);
+        };
+    };
+    probe->get(u"/api/version"_s, answered(&Probe::version));
+    probe->get(u"/api/v2.0/systeminfo"_s, answered(&Probe::v2Info));
+    probe->get(u"/api/systeminfo"_s, answered(&Probe::v1Info));
 }
 
 } // namespace Berth

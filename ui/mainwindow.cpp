@@ -276,10 +276,12 @@ void MainWindow::buildColumnMenu(QMenu *menu)
         QAction *action = menu->addAction(m_model->headerData(column, Qt::Horizontal).toString());
         action->setCheckable(true);
         action->setChecked(!header->isSectionHidden(column));
-        // The tag is what a row is: it cannot be hidden.
-        action->setEnabled(column != TagTableModel::TagColumn);
+        // The tag is what a row is: it cannot be hidden. Harbor's columns exist only on Harbor.
+        action->setEnabled(
+                column != TagTableModel::TagColumn
+                && (!TagTableModel::isHarborColumn(column) || m_view->harborColumnsAvailable()));
         connect(action, &QAction::toggled, this,
-                [header, column](bool on) { header->setSectionHidden(column, !on); });
+                [this, column](bool on) { m_view->setColumnHiddenByUser(column, !on); });
     }
 }
 
@@ -375,6 +377,7 @@ void MainWindow::showRepository(const QString &connectionId, MetadataService *se
     m_details->setRepository(backend, name, repository);
     m_actions->setRepository(backend, name, repository);
     m_model->setRepository(service, repository);
+    m_view->setHarborColumnsAvailable(m_model->hasHarborColumns());
     m_exportAction->setEnabled(service && !repository.isEmpty());
     // The sort applies to the new rows too, with what it needs (every name, or every row's
     // metadata for a metadata column).

@@ -86,6 +86,30 @@ void TagTableView::setTagModels(TagTableModel *model, TagFilterProxyModel *proxy
     header->resizeSection(TagTableModel::PlatformsColumn, fit(u"linux/amd64, linux/arm64"_s));
     header->resizeSection(TagTableModel::KindColumn, fit(u"signature"_s));
     header->resizeSection(TagTableModel::SharedColumn, fit(u"Shared"_s));
+    header->resizeSection(TagTableModel::PushedColumn, fit(sampleTime));
+    header->resizeSection(TagTableModel::PulledColumn, fit(sampleTime));
+    header->resizeSection(TagTableModel::LabelsColumn, fit(u"release, qa-passed"_s));
+    header->resizeSection(TagTableModel::VulnerabilitiesColumn, fit(u"Critical 12 (8 fixable)"_s));
+    header->resizeSection(TagTableModel::ImmutableColumn, fit(u"immutable"_s));
+    setHarborColumnsAvailable(m_model->hasHarborColumns());
+}
+
+void TagTableView::setHarborColumnsAvailable(bool available)
+{
+    m_harborColumns = available;
+    QHeaderView *header = horizontalHeader();
+    for (int column = TagTableModel::PushedColumn; column < TagTableModel::ColumnCount; ++column)
+        header->setSectionHidden(column, !available || m_hiddenByUser.contains(column));
+}
+
+void TagTableView::setColumnHiddenByUser(int column, bool hidden)
+{
+    if (hidden)
+        m_hiddenByUser.insert(column);
+    else
+        m_hiddenByUser.remove(column);
+    horizontalHeader()->setSectionHidden(
+            column, hidden || (TagTableModel::isHarborColumn(column) && !m_harborColumns));
 }
 
 void TagTableView::setReportInterval(int ms)

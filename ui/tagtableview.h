@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QSet>
 #include <QTableView>
 
 class QTimer;
@@ -34,6 +35,13 @@ public:
     //! Selects the row of tag (if loaded) and scrolls to it.
     bool selectTag(const QString &tag);
 
+    //! Harbor's columns (pushed, pulled, labels, vulnerabilities, immutable) are shown when the
+    //! repository's backend has them (TagTableModel::hasHarborColumns()) and hidden otherwise;
+    //! one the person hid (setColumnHiddenByUser()) stays hidden.
+    void setHarborColumnsAvailable(bool available);
+    void setColumnHiddenByUser(int column, bool hidden);
+    bool harborColumnsAvailable() const { return m_harborColumns; }
+
     //! Proxy rows on screen (inclusive); (-1, -1) when empty. For tests and the status line.
     QPair<int, int> visibleProxyRows() const;
     //! Coalescing interval of the visible-range report (tests use 0).
@@ -59,6 +67,8 @@ private:
     TagTableModel *m_model = nullptr;
     TagFilterProxyModel *m_proxy = nullptr;
     QTimer *m_reportTimer;
+    QSet<int> m_hiddenByUser;
+    bool m_harborColumns = true;
 };
 
 } // namespace Berth

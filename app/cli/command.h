@@ -1,9 +1,15 @@
 #pragma once
 
+#include "registryendpoint.h"
+
 #include <QObject>
 #include <QStringList>
 
+#include <functional>
+
 namespace Berth::Cli {
+
+class RegistrySession;
 
 //! Exit codes of the berth command line (documented in `berth --help` and docs/cli.md).
 enum ExitCode { ExitOk = 0, ExitError = 1, ExitUsage = 2 };
@@ -23,6 +29,13 @@ public:
 
 Q_SIGNALS:
     void finished(int exitCode);
+
+protected:
+    //! Creates the command's session and opens it (detecting the registry kind unless kind is
+    //! given, then connecting: reachability and credentials). On failure prints the error and
+    //! finishes with ExitError; otherwise runs next, with the session's backend ready.
+    RegistrySession *openSession(const RegistryEndpoint &endpoint, const QString &kind,
+                                 std::function<void()> next);
 };
 
 } // namespace Berth::Cli

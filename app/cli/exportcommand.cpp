@@ -123,8 +123,12 @@ void ExportCommand::run(const QStringList &arguments)
     if (options.sort == ReportSort::Pushed)
         return usage(u"--sort pushed needs a Harbor registry (--kind harbor)"_s);
 
-    m_session = new RegistrySession(registryOptions.endpointFor(*reference), registryOptions.kind(),
-                                    this);
+    m_session = openSession(registryOptions.endpointFor(*reference), registryOptions.kind(),
+                            [this, options]() mutable { startJob(options); });
+}
+
+void ExportCommand::startJob(ReportOptions options)
+{
     // No disk cache: the command line must not contend with a running GUI for its database;
     // within one run MetadataService still fetches each digest once.
     m_service = new MetadataService(m_session->backend(), nullptr, this);

@@ -14,6 +14,7 @@ class QFile;
 namespace Berth {
 class MetadataService;
 class ReportJob;
+struct ReportOptions;
 struct ReportProgress;
 } // namespace Berth
 
@@ -37,6 +38,8 @@ public:
     void run(const QStringList &arguments) override;
 
 private:
+    //! After the session opened (RegistrySession::open()).
+    void startJob(ReportOptions options);
     void onProgress(const ReportProgress &progress);
     void onFinished(const Error &error);
 

@@ -1,5 +1,6 @@
 #include "inspectcommand.h"
 
+#include "commandarguments.h"
 #include "output.h"
 #include "registryoptions.h"
 #include "registrysession.h"
@@ -9,7 +10,6 @@
 #include "imagereference.h"
 #include "registrybackend.h"
 
-#include <QCommandLineParser>
 #include <QJsonDocument>
 #include <QLocale>
 
@@ -29,44 +29,28 @@ QString InspectCommand::summary() const
 
 void InspectCommand::run(const QStringList &arguments)
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(summary());
-    parser.addHelpOption();
-    parser.addPositionalArgument(u"image"_s,
-                                 tr("host[:port]/path[:tag][@digest]; the tag defaults to latest"));
+    CommandArguments args(name(), summary());
+    args.parser().addPositionalArgument(
+            u"image"_s, tr("host[:port]/path[:tag][@digest]; the tag defaults to latest"));
     const QCommandLineOption json(u"json"_s, tr("Print one JSON object."));
-    parser.addOption(json);
-    RegistryOptions registryOptions;
-    registryOptions.addTo(parser);
-
-    if (!parser.parse(arguments)) {
-        writeErrLine(u"berth inspect: "_s + parser.errorText());
-        return Q_EMIT finished(ExitUsage);
-    }
-    if (parser.isSet(u"help"_s)) {
-        writeOut(parser.helpText().toUtf8());
-        return Q_EMIT finished(ExitOk);
-    }
-    if (parser.positionalArguments().size() != 1) {
-        writeErrLine(u"berth inspect: expected one IMAGE (see berth inspect --help)"_s);
-        return Q_EMIT finished(ExitUsage);
-    }
-    auto parsed = ImageReference::parse(parser.positionalArguments().constFirst());
-    if (!parsed) {
-        writeErrLine(u"berth inspect: "_s + parsed.error().message);
-        return Q_EMIT finished(ExitUsage);
-    }
-    if (const auto ok = registryOptions.read(parser); !ok) {
-        writeErrLine(u"berth inspect: "_s + ok.error().message);
-        return Q_EMIT finished(ExitUsage);
-    }
+    args.parser().addOption(json);
+    if (const auto exit = args.parse(arguments, 1, u"one IMAGE"_s))
+        return Q_EMIT finished(*exit);
+    auto parsed = ImageReference::parse(args.positionalArguments().constFirst());
+    if (!parsed)
+        return Q_EMIT finished(args.usageError(parsed.error().message));
     ImageReference reference = *parsed;
     if (!reference.hasTag() && !reference.hasDigest())
         reference = reference.withTag(u"latest"_s);
-    const bool asJson = parser.isSet(json);
+    const bool asJson = args.isSet(json);
 
-    m_session = new RegistrySession(registryOptions.endpointFor(reference), registryOptions.kind(),
-                                    this);
+    const RegistryOptions &options = args.registryOptions();
+    m_session = openSession(options.endpointFor(reference), options.kind(),
+                            [this, reference, asJson] { inspect(reference, asJson); });
+}
+
+void InspectCommand::inspect(const ImageReference &reference, bool asJson)
+{
     CallOptions options;
     options.priority = Priority::Interactive;
     m_session->backend()->fetchMetadata(

@@ -27,6 +27,8 @@ public:
     static QString toText(const ImageReference &reference, const ImageMetadata &metadata);
 
 private:
+    void inspect(const ImageReference &reference, bool asJson);
+
     RegistrySession *m_session = nullptr;
 };
 

@@ -1,5 +1,6 @@
 #include "reposcommand.h"
 
+#include "commandarguments.h"
 #include "output.h"
 #include "registryoptions.h"
 #include "registrysession.h"
@@ -7,7 +8,6 @@
 #include "imagereference.h"
 #include "registrybackend.h"
 
-#include <QCommandLineParser>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -30,30 +30,15 @@ QString ReposCommand::summary() const
 
 void ReposCommand::run(const QStringList &arguments)
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(summary()
-                                     + tr("\n\nExit codes: 0 success, 1 error, 2 usage error."));
-    parser.addHelpOption();
-    parser.addPositionalArgument(u"registry"_s,
-                                 tr("host[:port][/PREFIX], e.g. 127.0.0.1:5000/team-a"));
+    CommandArguments args(name(),
+                          summary() + tr("\n\nExit codes: 0 success, 1 error, 2 usage error."));
+    args.parser().addPositionalArgument(u"registry"_s,
+                                        tr("host[:port][/PREFIX], e.g. 127.0.0.1:5000/team-a"));
     const QCommandLineOption json(u"json"_s, tr("Print a JSON array of strings."));
-    parser.addOption(json);
-    RegistryOptions registryOptions;
-    registryOptions.addTo(parser);
-
-    const auto usage = [this](const QString &message) {
-        writeErrLine(u"berth repos: "_s + message);
-        Q_EMIT finished(ExitUsage);
-    };
-    if (!parser.parse(arguments))
-        return usage(parser.errorText());
-    if (parser.isSet(u"help"_s)) {
-        writeOut(parser.helpText().toUtf8());
-        return Q_EMIT finished(ExitOk);
-    }
-    if (parser.positionalArguments().size() != 1)
-        return usage(u"expected one REGISTRY[/PREFIX] (see berth repos --help)"_s);
-    const QString text = parser.positionalArguments().constFirst();
+    args.parser().addOption(json);
+    if (const auto exit = args.parse(arguments, 1, u"one REGISTRY[/PREFIX]"_s))
+        return Q_EMIT finished(*exit);
+    const QString text = args.positionalArguments().constFirst();
     const qsizetype slash = text.indexOf(u'/');
     m_registry = slash < 0 ? text : text.left(slash);
     const QString prefix = slash < 0 ? QString() : text.mid(slash + 1);
@@ -62,13 +47,17 @@ void ReposCommand::run(const QStringList &arguments)
     const auto probe = ImageReference::parse(m_registry + u"/berth"_s);
     if (m_registry.isEmpty() || !probe || probe->registry().isEmpty()
         || (!m_registry.contains(u'.') && !m_registry.contains(u':') && m_registry != u"localhost"))
-        return usage(u"\"%1\" is not a registry host (host[:port])"_s.arg(m_registry));
-    if (const auto ok = registryOptions.read(parser); !ok)
-        return usage(ok.error().message);
-    m_json = parser.isSet(json);
+        return Q_EMIT finished(
+                args.usageError(u"\"%1\" is not a registry host (host[:port])"_s.arg(m_registry)));
+    m_json = args.isSet(json);
 
-    m_session = new RegistrySession(registryOptions.endpointFor(*probe), registryOptions.kind(),
-                                    this);
+    const RegistryOptions &options = args.registryOptions();
+    m_session = openSession(options.endpointFor(*probe), options.kind(),
+                            [this, prefix] { list(prefix); });
+}
+
+void ReposCommand::list(const QString &prefix)
+{
     m_pager = m_session->backend()->createRepositoryPager(prefix, this);
     m_pager->setPageSize(ReposPageSize);
     connect(m_pager, &Pager::pageReady, this, &ReposCommand::onPage);

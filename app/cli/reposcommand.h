@@ -25,6 +25,7 @@ public:
     void run(const QStringList &arguments) override;
 
 private:
+    void list(const QString &prefix);
     void onPage(const QStringList &names);
 
     RegistrySession *m_session = nullptr;

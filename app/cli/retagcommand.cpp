@@ -1,13 +1,12 @@
 #include "retagcommand.h"
 
+#include "commandarguments.h"
 #include "output.h"
 #include "registryoptions.h"
 #include "registrysession.h"
 
 #include "imagereference.h"
 #include "registrybackend.h"
-
-#include <QCommandLineParser>
 
 using namespace Qt::StringLiterals;
 
@@ -25,43 +24,31 @@ QString RetagCommand::summary() const
 
 void RetagCommand::run(const QStringList &arguments)
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(summary()
-                                     + tr("\n\nExit codes: 0 success, 1 error, 2 usage error."));
-    parser.addHelpOption();
-    parser.addPositionalArgument(u"image"_s,
-                                 tr("host[:port]/path[:tag][@digest]; the tag defaults to latest"));
-    parser.addPositionalArgument(u"new_tag"_s, tr("the tag to add in the same repository"));
-    RegistryOptions registryOptions;
-    registryOptions.addTo(parser);
-
-    const auto usage = [this](const QString &message) {
-        writeErrLine(u"berth retag: "_s + message);
-        Q_EMIT finished(ExitUsage);
-    };
-    if (!parser.parse(arguments))
-        return usage(parser.errorText());
-    if (parser.isSet(u"help"_s)) {
-        writeOut(parser.helpText().toUtf8());
-        return Q_EMIT finished(ExitOk);
-    }
-    if (parser.positionalArguments().size() != 2)
-        return usage(u"expected IMAGE and NEW_TAG (see berth retag --help)"_s);
-    auto parsed = ImageReference::parse(parser.positionalArguments().at(0));
+    CommandArguments args(name(),
+                          summary() + tr("\n\nExit codes: 0 success, 1 error, 2 usage error."));
+    args.parser().addPositionalArgument(
+            u"image"_s, tr("host[:port]/path[:tag][@digest]; the tag defaults to latest"));
+    args.parser().addPositionalArgument(u"new_tag"_s, tr("the tag to add in the same repository"));
+    if (const auto exit = args.parse(arguments, 2, u"IMAGE and NEW_TAG"_s))
+        return Q_EMIT finished(*exit);
+    auto parsed = ImageReference::parse(args.positionalArguments().at(0));
     if (!parsed)
-        return usage(parsed.error().message);
-    const QString newTag = parser.positionalArguments().at(1);
+        return Q_EMIT finished(args.usageError(parsed.error().message));
+    const QString newTag = args.positionalArguments().at(1);
     if (!ImageReference::isValidTag(newTag))
-        return usage(
-                u"\"%1\" is not a valid tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})"_s.arg(newTag));
-    if (const auto ok = registryOptions.read(parser); !ok)
-        return usage(ok.error().message);
+        return Q_EMIT finished(args.usageError(
+                u"\"%1\" is not a valid tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})"_s.arg(newTag)));
     ImageReference reference = *parsed;
     if (!reference.hasTag() && !reference.hasDigest())
         reference = reference.withTag(u"latest"_s);
 
-    m_session = new RegistrySession(registryOptions.endpointFor(reference), registryOptions.kind(),
-                                    this);
+    const RegistryOptions &options = args.registryOptions();
+    m_session = openSession(options.endpointFor(reference), options.kind(),
+                            [this, reference, newTag] { retag(reference, newTag); });
+}
+
+void RetagCommand::retag(const ImageReference &reference, const QString &newTag)
+{
     m_session->backend()->addTag(
             reference.repository(), reference.reference(), QString(), newTag, this,
             [this, reference, newTag](Result<QString> digest) {

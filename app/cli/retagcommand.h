@@ -2,6 +2,10 @@
 
 #include "command.h"
 
+namespace Berth {
+class ImageReference;
+}
+
 namespace Berth::Cli {
 
 class RegistrySession;
@@ -20,6 +24,8 @@ public:
     void run(const QStringList &arguments) override;
 
 private:
+    void retag(const ImageReference &reference, const QString &newTag);
+
     RegistrySession *m_session = nullptr;
 };
 

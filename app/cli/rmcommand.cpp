@@ -1,5 +1,6 @@
 #include "rmcommand.h"
 
+#include "commandarguments.h"
 #include "output.h"
 #include "registryoptions.h"
 #include "registrysession.h"
@@ -7,8 +8,6 @@
 #include "registrybackend.h"
 
 #include "naturalcompare.h"
-
-#include <QCommandLineParser>
 
 #include <algorithm>
 
@@ -31,50 +30,39 @@ QString RmCommand::summary() const
 
 void RmCommand::run(const QStringList &arguments)
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-            summary()
-            + tr("\n\nWithout --yes nothing is deleted: berth says what would go and exits 1.\n"
-                 "Removed references are printed on standard output.\n"
-                 "Exit codes: 0 success, 1 error or refused, 2 usage error."));
-    parser.addHelpOption();
-    parser.addPositionalArgument(u"image"_s, tr("host[:port]/path:tag, or with --image also "
-                                                "host[:port]/path@digest"));
+    CommandArguments args(
+            name(), summary()
+                            + tr("\n\nWithout --yes nothing is deleted: berth says what would go "
+                                 "and exits 1.\nRemoved references are printed on standard "
+                                 "output.\nExit codes: 0 success, 1 error or refused, 2 usage "
+                                 "error."));
+    args.parser().addPositionalArgument(u"image"_s, tr("host[:port]/path:tag, or with --image "
+                                                       "also host[:port]/path@digest"));
     const QCommandLineOption image(u"image"_s,
                                    tr("Delete the manifest by digest: every tag of it goes."));
     const QCommandLineOption yes({u"y"_s, u"yes"_s}, tr("Really delete."));
-    parser.addOptions({image, yes});
-    RegistryOptions registryOptions;
-    registryOptions.addTo(parser);
-
-    const auto usage = [this](const QString &message) {
-        writeErrLine(u"berth rm: "_s + message);
-        Q_EMIT finished(ExitUsage);
-    };
-    if (!parser.parse(arguments))
-        return usage(parser.errorText());
-    if (parser.isSet(u"help"_s)) {
-        writeOut(parser.helpText().toUtf8());
-        return Q_EMIT finished(ExitOk);
-    }
-    if (parser.positionalArguments().size() != 1)
-        return usage(u"expected one IMAGE (see berth rm --help)"_s);
-    const auto parsed = ImageReference::parse(parser.positionalArguments().constFirst());
+    args.parser().addOptions({image, yes});
+    if (const auto exit = args.parse(arguments, 1, u"one IMAGE"_s))
+        return Q_EMIT finished(*exit);
+    const auto parsed = ImageReference::parse(args.positionalArguments().constFirst());
     if (!parsed)
-        return usage(parsed.error().message);
+        return Q_EMIT finished(args.usageError(parsed.error().message));
     m_reference = *parsed;
-    const bool byImage = parser.isSet(image);
+    const bool byImage = args.isSet(image);
     if (!byImage && !m_reference.hasTag()) {
-        return usage(m_reference.hasDigest()
-                             ? u"deleting by digest removes every tag of the image: add --image"_s
-                             : u"give the tag to remove (IMAGE:TAG)"_s);
+        return Q_EMIT finished(args.usageError(
+                m_reference.hasDigest()
+                        ? u"deleting by digest removes every tag of the image: add --image"_s
+                        : u"give the tag to remove (IMAGE:TAG)"_s));
     }
-    if (const auto ok = registryOptions.read(parser); !ok)
-        return usage(ok.error().message);
-    m_yes = parser.isSet(yes);
-    m_session = new RegistrySession(registryOptions.endpointFor(m_reference),
-                                    registryOptions.kind(), this);
+    m_yes = args.isSet(yes);
+    const RegistryOptions &options = args.registryOptions();
+    m_session = openSession(options.endpointFor(m_reference), options.kind(),
+                            [this, byImage] { start(byImage); });
+}
 
+void RmCommand::start(bool byImage)
+{
     if (byImage && m_reference.hasDigest()) {
         m_digest = m_reference.digest();
         return findSiblings();

@@ -34,6 +34,7 @@ public:
     void run(const QStringList &arguments) override;
 
 private:
+    void start(bool byImage);
     void removeTag();
     void findSiblings();
     void onTagsPage(const QStringList &names);

@@ -1,5 +1,6 @@
 #include "tagscommand.h"
 
+#include "commandarguments.h"
 #include "output.h"
 #include "registryoptions.h"
 #include "registrysession.h"
@@ -7,7 +8,6 @@
 #include "imagereference.h"
 #include "registrybackend.h"
 
-#include <QCommandLineParser>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonValue>
@@ -32,52 +32,63 @@ QString TagsCommand::summary() const
 
 void TagsCommand::run(const QStringList &arguments)
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(summary());
-    parser.addHelpOption();
-    parser.addPositionalArgument(u"repository"_s,
-                                 tr("host[:port]/path, e.g. 127.0.0.1:5000/team-a/api"));
+    CommandArguments args(name(), summary());
+    args.parser().addPositionalArgument(u"repository"_s,
+                                        tr("host[:port]/path, e.g. 127.0.0.1:5000/team-a/api"));
     const QCommandLineOption json(u"json"_s, tr("Print a JSON array of strings."));
-    parser.addOption(json);
-    RegistryOptions registryOptions;
-    registryOptions.addTo(parser);
+    const QCommandLineOption sort(u"sort"_s,
+                                  tr("name (the registry's order, default) or pushed (newest "
+                                     "first; Harbor 2.x sorts on the server)."),
+                                  u"key"_s);
+    const QCommandLineOption filter(u"filter"_s,
+                                    tr("Only tags containing TEXT (Harbor 2.x filters on the "
+                                       "server; elsewhere case-insensitive, here)."),
+                                    u"text"_s);
+    args.parser().addOptions({json, sort, filter});
+    if (const auto exit = args.parse(arguments, 1, u"one REPOSITORY"_s))
+        return finish(*exit);
+    const QString sortKey = args.isSet(sort) ? args.value(sort) : u"name"_s;
+    if (sortKey != u"name" && sortKey != u"pushed")
+        return finish(args.usageError(u"unknown sort \"%1\" (name, pushed)"_s.arg(sortKey)));
+    m_query.sortField
+            = sortKey == u"pushed" ? TagQuery::SortField::PushTime : TagQuery::SortField::Name;
+    m_query.descending = m_query.sortField == TagQuery::SortField::PushTime;
+    m_query.filterText = args.value(filter);
+    const auto reference = ImageReference::parse(args.positionalArguments().constFirst());
+    if (!reference)
+        return finish(args.usageError(reference.error().message));
+    if (reference->hasTag() || reference->hasDigest())
+        return finish(args.usageError(u"give a repository without a tag or digest"_s));
+    m_json = args.isSet(json);
 
-    if (!parser.parse(arguments)) {
-        writeErrLine(u"berth tags: "_s + parser.errorText());
-        return finish(ExitUsage);
-    }
-    if (parser.isSet(u"help"_s)) {
-        writeOut(parser.helpText().toUtf8());
-        return finish(ExitOk);
-    }
-    if (parser.positionalArguments().size() != 1) {
-        writeErrLine(u"berth tags: expected one REPOSITORY (see berth tags --help)"_s);
-        return finish(ExitUsage);
-    }
-    const auto reference = ImageReference::parse(parser.positionalArguments().constFirst());
-    if (!reference) {
-        writeErrLine(u"berth tags: "_s + reference.error().message);
-        return finish(ExitUsage);
-    }
-    if (reference->hasTag() || reference->hasDigest()) {
-        writeErrLine(u"berth tags: give a repository without a tag or digest"_s);
-        return finish(ExitUsage);
-    }
-    if (const auto ok = registryOptions.read(parser); !ok) {
-        writeErrLine(u"berth tags: "_s + ok.error().message);
-        return finish(ExitUsage);
-    }
-    m_json = parser.isSet(json);
+    const RegistryOptions &options = args.registryOptions();
+    m_session = openSession(options.endpointFor(*reference), options.kind(),
+                            [this, ref = *reference] { list(ref); });
+}
 
-    m_session = new RegistrySession(registryOptions.endpointFor(*reference), registryOptions.kind(),
-                                    this);
-    m_pager = m_session->backend()->createTagPager(reference->repository(), this);
+void TagsCommand::list(const ImageReference &reference)
+{
+    RegistryBackend *backend = m_session->backend();
+    if (backend->supportsServerSort()) {
+        m_pager = backend->createTagPager(reference.repository(), m_query, this);
+    } else if (m_query.sortField == TagQuery::SortField::PushTime) {
+        // A plain registry keeps no push times; Harbor 1.x only per tag, one request each.
+        writeErrLine(u"berth tags: %1: --sort pushed needs a registry that sorts by push time "
+                     "(Harbor 2.x); this one is %2"_s.arg(reference.repositoryName(),
+                                                          m_session->info().product.isEmpty()
+                                                                  ? backend->kindName()
+                                                                  : m_session->info().product));
+        return finish(ExitError);
+    } else {
+        m_clientFilter = m_query.filterText;
+        m_pager = backend->createTagPager(reference.repository(), this);
+    }
     m_pager->setPageSize(TagsPageSize);
     connect(m_pager, &Pager::pageReady, this, &TagsCommand::onPage);
-    connect(m_pager, &Pager::failed, this, [this, ref = *reference](const Error &error) {
+    connect(m_pager, &Pager::failed, this, [this, reference](const Error &error) {
         // A failed --json listing is left unterminated on purpose: a consumer that ignores the
         // exit code still cannot mistake a partial list for a complete one.
-        writeErrLine(u"berth tags: %1: %2"_s.arg(ref.repositoryName(), error.toString()));
+        writeErrLine(u"berth tags: %1: %2"_s.arg(reference.repositoryName(), error.toString()));
         finish(ExitError);
     });
     m_pager->fetchNext();
@@ -87,6 +98,8 @@ void TagsCommand::onPage(const QStringList &names)
 {
     QByteArray out;
     for (const QString &name : names) {
+        if (!m_clientFilter.isEmpty() && !name.contains(m_clientFilter, Qt::CaseInsensitive))
+            continue;
         if (m_json) {
             out += m_printed == 0 ? "[\n  " : ",\n  ";
             out += QJsonDocument(QJsonArray{name})

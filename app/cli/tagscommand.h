@@ -2,17 +2,20 @@
 
 #include "command.h"
 
+#include "registrybackend.h"
+
 #include <QPointer>
 
 namespace Berth {
-class Pager;
-}
+class ImageReference;
+} // namespace Berth
 
 namespace Berth::Cli {
 
 class RegistrySession;
 
-//! `berth tags REPOSITORY [--json]`: tag names, printed page by page as they arrive.
+//! `berth tags REPOSITORY [--json] [--sort name|pushed] [--filter TEXT]`: tag names, printed
+//! page by page as they arrive.
 class TagsCommand final : public Command
 {
     Q_OBJECT
@@ -25,12 +28,16 @@ public:
     void run(const QStringList &arguments) override;
 
 private:
+    void list(const ImageReference &reference);
     void onPage(const QStringList &names);
     void finish(int exitCode);
 
     RegistrySession *m_session = nullptr;
     QPointer<Pager> m_pager;
     bool m_json = false;
+    TagQuery m_query;
+    //! The filter applied here when the backend cannot filter (empty: none or on the server).
+    QString m_clientFilter;
     qint64 m_printed = 0;
 };
 

@@ -1,0 +1,40 @@
+#include "commandarguments.h"
+
+#include "command.h"
+#include "output.h"
+
+using namespace Qt::StringLiterals;
+
+namespace Berth::Cli {
+
+CommandArguments::CommandArguments(const QString &command, const QString &description)
+    : m_command(command)
+{
+    m_parser.setApplicationDescription(description);
+    m_parser.addHelpOption();
+    m_registryOptions.addTo(m_parser);
+}
+
+std::optional<int> CommandArguments::parse(const QStringList &arguments, qsizetype positionalCount,
+                                           const QString &expected)
+{
+    if (!m_parser.parse(arguments))
+        return usageError(m_parser.errorText());
+    if (m_parser.isSet(u"help"_s)) {
+        writeOut(m_parser.helpText().toUtf8());
+        return ExitOk;
+    }
+    if (m_parser.positionalArguments().size() != positionalCount)
+        return usageError(u"expected %1 (see berth %2 --help)"_s.arg(expected, m_command));
+    if (const auto ok = m_registryOptions.read(m_parser); !ok)
+        return usageError(ok.error().message);
+    return std::nullopt;
+}
+
+int CommandArguments::usageError(const QString &message) const
+{
+    writeErrLine(u"berth "_s + m_command + u": "_s + message);
+    return ExitUsage;
+}
+
+} // namespace Berth::Cli
