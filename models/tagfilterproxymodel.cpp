@@ -117,6 +117,12 @@ bool TagFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &sou
 
 bool TagFilterProxyModel::lessThan(const QModelIndex &left, const QModelIndex &right) const
 {
+    if (m_serverSorted) {
+        // Already in the server's order, which knows push times to the nanosecond and breaks
+        // ties its own way: keep it (descending sorts call this with the arguments swapped).
+        return sortOrder() == Qt::AscendingOrder ? left.row() < right.row()
+                                                 : left.row() > right.row();
+    }
     const QVariant a = left.data(TagTableModel::SortRole);
     const QVariant b = right.data(TagTableModel::SortRole);
     if (left.column() == TagTableModel::TagColumn || a.typeId() == QMetaType::QString)
@@ -138,15 +144,18 @@ bool TagFilterProxyModel::lessThan(const QModelIndex &left, const QModelIndex &r
 
 void TagFilterProxyModel::sort(int column, Qt::SortOrder order)
 {
+    m_serverSorted = false;
     if (m_tagModel && m_tagModel->supportsServerSort()) {
         // Harbor 2.x sorts by push time itself (sort=-push_time): the first page is the newest
-        // tags, with their push times, so the rows sort here without loading every row.
+        // tags, so nothing needs every row's metadata. The rows keep the server's order (see
+        // lessThan()); the sort column stays Pushed for the header and for re-sorts.
         TagQuery query = m_tagModel->tagQuery();
         const bool byPushTime = column == TagTableModel::PushedColumn;
         query.sortField = byPushTime ? TagQuery::SortField::PushTime : TagQuery::SortField::Name;
         query.descending = byPushTime && order == Qt::DescendingOrder;
         m_tagModel->setTagQuery(query);
         if (byPushTime) {
+            m_serverSorted = true;
             QSortFilterProxyModel::sort(column, order);
             return;
         }

@@ -62,6 +62,7 @@ private:
     QString m_filterError;
     QTimer *m_filterTimer;
     QTimer *m_resortTimer;
+    bool m_serverSorted = false; //!< rows are in the server's push-time order
 };
 
 } // namespace Berth

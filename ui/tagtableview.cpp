@@ -91,6 +91,15 @@ void TagTableView::setTagModels(TagTableModel *model, TagFilterProxyModel *proxy
     header->resizeSection(TagTableModel::LabelsColumn, fit(u"release, qa-passed"_s));
     header->resizeSection(TagTableModel::VulnerabilitiesColumn, fit(u"Critical 12 (8 fixable)"_s));
     header->resizeSection(TagTableModel::ImmutableColumn, fit(u"immutable"_s));
+    // Harbor's columns right after Created, before the wide Platforms: on Harbor the push
+    // time and scan result are what people look at, and at 1280 px they would otherwise start
+    // beyond the right edge. Hidden on plain registries, so that layout is unchanged. A saved
+    // header state (MainWindow::restoreLayout()) replaces this order.
+    int to = header->visualIndex(TagTableModel::CreatedColumn) + 1;
+    for (int column :
+         {TagTableModel::PushedColumn, TagTableModel::VulnerabilitiesColumn,
+          TagTableModel::LabelsColumn, TagTableModel::PulledColumn, TagTableModel::ImmutableColumn})
+        header->moveSection(header->visualIndex(column), to++);
     setHarborColumnsAvailable(m_model->hasHarborColumns());
 }
 

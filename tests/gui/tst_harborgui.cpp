@@ -10,6 +10,7 @@
 #include "registryprocess.h"
 
 #include "connectionstore.h"
+#include "detailspane.h"
 #include "errorbanner.h"
 #include "mainwindow.h"
 #include "metadataservice.h"
@@ -117,6 +118,7 @@ private Q_SLOTS:
 private:
     bool sawRequest(const QByteArray &needle) const;
     QStringList shownTags() const;
+    bool visibleRowsLoaded() const;
     void selectOnly(const QString &tag);
     template<typename T>
     T *waitForChild(const QString &name = {});
@@ -170,6 +172,22 @@ QStringList TestHarborGui::shownTags() const
     return tags;
 }
 
+bool TestHarborGui::visibleRowsLoaded() const
+{
+    const auto [first, last] = m_window->tagView()->visibleProxyRows();
+    if (first < 0)
+        return false;
+    for (int row = first; row <= last; ++row) {
+        if (m_window->proxyModel()
+                    ->index(row, 0)
+                    .data(TagTableModel::LoadStateRole)
+                    .value<TagTableModel::LoadState>()
+            != TagTableModel::LoadState::Loaded)
+            return false;
+    }
+    return true;
+}
+
 void TestHarborGui::selectOnly(const QString &tag)
 {
     QVERIFY(m_window->tagView()->selectTag(tag));
@@ -205,16 +223,15 @@ void TestHarborGui::initTestCase()
     m_harbor->createProject(Project, true);
     m_harbor->createProject(u"private"_s, false);
     QVERIFY2(m_harbor->importFromRegistry(&error), qPrintable(error));
-    // Tag push times follow the artifacts' (as on a real Harbor, where both are the push);
-    // 2.0 was pulled, labelled and scanned.
-    QList<QStringList> byPush = images;
-    std::sort(byPush.begin(), byPush.end(), [this](const QStringList &a, const QStringList &b) {
-        return m_harbor->findArtifact(Project, Name, a.first())->pushTime
-               < m_harbor->findArtifact(Project, Name, b.first())->pushTime;
-    });
-    for (const QStringList &tags : std::as_const(byPush)) {
-        const QDateTime pushed = m_harbor->findArtifact(Project, Name, tags.first())->pushTime;
-        for (const QString &tag : tags) {
+    // Pushed a day apart in the images' order (tags and artifacts alike, as a real push
+    // sets both); 2.0 was pulled, labelled and scanned.
+    const QDateTime start = QDateTime::currentDateTimeUtc().addDays(-10);
+    const qint64 repositoryId = m_harbor->store().repository(Repo)->id;
+    for (qsizetype i = 0; i < images.size(); ++i) {
+        const QDateTime pushed = start.addDays(i);
+        const QString digest = m_harbor->findArtifact(Project, Name, images.at(i).first())->digest;
+        m_harbor->store().artifact(repositoryId, digest)->pushTime = pushed;
+        for (const QString &tag : images.at(i)) {
             m_oldestFirst.append(tag);
             QVERIFY(m_harbor->setTagTimes(Project, Name, tag, pushed,
                                           tag == u"2.0" ? pushed.addDays(1) : QDateTime()));
@@ -412,7 +429,7 @@ void TestHarborGui::retagThroughTagActions()
     ok->click();
 
     QTRY_VERIFY_WITH_TIMEOUT(m_window->tagModel()->rowOfTag(u"1.1-stable"_s) >= 0, 10000);
-    const HarborArtifact *tagged = m_harbor->findArtifact(Project, Name, u"1.1-stable"_s);
+    const Test::HarborArtifact *tagged = m_harbor->findArtifact(Project, Name, u"1.1-stable"_s);
     QVERIFY(tagged);
     QCOMPARE(tagged->digest, m_harbor->findArtifact(Project, Name, u"1.1"_s)->digest);
     QTRY_COMPARE(m_window->tagActions()->operationsInFlight(), 0);
@@ -422,9 +439,7 @@ void TestHarborGui::retagThroughTagActions()
 void TestHarborGui::deleteThroughTagActions()
 {
     selectOnly(u"1.1-stable"_s);
-    m_window->activateWindow();
-    m_window->tagView()->setFocus();
-    QTest::keyClick(m_window->tagView(), Qt::Key_Delete);
+    m_window->tagActions()->deleteTagAction()->trigger();
     auto *box = waitForChild<QMessageBox>(u"deleteTagConfirmation"_s);
     QVERIFY(box);
     box->button(QMessageBox::Yes)->click();
@@ -443,8 +458,7 @@ void TestHarborGui::screenshots()
             = qEnvironmentVariable("BERTH_BUILD_DIR", QDir::currentPath()) + u"/screenshots"_s;
     QVERIFY(QDir().mkpath(dir));
     m_window->tagView()->sortByColumn(TagTableModel::PushedColumn, Qt::DescendingOrder);
-    QTRY_COMPARE_WITH_TIMEOUT(m_window->tagModel()->rowCount(), 5, 10000);
-    QVERIFY(m_window->tagView()->selectTag(u"2.0"_s));
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->tagView()->selectTag(u"2.0"_s), 10000);
     const QPalette original = QApplication::palette();
     for (const bool dark : {false, true}) {
         QApplication::setPalette(dark ? darkPalette() : original);
@@ -453,6 +467,15 @@ void TestHarborGui::screenshots()
         QTRY_VERIFY_WITH_TIMEOUT(
                 m_window->tagModel()->index(row, 0).data(TagTableModel::HasExtrasRole).toBool(),
                 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(visibleRowsLoaded(), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->detailsPane()->state(), DetailsPane::State::Loaded,
+                                  10000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->statusText().contains(u"0 requests in flight"_s), 10000);
+        QApplication::processEvents();
+        // Newest first, in the server's order
+        QStringList newestFirst = m_oldestFirst;
+        std::reverse(newestFirst.begin(), newestFirst.end());
+        QCOMPARE(shownTags().first(), newestFirst.first());
         const QImage image = m_window->grab().toImage();
         QCOMPARE(image.size(), QSize(1280, 800) * image.devicePixelRatio());
         const QString path = dir + u"/harbor-"_s + (dark ? u"dark"_s : u"light"_s) + u".png"_s;
