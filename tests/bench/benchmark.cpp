@@ -22,6 +22,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QJsonDocument>
 #include <QLibraryInfo>
@@ -32,9 +33,11 @@
 #include <QTemporaryDir>
 #include <QTextStream>
 #include <QThread>
+#include <QTimer>
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -787,6 +790,7 @@ void Benchmark::measureHarbor(int size, QJsonObject &result)
         harbor.insert(u"model_first_rows"_s, model.rowCount());
         harbor.insert(u"requests_to_first_rows"_s, stack.counts().total());
     }
+    measureHarborApi(repository, harbor);
     result.insert(u"harbor"_s, harbor);
     say(u"Harbor test server: import %1 ms; model first rows %2 ms; berth tags first line %3 ms, "
         "all %4 ms; skopeo list-tags %5 ms"_s.arg(importMs)
@@ -794,6 +798,58 @@ void Benchmark::measureHarbor(int size, QJsonObject &result)
                 .arg(median(first))
                 .arg(median(total))
                 .arg(harbor.value(u"skopeo_list_tags"_s)[u"total_ms"_s].toInteger(-1)));
+}
+
+void Benchmark::measureHarborApi(const QString &repository, QJsonObject &harbor)
+{
+    // The same model through Harbor's own API (HarborBackend, 2.x): tag names from the paged
+    // tags endpoint, then newest pushed first, which the server sorts (sort=-push_time) so it
+    // costs one page instead of a crawl of every tag. Connecting is not timed: the app connects
+    // once per registry, not per repository.
+    Credentials admin;
+    admin.username = HarborServer::adminName;
+    admin.password = HarborServer::adminPassword;
+    for (const bool byPushTime : {false, true}) {
+        const QString key = byPushTime ? u"api_first_rows_by_push_time"_s : u"api_first_rows"_s;
+        BenchStack stack(m_harbor->host(), nullptr, admin, BackendKind::Harbor);
+        QEventLoop loop;
+        std::optional<Error> connectResult;
+        stack.backend().connectToRegistry(&loop, [&](Result<void> connected) {
+            connectResult = connected.ok() ? Error() : connected.error();
+            loop.quit();
+        });
+        QTimer::singleShot(ScenarioTimeoutMs, &loop, &QEventLoop::quit);
+        if (!connectResult)
+            loop.exec();
+        if (!connectResult || connectResult->isError()) {
+            fail(u"Harbor API: connect: %1"_s.arg(connectResult ? connectResult->toString()
+                                                                : u"timed out"_s));
+            return;
+        }
+        stack.resetCounts();
+        TagTableModel model;
+        if (byPushTime) {
+            TagQuery query;
+            query.sortField = TagQuery::SortField::PushTime;
+            query.descending = true;
+            model.setTagQuery(query);
+        }
+        QElapsedTimer clock;
+        clock.start();
+        model.setRepository(&stack.service(), repository);
+        Waiter firstRows([&] { return model.rowCount() > 0 || model.lastError().isError(); },
+                         clock);
+        firstRows.on(&model, &TagTableModel::pageFetched);
+        firstRows.on(&model, &TagTableModel::fetchFailed);
+        const qint64 ms = firstRows.wait(ScenarioTimeoutMs);
+        if (ms < 0 || model.rowCount() == 0) {
+            fail(u"Harbor API: no first rows (%1)"_s.arg(model.lastError().toString()));
+            return;
+        }
+        harbor.insert(key, QJsonObject{{u"ms"_s, ms},
+                                       {u"rows"_s, model.rowCount()},
+                                       {u"requests"_s, stack.counts().total()}});
+    }
 }
 
 void Benchmark::measureMemory()
@@ -1102,6 +1158,16 @@ void Benchmark::printTable() const
     out << "\nHarbor test server (in this process; tags/list paged with n/last; as admin):\n";
     row(u"model: first rows"_s,
         [&](const QJsonObject &s) { return num(ms(s, u"harbor.model_first_rows_ms"_s)); });
+    row(u"model via Harbor API: first rows"_s,
+        [&](const QJsonObject &s) { return num(ms(s, u"harbor.api_first_rows.ms"_s)); });
+    row(u"  requests to first rows"_s,
+        [&](const QJsonObject &s) { return num(ms(s, u"harbor.api_first_rows.requests"_s)); });
+    row(u"model via Harbor API: first rows, newest pushed"_s, [&](const QJsonObject &s) {
+        return num(ms(s, u"harbor.api_first_rows_by_push_time.ms"_s));
+    });
+    row(u"  requests to first rows"_s, [&](const QJsonObject &s) {
+        return num(ms(s, u"harbor.api_first_rows_by_push_time.requests"_s));
+    });
     row(u"berth tags: first line"_s,
         [&](const QJsonObject &s) { return num(ms(s, u"harbor.berth_tags.first_line_ms"_s)); });
     row(u"berth tags: all lines"_s,
