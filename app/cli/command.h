@@ -1,11 +1,13 @@
 #pragma once
 
-#include "registryendpoint.h"
-
 #include <QObject>
 #include <QStringList>
 
 #include <functional>
+
+namespace Berth {
+struct RegistryEndpoint;
+}
 
 namespace Berth::Cli {
 

@@ -20,7 +20,8 @@ RegistryOptions::RegistryOptions()
               u"password-stdin"_s,
               QCoreApplication::translate("berth", "Read the password from standard input."))
     , m_kind(u"kind"_s,
-             QCoreApplication::translate("berth", "Registry kind: registry (default) or harbor."),
+             QCoreApplication::translate("berth",
+                                         "Registry kind: registry or harbor (default: detected)."),
              u"kind"_s)
 {}
 

@@ -24,7 +24,7 @@ public:
 
     //! How to reach the registry of reference with these options.
     RegistryEndpoint endpointFor(const ImageReference &reference) const;
-    //! "registry", "harbor", or empty (not given: a plain registry).
+    //! "registry", "harbor", or empty (not given: RegistrySession::open() detects the kind).
     QString kind() const { return m_kindValue; }
 
 private:
