@@ -119,6 +119,7 @@ private Q_SLOTS:
     void cliExport();
     void cliUsageErrors_data();
     void cliUsageErrors();
+    void cliHelpNamesTheOptions();
 
 private:
     static void flavours()
@@ -600,6 +601,15 @@ void TestReportHarbor::cliUsageErrors()
     QCOMPARE(run.code, 2);
     QVERIFY(run.out.isEmpty());
     QVERIFY2(run.err.contains(message), run.err.constData());
+}
+
+void TestReportHarbor::cliHelpNamesTheOptions()
+{
+    const Run help = berth({u"export"_s, u"--help"_s});
+    QCOMPARE(help.code, 0);
+    for (const QByteArray &option : {"--order <direction>"_ba, "--columns <list>"_ba,
+                                     "asc or desc"_ba, "size_bytes"_ba, "vulnerabilities"_ba})
+        QVERIFY2(help.out.contains(option), option.constData());
 }
 
 QTEST_MAIN(TestReportHarbor)
