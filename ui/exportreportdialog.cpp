@@ -121,7 +121,10 @@ ExportReportDialog::ExportReportDialog(MetadataService *service, const QString &
     auto *sortLabel = new QLabel(tr("So&rt by:"), this);
     sortLabel->setBuddy(m_sort);
     form->addRow(sortLabel, sortRow);
-    form->addRow(tr("Colu&mns:"), columnsWidget);
+    // The mnemonic goes to the first checkbox: the grid's container takes no focus.
+    auto *columnsLabel = new QLabel(tr("Colu&mns:"), this);
+    columnsLabel->setBuddy(m_columnBoxes.constFirst().second);
+    form->addRow(columnsLabel, columnsWidget);
     form->addRow(QString(), m_perPlatform);
     // A label of its own: addRow(text, layout) gives it no buddy, so "&" would show literally.
     auto *destinationLabel = new QLabel(tr("&Save to:"), this);
