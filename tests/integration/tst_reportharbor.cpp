@@ -24,6 +24,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextDocument>
+#include <QTextTable>
 
 #include <memory>
 
@@ -115,6 +117,7 @@ private Q_SLOTS:
     void sortByPushTime();
     void selectionFetchesPerTag();
     void chosenHarborColumns();
+    void markdownAndHtmlHaveHarborColumns();
     void cliExport_data() { flavours(); }
     void cliExport();
     void cliUsageErrors_data();
@@ -497,6 +500,54 @@ void TestReportHarbor::chosenHarborColumns()
     QVERIFY2(!plain.error.isError(), qPrintable(plain.error.toString()));
     QCOMPARE(plain.listedHits + plain.tagFetches, 0);
     QCOMPARE(parseCsv(QString::fromUtf8(plain.bytes)).constFirst().join(u','), u"tag,digest"_s);
+}
+
+void TestReportHarbor::markdownAndHtmlHaveHarborColumns()
+{
+    HarborServer *harbor = m_v2.get();
+    ReportOptions options;
+    options.format = ReportFormat::Markdown;
+    const Outcome md = run(harbor, options);
+    QVERIFY2(!md.error.isError(), qPrintable(md.error.toString()));
+    const QStringList lines = QString::fromUtf8(md.bytes).split(u'\n', Qt::SkipEmptyParts);
+    const qsizetype header = lines.indexOf(
+            u"| repository | tag | digest | kind | media_type | platforms | size_bytes | created "
+            "| pushed | pulled | labels | vulnerabilities |"_s);
+    QVERIFY(header > 0);
+    QCOMPARE(lines.size() - header - 2, m_tags.size());
+    const QString twoLine = lines.at(header + 2 + m_tags.indexOf(u"2.0"_s));
+    QVERIFY2(twoLine.endsWith(u"| qa | High=1;Low=2 |"_s), qPrintable(twoLine));
+
+    options.format = ReportFormat::Html;
+    const Outcome html = run(harbor, options);
+    QVERIFY2(!html.error.isError(), qPrintable(html.error.toString()));
+    QTextDocument document;
+    document.setHtml(QString::fromUtf8(html.bytes));
+    QTextTable *table = nullptr;
+    for (QTextFrame *frame : document.rootFrame()->childFrames()) {
+        if ((table = qobject_cast<QTextTable *>(frame)))
+            break;
+    }
+    QVERIFY(table);
+    // The repository is the page's title, not a column: 7 + Harbor's 4
+    QCOMPARE(table->columns(), 11);
+    QCOMPARE(table->rows(), m_tags.size() + 1);
+    const auto text = [table](int row, int column) {
+        QTextCursor cursor = table->cellAt(row, column).firstCursorPosition();
+        cursor.setPosition(table->cellAt(row, column).lastCursorPosition().position(),
+                           QTextCursor::KeepAnchor);
+        return cursor.selectedText().replace(QChar(0x00A0), u' ').trimmed();
+    };
+    QStringList headers;
+    for (int c = 7; c < 11; ++c)
+        headers.append(text(0, c));
+    QCOMPARE(headers, (QStringList{u"Pushed"_s, u"Pulled"_s, u"Labels"_s, u"Vulnerabilities"_s}));
+    for (int r = 1; r < table->rows(); ++r) {
+        const Expected e = expected(harbor, text(r, 0));
+        QCOMPARE(text(r, 7), expectedTime(e.pushed));
+        QCOMPARE(text(r, 8), expectedTime(e.pulled));
+        QCOMPARE(text(r, 10), e.vulnerabilitiesText());
+    }
 }
 
 TestReportHarbor::Run TestReportHarbor::berth(const QStringList &arguments, const QByteArray &input)
