@@ -4,6 +4,7 @@
 #include "registryoptions.h"
 #include "registrysession.h"
 
+#include "backendextrasprovider.h"
 #include "imagereference.h"
 #include "metadataservice.h"
 #include "registrybackend.h"
@@ -41,9 +42,9 @@ void ExportCommand::run(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(
             summary()
-            + tr("\n\nColumns: repository, tag, digest, kind, media type, platforms, size (bytes), "
-                 "created (ISO-8601 UTC); Harbor adds pushed, pulled, labels, vulnerabilities. "
-                 "The JSON shape is documented in docs/report-schema.md.\n"
+            + tr("\n\nColumns: repository, tag, digest, kind, media_type, platforms, size_bytes, "
+                 "created (ISO-8601 UTC); Harbor (--kind harbor) adds pushed, pulled, labels, "
+                 "vulnerabilities. The JSON shape is documented in docs/report-schema.md.\n"
                  "Exit codes: 0 success, 1 error (also when some tags could not be read), "
                  "2 usage error."));
     parser.addHelpOption();
@@ -64,10 +65,21 @@ void ExportCommand::run(const QStringList &arguments)
                                   tr("tag (natural order, default), created or size (newest / "
                                      "largest first), pushed (Harbor, newest first)."),
                                   u"key"_s);
+    const QCommandLineOption order(u"order"_s,
+                                   tr("asc or desc: the direction of --sort (default: asc for "
+                                      "tag, desc for the others). Unknown values stay last."),
+                                   u"direction"_s);
+    const QCommandLineOption columns(
+            u"columns"_s,
+            tr("Comma-separated columns to write, in this order (default: all). Names as in the "
+               "CSV header: repository, tag, digest, kind, media_type, platforms, size_bytes, "
+               "created; Harbor: pushed, pulled, labels, vulnerabilities. JSON leaves the other "
+               "fields out."),
+            u"list"_s);
     const QCommandLineOption perPlatform(
             u"per-platform"_s, tr("One row per platform image of a multi-arch index instead of "
                                   "one row per tag."));
-    parser.addOptions({format, output, filter, sort, perPlatform});
+    parser.addOptions({format, output, filter, sort, order, columns, perPlatform});
     RegistryOptions registryOptions;
     registryOptions.addTo(parser);
 
@@ -111,6 +123,19 @@ void ExportCommand::run(const QStringList &arguments)
                     u"unknown sort \"%1\" (tag, created, size, pushed)"_s.arg(parser.value(sort)));
         options.sort = *chosen;
     }
+    if (parser.isSet(order)) {
+        const auto chosen = reportOrderFromName(parser.value(order));
+        if (!chosen)
+            return usage(u"unknown order \"%1\" (asc, desc)"_s.arg(parser.value(order)));
+        options.order = *chosen;
+    }
+    if (parser.isSet(columns)) {
+        QString error;
+        const auto chosen = parseReportColumns(parser.value(columns), &error);
+        if (!chosen)
+            return usage(u"--columns: "_s + error);
+        options.columns = *chosen;
+    }
     options.filter = parser.value(filter);
     if (!options.filter.isEmpty()) {
         const QRegularExpression expression(options.filter);
@@ -120,23 +145,55 @@ void ExportCommand::run(const QStringList &arguments)
     options.perPlatform = parser.isSet(perPlatform);
     if (const auto ok = registryOptions.read(parser); !ok)
         return usage(ok.error().message);
-    if (options.sort == ReportSort::Pushed)
-        return usage(u"--sort pushed needs a Harbor registry (--kind harbor)"_s);
 
+    // A plain registry named by --kind is known before connecting; a detected one only after.
+    if (registryOptions.kind() == u"registry") {
+        if (const QString problem = needsHarbor(options); !problem.isEmpty())
+            return usage(problem);
+    }
     m_session = openSession(registryOptions.endpointFor(*reference), registryOptions.kind(),
-                            [this, options]() mutable { startJob(options); });
+                            [this, options] { createJob(options); });
 }
 
-void ExportCommand::startJob(ReportOptions options)
+QString ExportCommand::needsHarbor(const ReportOptions &options)
 {
+    if (options.sort == ReportSort::Pushed)
+        return u"--sort pushed needs a Harbor registry (--kind harbor)"_s;
+    for (ReportColumn column : std::as_const(options.columns)) {
+        if (isHarborColumn(column))
+            return u"the column %1 needs a Harbor registry (--kind harbor)"_s.arg(
+                    reportColumnName(column));
+    }
+    return {};
+}
+
+void ExportCommand::createJob(ReportOptions options)
+{
+    // The session is open: connected, credentials checked, Harbor's generation known.
+    RegistryBackend *backend = m_session->backend();
+    if (!backend->hasTagExtras()) {
+        if (const QString problem = needsHarbor(options); !problem.isEmpty()) {
+            writeErrLine(u"berth export: "_s + problem);
+            return Q_EMIT finished(ExitUsage);
+        }
+    }
     // No disk cache: the command line must not contend with a running GUI for its database;
     // within one run MetadataService still fetches each digest once.
-    m_service = new MetadataService(m_session->backend(), nullptr, this);
+    m_service = new MetadataService(backend, nullptr, this);
     options.destination = m_destination;
     m_job = new ReportJob(m_service, options, this);
+    if (backend->hasTagExtras()) {
+        m_extras = new BackendExtrasProvider(backend, this);
+        m_job->setExtrasProvider(m_extras);
+    }
     m_showProgress = stderrIsTerminal();
     connect(m_job, &ReportJob::progressChanged, this, &ExportCommand::onProgress);
     connect(m_job, &ReportJob::finished, this, &ExportCommand::onFinished);
+    startJob();
+}
+
+void ExportCommand::startJob()
+{
     if (m_destination.isEmpty()) {
         m_stdout = std::make_unique<QFile>();
         if (!m_stdout->open(stdout, QIODevice::WriteOnly, QFileDevice::DontCloseHandle)) {

@@ -467,8 +467,8 @@ void TestCli::usageErrors_data()
     QTest::newRow("bad regex") << QStringList{u"export"_s, u"--filter"_s, u"(a"_s,
                                               u"127.0.0.1:1/r"_s};
     QTest::newRow("export with a tag") << QStringList{u"export"_s, u"127.0.0.1:1/r:1"_s};
-    QTest::newRow("pushed without harbor")
-            << QStringList{u"export"_s, u"--sort"_s, u"pushed"_s, u"127.0.0.1:1/r"_s};
+    QTest::newRow("pushed without harbor") << QStringList{
+            u"export"_s, u"--kind"_s, u"registry"_s, u"--sort"_s, u"pushed"_s, u"127.0.0.1:1/r"_s};
     QTest::newRow("retag to a bad tag")
             << QStringList{u"retag"_s, u"127.0.0.1:1/r:1"_s, u"no/slash"_s};
     QTest::newRow("retag one argument") << QStringList{u"retag"_s, u"127.0.0.1:1/r:1"_s};
