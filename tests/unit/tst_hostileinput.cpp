@@ -15,6 +15,7 @@
 #include "registryerrorbody.h"
 #include "requestscheduler.h"
 #include "scriptedhttpserver.h"
+#include "scriptedstack.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -34,35 +35,6 @@ using namespace Qt::StringLiterals;
 using Reply = ScriptedHttpServer::Reply;
 
 namespace {
-
-template<typename T, typename Call>
-std::optional<Result<T>> await(Call &&call, int timeoutMs = 30000)
-{
-    std::optional<Result<T>> out;
-    QObject context;
-    QEventLoop loop;
-    call(&context, [&out, &loop](Result<T> result) {
-        out.emplace(std::move(result));
-        loop.quit();
-    });
-    if (!out) {
-        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-        loop.exec();
-    }
-    return out;
-}
-
-QByteArray json(const QJsonObject &object)
-{
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
-}
-
-QJsonObject descriptor(const QString &mediaType, const QByteArray &bytes)
-{
-    return {{u"mediaType"_s, mediaType},
-            {u"digest"_s, Digest::sha256(bytes)},
-            {u"size"_s, qint64(bytes.size())}};
-}
 
 Reply manifestReply(const QByteArray &bytes, const QString &mediaType)
 {
@@ -136,35 +108,29 @@ private Q_SLOTS:
 private:
     void serve(QHash<QString, Reply> byPath);
 
-    std::unique_ptr<ScriptedHttpServer> m_server;
-    std::unique_ptr<NetworkAccessManager> m_nam;
-    std::unique_ptr<RequestScheduler> m_scheduler;
-    std::unique_ptr<OciBackend> m_backend;
+    std::unique_ptr<ScriptedStack> m_stack;
+    // Views into m_stack, for brevity in the test functions.
+    ScriptedHttpServer *m_server = nullptr;
+    OciBackend *m_backend = nullptr;
     RegistryClient *m_client = nullptr;
 };
 
 void TestHostileInput::init()
 {
-    m_server = std::make_unique<ScriptedHttpServer>();
-    QVERIFY(m_server->listen());
-    m_nam = std::make_unique<NetworkAccessManager>();
-    m_scheduler = std::make_unique<RequestScheduler>(m_nam.get());
-    m_scheduler->setMaxRetries(0); // hostile answers are final; retries only slow the test
-    RegistryEndpoint endpoint;
-    endpoint.host = u"127.0.0.1:%1"_s.arg(m_server->port());
-    endpoint.scheme = RegistryEndpoint::Scheme::Http;
-    endpoint.credentialSource = RegistryEndpoint::CredentialSource::None;
-    m_backend = std::make_unique<OciBackend>(endpoint, m_scheduler.get());
-    m_client = m_backend->client();
+    m_stack = std::make_unique<ScriptedStack>();
+    QVERIFY(m_stack->listening);
+    m_server = &m_stack->server;
+    m_backend = &m_stack->backend;
+    m_client = m_stack->client();
     serve({});
 }
 
 void TestHostileInput::cleanup()
 {
-    m_backend.reset();
-    m_scheduler.reset();
-    m_nam.reset();
-    m_server.reset();
+    m_server = nullptr;
+    m_backend = nullptr;
+    m_client = nullptr;
+    m_stack.reset();
 }
 
 void TestHostileInput::serve(QHash<QString, Reply> byPath)
