@@ -1,12 +1,23 @@
+// The `berth` executable: the command line, and the door to the window.
+//
+// Commands are often run in loops by scripts, so this binary links no widget, GUI, D-Bus or
+// keychain library: loading and relocating those took ~30 ms of every `berth tags` call (60 % of
+// a 1,000-tag listing, measured with perf; see docs/performance.md). The window lives in
+// `berth-desktop` beside this file; `berth [REPOSITORY]` replaces itself with it.
+
+#include "cli/command.h"
 #include "cli/commandline.h"
 #include "cli/output.h"
-#include "desktop.h"
-#include "icons.h"
 #include "settings.h"
 
-#include <QApplication>
 #include <QCoreApplication>
 #include <QTimer>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -34,30 +45,30 @@ int runCommandLine(int argc, char *argv[])
     return app.exec();
 }
 
-int runDesktop(int argc, char *argv[])
+//! Replaces this process with berth-desktop from the same directory, same arguments. Returns
+//! only when that fails.
+int execDesktop(char *argv[])
 {
-    QApplication app(argc, argv);
-    Berth::Settings::setApplicationIdentity();
-    QApplication::setApplicationDisplayName(u"Berth"_s);
-    QApplication::setApplicationVersion(QStringLiteral(BERTH_VERSION));
-    QApplication::setDesktopFileName(u"berth"_s);
-    QApplication::setWindowIcon(Berth::Icons::appIcon());
-    Berth::Desktop desktop;
-    QString error;
-    if (!desktop.start(QCoreApplication::arguments(), &error)) {
-        Berth::Cli::writeErrLine(u"berth: "_s + error);
-        return Berth::Cli::ExitUsage;
-    }
-    return app.exec();
+    // /proc/self/exe, not argv[0]: berth may have been found through PATH or a symlink.
+    std::error_code error;
+    const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
+    const std::filesystem::path desktop
+            = (error ? std::filesystem::path(argv[0]) : self).parent_path() / "berth-desktop";
+    argv[0] = const_cast<char *>(desktop.c_str());
+    ::execv(desktop.c_str(), argv);
+    const int execError = errno;
+    Berth::Cli::writeErrLine(u"berth: cannot open the window: %1: %2"_s.arg(
+            QString::fromStdString(desktop.string()),
+            QString::fromLocal8Bit(std::strerror(execError))));
+    return Berth::Cli::ExitError;
 }
 
 } // namespace
 
 int main(int argc, char *argv[])
 {
-    // Decided before any application object exists: commands must run without a display, so
-    // only the window mode constructs a QApplication.
+    // Decided before any application object exists: commands must run without a display.
     if (Berth::Cli::CommandLine::wantsCommandLine(rawArguments(argc, argv)))
         return runCommandLine(argc, argv);
-    return runDesktop(argc, argv);
+    return execDesktop(argv);
 }

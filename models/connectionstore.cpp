@@ -209,3 +209,6 @@ void ConnectionStore::store()
 }
 
 } // namespace Berth
+
+// Own moc unit (see the end of secretstore.cpp for why).
+#include "moc_connectionstore.cpp"

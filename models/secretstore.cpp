@@ -228,3 +228,7 @@ void SecretStore::deliver(const Pending &pending, Result<QString> result)
 }
 
 } // namespace Berth
+
+// Its own moc unit, not automoc's shared mocs_compilation: otherwise every program linking
+// berth_models (the `berth` command line too) pulls in this class and with it QtKeychain/D-Bus.
+#include "moc_secretstore.cpp"

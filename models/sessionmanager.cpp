@@ -292,3 +292,6 @@ void SessionManager::runCheck(const Connection &connection, const QString &secre
 }
 
 } // namespace Berth
+
+// Own moc unit (see the end of secretstore.cpp for why).
+#include "moc_sessionmanager.cpp"

@@ -1,6 +1,9 @@
 #include "exportreportdialog.h"
 
+#include "backendextrasprovider.h"
+#include "htmlreportwriter.h"
 #include "metadataservice.h"
+#include "registrybackend.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -10,6 +13,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -36,6 +40,7 @@ ExportReportDialog::ExportReportDialog(MetadataService *service, const QString &
     , m_selected(new QRadioButton(this))
     , m_useFilter(new QCheckBox(this))
     , m_sort(new QComboBox(this))
+    , m_order(new QComboBox(this))
     , m_perPlatform(new QCheckBox(tr("One row per &platform of multi-arch images"), this))
     , m_destination(new QLineEdit(this))
     , m_browse(new QPushButton(tr("&Browse…"), this))
@@ -69,8 +74,29 @@ ExportReportDialog::ExportReportDialog(MetadataService *service, const QString &
     m_useFilter->setEnabled(false);
     m_sort->setObjectName(u"sortBox"_s);
     m_sort->addItem(tr("Tag (natural order)"), int(ReportSort::Tag));
-    m_sort->addItem(tr("Created (newest first)"), int(ReportSort::Created));
-    m_sort->addItem(tr("Size (largest first)"), int(ReportSort::Size));
+    m_sort->addItem(tr("Created"), int(ReportSort::Created));
+    m_sort->addItem(tr("Size"), int(ReportSort::Size));
+    if (service && service->backend() && service->backend()->hasTagExtras()) {
+        m_extrasProvider = new BackendExtrasProvider(service->backend(), this);
+        m_sort->addItem(tr("Pushed (Harbor)"), int(ReportSort::Pushed));
+    }
+    m_order->setObjectName(u"orderBox"_s);
+    m_order->addItem(tr("Ascending"), int(Qt::AscendingOrder));
+    m_order->addItem(tr("Descending"), int(Qt::DescendingOrder));
+    auto *columnsWidget = new QWidget(this);
+    auto *columnsGrid = new QGridLayout(columnsWidget);
+    columnsGrid->setContentsMargins(0, 0, 0, 0);
+    columnsGrid->setHorizontalSpacing(12);
+    columnsGrid->setVerticalSpacing(2);
+    for (ReportColumn column : allReportColumns(hasHarborColumns())) {
+        auto *box = new QCheckBox(HtmlReportWriter::columnTitle(column), columnsWidget);
+        box->setObjectName(u"column_"_s + reportColumnName(column));
+        box->setChecked(true);
+        // Four to a row: twelve columns in three short rows.
+        const int i = int(m_columnBoxes.size());
+        columnsGrid->addWidget(box, i / 4, i % 4);
+        m_columnBoxes.append({column, box});
+    }
     m_perPlatform->setObjectName(u"perPlatformBox"_s);
     m_destination->setObjectName(u"destinationEdit"_s);
     m_destination->setText(defaultDestination(repository, ReportFormat::Csv, QDate::currentDate()));
@@ -89,7 +115,16 @@ ExportReportDialog::ExportReportDialog(MetadataService *service, const QString &
     form->setContentsMargins(0, 0, 0, 0);
     form->addRow(tr("F&ormat:"), m_format);
     form->addRow(tr("Tags:"), scope);
-    form->addRow(tr("So&rt by:"), m_sort);
+    auto *sortRow = new QHBoxLayout;
+    sortRow->addWidget(m_sort, 1);
+    sortRow->addWidget(m_order);
+    auto *sortLabel = new QLabel(tr("So&rt by:"), this);
+    sortLabel->setBuddy(m_sort);
+    form->addRow(sortLabel, sortRow);
+    // The mnemonic goes to the first checkbox: the grid's container takes no focus.
+    auto *columnsLabel = new QLabel(tr("Colu&mns:"), this);
+    columnsLabel->setBuddy(m_columnBoxes.constFirst().second);
+    form->addRow(columnsLabel, columnsWidget);
     form->addRow(QString(), m_perPlatform);
     // A label of its own: addRow(text, layout) gives it no buddy, so "&" would show literally.
     auto *destinationLabel = new QLabel(tr("&Save to:"), this);
@@ -130,6 +165,10 @@ ExportReportDialog::ExportReportDialog(MetadataService *service, const QString &
     layout->addWidget(buttons);
 
     connect(m_format, &QComboBox::currentIndexChanged, this, &ExportReportDialog::onFormatChanged);
+    // A new key starts in its natural direction (newest / largest first); the person may flip it.
+    connect(m_sort, &QComboBox::currentIndexChanged, this, [this] {
+        setSortOrder(defaultReportOrder(ReportSort(m_sort->currentData().toInt())));
+    });
     connect(m_browse, &QPushButton::clicked, this, &ExportReportDialog::browse);
     connect(m_export, &QPushButton::clicked, this, &ExportReportDialog::start);
     connect(m_cancel, &QPushButton::clicked, this, &ExportReportDialog::cancel);
@@ -216,6 +255,28 @@ void ExportReportDialog::setSort(ReportSort sort)
 {
     const int index = m_sort->findData(int(sort));
     m_sort->setCurrentIndex(index >= 0 ? index : 0);
+    setSortOrder(defaultReportOrder(ReportSort(m_sort->currentData().toInt())));
+}
+
+void ExportReportDialog::setSortOrder(Qt::SortOrder order)
+{
+    m_order->setCurrentIndex(m_order->findData(int(order)));
+}
+
+void ExportReportDialog::setColumns(const QList<ReportColumn> &columns)
+{
+    for (const auto &[column, box] : std::as_const(m_columnBoxes))
+        box->setChecked(columns.contains(column));
+}
+
+QList<ReportColumn> ExportReportDialog::columns() const
+{
+    QList<ReportColumn> checked;
+    for (const auto &[column, box] : m_columnBoxes) {
+        if (box->isChecked())
+            checked.append(column);
+    }
+    return checked;
 }
 
 void ExportReportDialog::setPerPlatform(bool on)
@@ -251,6 +312,8 @@ ReportOptions ExportReportDialog::options() const
     else if (m_useFilter->isChecked())
         options.filter = filterToRegex(m_filterText, m_filterSyntax);
     options.sort = ReportSort(m_sort->currentData().toInt());
+    options.order = Qt::SortOrder(m_order->currentData().toInt());
+    options.columns = columns();
     options.perPlatform = m_perPlatform->isChecked();
     options.destination = destination();
     return options;
@@ -304,6 +367,10 @@ void ExportReportDialog::start()
         showMessage(tr("Choose a file to save the report to."), true);
         return;
     }
+    if (options.columns.isEmpty()) {
+        showMessage(tr("Choose at least one column."), true);
+        return;
+    }
     if (!m_service) {
         showMessage(tr("The connection to the registry is closed."), true);
         return;
@@ -311,6 +378,8 @@ void ExportReportDialog::start()
     if (m_job)
         m_job->deleteLater();
     m_job = new ReportJob(m_service, options, this);
+    if (m_extrasProvider)
+        m_job->setExtrasProvider(m_extrasProvider);
     connect(m_job, &ReportJob::progressChanged, this, &ExportReportDialog::onProgress);
     connect(m_job, &ReportJob::finished, this, &ExportReportDialog::onFinished);
     m_finishedPath = options.destination;

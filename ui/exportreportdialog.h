@@ -21,10 +21,13 @@ class QRadioButton;
 
 namespace Berth {
 
+class BackendExtrasProvider;
 class MetadataService;
 
 //! "Export report…": format, scope (whole repository or the selected tags), the table's filter
-//! and sort, per-platform rows and the destination file. Runs a ReportJob on the session's
+//! and sort (key and direction), the columns (Harbor's pushed, pulled, labels and
+//! vulnerabilities too when the session's backend has them), per-platform rows and the
+//! destination file. Runs a ReportJob on the session's
 //! MetadataService (the table's cache serves it) in the background: non-modal, with progress
 //! (done / total, rate, time left) and Cancel; success offers "Open folder", errors are shown
 //! inline. Closing the dialog while a report runs cancels it (QSaveFile: no file is left).
@@ -45,7 +48,15 @@ public:
     //! The table's filter; an empty text disables the "only matching tags" option.
     void setFilter(const QString &text, TagFilterProxyModel::FilterSyntax syntax);
     void setFormat(ReportFormat format);
+    //! Also resets the direction to the key's default (defaultReportOrder()).
     void setSort(ReportSort sort);
+    void setSortOrder(Qt::SortOrder order);
+    //! Checks exactly these columns (Harbor ones are ignored without Harbor columns).
+    void setColumns(const QList<ReportColumn> &columns);
+    //! The checked columns in the documented order.
+    QList<ReportColumn> columns() const;
+    //! True when the backend has tag extras: the Harbor columns and "Pushed" sort are offered.
+    bool hasHarborColumns() const { return m_extrasProvider != nullptr; }
     void setPerPlatform(bool on);
     //! The file to write, bypassing the file dialog (tests, or a remembered path).
     void setDestination(const QString &path);
@@ -103,6 +114,9 @@ private:
     QRadioButton *m_selected;
     QCheckBox *m_useFilter;
     QComboBox *m_sort;
+    QComboBox *m_order;
+    QList<std::pair<ReportColumn, QCheckBox *>> m_columnBoxes;
+    BackendExtrasProvider *m_extrasProvider = nullptr;
     QCheckBox *m_perPlatform;
     QLineEdit *m_destination;
     QPushButton *m_browse;

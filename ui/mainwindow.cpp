@@ -308,6 +308,8 @@ ExportReportDialog *MainWindow::openExportDialog(const QStringList &tags)
     dialog->setSelection(tags);
     dialog->setFilter(m_proxy->filterText(),
                       TagFilterProxyModel::FilterSyntax(m_filterSyntax->currentData().toInt()));
+    // The table's sort key and direction, where a report has the same key.
+    bool sameKey = true;
     switch (m_proxy->sortColumn()) {
     case TagTableModel::CreatedColumn:
         dialog->setSort(ReportSort::Created);
@@ -315,10 +317,20 @@ ExportReportDialog *MainWindow::openExportDialog(const QStringList &tags)
     case TagTableModel::SizeColumn:
         dialog->setSort(ReportSort::Size);
         break;
+    case TagTableModel::PushedColumn:
+        sameKey = dialog->hasHarborColumns();
+        dialog->setSort(sameKey ? ReportSort::Pushed : ReportSort::Tag);
+        break;
+    case TagTableModel::TagColumn:
+        dialog->setSort(ReportSort::Tag);
+        break;
     default:
+        sameKey = false;
         dialog->setSort(ReportSort::Tag);
         break;
     }
+    if (sameKey && m_proxy->sortColumn() >= 0)
+        dialog->setSortOrder(m_proxy->sortOrder());
     dialog->show();
     return dialog;
 }

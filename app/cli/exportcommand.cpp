@@ -4,6 +4,7 @@
 #include "registryoptions.h"
 #include "registrysession.h"
 
+#include "backendextrasprovider.h"
 #include "imagereference.h"
 #include "metadataservice.h"
 #include "registrybackend.h"
@@ -41,9 +42,9 @@ void ExportCommand::run(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(
             summary()
-            + tr("\n\nColumns: repository, tag, digest, kind, media type, platforms, size (bytes), "
-                 "created (ISO-8601 UTC); Harbor adds pushed, pulled, labels, vulnerabilities. "
-                 "The JSON shape is documented in docs/report-schema.md.\n"
+            + tr("\n\nColumns: repository, tag, digest, kind, media_type, platforms, size_bytes, "
+                 "created (ISO-8601 UTC); Harbor (--kind harbor) adds pushed, pulled, labels, "
+                 "vulnerabilities. The JSON shape is documented in docs/report-schema.md.\n"
                  "Exit codes: 0 success, 1 error (also when some tags could not be read), "
                  "2 usage error."));
     parser.addHelpOption();
@@ -64,10 +65,21 @@ void ExportCommand::run(const QStringList &arguments)
                                   tr("tag (natural order, default), created or size (newest / "
                                      "largest first), pushed (Harbor, newest first)."),
                                   u"key"_s);
+    const QCommandLineOption order(u"order"_s,
+                                   tr("asc or desc: the direction of --sort (default: asc for "
+                                      "tag, desc for the others). Unknown values stay last."),
+                                   u"direction"_s);
+    const QCommandLineOption columns(
+            u"columns"_s,
+            tr("Comma-separated columns to write, in this order (default: all). Names as in the "
+               "CSV header: repository, tag, digest, kind, media_type, platforms, size_bytes, "
+               "created; Harbor: pushed, pulled, labels, vulnerabilities. JSON leaves the other "
+               "fields out."),
+            u"list"_s);
     const QCommandLineOption perPlatform(
             u"per-platform"_s, tr("One row per platform image of a multi-arch index instead of "
                                   "one row per tag."));
-    parser.addOptions({format, output, filter, sort, perPlatform});
+    parser.addOptions({format, output, filter, sort, order, columns, perPlatform});
     RegistryOptions registryOptions;
     registryOptions.addTo(parser);
 
@@ -111,6 +123,19 @@ void ExportCommand::run(const QStringList &arguments)
                     u"unknown sort \"%1\" (tag, created, size, pushed)"_s.arg(parser.value(sort)));
         options.sort = *chosen;
     }
+    if (parser.isSet(order)) {
+        const auto chosen = reportOrderFromName(parser.value(order));
+        if (!chosen)
+            return usage(u"unknown order \"%1\" (asc, desc)"_s.arg(parser.value(order)));
+        options.order = *chosen;
+    }
+    if (parser.isSet(columns)) {
+        QString error;
+        const auto chosen = parseReportColumns(parser.value(columns), &error);
+        if (!chosen)
+            return usage(u"--columns: "_s + error);
+        options.columns = *chosen;
+    }
     options.filter = parser.value(filter);
     if (!options.filter.isEmpty()) {
         const QRegularExpression expression(options.filter);
@@ -120,19 +145,46 @@ void ExportCommand::run(const QStringList &arguments)
     options.perPlatform = parser.isSet(perPlatform);
     if (const auto ok = registryOptions.read(parser); !ok)
         return usage(ok.error().message);
-    if (options.sort == ReportSort::Pushed)
-        return usage(u"--sort pushed needs a Harbor registry (--kind harbor)"_s);
 
     m_session = new RegistrySession(registryOptions.endpointFor(*reference), registryOptions.kind(),
                                     this);
+    RegistryBackend *backend = m_session->backend();
+    if (!backend->hasTagExtras()) {
+        if (options.sort == ReportSort::Pushed)
+            return usage(u"--sort pushed needs a Harbor registry (--kind harbor)"_s);
+        for (ReportColumn column : std::as_const(options.columns)) {
+            if (isHarborColumn(column))
+                return usage(u"the column %1 needs a Harbor registry (--kind harbor)"_s.arg(
+                        reportColumnName(column)));
+        }
+    }
     // No disk cache: the command line must not contend with a running GUI for its database;
     // within one run MetadataService still fetches each digest once.
-    m_service = new MetadataService(m_session->backend(), nullptr, this);
+    m_service = new MetadataService(backend, nullptr, this);
     options.destination = m_destination;
     m_job = new ReportJob(m_service, options, this);
+    if (backend->hasTagExtras()) {
+        m_extras = new BackendExtrasProvider(backend, this);
+        m_job->setExtrasProvider(m_extras);
+    }
     m_showProgress = stderrIsTerminal();
     connect(m_job, &ReportJob::progressChanged, this, &ExportCommand::onProgress);
     connect(m_job, &ReportJob::finished, this, &ExportCommand::onFinished);
+    if (!m_extras)
+        return startJob();
+    // Harbor: connecting learns its generation (2.x lists tags with their extras, 1.x is asked
+    // per tag) and turns a wrong password into an error before any output.
+    backend->connectToRegistry(this, [this](Result<void> connected) {
+        if (!connected.ok()) {
+            writeErrLine(u"berth export: "_s + connected.error().toString());
+            return Q_EMIT finished(ExitError);
+        }
+        startJob();
+    });
+}
+
+void ExportCommand::startJob()
+{
     if (m_destination.isEmpty()) {
         m_stdout = std::make_unique<QFile>();
         if (!m_stdout->open(stdout, QIODevice::WriteOnly, QFileDevice::DontCloseHandle)) {

@@ -12,6 +12,7 @@
 class QFile;
 
 namespace Berth {
+class BackendExtrasProvider;
 class MetadataService;
 class ReportJob;
 struct ReportProgress;
@@ -22,7 +23,7 @@ namespace Berth::Cli {
 class RegistrySession;
 
 //! `berth export REPOSITORY [--format csv|json|markdown|html] [-o FILE] [--filter REGEX]
-//! [--sort tag|created|size|pushed] [--per-platform]`: a tag report through the same engine as
+//! [--sort tag|created|size|pushed] [--order asc|desc] [--columns LIST] [--per-platform]`: a tag report through the same engine as
 //! the GUI's "Export report…" (ReportJob). stdout without -o; a file is only created complete.
 class ExportCommand final : public Command
 {
@@ -37,11 +38,13 @@ public:
     void run(const QStringList &arguments) override;
 
 private:
+    void startJob();
     void onProgress(const ReportProgress &progress);
     void onFinished(const Error &error);
 
     RegistrySession *m_session = nullptr;
     MetadataService *m_service = nullptr;
+    BackendExtrasProvider *m_extras = nullptr;
     ReportJob *m_job = nullptr;
     std::unique_ptr<QFile> m_stdout;
     QString m_destination;

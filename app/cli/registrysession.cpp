@@ -16,8 +16,9 @@ RegistrySession::RegistrySession(const RegistryEndpoint &endpoint, const QString
 {
     if (kind == u"harbor") {
         // tags and inspect use only Harbor's registry API (/v2/ with /service/token tokens),
-        // which is the same in 1.x and 2.x, so no generation probe is needed here.
-        m_backend = new HarborBackend(endpoint, m_scheduler, HarborGeneration::V2, this);
+        // which is the same in 1.x and 2.x; commands that use Harbor's own API (export's
+        // extras) call connectToRegistry() first, which detects the generation.
+        m_backend = new HarborBackend(endpoint, m_scheduler, this);
     } else {
         m_backend = new OciBackend(endpoint, m_scheduler, this);
     }

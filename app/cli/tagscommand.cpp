@@ -16,9 +16,11 @@ using namespace Qt::StringLiterals;
 
 namespace Berth::Cli {
 
-// The listing is handed out in pages of this many names: big enough that a 100,000-tag list
-// prints in a few hundred writes, small enough that the first names appear at once.
-static constexpr int TagsPageSize = 1000;
+// The page size asked of the server (`n`) and the print chunk. A paging server answers each
+// round trip with this many names: at 1,000 a 100,000-tag Harbor listing took 100 round trips
+// and 1.7x skopeo's time (skopeo sends no `n`); at 10,000, 10 round trips and 0.77x. A page of
+// 10,000 names is ~150 KB, so the first names still appear within one round trip.
+static constexpr int TagsPageSize = 10000;
 
 QString TagsCommand::name() const
 {

@@ -16,43 +16,19 @@ QString CsvReportWriter::field(const QString &value)
     return u'"' + quoted + u'"';
 }
 
-QString CsvReportWriter::vulnerabilitiesText(const TagExtras &extras)
-{
-    if (!extras.scanned)
-        return QString();
-    QStringList parts;
-    for (auto it = extras.vulnerabilities.cbegin(); it != extras.vulnerabilities.cend(); ++it)
-        parts.append(it.key() + u'=' + QString::number(it.value()));
-    return parts.join(u';');
-}
-
 bool CsvReportWriter::begin(const ReportHeader &header)
 {
-    m_hasExtras = header.hasExtras;
-    return write(columns(m_hasExtras).join(u',').toUtf8() + "\r\n");
+    m_columns = header.columns;
+    return write(columnNames(m_columns).join(u',').toUtf8() + "\r\n");
 }
 
 bool CsvReportWriter::writeRow(const ReportRow &row)
 {
-    const qint64 size = row.size();
-    QStringList fields{row.repository,
-                       row.tag,
-                       row.digest(),
-                       row.kind(),
-                       row.mediaType(),
-                       row.platforms().join(u';'),
-                       size < 0 ? QString() : QString::number(size),
-                       reportTime(row.created())};
-    if (m_hasExtras) {
-        const TagExtras extras = row.extras.value_or(TagExtras{});
-        fields += {reportTime(extras.pushed), reportTime(extras.pulled), extras.labels.join(u';'),
-                   vulnerabilitiesText(extras)};
-    }
     QString line;
-    for (qsizetype i = 0; i < fields.size(); ++i) {
+    for (qsizetype i = 0; i < m_columns.size(); ++i) {
         if (i)
             line += u',';
-        line += field(fields.at(i));
+        line += field(plainValue(row, m_columns.at(i)));
     }
     return write(line.toUtf8() + "\r\n");
 }

@@ -16,11 +16,9 @@ public:
     bool finish() override;
 
     static QString field(const QString &value);
-    //! "Critical=1;High=2" (severities in the provider's order), empty when not scanned.
-    static QString vulnerabilitiesText(const struct TagExtras &extras);
 
 private:
-    bool m_hasExtras = false;
+    QList<ReportColumn> m_columns;
 };
 
 } // namespace Berth

@@ -1,6 +1,5 @@
 #include "htmlreportwriter.h"
 
-#include "csvreportwriter.h"
 #include "reportrow.h"
 
 #include <QLocale>
@@ -87,7 +86,9 @@ constexpr auto Script = R"(
 bool HtmlReportWriter::begin(const ReportHeader &header)
 {
     m_summary = ReportSummary();
-    m_hasExtras = header.hasExtras;
+    // The page's title names the repository: no column repeats it on every row.
+    m_columns = header.columns;
+    m_columns.removeAll(ReportColumn::Repository);
     const QString title = u"Tags of "_s + header.repository;
     QString html = u"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                    // No fetch of any kind: the page works offline and leaks nothing when opened.
@@ -97,52 +98,101 @@ bool HtmlReportWriter::begin(const ReportHeader &header)
                    + esc(title) + u"</title>\n<style>"_s + QString::fromLatin1(Style)
                    + u"</style>\n</head>\n<body>\n<main>\n<h1>"_s + esc(title) + u"</h1>\n"_s;
     QString meta = u"Generated "_s + reportTime(header.generated) + u", sorted by "_s
-                   + reportSortName(header.sort);
+                   + reportSortName(header.sort)
+                   + (header.order == Qt::AscendingOrder ? u" (ascending)"_s : u" (descending)"_s);
     if (!header.filter.isEmpty())
         meta += u", filter "_s + header.filter;
     if (header.perPlatform)
         meta += u", one row per platform"_s;
     html += u"<p class=\"meta\">"_s + esc(meta) + u"</p>\n"_s;
     html += u"<table id=\"tags\">\n<thead><tr>"_s;
-    const auto th = [&html](const QString &name, bool numeric) {
+    for (ReportColumn column : std::as_const(m_columns)) {
+        const bool numeric = column == ReportColumn::Size || column == ReportColumn::Created
+                             || column == ReportColumn::Pushed || column == ReportColumn::Pulled;
         html += numeric ? u"<th data-type=\"num\">"_s : u"<th>"_s;
-        html += esc(name) + u"</th>"_s;
-    };
-    th(u"Tag"_s, false);
-    th(u"Digest"_s, false);
-    th(u"Kind"_s, false);
-    th(u"Media type"_s, false);
-    th(u"Platforms"_s, false);
-    th(u"Size"_s, true);
-    th(u"Created"_s, true);
-    if (m_hasExtras) {
-        th(u"Pushed"_s, true);
-        th(u"Pulled"_s, true);
-        th(u"Labels"_s, false);
-        th(u"Vulnerabilities"_s, false);
+        html += esc(columnTitle(column)) + u"</th>"_s;
     }
     html += u"</tr></thead>\n<tbody>\n"_s;
     return write(html.toUtf8());
 }
 
+QString HtmlReportWriter::columnTitle(ReportColumn column)
+{
+    switch (column) {
+    case ReportColumn::Repository:
+        return u"Repository"_s;
+    case ReportColumn::Tag:
+        return u"Tag"_s;
+    case ReportColumn::Digest:
+        return u"Digest"_s;
+    case ReportColumn::Kind:
+        return u"Kind"_s;
+    case ReportColumn::MediaType:
+        return u"Media type"_s;
+    case ReportColumn::Platforms:
+        return u"Platforms"_s;
+    case ReportColumn::Size:
+        return u"Size"_s;
+    case ReportColumn::Created:
+        return u"Created"_s;
+    case ReportColumn::Pushed:
+        return u"Pushed"_s;
+    case ReportColumn::Pulled:
+        return u"Pulled"_s;
+    case ReportColumn::Labels:
+        return u"Labels"_s;
+    case ReportColumn::Vulnerabilities:
+        return u"Vulnerabilities"_s;
+    }
+    return {};
+}
+
 bool HtmlReportWriter::writeRow(const ReportRow &row)
 {
     m_summary.add(row);
-    const qint64 size = row.size();
     QString html = row.image ? u"<tr>"_s : u"<tr class=\"error\">"_s;
-    html += cell(row.tag);
-    html += cell(row.image ? row.digest() : u"error: "_s + row.error, QString(), u"mono"_s);
-    html += cell(row.kind());
-    html += cell(row.mediaType());
-    html += cell(row.platforms().join(u", "_s));
-    html += cell(humanSize(size), size < 0 ? u""_s : QString::number(size), u"num"_s);
-    html += timeCell(row.created());
-    if (m_hasExtras) {
-        const TagExtras extras = row.extras.value_or(TagExtras{});
-        html += timeCell(extras.pushed);
-        html += timeCell(extras.pulled);
-        html += cell(extras.labels.join(u", "_s));
-        html += cell(CsvReportWriter::vulnerabilitiesText(extras));
+    const TagExtras extras = row.extras.value_or(TagExtras{});
+    for (ReportColumn column : std::as_const(m_columns)) {
+        switch (column) {
+        case ReportColumn::Repository:
+            html += cell(row.repository);
+            break;
+        case ReportColumn::Tag:
+            html += cell(row.tag);
+            break;
+        case ReportColumn::Digest:
+            html += cell(row.image ? row.digest() : u"error: "_s + row.error, QString(), u"mono"_s);
+            break;
+        case ReportColumn::Kind:
+            html += cell(row.kind());
+            break;
+        case ReportColumn::MediaType:
+            html += cell(row.mediaType());
+            break;
+        case ReportColumn::Platforms:
+            html += cell(row.platforms().join(u", "_s));
+            break;
+        case ReportColumn::Size: {
+            const qint64 size = row.size();
+            html += cell(humanSize(size), size < 0 ? u""_s : QString::number(size), u"num"_s);
+            break;
+        }
+        case ReportColumn::Created:
+            html += timeCell(row.created());
+            break;
+        case ReportColumn::Pushed:
+            html += timeCell(extras.pushed);
+            break;
+        case ReportColumn::Pulled:
+            html += timeCell(extras.pulled);
+            break;
+        case ReportColumn::Labels:
+            html += cell(extras.labels.join(u", "_s));
+            break;
+        case ReportColumn::Vulnerabilities:
+            html += cell(vulnerabilitiesText(extras));
+            break;
+        }
     }
     html += u"</tr>\n"_s;
     return write(html.toUtf8());

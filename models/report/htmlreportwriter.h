@@ -20,13 +20,15 @@ public:
     bool finish() override;
 
     const ReportSummary &summary() const { return m_summary; }
+    //! The column headers ("Media type"); the repository is in the page title instead.
+    static QString columnTitle(ReportColumn column);
 
 private:
     QString sizeChart() const;
     QString monthChart() const;
 
     ReportSummary m_summary;
-    bool m_hasExtras = false;
+    QList<ReportColumn> m_columns;
 };
 
 } // namespace Berth

@@ -2,6 +2,7 @@
 
 #include "reportrow.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -12,6 +13,7 @@ namespace Berth {
 bool JsonReportWriter::begin(const ReportHeader &header)
 {
     m_rows = 0;
+    m_columns = header.columns;
     // The header is one object serialised without its closing brace: the "tags" array follows
     // row by row and finish() closes both.
     const QJsonObject head{
@@ -19,7 +21,9 @@ bool JsonReportWriter::begin(const ReportHeader &header)
             {u"generated"_s, reportTime(header.generated)},
             {u"filter"_s, header.filter.isEmpty() ? QJsonValue() : QJsonValue(header.filter)},
             {u"sort"_s, reportSortName(header.sort)},
+            {u"order"_s, reportOrderName(header.order)},
             {u"perPlatform"_s, header.perPlatform},
+            {u"columns"_s, QJsonArray::fromStringList(columnNames(header.columns))},
     };
     QByteArray bytes = QJsonDocument(head).toJson(QJsonDocument::Compact);
     bytes.chop(1); // the closing '}'
@@ -29,7 +33,7 @@ bool JsonReportWriter::begin(const ReportHeader &header)
 bool JsonReportWriter::writeRow(const ReportRow &row)
 {
     QByteArray bytes = m_rows++ ? ",\n" : "\n";
-    bytes += QJsonDocument(row.toJson()).toJson(QJsonDocument::Compact);
+    bytes += QJsonDocument(row.toJson(m_columns)).toJson(QJsonDocument::Compact);
     return write(bytes);
 }
 

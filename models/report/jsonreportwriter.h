@@ -5,7 +5,8 @@
 namespace Berth {
 
 //! One JSON document (docs/report-schema.md): {"repository", "generated", "filter", "sort",
-//! "perPlatform", "tags": [...]}, one tag entry per line so it streams and diffs well.
+//! "order", "perPlatform", "columns", "tags": [...]}, one tag entry per line so it streams and
+//! diffs well. Fields of columns not chosen are left out of the tag entries.
 class JsonReportWriter final : public ReportWriter
 {
 public:
@@ -17,6 +18,7 @@ public:
 
 private:
     qint64 m_rows = 0;
+    QList<ReportColumn> m_columns;
 };
 
 } // namespace Berth

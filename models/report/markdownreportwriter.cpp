@@ -1,6 +1,5 @@
 #include "markdownreportwriter.h"
 
-#include "csvreportwriter.h"
 #include "reportrow.h"
 
 using namespace Qt::StringLiterals;
@@ -28,13 +27,15 @@ static QByteArray tableLine(const QStringList &cells)
 
 bool MarkdownReportWriter::begin(const ReportHeader &header)
 {
-    m_hasExtras = header.hasExtras;
+    m_columns = header.columns;
     QString title = u"# Tags of %1\n\nGenerated %2"_s.arg(cell(header.repository),
                                                           reportTime(header.generated));
     if (!header.filter.isEmpty())
         title += u", filter `%1`"_s.arg(header.filter);
-    title += u", sorted by %1.\n\n"_s.arg(reportSortName(header.sort));
-    const QStringList names = columns(m_hasExtras);
+    title += u", sorted by %1 (%2).\n\n"_s.arg(
+            reportSortName(header.sort),
+            header.order == Qt::AscendingOrder ? u"ascending"_s : u"descending"_s);
+    const QStringList names = columnNames(m_columns);
     QStringList rule;
     for (const QString &name : names)
         rule.append(name == u"size_bytes" ? u"---:"_s : u"---"_s);
@@ -48,19 +49,14 @@ bool MarkdownReportWriter::begin(const ReportHeader &header)
 
 bool MarkdownReportWriter::writeRow(const ReportRow &row)
 {
-    const qint64 size = row.size();
-    QStringList cells{row.repository,
-                      row.tag,
-                      row.image ? row.digest() : u"error: "_s + row.error,
-                      row.kind(),
-                      row.mediaType(),
-                      row.platforms().join(u';'),
-                      size < 0 ? QString() : QString::number(size),
-                      reportTime(row.created())};
-    if (m_hasExtras) {
-        const TagExtras extras = row.extras.value_or(TagExtras{});
-        cells += {reportTime(extras.pushed), reportTime(extras.pulled), extras.labels.join(u';'),
-                  CsvReportWriter::vulnerabilitiesText(extras)};
+    QStringList cells;
+    cells.reserve(m_columns.size());
+    for (ReportColumn column : std::as_const(m_columns)) {
+        // An unreadable tag says why where its digest would be.
+        if (column == ReportColumn::Digest && !row.image)
+            cells.append(u"error: "_s + row.error);
+        else
+            cells.append(plainValue(row, column));
     }
     return write(tableLine(cells));
 }

@@ -18,7 +18,7 @@ public:
     static QString cell(const QString &value);
 
 private:
-    bool m_hasExtras = false;
+    QList<ReportColumn> m_columns;
 };
 
 } // namespace Berth

@@ -116,6 +116,18 @@ void ReportJob::begin(QIODevice *device)
     if (m_options.sort == ReportSort::Pushed && !m_extras) {
         invalid = Error(ErrorCode::InvalidInput, u"sorting by push time needs a Harbor registry"_s);
     }
+    m_columns = m_options.columns.isEmpty() ? allReportColumns(m_extras != nullptr)
+                                            : m_options.columns;
+    for (ReportColumn column : std::as_const(m_columns)) {
+        if (isHarborColumn(column) && !m_extras) {
+            invalid = Error(ErrorCode::InvalidInput, u"the column %1 needs a Harbor registry"_s.arg(
+                                                             reportColumnName(column)));
+        }
+    }
+    // Extras cost requests: only when a column shows them or the order needs them.
+    m_useExtras = m_extras
+                  && (m_options.sort == ReportSort::Pushed
+                      || std::any_of(m_columns.cbegin(), m_columns.cend(), isHarborColumn));
     if (invalid.isError()) {
         QTimer::singleShot(0, this, [this, invalid] { fail(invalid); });
         return;
@@ -134,7 +146,10 @@ void ReportJob::startListing()
         addNames(m_options.tags);
         return onListed();
     }
-    m_pager = m_service->backend()->createTagPager(m_options.repository, this);
+    if (m_useExtras)
+        m_pager = m_extras->createTagPager(m_options.repository, this);
+    if (!m_pager)
+        m_pager = m_service->backend()->createTagPager(m_options.repository, this);
     m_pager->setPageSize(ListPageSize);
     connect(m_pager, &Pager::pageReady, this, &ReportJob::onPage);
     connect(m_pager, &Pager::failed, this, [this](const Error &error) {
@@ -170,15 +185,20 @@ void ReportJob::onListed()
 {
     m_listing = false;
     if (m_options.tags.isEmpty() || streaming()) {
-        std::sort(m_names.begin(), m_names.end(),
-                  [](const QString &a, const QString &b) { return naturalCompare(a, b) < 0; });
+        const bool descending = streaming() && m_options.effectiveOrder() == Qt::DescendingOrder;
+        std::sort(m_names.begin(), m_names.end(), [descending](const QString &a, const QString &b) {
+            const int c = naturalCompare(a, b);
+            return descending ? c > 0 : c < 0;
+        });
     }
     // A selection may name a tag twice (two proxy rows): one row each is what it asked for,
     // but duplicates from a listing cannot happen, so nothing is dropped here.
     ReportHeader header;
     header.repository = m_repositoryName;
     header.generated = QDateTime::currentDateTimeUtc();
-    header.hasExtras = m_extras != nullptr;
+    header.hasExtras = m_useExtras;
+    header.columns = m_columns;
+    header.order = m_options.effectiveOrder();
     header.perPlatform = m_options.perPlatform;
     header.filter = m_options.filter;
     header.sort = m_options.sort;
@@ -217,7 +237,7 @@ void ReportJob::request(qint64 index)
 {
     const QString tag = streaming() ? m_names.at(index) : m_records[size_t(index)].tag;
     Slot slot;
-    slot.extrasDone = m_extras == nullptr;
+    slot.extrasDone = !m_useExtras;
     m_slots.insert(index, slot);
     const quint64 generation = m_generation;
     // Inserted before the call: a cached answer may arrive before request() returns.
@@ -229,7 +249,7 @@ void ReportJob::request(qint64 index)
             });
     if (m_requests.contains(index))
         m_requests[index] = id;
-    if (m_extras) {
+    if (m_useExtras) {
         m_extras->fetchTagExtras(m_options.repository, tag, this,
                                  [this, generation, index](Result<TagExtras> result) {
                                      onExtras(generation, index, result);
@@ -341,8 +361,8 @@ void ReportJob::writeSorted()
             const qint32 id = m_records[size_t(i)].imageId;
             return id < 0 ? nullptr : m_images[size_t(id)].get();
         };
-        // Newest / largest first; unknown values last; ties in natural tag order so the output
-        // is the same every time.
+        // Newest / largest first unless asked otherwise; unknown values last either way; ties
+        // in natural tag order so the output is the same every time.
         const auto key = [this, &image](qint64 i) -> qint64 {
             switch (m_options.sort) {
             case ReportSort::Created: {
@@ -367,9 +387,15 @@ void ReportJob::writeSorted()
         std::vector<qint64> keys(m_records.size());
         for (size_t i = 0; i < keys.size(); ++i)
             keys[i] = key(qint64(i));
-        std::sort(m_order.begin(), m_order.end(), [this, &keys](qint64 a, qint64 b) {
-            if (keys[size_t(a)] != keys[size_t(b)])
-                return keys[size_t(a)] > keys[size_t(b)];
+        const bool descending = m_options.effectiveOrder() == Qt::DescendingOrder;
+        constexpr qint64 Unknown = std::numeric_limits<qint64>::min();
+        std::sort(m_order.begin(), m_order.end(), [this, &keys, descending](qint64 a, qint64 b) {
+            const qint64 ka = keys[size_t(a)], kb = keys[size_t(b)];
+            if (ka != kb) {
+                if (ka == Unknown || kb == Unknown)
+                    return kb == Unknown;
+                return descending ? ka > kb : ka < kb;
+            }
             return naturalCompare(m_records[size_t(a)].tag, m_records[size_t(b)].tag) < 0;
         });
     }
@@ -420,6 +446,8 @@ void ReportJob::complete()
                           u"cannot write %1: %2"_s.arg(m_options.destination, reason)));
     }
     m_file.reset();
+    if (m_useExtras)
+        m_extras->reset();
     emitProgress(true);
     m_running = false;
     qCDebug(lcModels) << "report of" << m_repositoryName << "done:" << m_rowsWritten << "rows";
@@ -465,6 +493,8 @@ void ReportJob::stopWork()
     m_records.clear();
     m_images.clear();
     m_imageIds.clear();
+    if (m_useExtras)
+        m_extras->reset();
 }
 
 void ReportJob::emitProgress(bool force)

@@ -78,7 +78,10 @@ public:
     ~ReportJob() override;
 
     //! Adds the Harbor columns (pushed, pulled, labels, vulnerabilities) from provider; needed
-    //! for ReportSort::Pushed. Not owned; must outlive the job.
+    //! for ReportSort::Pushed and for any Harbor column in ReportOptions::columns. With it the
+    //! default columns include Harbor's. When the listing comes from the provider's pager
+    //! (TagExtrasProvider::createTagPager()), listed tags cost no extra request. Not owned;
+    //! must outlive the job.
     void setExtrasProvider(TagExtrasProvider *provider) { m_extras = provider; }
     const ReportOptions &options() const { return m_options; }
 
@@ -141,6 +144,8 @@ private:
     QPointer<MetadataService> m_service;
     ReportOptions m_options;
     TagExtrasProvider *m_extras = nullptr;
+    bool m_useExtras = false; //!< a chosen column or the sort needs m_extras
+    QList<ReportColumn> m_columns;
     QRegularExpression m_filter;
     QString m_repositoryName;
 

@@ -134,6 +134,42 @@ QJsonObject ReportRow::toJson() const
     return object;
 }
 
+QJsonObject ReportRow::toJson(const QList<ReportColumn> &columns) const
+{
+    QJsonObject object = toJson();
+    const auto drop = [&object, &columns](ReportColumn column, QStringList keys) {
+        if (!columns.contains(column)) {
+            for (const QString &key : keys)
+                object.remove(key);
+        }
+    };
+    drop(ReportColumn::Tag, {u"tag"_s});
+    drop(ReportColumn::Digest, {u"digest"_s, u"index"_s});
+    drop(ReportColumn::Kind, {u"kind"_s, u"artifactType"_s});
+    drop(ReportColumn::MediaType, {u"mediaType"_s});
+    drop(ReportColumn::Platforms, {u"platforms"_s, u"attestations"_s});
+    drop(ReportColumn::Size, {u"size"_s});
+    drop(ReportColumn::Created, {u"created"_s});
+    if (object.contains(u"harbor"_s)) {
+        QJsonObject harbor = object.value(u"harbor"_s).toObject();
+        const QList<std::pair<ReportColumn, QString>> fields{
+                {ReportColumn::Pushed, u"pushed"_s},
+                {ReportColumn::Pulled, u"pulled"_s},
+                {ReportColumn::Labels, u"labels"_s},
+                {ReportColumn::Vulnerabilities, u"vulnerabilities"_s},
+        };
+        for (const auto &[column, key] : fields) {
+            if (!columns.contains(column))
+                harbor.remove(key);
+        }
+        if (harbor.isEmpty())
+            object.remove(u"harbor"_s);
+        else
+            object.insert(u"harbor"_s, harbor);
+    }
+    return object;
+}
+
 ReportImagePtr ReportRow::compact(const ImageMetadata &metadata)
 {
     auto image = std::make_shared<ImageMetadata>();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "reportoptions.h"
 #include "tagextras.h"
 
 #include "imagemetadata.h"
@@ -38,6 +39,11 @@ struct ReportRow
     QString indexDigest() const;
     //! The tag entry of the JSON report: ImageMetadata::toJson() field names.
     QJsonObject toJson() const;
+    //! Only the fields of the chosen columns (plus "error", "warnings", "artifactType" with
+    //! kind, "index" with digest, "attestations" with platforms); "harbor" holds only the chosen
+    //! Harbor fields and is left out when none is chosen. The repository column is the
+    //! document's "repository".
+    QJsonObject toJson(const QList<ReportColumn> &columns) const;
 
     //! The compact copy a report keeps per digest: no layers, config, labels, annotations.
     static ReportImagePtr compact(const ImageMetadata &metadata);

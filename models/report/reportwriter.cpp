@@ -4,6 +4,7 @@
 #include "htmlreportwriter.h"
 #include "jsonreportwriter.h"
 #include "markdownreportwriter.h"
+#include "reportrow.h"
 
 #include <QIODevice>
 #include <QLocale>
@@ -40,6 +41,60 @@ QStringList ReportWriter::columns(bool hasExtras)
     if (hasExtras)
         names += {u"pushed"_s, u"pulled"_s, u"labels"_s, u"vulnerabilities"_s};
     return names;
+}
+
+QStringList ReportWriter::columnNames(const QList<ReportColumn> &columns)
+{
+    QStringList names;
+    names.reserve(columns.size());
+    for (ReportColumn column : columns)
+        names.append(reportColumnName(column));
+    return names;
+}
+
+QString ReportWriter::plainValue(const ReportRow &row, ReportColumn column)
+{
+    switch (column) {
+    case ReportColumn::Repository:
+        return row.repository;
+    case ReportColumn::Tag:
+        return row.tag;
+    case ReportColumn::Digest:
+        return row.digest();
+    case ReportColumn::Kind:
+        return row.kind();
+    case ReportColumn::MediaType:
+        return row.mediaType();
+    case ReportColumn::Platforms:
+        return row.platforms().join(u';');
+    case ReportColumn::Size: {
+        const qint64 size = row.size();
+        return size < 0 ? QString() : QString::number(size);
+    }
+    case ReportColumn::Created:
+        return reportTime(row.created());
+    case ReportColumn::Pushed:
+        return row.extras ? reportTime(row.extras->pushed) : QString();
+    case ReportColumn::Pulled:
+        // Never pulled (Harbor's Go zero time) and unknown are both empty.
+        return row.extras ? reportTime(row.extras->pulled) : QString();
+    case ReportColumn::Labels:
+        return row.extras ? row.extras->labels.join(u';') : QString();
+    case ReportColumn::Vulnerabilities:
+        return row.extras ? vulnerabilitiesText(*row.extras) : QString();
+    }
+    return {};
+}
+
+QString ReportWriter::vulnerabilitiesText(const TagExtras &extras)
+{
+    if (!extras.scanned)
+        return QString();
+    QStringList parts;
+    for (auto it = extras.vulnerabilities.cbegin(); it != extras.vulnerabilities.cend(); ++it)
+        parts.append(it.key() + u'=' + QString::number(it.value()));
+    // A clean scan says so; empty stays "not scanned".
+    return parts.isEmpty() ? u"none"_s : parts.join(u';');
 }
 
 bool ReportWriter::write(const QByteArray &bytes)

@@ -12,16 +12,20 @@ class QIODevice;
 namespace Berth {
 
 struct ReportRow;
+struct TagExtras;
 
 //! What a report says about itself, written before the first row.
 struct ReportHeader
 {
     QString repository; //!< display name
     QDateTime generated;
-    bool hasExtras = false; //!< Harbor columns pushed, pulled, labels, vulnerabilities
+    bool hasExtras = false; //!< the backend has Harbor's extras
     bool perPlatform = false;
     QString filter;
     ReportSort sort = ReportSort::Tag;
+    Qt::SortOrder order = Qt::AscendingOrder;
+    //! The columns to write, in order (never empty: ReportJob fills in the default).
+    QList<ReportColumn> columns = allReportColumns(false);
 };
 
 //! Writes one report format to a device as rows come: begin(), writeRow() per row, finish().
@@ -42,8 +46,15 @@ public:
 
     QString errorString() const { return m_error; }
 
-    //! The CSV header (and the plain column names of every format).
+    //! The CSV header of every column (and the plain column names of every format).
     static QStringList columns(bool hasExtras);
+    static QStringList columnNames(const QList<ReportColumn> &columns);
+    //! A cell as CSV and Markdown write it: times ISO-8601 UTC, sizes in bytes, lists joined
+    //! by ';', empty when unknown.
+    static QString plainValue(const ReportRow &row, ReportColumn column);
+    //! "Critical=1;High=2" (severities in alphabetical order), "none" for a clean scan, empty
+    //! when not scanned.
+    static QString vulnerabilitiesText(const TagExtras &extras);
 
 protected:
     bool write(const QByteArray &bytes);

@@ -11,6 +11,8 @@
 
 namespace Berth {
 
+class Pager;
+
 //! Harbor's per-tag facts that a plain registry does not have. They become the report columns
 //! pushed, pulled, labels, vulnerabilities.
 struct TagExtras
@@ -34,6 +36,17 @@ public:
     virtual void fetchTagExtras(const QString &repository, const QString &tag, QObject *context,
                                 Callback done)
             = 0;
+    //! A tag pager whose pages bring the extras along (then fetchTagExtras() answers listed
+    //! tags from memory: one request per page instead of one per tag); null = the job lists
+    //! with the backend's plain pager and every tag is fetched on its own.
+    virtual Pager *createTagPager(const QString &repository, QObject *parent)
+    {
+        Q_UNUSED(repository)
+        Q_UNUSED(parent)
+        return nullptr;
+    }
+    //! The job is over: drop what is held, cancel what is in flight.
+    virtual void reset() {}
 };
 
 } // namespace Berth

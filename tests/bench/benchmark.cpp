@@ -22,6 +22,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QJsonDocument>
 #include <QLibraryInfo>
@@ -32,9 +33,11 @@
 #include <QTemporaryDir>
 #include <QTextStream>
 #include <QThread>
+#include <QTimer>
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -787,6 +790,7 @@ void Benchmark::measureHarbor(int size, QJsonObject &result)
         harbor.insert(u"model_first_rows"_s, model.rowCount());
         harbor.insert(u"requests_to_first_rows"_s, stack.counts().total());
     }
+    measureHarborApi(repository, harbor);
     result.insert(u"harbor"_s, harbor);
     say(u"Harbor test server: import %1 ms; model first rows %2 ms; berth tags first line %3 ms, "
         "all %4 ms; skopeo list-tags %5 ms"_s.arg(importMs)
@@ -794,6 +798,83 @@ void Benchmark::measureHarbor(int size, QJsonObject &result)
                 .arg(median(first))
                 .arg(median(total))
                 .arg(harbor.value(u"skopeo_list_tags"_s)[u"total_ms"_s].toInteger(-1)));
+}
+
+void Benchmark::measureHarborApi(const QString &repository, QJsonObject &harbor)
+{
+    // The same model through Harbor's own API (HarborBackend, 2.x): tag names from the paged
+    // tags endpoint, then newest pushed first, which the server sorts (sort=-push_time) so it
+    // costs one page instead of a crawl of every tag. Connecting is not timed: the app connects
+    // once per registry, not per repository.
+    Credentials admin;
+    admin.username = HarborServer::adminName;
+    admin.password = HarborServer::adminPassword;
+    for (const bool byPushTime : {false, true}) {
+        const QString key = byPushTime ? u"api_first_rows_by_push_time"_s : u"api_first_rows"_s;
+        BenchStack stack(m_harbor->host(), nullptr, admin, BackendKind::Harbor);
+        QEventLoop loop;
+        std::optional<Error> connectResult;
+        stack.backend().connectToRegistry(&loop, [&](Result<void> connected) {
+            connectResult = connected.ok() ? Error() : connected.error();
+            loop.quit();
+        });
+        QTimer::singleShot(ScenarioTimeoutMs, &loop, &QEventLoop::quit);
+        if (!connectResult)
+            loop.exec();
+        if (!connectResult || connectResult->isError()) {
+            fail(u"Harbor API: connect: %1"_s.arg(connectResult ? connectResult->toString()
+                                                                : u"timed out"_s));
+            return;
+        }
+        stack.resetCounts();
+        TagTableModel model;
+        if (byPushTime) {
+            TagQuery query;
+            query.sortField = TagQuery::SortField::PushTime;
+            query.descending = true;
+            model.setTagQuery(query);
+        }
+        QElapsedTimer clock;
+        clock.start();
+        model.setRepository(&stack.service(), repository);
+        Waiter firstRows([&] { return model.rowCount() > 0 || model.lastError().isError(); },
+                         clock);
+        firstRows.on(&model, &TagTableModel::pageFetched);
+        firstRows.on(&model, &TagTableModel::fetchFailed);
+        const qint64 ms = firstRows.wait(ScenarioTimeoutMs);
+        if (ms < 0 || model.rowCount() == 0) {
+            fail(u"Harbor API: no first rows (%1)"_s.arg(model.lastError().toString()));
+            return;
+        }
+        harbor.insert(key, QJsonObject{{u"ms"_s, ms},
+                                       {u"rows"_s, model.rowCount()},
+                                       {u"requests"_s, stack.counts().total()}});
+        if (byPushTime || model.rowCount() < VisibleRows)
+            continue;
+
+        // 40 visible rows with full metadata, cold (no disk cache): digests and sizes through
+        // Harbor's /v2/, as on the plain registry.
+        stack.resetCounts();
+        QElapsedTimer visibleClock;
+        visibleClock.start();
+        model.setVisibleRows(0, VisibleRows - 1);
+        Waiter visible(
+                [&] {
+                    return rowsIn(
+                            model, 0, VisibleRows - 1,
+                            {TagTableModel::LoadState::Loaded, TagTableModel::LoadState::Failed});
+                },
+                visibleClock);
+        visible.on(&model, &QAbstractItemModel::dataChanged);
+        const qint64 visibleMs = visible.wait(ScenarioTimeoutMs);
+        const int failed = countState(model, 0, VisibleRows - 1, TagTableModel::LoadState::Failed);
+        if (visibleMs < 0 || failed > 0)
+            fail(u"Harbor API: 40 visible rows of %1 did not load (%2 failed)"_s.arg(repository)
+                         .arg(failed));
+        harbor.insert(u"api_visible"_s, QJsonObject{{u"ms"_s, visibleMs},
+                                                    {u"failed"_s, failed},
+                                                    {u"requests"_s, stack.counts().toJson()}});
+    }
 }
 
 void Benchmark::measureMemory()
@@ -995,6 +1076,20 @@ void Benchmark::printTable() const
                       out << cell(size.toObject()).rightJustified(ColumnWidth);
                   out << '\n';
               };
+    // The common cells: a figure in ms, a ratio of two figures, a size in MiB (paths into a
+    // size's JSON object, "a.b.c").
+    const auto msRow = [&](const QString &label, const QString &path) {
+        row(label, [&](const QJsonObject &s) { return num(ms(s, path)); });
+    };
+    const auto ratioRow
+            = [&](const QString &label, const QString &numerator, const QString &denominator) {
+                  row(label, [&](const QJsonObject &s) {
+                      return times(ratio(ms(s, numerator), ms(s, denominator)));
+                  });
+              };
+    const auto mibRow = [&](const QString &label, const QString &path) {
+        row(label, [&](const QJsonObject &s) { return mib(ms(s, path)); });
+    };
     const auto requestsText = [&](const QJsonObject &size, const QString &path) {
         const QJsonObject r = get(size, path).toObject();
         if (r.isEmpty())
@@ -1011,43 +1106,28 @@ void Benchmark::printTable() const
         << " for the\nlisting commands), memory in MiB. Ratios: Berth / peer, Berth / raw (below "
            "1 = Berth faster).\n\n";
     row(u"tags"_s, [&](const QJsonObject &s) { return num(s.value(u"tags"_s).toInteger()); });
-    row(u"model: first rows (setRepository -> pageFetched)"_s,
-        [&](const QJsonObject &s) { return num(ms(s, u"model_cold.first_rows_ms"_s)); });
-    row(u"berth tags: first line"_s,
-        [&](const QJsonObject &s) { return num(ms(s, u"berth_tags.first_line_ms"_s)); });
-    row(u"berth tags: all lines"_s,
-        [&](const QJsonObject &s) { return num(ms(s, u"berth_tags.total_ms"_s)); });
-    row(u"skopeo list-tags"_s,
-        [&](const QJsonObject &s) { return num(ms(s, u"skopeo_list_tags.total_ms"_s)); });
-    row(u"  berth tags / skopeo list-tags"_s, [&](const QJsonObject &s) {
-        return times(ratio(ms(s, u"berth_tags.total_ms"_s), ms(s, u"skopeo_list_tags.total_ms"_s)));
-    });
-    row(u"40 visible rows loaded, cold"_s,
-        [&](const QJsonObject &s) { return num(ms(s, u"model_cold.visible_ms"_s)); });
+    msRow(u"model: first rows (setRepository -> pageFetched)"_s, u"model_cold.first_rows_ms"_s);
+    msRow(u"berth tags: first line"_s, u"berth_tags.first_line_ms"_s);
+    msRow(u"berth tags: all lines"_s, u"berth_tags.total_ms"_s);
+    msRow(u"skopeo list-tags"_s, u"skopeo_list_tags.total_ms"_s);
+    ratioRow(u"  berth tags / skopeo list-tags"_s, u"berth_tags.total_ms"_s,
+             u"skopeo_list_tags.total_ms"_s);
+    msRow(u"40 visible rows loaded, cold"_s, u"model_cold.visible_ms"_s);
     row(u"  requests HEAD/manifest/blob"_s,
         [&](const QJsonObject &s) { return requestsText(s, u"model_cold.requests_at_visible"_s); });
-    row(u"  + margin (80 rows) settled"_s,
-        [&](const QJsonObject &s) { return num(ms(s, u"model_cold.settled_ms"_s)); });
+    msRow(u"  + margin (80 rows) settled"_s, u"model_cold.settled_ms"_s);
     row(u"  requests HEAD/manifest/blob incl. margin"_s,
         [&](const QJsonObject &s) { return requestsText(s, u"model_cold.requests_settled"_s); });
-    row(u"40 visible rows, warm cache: shown"_s,
-        [&](const QJsonObject &s) { return num(ms(s, u"model_warm.visible_shown_ms"_s)); });
-    row(u"40 visible rows, warm cache: confirmed (HEADs)"_s,
-        [&](const QJsonObject &s) { return num(ms(s, u"model_warm.visible_ms"_s)); });
+    msRow(u"40 visible rows, warm cache: shown"_s, u"model_warm.visible_shown_ms"_s);
+    msRow(u"40 visible rows, warm cache: confirmed (HEADs)"_s, u"model_warm.visible_ms"_s);
     row(u"  requests HEAD/manifest/blob"_s,
         [&](const QJsonObject &s) { return requestsText(s, u"model_warm.requests_at_visible"_s); });
-    row(u"skopeo inspect x40, sequential"_s,
-        [&](const QJsonObject &s) { return num(ms(s, u"skopeo_inspect.sequential.ms"_s)); });
-    row(u"  Berth cold / skopeo sequential"_s, [&](const QJsonObject &s) {
-        return times(
-                ratio(ms(s, u"model_cold.visible_ms"_s), ms(s, u"skopeo_inspect.sequential.ms"_s)));
-    });
-    row(u"skopeo inspect x40, xargs -P6"_s,
-        [&](const QJsonObject &s) { return num(ms(s, u"skopeo_inspect.parallel.ms"_s)); });
-    row(u"  Berth cold / skopeo -P6"_s, [&](const QJsonObject &s) {
-        return times(
-                ratio(ms(s, u"model_cold.visible_ms"_s), ms(s, u"skopeo_inspect.parallel.ms"_s)));
-    });
+    msRow(u"skopeo inspect x40, sequential"_s, u"skopeo_inspect.sequential.ms"_s);
+    ratioRow(u"  Berth cold / skopeo sequential"_s, u"model_cold.visible_ms"_s,
+             u"skopeo_inspect.sequential.ms"_s);
+    msRow(u"skopeo inspect x40, xargs -P6"_s, u"skopeo_inspect.parallel.ms"_s);
+    ratioRow(u"  Berth cold / skopeo -P6"_s, u"model_cold.visible_ms"_s,
+             u"skopeo_inspect.parallel.ms"_s);
     row(u"skopeo inspect, full set extrapolated, seq (s)"_s, [&](const QJsonObject &s) {
         const qint64 v = ms(s, u"skopeo_inspect.sequential.full_set_extrapolated_ms"_s);
         return v < 0 ? u"-"_s : num(v / 1000);
@@ -1056,62 +1136,45 @@ void Benchmark::printTable() const
         const qint64 v = ms(s, u"skopeo_inspect.parallel.full_set_extrapolated_ms"_s);
         return v < 0 ? u"-"_s : num(v / 1000);
     });
-    row(u"raw client: 40-tag mix (same requests, known digests)"_s,
-        [&](const QJsonObject &s) { return num(ms(s, u"raw.visible.ms"_s)); });
-    row(u"  Berth cold / raw"_s, [&](const QJsonObject &s) {
-        return times(ratio(ms(s, u"model_cold.visible_ms"_s), ms(s, u"raw.visible.ms"_s)));
-    });
-    row(u"raw client: 1,000-tag mix"_s,
-        [&](const QJsonObject &s) { return num(ms(s, u"raw.sample.ms"_s)); });
+    msRow(u"raw client: 40-tag mix (same requests, known digests)"_s, u"raw.visible.ms"_s);
+    ratioRow(u"  Berth cold / raw"_s, u"model_cold.visible_ms"_s, u"raw.visible.ms"_s);
+    msRow(u"raw client: 1,000-tag mix"_s, u"raw.sample.ms"_s);
     row(u"  raw requests/s"_s, [&](const QJsonObject &s) {
         return num(qint64(get(s, u"raw.sample.requests_per_s"_s).toDouble(-1)));
     });
-    row(u"model loadAllMetadata, every tag (<= 1,000 only)"_s,
-        [&](const QJsonObject &s) { return num(ms(s, u"model_bulk.ms"_s)); });
-    row(u"  Berth bulk / raw"_s, [&](const QJsonObject &s) {
-        return times(ratio(ms(s, u"model_bulk.ms"_s), ms(s, u"raw.sample.ms"_s)));
-    });
-    row(u"berth export --format json, every tag"_s,
-        [&](const QJsonObject &s) { return num(ms(s, u"export.ms"_s)); });
+    msRow(u"model loadAllMetadata, every tag (<= 1,000 only)"_s, u"model_bulk.ms"_s);
+    ratioRow(u"  Berth bulk / raw"_s, u"model_bulk.ms"_s, u"raw.sample.ms"_s);
+    msRow(u"berth export --format json, every tag"_s, u"export.ms"_s);
     row(u"  tags/s"_s, [&](const QJsonObject &s) {
         return num(qint64(get(s, u"export.tags_per_s"_s).toDouble(-1)));
     });
-    row(u"raw client: full mix, every tag"_s,
-        [&](const QJsonObject &s) { return num(ms(s, u"export.raw_full.ms"_s)); });
-    row(u"  berth export / raw"_s, [&](const QJsonObject &s) {
-        return times(ratio(ms(s, u"export.ms"_s), ms(s, u"export.raw_full.ms"_s)));
-    });
-    row(u"peak RSS: berth export (MiB)"_s,
-        [&](const QJsonObject &s) { return mib(ms(s, u"export.peak_rss_kib"_s)); });
-    row(u"model fetchAll: every row + 40 visible loaded"_s,
-        [&](const QJsonObject &s) { return num(ms(s, u"model_full.all_rows_ms"_s)); });
-    row(u"  longest event-loop stall (5 ms checker)"_s,
-        [&](const QJsonObject &s) { return num(ms(s, u"model_full.longest_stall_ms"_s)); });
-    row(u"peak RSS: bench process, model cold (MiB)"_s,
-        [&](const QJsonObject &s) { return mib(ms(s, u"model_cold.peak_rss_kib"_s)); });
-    row(u"peak RSS: bench process, model fetchAll (MiB)"_s,
-        [&](const QJsonObject &s) { return mib(ms(s, u"model_full.peak_rss_kib"_s)); });
-    row(u"peak RSS: berth tags (MiB)"_s,
-        [&](const QJsonObject &s) { return mib(ms(s, u"berth_tags.peak_rss_kib"_s)); });
-    row(u"peak RSS: skopeo list-tags (MiB)"_s,
-        [&](const QJsonObject &s) { return mib(ms(s, u"skopeo_list_tags.peak_rss_kib"_s)); });
-    row(u"peak RSS: skopeo inspect, largest process (MiB)"_s, [&](const QJsonObject &s) {
-        return mib(ms(s, u"skopeo_inspect.parallel.peak_rss_kib"_s));
-    });
+    msRow(u"raw client: full mix, every tag"_s, u"export.raw_full.ms"_s);
+    ratioRow(u"  berth export / raw"_s, u"export.ms"_s, u"export.raw_full.ms"_s);
+    mibRow(u"peak RSS: berth export (MiB)"_s, u"export.peak_rss_kib"_s);
+    msRow(u"model fetchAll: every row + 40 visible loaded"_s, u"model_full.all_rows_ms"_s);
+    msRow(u"  longest event-loop stall (5 ms checker)"_s, u"model_full.longest_stall_ms"_s);
+    mibRow(u"peak RSS: bench process, model cold (MiB)"_s, u"model_cold.peak_rss_kib"_s);
+    mibRow(u"peak RSS: bench process, model fetchAll (MiB)"_s, u"model_full.peak_rss_kib"_s);
+    mibRow(u"peak RSS: berth tags (MiB)"_s, u"berth_tags.peak_rss_kib"_s);
+    mibRow(u"peak RSS: skopeo list-tags (MiB)"_s, u"skopeo_list_tags.peak_rss_kib"_s);
+    mibRow(u"peak RSS: skopeo inspect, largest process (MiB)"_s,
+           u"skopeo_inspect.parallel.peak_rss_kib"_s);
 
     out << "\nHarbor test server (in this process; tags/list paged with n/last; as admin):\n";
-    row(u"model: first rows"_s,
-        [&](const QJsonObject &s) { return num(ms(s, u"harbor.model_first_rows_ms"_s)); });
-    row(u"berth tags: first line"_s,
-        [&](const QJsonObject &s) { return num(ms(s, u"harbor.berth_tags.first_line_ms"_s)); });
-    row(u"berth tags: all lines"_s,
-        [&](const QJsonObject &s) { return num(ms(s, u"harbor.berth_tags.total_ms"_s)); });
-    row(u"skopeo list-tags"_s,
-        [&](const QJsonObject &s) { return num(ms(s, u"harbor.skopeo_list_tags.total_ms"_s)); });
-    row(u"  berth tags / skopeo list-tags"_s, [&](const QJsonObject &s) {
-        return times(ratio(ms(s, u"harbor.berth_tags.total_ms"_s),
-                           ms(s, u"harbor.skopeo_list_tags.total_ms"_s)));
-    });
+    msRow(u"model: first rows"_s, u"harbor.model_first_rows_ms"_s);
+    msRow(u"model via Harbor API: first rows"_s, u"harbor.api_first_rows.ms"_s);
+    msRow(u"  requests to first rows"_s, u"harbor.api_first_rows.requests"_s);
+    msRow(u"model via Harbor API: 40 visible rows loaded, cold"_s, u"harbor.api_visible.ms"_s);
+    row(u"  requests HEAD/manifest/blob"_s,
+        [&](const QJsonObject &s) { return requestsText(s, u"harbor.api_visible.requests"_s); });
+    msRow(u"model via Harbor API: first rows, newest pushed"_s,
+          u"harbor.api_first_rows_by_push_time.ms"_s);
+    msRow(u"  requests to first rows"_s, u"harbor.api_first_rows_by_push_time.requests"_s);
+    msRow(u"berth tags: first line"_s, u"harbor.berth_tags.first_line_ms"_s);
+    msRow(u"berth tags: all lines"_s, u"harbor.berth_tags.total_ms"_s);
+    msRow(u"skopeo list-tags"_s, u"harbor.skopeo_list_tags.total_ms"_s);
+    ratioRow(u"  berth tags / skopeo list-tags"_s, u"harbor.berth_tags.total_ms"_s,
+             u"harbor.skopeo_list_tags.total_ms"_s);
 
     if (!m_memory.isEmpty()) {
         out << "\nMemory: " << num(m_memory.value(u"rows"_s).toInteger())

@@ -66,6 +66,7 @@ private:
     void measureSkopeo(int size, QJsonObject &result);
     void measureRaw(int size, QJsonObject &result);
     void measureHarbor(int size, QJsonObject &result);
+    void measureHarborApi(const QString &repository, QJsonObject &harbor);
     void measureExport(int size, QJsonObject &result);
     void measureMemory();
     QJsonObject machine() const;

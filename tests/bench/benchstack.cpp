@@ -37,14 +37,16 @@ static RegistryEndpoint endpointFor(const QString &host, const Credentials &cred
 }
 
 BenchStack::BenchStack(const QString &host, MetadataCache *cache, const Credentials &credentials,
-                       QObject *parent)
+                       BackendKind kind, QObject *parent)
     : QObject(parent)
     , m_scheduler(&m_nam)
-    , m_backend(endpointFor(host, credentials), &m_scheduler)
-    , m_service(&m_backend, cache)
+    , m_backend(createBackend(endpointFor(host, credentials), kind, &m_scheduler))
+    , m_service(m_backend.get(), cache)
 {
     connect(&m_scheduler, &RequestScheduler::attemptStarted, this, &BenchStack::onAttempt);
 }
+
+BenchStack::~BenchStack() = default;
 
 void BenchStack::onAttempt(const QByteArray &method, const QUrl &url)
 {
@@ -55,7 +57,8 @@ void BenchStack::onAttempt(const QByteArray &method, const QUrl &url)
         ++m_counts.manifestGets;
     else if (method == "GET" && path.contains(u"/blobs/"_s))
         ++m_counts.blobGets;
-    else if (path.endsWith(u"/tags/list"_s) || path.endsWith(u"/_catalog"_s))
+    else if (path.endsWith(u"/tags/list"_s) || path.endsWith(u"/_catalog"_s)
+             || path.endsWith(u"/artifacts"_s) || path.endsWith(u"/tags"_s))
         ++m_counts.listings;
     else
         ++m_counts.other;

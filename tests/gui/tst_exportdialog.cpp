@@ -2,14 +2,17 @@
 // checked tag by tag against what was pushed), a two-tag selection from the main window's
 // context action as JSON (exactly those tags), the table's filter carried into the report, a
 // cancelled export of a 2,000-tag repository that leaves no file, and screenshots of the dialog
-// in a light and a dark palette.
+// in a light and a dark palette; the column checkboxes and the sort direction (also taken from
+// the table's sort order), and on a Harbor test server the Harbor columns and push-time sort.
 
 #include "guitestutil.h"
+#include "harborserver.h"
 #include "imageseeder.h"
 #include "registryprocess.h"
 #include "storagetags.h"
 
 #include "exportreportdialog.h"
+#include "harborbackend.h"
 #include "mainwindow.h"
 #include "tagactions.h"
 #include "tagfilterproxymodel.h"
@@ -18,6 +21,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
@@ -57,6 +61,9 @@ private Q_SLOTS:
     void exportsSelectionFromContextActionAsJson();
     void carriesTheTableFilter();
     void cancelLeavesNoFile();
+    void columnsAndDirection();
+    void directionFromTheTable();
+    void harborColumnsAndPushedSort();
     void screenshots();
     void cleanupTestCase();
 
@@ -353,6 +360,153 @@ void TestExportDialog::cancelLeavesNoFile()
              QStringList());
     QVERIFY(dialog->messageLabel()->isVisible());
     QVERIFY(!dialog->openFolderButton()->isVisible());
+}
+
+void TestExportDialog::columnsAndDirection()
+{
+    // Given the dialog on a plain registry: its eight columns, all checked, no Harbor ones
+    auto dialog = makeDialog(Repo);
+    dialog->show();
+    QVERIFY(!dialog->hasHarborColumns());
+    const QList<QCheckBox *> boxes
+            = dialog->findChildren<QCheckBox *>(QRegularExpression(u"^column_"_s));
+    QCOMPARE(boxes.size(), 8);
+    QVERIFY(!dialog->findChild<QCheckBox *>(u"column_pushed"_s));
+    QCOMPARE(dialog->columns(), allReportColumns(false));
+    auto *sort = dialog->findChild<QComboBox *>(u"sortBox"_s);
+    auto *order = dialog->findChild<QComboBox *>(u"orderBox"_s);
+    QVERIFY(sort && order);
+    QCOMPARE(sort->findData(int(ReportSort::Pushed)), -1);
+
+    // And a key starts in its natural direction
+    dialog->setSort(ReportSort::Size);
+    QCOMPARE(dialog->options().order, Qt::DescendingOrder);
+    sort->setCurrentIndex(sort->findData(int(ReportSort::Tag)));
+    QCOMPARE(dialog->options().order, Qt::AscendingOrder);
+
+    // When a person keeps tag and size, sorts by size smallest first and exports
+    for (QCheckBox *box : boxes) {
+        const bool keep
+                = box->objectName() == u"column_tag" || box->objectName() == u"column_size_bytes";
+        if (box->isChecked() != keep)
+            box->click();
+    }
+    QCOMPARE(dialog->columns(), (QList<ReportColumn>{ReportColumn::Tag, ReportColumn::Size}));
+    sort->setCurrentIndex(sort->findData(int(ReportSort::Size)));
+    order->setCurrentIndex(order->findData(int(Qt::AscendingOrder)));
+    const QString path = m_outDir.filePath(u"columns.csv"_s);
+    dialog->setDestination(path);
+    const Error error = runToEnd(dialog.get());
+    QVERIFY2(error.code == ErrorCode::None, qPrintable(error.toString()));
+
+    // Then the file has just those columns, smallest first
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QStringList lines
+            = QString::fromUtf8(file.readAll()).split(u"\r\n"_s, Qt::SkipEmptyParts);
+    QCOMPARE(lines.value(0), u"tag,size_bytes"_s);
+    QCOMPARE(lines.size() - 1, m_digests.size());
+    qint64 previous = -1;
+    for (const QString &line : lines.mid(1)) {
+        const QStringList fields = line.split(u',');
+        QCOMPARE(fields.size(), 2);
+        QVERIFY(m_digests.contains(fields.at(0)));
+        const qint64 size = fields.at(1).toLongLong();
+        QVERIFY2(size >= previous, qPrintable(line));
+        previous = size;
+    }
+
+    // And with no column at all it says so instead of exporting
+    dialog->setColumns({});
+    dialog->exportButton()->click();
+    QVERIFY(!dialog->isRunning());
+    QVERIFY(dialog->messageLabel()->text().contains(u"column"_s));
+}
+
+void TestExportDialog::directionFromTheTable()
+{
+    openInWindow();
+    // (the action has an icon on any desktop: Berth bundles a drawing of it)
+    QVERIFY(QFile::exists(u":/berth/icons/actions/document-export.svg"_s));
+    QVERIFY(!m_window->exportAction()->icon().isNull());
+    // Given the table sorted by size, smallest first
+    m_window->tagView()->sortByColumn(TagTableModel::SizeColumn, Qt::AscendingOrder);
+    // When the export dialog opens
+    m_window->exportAction()->trigger();
+    auto *dialog = m_window->findChild<ExportReportDialog *>();
+    QVERIFY(dialog);
+    // Then it takes the key and the direction
+    QCOMPARE(dialog->options().sort, ReportSort::Size);
+    QCOMPARE(dialog->options().order, Qt::AscendingOrder);
+    dialog->close();
+    QTRY_VERIFY(!m_window->findChild<ExportReportDialog *>());
+    m_window->tagView()->sortByColumn(TagTableModel::CreatedColumn, Qt::DescendingOrder);
+    m_window->exportAction()->trigger();
+    dialog = m_window->findChild<ExportReportDialog *>();
+    QVERIFY(dialog);
+    QCOMPARE(dialog->options().sort, ReportSort::Created);
+    QCOMPARE(dialog->options().order, Qt::DescendingOrder);
+    dialog->close();
+    QTRY_VERIFY(!m_window->findChild<ExportReportDialog *>());
+    m_window->tagView()->sortByColumn(TagTableModel::TagColumn, Qt::AscendingOrder);
+}
+
+void TestExportDialog::harborColumnsAndPushedSort()
+{
+    // Given a Harbor 2.x in front of the registry, holding the repository with push times
+    HarborServer harbor(m_registry.get(), HarborServer::Flavour::V2);
+    QString error;
+    QVERIFY2(harbor.start(&error), qPrintable(error));
+    harbor.createProject(u"team"_s, true);
+    QVERIFY2(harbor.importRepository(Repo, &error), qPrintable(error));
+    QStringList byPush{u"dev-2"_s, u"1.0"_s, u"multi"_s, u"stable"_s, u"2.0"_s, u"dev-1"_s};
+    const QDateTime base(QDate(2024, 5, 1), QTime(8, 0), Qt::UTC);
+    for (qsizetype i = 0; i < byPush.size(); ++i)
+        QVERIFY(harbor.setTagTimes(u"team"_s, u"app"_s, byPush.at(i), base.addDays(i)));
+    const qint64 label = harbor.createLabel(u"release"_s);
+    QVERIFY(harbor.attachLabel(u"team"_s, u"app"_s, u"2.0"_s, label));
+    RegistryEndpoint endpoint;
+    endpoint.host = harbor.host();
+    endpoint.scheme = RegistryEndpoint::Scheme::Http;
+    endpoint.credentialSource = RegistryEndpoint::CredentialSource::None;
+    NetworkAccessManager nam;
+    RequestScheduler scheduler(&nam);
+    HarborBackend backend(endpoint, &scheduler, HarborGeneration::V2);
+    MetadataService service(&backend, nullptr);
+
+    // When the dialog opens on it: twelve columns and the push-time sort
+    ExportReportDialog dialog(&service, Repo, harbor.host() + u'/' + Repo);
+    dialog.show();
+    QVERIFY(dialog.hasHarborColumns());
+    QCOMPARE(dialog.findChildren<QCheckBox *>(QRegularExpression(u"^column_"_s)).size(), 12);
+    QCOMPARE(dialog.columns(), allReportColumns(true));
+    dialog.setSort(ReportSort::Pushed);
+    QCOMPARE(dialog.options().sort, ReportSort::Pushed);
+    QCOMPARE(dialog.options().order, Qt::DescendingOrder);
+    dialog.setSortOrder(Qt::AscendingOrder);
+    dialog.setColumns({ReportColumn::Tag, ReportColumn::Pushed, ReportColumn::Labels});
+    const QString path = m_outDir.filePath(u"harbor.csv"_s);
+    dialog.setDestination(path);
+    const Error result = runToEnd(&dialog);
+    QVERIFY2(result.code == ErrorCode::None, qPrintable(result.toString()));
+
+    // Then the report has Harbor's values, oldest push first
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QStringList lines
+            = QString::fromUtf8(file.readAll()).split(u"\r\n"_s, Qt::SkipEmptyParts);
+    QCOMPARE(lines.value(0), u"tag,pushed,labels"_s);
+    QStringList tags;
+    for (const QString &line : lines.mid(1)) {
+        const QStringList fields = line.split(u',');
+        QCOMPARE(fields.size(), 3);
+        const qsizetype i = byPush.indexOf(fields.at(0));
+        QVERIFY2(i >= 0, qPrintable(line));
+        QCOMPARE(fields.at(1), base.addDays(i).toString(Qt::ISODate));
+        QCOMPARE(fields.at(2), fields.at(0) == u"2.0" ? u"release"_s : QString());
+        tags.append(fields.at(0));
+    }
+    QCOMPARE(tags, byPush);
 }
 
 namespace {

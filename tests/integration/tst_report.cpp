@@ -147,8 +147,13 @@ private Q_SLOTS:
     void perPlatformRows();
     void sortsAndFilters_data();
     void sortsAndFilters();
+    void sortDirection_data();
+    void sortDirection();
     void selectionOnly();
     void harborColumns();
+    void parseColumns_data();
+    void parseColumns();
+    void chosenColumns();
     void streamsToADevice();
     void unknownRepositoryFailsWithoutFile();
     void tenThousandTagsInBoundedMemory();
@@ -354,7 +359,7 @@ void TestReport::jsonValidatesAndMatches()
     QJsonObject broken = document.object();
     QJsonArray brokenTags = broken.value(u"tags"_s).toArray();
     QJsonObject firstTag = brokenTags.at(0).toObject();
-    firstTag.remove(u"digest"_s);
+    firstTag.insert(u"digest"_s, 5);
     firstTag.insert(u"size"_s, -5);
     brokenTags[0] = firstTag;
     broken.insert(u"tags"_s, brokenTags);
@@ -364,10 +369,18 @@ void TestReport::jsonValidatesAndMatches()
     const QJsonObject root = document.object();
     QCOMPARE(root.value(u"repository"_s).toString(), display());
     QVERIFY(QDateTime::fromString(root.value(u"generated"_s).toString(), Qt::ISODate).isValid());
+    QCOMPARE(root.value(u"order"_s).toString(), u"asc"_s);
+    QCOMPARE(root.value(u"columns"_s).toArray().toVariantList().size(), 8);
     const QJsonArray tags = root.value(u"tags"_s).toArray();
     QCOMPARE(tags.size(), m_tags.size());
     for (qsizetype i = 0; i < tags.size(); ++i) {
         const QJsonObject entry = tags.at(i).toObject();
+        // The default columns: every field of a tag entry is there (the schema requires none,
+        // since a column choice leaves fields out)
+        for (const QString &key : {u"tag"_s, u"digest"_s, u"mediaType"_s, u"kind"_s, u"size"_s,
+                                   u"created"_s, u"platforms"_s, u"attestations"_s})
+            QVERIFY2(entry.contains(key), qPrintable(key));
+        QVERIFY(!entry.contains(u"harbor"_s));
         const QString tag = entry.value(u"tag"_s).toString();
         QCOMPARE(tag, m_tags.at(i));
         const SeededImage &seeded = m_byTag.value(tag);
@@ -624,6 +637,176 @@ void TestReport::sortsAndFilters()
     }
     QCOMPARE(got, expected);
     QVERIFY(!got.isEmpty());
+}
+
+void TestReport::sortDirection_data()
+{
+    QTest::addColumn<ReportSort>("sort");
+    QTest::addColumn<Qt::SortOrder>("order");
+    QTest::newRow("size, smallest first") << ReportSort::Size << Qt::AscendingOrder;
+    QTest::newRow("created, oldest first") << ReportSort::Created << Qt::AscendingOrder;
+    QTest::newRow("created, newest first") << ReportSort::Created << Qt::DescendingOrder;
+    QTest::newRow("tag, descending") << ReportSort::Tag << Qt::DescendingOrder;
+}
+
+void TestReport::sortDirection()
+{
+    QFETCH(ReportSort, sort);
+    QFETCH(Qt::SortOrder, order);
+    ReportOptions options;
+    options.sort = sort;
+    options.order = order;
+    const Outcome out = run(options);
+    QVERIFY2(!out.error.isError(), qPrintable(out.error.toString()));
+    QStringList got;
+    const QList<QStringList> records = parseCsv(QString::fromUtf8(out.bytes));
+    for (qsizetype i = 1; i < records.size(); ++i)
+        got.append(records.at(i).at(1));
+
+    // Expected from the seeded values: unknown last either way, ties in ascending tag order
+    QStringList expected = m_tags;
+    if (sort == ReportSort::Tag) {
+        std::reverse(expected.begin(), expected.end());
+    } else {
+        const auto key = [this, sort](const QString &tag) -> std::optional<qint64> {
+            const SeededImage &s = m_byTag.value(tag);
+            if (sort == ReportSort::Size)
+                return s.size;
+            if (expectedCreated(s).isValid())
+                return expectedCreated(s).toMSecsSinceEpoch();
+            return std::nullopt;
+        };
+        std::stable_sort(expected.begin(), expected.end(),
+                         [&key, order](const QString &a, const QString &b) {
+                             const auto ka = key(a), kb = key(b);
+                             if (!ka || !kb)
+                                 return ka.has_value() && !kb.has_value();
+                             return order == Qt::AscendingOrder ? *ka < *kb : *ka > *kb;
+                         });
+    }
+    QCOMPARE(got, expected);
+    // (the seeded set has unknown creation times, so "unknown last" is tested)
+    if (sort == ReportSort::Created) {
+        QVERIFY(!expectedCreated(m_byTag.value(got.constLast())).isValid());
+        QVERIFY(expectedCreated(m_byTag.value(got.constFirst())).isValid());
+    }
+    // And the JSON header says the direction
+    options.format = ReportFormat::Json;
+    const Outcome json = run(options);
+    QCOMPARE(QJsonDocument::fromJson(json.bytes).object().value(u"order"_s).toString(),
+             order == Qt::AscendingOrder ? u"asc"_s : u"desc"_s);
+}
+
+void TestReport::parseColumns_data()
+{
+    QTest::addColumn<QString>("list");
+    QTest::addColumn<QStringList>("columns"); // empty = refused
+    QTest::addColumn<QString>("error");
+    QTest::newRow("order kept") << u"size_bytes,tag"_s << QStringList{u"size_bytes"_s, u"tag"_s}
+                                << QString();
+    QTest::newRow("spaces") << u" tag , digest "_s << QStringList{u"tag"_s, u"digest"_s}
+                            << QString();
+    QTest::newRow("harbor") << u"pushed,vulnerabilities"_s
+                            << QStringList{u"pushed"_s, u"vulnerabilities"_s} << QString();
+    QTest::newRow("unknown") << u"tag,size"_s << QStringList() << u"unknown column \"size\""_s;
+    QTest::newRow("case") << u"Tag"_s << QStringList() << u"unknown column \"Tag\""_s;
+    QTest::newRow("twice") << u"tag,digest,tag"_s << QStringList()
+                           << u"column \"tag\" given twice"_s;
+    QTest::newRow("empty") << u","_s << QStringList() << u"no columns given"_s;
+}
+
+void TestReport::parseColumns()
+{
+    QFETCH(QString, list);
+    QFETCH(QStringList, columns);
+    QFETCH(QString, error);
+    QString message;
+    const auto parsed = parseReportColumns(list, &message);
+    QCOMPARE(parsed.has_value(), !columns.isEmpty());
+    QCOMPARE(message, error);
+    if (parsed)
+        QCOMPARE(ReportWriter::columnNames(*parsed), columns);
+    // Every documented name round-trips, in the documented order
+    QCOMPARE(ReportWriter::columnNames(allReportColumns(true)), ReportWriter::columns(true));
+}
+
+void TestReport::chosenColumns()
+{
+    // Given a choice of columns in an order of its own
+    ReportOptions options;
+    options.columns = {ReportColumn::Tag, ReportColumn::Size, ReportColumn::Digest,
+                       ReportColumn::Platforms};
+
+    // CSV: that header, and the fields parse back to the seeded values
+    const Outcome csv = run(options);
+    QVERIFY2(!csv.error.isError(), qPrintable(csv.error.toString()));
+    const QList<QStringList> records = parseCsv(QString::fromUtf8(csv.bytes));
+    QCOMPARE(records.constFirst().join(u','), u"tag,size_bytes,digest,platforms"_s);
+    QCOMPARE(records.size() - 1, m_tags.size());
+    for (qsizetype i = 1; i < records.size(); ++i) {
+        const QStringList &r = records.at(i);
+        QCOMPARE(r.size(), 4);
+        const SeededImage &seeded = m_byTag.value(r.at(0));
+        QCOMPARE(r.at(0), m_tags.at(i - 1));
+        QCOMPARE(r.at(1), QString::number(seeded.size));
+        QCOMPARE(r.at(2), seeded.digest);
+        QCOMPARE(r.at(3), expectedPlatforms(seeded).join(u';'));
+    }
+
+    // JSON: only the chosen fields (platforms brings attestations), valid against the schema
+    options.format = ReportFormat::Json;
+    const Outcome json = run(options);
+    QVERIFY2(!json.error.isError(), qPrintable(json.error.toString()));
+    const QJsonObject root = QJsonDocument::fromJson(json.bytes).object();
+    const QStringList problems = MiniSchemaValidator(loadReportSchema()).validate(root);
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
+    QCOMPARE(root.value(u"columns"_s).toVariant().toStringList(),
+             (QStringList{u"tag"_s, u"size_bytes"_s, u"digest"_s, u"platforms"_s}));
+    const QJsonArray tags = root.value(u"tags"_s).toArray();
+    QCOMPARE(tags.size(), m_tags.size());
+    for (const QJsonValue &value : tags) {
+        const QJsonObject entry = value.toObject();
+        QStringList keys = entry.keys();
+        keys.removeAll(u"warnings"_s);
+        QCOMPARE(keys, (QStringList{u"attestations"_s, u"digest"_s, u"platforms"_s, u"size"_s,
+                                    u"tag"_s}));
+        const SeededImage &seeded = m_byTag.value(entry.value(u"tag"_s).toString());
+        QCOMPARE(entry.value(u"size"_s).toInteger(), seeded.size);
+        QCOMPARE(entry.value(u"digest"_s).toString(), seeded.digest);
+    }
+
+    // Markdown: the chosen header
+    options.format = ReportFormat::Markdown;
+    const Outcome md = run(options);
+    QVERIFY2(!md.error.isError(), qPrintable(md.error.toString()));
+    const QStringList lines = QString::fromUtf8(md.bytes).split(u'\n', Qt::SkipEmptyParts);
+    const qsizetype header = lines.indexOf(u"| tag | size_bytes | digest | platforms |"_s);
+    QVERIFY(header > 0);
+    QCOMPARE(lines.at(header + 1), u"|---|---:|---|---|"_s);
+    QCOMPARE(lines.size() - header - 2, m_tags.size());
+
+    // HTML: the chosen headers, every row with four cells
+    options.format = ReportFormat::Html;
+    const Outcome html = run(options);
+    QVERIFY2(!html.error.isError(), qPrintable(html.error.toString()));
+    QTextDocument document;
+    document.setHtml(QString::fromUtf8(html.bytes));
+    QTextTable *table = firstTable(document);
+    QVERIFY(table);
+    QCOMPARE(table->columns(), 4);
+    QCOMPARE(table->rows(), m_tags.size() + 1);
+    QStringList headers;
+    for (int c = 0; c < 4; ++c)
+        headers.append(cellText(table->cellAt(0, c)).trimmed());
+    QCOMPARE(headers, (QStringList{u"Tag"_s, u"Size"_s, u"Digest"_s, u"Platforms"_s}));
+
+    // A Harbor column without Harbor's extras is refused, and leaves no file
+    options.format = ReportFormat::Csv;
+    options.columns = {ReportColumn::Tag, ReportColumn::Labels};
+    const Outcome refused = run(options);
+    QCOMPARE(refused.error.code, ErrorCode::InvalidInput);
+    QVERIFY(refused.error.message.contains(u"labels"_s));
+    QVERIFY(!refused.fileExists);
 }
 
 void TestReport::selectionOnly()
