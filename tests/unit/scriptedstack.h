@@ -15,6 +15,7 @@
 #include <QJsonObject>
 #include <QTimer>
 
+#include <memory>
 #include <optional>
 
 namespace Berth::Test {
@@ -78,6 +79,34 @@ struct ScriptedStack
     NetworkAccessManager nam;
     RequestScheduler scheduler;
     OciBackend backend;
+};
+
+//! Base of a test class with a fresh ScriptedStack per test function: call setUpStack() from
+//! init() (QVERIFY it) and tearDownStack() from cleanup(); m_server, m_backend and m_client point
+//! into the stack in between.
+class ScriptedStackTest : public QObject
+{
+protected:
+    bool setUpStack()
+    {
+        m_stack = std::make_unique<ScriptedStack>();
+        m_server = &m_stack->server;
+        m_backend = &m_stack->backend;
+        m_client = m_stack->client();
+        return m_stack->listening;
+    }
+    void tearDownStack()
+    {
+        m_server = nullptr;
+        m_backend = nullptr;
+        m_client = nullptr;
+        m_stack.reset();
+    }
+
+    std::unique_ptr<ScriptedStack> m_stack;
+    ScriptedHttpServer *m_server = nullptr;
+    OciBackend *m_backend = nullptr;
+    RegistryClient *m_client = nullptr;
 };
 
 } // namespace Berth::Test

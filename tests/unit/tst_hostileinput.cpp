@@ -85,7 +85,7 @@ private:
 
 } // namespace
 
-class TestHostileInput : public QObject
+class TestHostileInput : public ScriptedStackTest
 {
     Q_OBJECT
 
@@ -107,30 +107,17 @@ private Q_SLOTS:
 
 private:
     void serve(QHash<QString, Reply> byPath);
-
-    std::unique_ptr<ScriptedStack> m_stack;
-    // Views into m_stack, for brevity in the test functions.
-    ScriptedHttpServer *m_server = nullptr;
-    OciBackend *m_backend = nullptr;
-    RegistryClient *m_client = nullptr;
 };
 
 void TestHostileInput::init()
 {
-    m_stack = std::make_unique<ScriptedStack>();
-    QVERIFY(m_stack->listening);
-    m_server = &m_stack->server;
-    m_backend = &m_stack->backend;
-    m_client = m_stack->client();
+    QVERIFY(setUpStack());
     serve({});
 }
 
 void TestHostileInput::cleanup()
 {
-    m_server = nullptr;
-    m_backend = nullptr;
-    m_client = nullptr;
-    m_stack.reset();
+    tearDownStack();
 }
 
 void TestHostileInput::serve(QHash<QString, Reply> byPath)

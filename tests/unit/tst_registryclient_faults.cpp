@@ -55,7 +55,7 @@ struct Content
 
 } // namespace
 
-class TestRegistryClientFaults : public QObject
+class TestRegistryClientFaults : public ScriptedStackTest
 {
     Q_OBJECT
 
@@ -76,30 +76,17 @@ private Q_SLOTS:
 
 private:
     void serve(const Content &content);
-
-    std::unique_ptr<ScriptedStack> m_stack;
-    // Views into m_stack, for brevity in the test functions.
-    ScriptedHttpServer *m_server = nullptr;
-    OciBackend *m_backend = nullptr;
-    RegistryClient *m_client = nullptr;
 };
 
 void TestRegistryClientFaults::init()
 {
-    m_stack = std::make_unique<ScriptedStack>();
-    QVERIFY(m_stack->listening);
-    m_server = &m_stack->server;
-    m_backend = &m_stack->backend;
-    m_client = m_stack->client();
+    QVERIFY(setUpStack());
     serve({});
 }
 
 void TestRegistryClientFaults::cleanup()
 {
-    m_server = nullptr;
-    m_backend = nullptr;
-    m_client = nullptr;
-    m_stack.reset();
+    tearDownStack();
 }
 
 void TestRegistryClientFaults::serve(const Content &content)
