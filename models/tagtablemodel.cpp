@@ -334,10 +334,26 @@ void TagTableModel::cancelOutside(const QSet<int> &window)
 {
     // Rows far away: their requests go, unless a full load (sort/export) wants them anyway.
     QList<int> stale;
+    QList<int> demoted;
     for (auto it = m_inFlight.cbegin(); it != m_inFlight.cend(); ++it) {
-        if (!window.contains(it.key())
-            && !(m_loadAll && m_inFlightPriority.value(it.key()) == Priority::Background))
-            stale.append(it.key());
+        const int row = it.key();
+        if (window.contains(row))
+            continue;
+        if (!m_loadAll)
+            stale.append(row);
+        else if (m_inFlightPriority.value(row) == Priority::Background)
+            continue;
+        // A row the full load has passed over (it was in flight for the screen then) is not
+        // asked again by pumpLoadAll(): cancelling it would leave it NotLoaded and the full
+        // load would never finish. It keeps its request, at the full load's priority.
+        else if (row < m_loadAllNext)
+            demoted.append(row);
+        else
+            stale.append(row);
+    }
+    for (int row : std::as_const(demoted)) {
+        m_service->setPriority(m_inFlight.value(row), Priority::Background);
+        m_inFlightPriority.insert(row, Priority::Background);
     }
     for (int row : std::as_const(stale)) {
         m_service->cancel(m_inFlight.take(row));
@@ -500,6 +516,10 @@ void TagTableModel::onMetadata(quint64 generation, int row, const QString &tag,
         if (result.error().code == ErrorCode::Cancelled) {
             if (r.state == LoadState::Loading)
                 setState(row, LoadState::NotLoaded);
+            // Cancelled below us (not by the model): a full load that passed this row asks
+            // again, or it would wait for it forever.
+            if (m_loadAll)
+                m_loadAllNext = std::min(m_loadAllNext, row);
         } else {
             setState(row, LoadState::Failed);
             m_errors.insert(row, result.error().toString());

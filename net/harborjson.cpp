@@ -53,7 +53,14 @@ Result<QList<QJsonObject>> parseObjectArray(const QByteArray &body, const QStrin
 
 qint64 toInt64(const QJsonValue &value, qint64 fallback = -1)
 {
-    return value.isDouble() ? qint64(value.toDouble()) : fallback;
+    if (!value.isDouble())
+        return fallback;
+    // A JSON number beyond qint64 (1e300) would make the cast undefined behaviour (found by
+    // tests/fuzz/fuzz_harborjson under UBSan): such an id or size is as unknown as a missing one.
+    // 2^63 as a double is exact; the range is half-open because qint64 max is not.
+    const double number = value.toDouble();
+    constexpr double limit = 9223372036854775808.0;
+    return number >= -limit && number < limit ? qint64(number) : fallback;
 }
 
 QList<HarborLabel> parseLabels(const QJsonValue &value)

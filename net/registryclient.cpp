@@ -91,34 +91,34 @@ Result<QStringList> parseNameList(const QByteArray &body, const QString &key)
     return names;
 }
 
+//! The relative URL of a listing's first page: path, with ?n=pageSize when a size is asked.
+QUrl firstPageUrl(const QString &path, int pageSize)
+{
+    QUrl first;
+    first.setPath(path);
+    if (pageSize > 0) {
+        QUrlQuery query;
+        query.addQueryItem(u"n"_s, QString::number(pageSize));
+        first.setQuery(query);
+    }
+    return first;
+}
+
+//! Refuses a call before it reaches the network, reported from the event loop like every other
+//! outcome (callers may rely on the callback never running inside the call).
+template<typename T>
+void failLater(QObject *context, const RegistryClient::Callback<T> &done, const Error &error)
+{
+    QMetaObject::invokeMethod(
+            context, [done, error] { done(error); }, Qt::QueuedConnection);
+}
+
 bool sameOrigin(const QUrl &a, const QUrl &b)
 {
     return a.scheme() == b.scheme() && a.host() == b.host() && a.port() == b.port();
 }
 
 } // namespace
-
-Error errorFromResponse(const Response &response, const QString &what)
-{
-    Error error;
-    if (response.error.isError()) {
-        error = response.error;
-    } else if (response.status == 0) {
-        error = Error(ErrorCode::Network, u"no response from the registry"_s);
-    } else if (response.status >= 400) {
-        error = httpError(response.status, response.body);
-    } else if (response.status < 200 || response.status >= 300) {
-        error = Error(ErrorCode::Http, u"unexpected HTTP status %1"_s.arg(response.status),
-                      response.status);
-    } else {
-        return {};
-    }
-    if (error.httpStatus == 0)
-        error.httpStatus = response.status;
-    if (!what.isEmpty())
-        error.message = what + u": "_s + error.message;
-    return error;
-}
 
 RegistryClient::RegistryClient(const RegistryEndpoint &endpoint, RequestScheduler *scheduler,
                                QObject *parent)
@@ -391,30 +391,17 @@ void RegistryClient::listPage(const QUrl &firstUrl, const QUrl &next, int pageSi
 void RegistryClient::catalogPage(int pageSize, const QUrl &next, const CallOptions &options,
                                  QObject *context, Callback<NamesPage> done)
 {
-    QUrl first;
-    first.setPath(u"/v2/_catalog"_s);
-    if (pageSize > 0) {
-        QUrlQuery query;
-        query.addQueryItem(u"n"_s, QString::number(pageSize));
-        first.setQuery(query);
-    }
-    listPage(first, next, pageSize, u"repositories"_s, u"registry:catalog:*"_s,
-             u"Listing repositories"_s, options, context, std::move(done));
+    listPage(firstPageUrl(u"/v2/_catalog"_s, pageSize), next, pageSize, u"repositories"_s,
+             u"registry:catalog:*"_s, u"Listing repositories"_s, options, context, std::move(done));
 }
 
 void RegistryClient::tagsPage(const QString &repository, int pageSize, const QUrl &next,
                               const CallOptions &options, QObject *context,
                               Callback<NamesPage> done)
 {
-    QUrl first;
-    first.setPath(u"/v2/%1/tags/list"_s.arg(repository));
-    if (pageSize > 0) {
-        QUrlQuery query;
-        query.addQueryItem(u"n"_s, QString::number(pageSize));
-        first.setQuery(query);
-    }
-    listPage(first, next, pageSize, u"tags"_s, pullScope(repository),
-             u"Listing tags of %1"_s.arg(repository), options, context, std::move(done));
+    listPage(firstPageUrl(u"/v2/%1/tags/list"_s.arg(repository), pageSize), next, pageSize,
+             u"tags"_s, pullScope(repository), u"Listing tags of %1"_s.arg(repository), options,
+             context, std::move(done));
 }
 
 void RegistryClient::headManifest(const QString &repository, const QString &reference,
@@ -457,13 +444,8 @@ void RegistryClient::getManifest(const QString &repository, const QString &refer
                                  Callback<FetchedManifest> done)
 {
     if (isDigestReference(reference) && !Digest::isValid(reference)) {
-        QMetaObject::invokeMethod(
-                context,
-                [done, reference] {
-                    done(Error(ErrorCode::InvalidInput,
-                               u"not a valid digest: %1"_s.arg(reference)));
-                },
-                Qt::QueuedConnection);
+        failLater(context, done,
+                  Error(ErrorCode::InvalidInput, u"not a valid digest: %1"_s.arg(reference)));
         return;
     }
     whenReady(context, [=, this](Error ready) {
@@ -530,12 +512,8 @@ void RegistryClient::getBlob(const QString &repository, const QString &digest, q
                              Callback<QByteArray> done)
 {
     if (!Digest::isValid(digest)) {
-        QMetaObject::invokeMethod(
-                context,
-                [done, digest] {
-                    done(Error(ErrorCode::InvalidInput, u"not a valid digest: %1"_s.arg(digest)));
-                },
-                Qt::QueuedConnection);
+        failLater(context, done,
+                  Error(ErrorCode::InvalidInput, u"not a valid digest: %1"_s.arg(digest)));
         return;
     }
     whenReady(context, [=, this](Error ready) {
@@ -595,13 +573,9 @@ void RegistryClient::deleteManifest(const QString &repository, const QString &di
                                     QObject *context, Callback<void> done)
 {
     if (!Digest::isValid(digest)) {
-        QMetaObject::invokeMethod(
-                context,
-                [done, digest] {
-                    done(Error(ErrorCode::InvalidInput,
-                               u"manifests are deleted by digest; not a digest: %1"_s.arg(digest)));
-                },
-                Qt::QueuedConnection);
+        failLater(context, done,
+                  Error(ErrorCode::InvalidInput,
+                        u"manifests are deleted by digest; not a digest: %1"_s.arg(digest)));
         return;
     }
     whenReady(context, [=, this](Error ready) {

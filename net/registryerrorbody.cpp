@@ -1,5 +1,8 @@
 #include "registryerrorbody.h"
 
+#include "registryclient.h" // errorFromResponse(), declared with the client that uses it most
+#include "requestscheduler.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -166,6 +169,30 @@ Error httpError(int status, QByteArrayView body)
     if (message.isEmpty())
         message = QString(u"HTTP %1 "_s.arg(status) + reasonPhrase(status)).trimmed();
     return Error(codeForStatus(status), message, status);
+}
+
+// Here rather than in registryclient.cpp: it maps a body the way httpError() does, and the
+// parser-only builds (tests/fuzz) link this file without the client and its scheduler.
+Error errorFromResponse(const Response &response, const QString &what)
+{
+    Error error;
+    if (response.error.isError()) {
+        error = response.error;
+    } else if (response.status == 0) {
+        error = Error(ErrorCode::Network, u"no response from the registry"_s);
+    } else if (response.status >= 400) {
+        error = httpError(response.status, response.body);
+    } else if (response.status < 200 || response.status >= 300) {
+        error = Error(ErrorCode::Http, u"unexpected HTTP status %1"_s.arg(response.status),
+                      response.status);
+    } else {
+        return {};
+    }
+    if (error.httpStatus == 0)
+        error.httpStatus = response.status;
+    if (!what.isEmpty())
+        error.message = what + u": "_s + error.message;
+    return error;
 }
 
 } // namespace Berth

@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds Berth, runs the whole CTest suite; exits with ctest's status.
+# Installs what is missing, builds Berth, runs the whole CTest suite, then (second stage) the
+# unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer (scripts/sanitize.sh
+# -L unit, in build-asan/). Exits non-zero when either stage fails.
+#   BERTH_SKIP_SANITIZE=1 scripts/test.sh    the first stage only (docs/testing.md)
+# Arguments go to the first stage's ctest.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=lib/deps.sh
@@ -11,6 +15,14 @@ werror=OFF
 [ -n "${CI:-}" ] && werror=ON
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBERTH_WERROR="$werror"
 cmake --build "$build" --parallel "$(nproc)"
-cd "$build"
 # Each test starts its own registry on a free port, so tests may run side by side.
-exec ctest --output-on-failure --parallel "$(nproc)" "$@"
+status=0
+(cd "$build" && ctest --output-on-failure --parallel "$(nproc)" "$@") || status=$?
+
+# Second stage: the unit tests under ASan + UBSan (a finding fails the run). Only the unit test
+# targets are built there; measured cost in docs/testing.md.
+if [ -z "${BERTH_SKIP_SANITIZE:-}" ]; then
+    echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)"
+    "$root/scripts/sanitize.sh" -L unit || status=$?
+fi
+exit "$status"

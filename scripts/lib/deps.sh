@@ -3,8 +3,9 @@
 # Sourced by scripts/test.sh and scripts/demo.sh.
 
 BERTH_PACKAGES=(
-    # build
-    cmake ninja-build g++ pkg-config
+    # build; ccache (picked up by CMakeLists.txt when present) keeps the second, sanitized
+    # build of scripts/test.sh to ~2 min once warm (docs/testing.md)
+    cmake ninja-build g++ pkg-config ccache
     qt6-base-dev qt6-base-dev-tools libgl-dev libqt6sql6-sqlite
     # the window's bundled SVG icons (app icon, fallback action icons)
     libqt6svg6

@@ -1,20 +1,32 @@
 // Security properties end to end: TLS is verified by default (a self-signed registry is refused
 // unless its CA is given or the user opts out for it), Authorization never follows a redirect
-// to another host, and no password, token or Basic value reaches a log line or an error.
+// to another host, and no password, token or Basic value reaches a log line, an error, the
+// settings file (the keychain unavailable: the secret stays in memory) or a report.
 
+#include "../unit/scriptedstack.h"
+#include "imageseeder.h"
 #include "registryprocess.h"
 #include "scriptedhttpserver.h"
 
+#include "connectionstore.h"
+#include "metadataservice.h"
 #include "networkaccessmanager.h"
 #include "ocibackend.h"
 #include "registryclient.h"
+#include "reportjob.h"
 #include "requestscheduler.h"
+#include "secretstore.h"
 
 #include "digest.h"
 
+#include <QDirIterator>
 #include <QEventLoop>
 #include <QLoggingCategory>
 #include <QMutex>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
@@ -27,23 +39,6 @@ using namespace Qt::StringLiterals;
 using Reply = ScriptedHttpServer::Reply;
 
 namespace {
-
-template<typename T, typename Call>
-std::optional<Result<T>> await(Call &&call, int timeoutMs = 30000)
-{
-    std::optional<Result<T>> out;
-    QObject context;
-    QEventLoop loop;
-    call(&context, [&out, &loop](Result<T> result) {
-        out.emplace(std::move(result));
-        loop.quit();
-    });
-    if (!out) {
-        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-        loop.exec();
-    }
-    return out;
-}
 
 //! A client stack for one endpoint.
 struct Stack
@@ -88,6 +83,15 @@ class TestSecurity : public QObject
 {
     Q_OBJECT
 
+public:
+    //! Before QCoreApplication: no D-Bus session bus, so no keychain answers whatever the
+    //! machine has (SecretStore falls back to memory), and no real user settings are touched.
+    static void initMain()
+    {
+        qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/berth-test-no-bus");
+        QStandardPaths::setTestModeEnabled(true);
+    }
+
 private Q_SLOTS:
     void initTestCase();
     void selfSignedRegistryIsRefusedByDefault();
@@ -97,6 +101,9 @@ private Q_SLOTS:
     void authorizationNotForwardedToBlobStorage();
     void noSecretInLogsOrErrors_data();
     void noSecretInLogsOrErrors();
+    void noSecretInSettingsWithoutKeychain();
+    void noSecretInReports_data();
+    void noSecretInReports();
 
 private:
     RegistryEndpoint tlsEndpoint() const;
@@ -308,6 +315,152 @@ void TestSecurity::noSecretInLogsOrErrors()
         QVERIFY2(!text.contains(u"Bearer "_s, Qt::CaseInsensitive)
                          || !text.contains(u"Authorization"_s, Qt::CaseInsensitive),
                  "an Authorization value appeared");
+    }
+}
+
+namespace {
+
+//! The texts that must never be written anywhere for username/password: the password, the
+//! Basic value (base64 of "user:password") and the password's own base64.
+QList<QByteArray> secretForms(const QString &username, const QString &password)
+{
+    return {password.toUtf8(), (username + u':' + password).toUtf8().toBase64(),
+            password.toUtf8().toBase64()};
+}
+
+} // namespace
+
+void TestSecurity::noSecretInSettingsWithoutKeychain()
+{
+    // Given settings in a private directory and no keychain (see initMain)
+    QTemporaryDir settingsDir;
+    QVERIFY(settingsDir.isValid());
+    QCoreApplication::setOrganizationName(u"BerthSecurityTest"_s);
+    QCoreApplication::setApplicationName(u"tst_security"_s);
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir.path());
+    const QString password = u"pw-Ibex-6620-not-on-disk"_s;
+    const QString token = u"tok-Marmot-3141-not-on-disk"_s;
+    QString passwordId;
+    QString tokenId;
+    {
+        SecretStore secrets(SecretStore::Backend::Auto);
+        // Far below the test timeout: a hanging keychain shows as a failure, not a hang.
+        secrets.setKeychainTimeoutMs(20000);
+        ConnectionStore store(&secrets);
+
+        // When connections are saved with a password and a token, and read back
+        Connection withPassword;
+        withPassword.name = u"Secured"_s;
+        withPassword.address = u"registry.secured.example"_s;
+        withPassword.authMode = Connection::AuthMode::Password;
+        withPassword.username = u"alice"_s;
+        passwordId = store.save(withPassword, password);
+        Connection withToken = withPassword;
+        withToken.name = u"Token"_s;
+        withToken.address = u"token.secured.example"_s;
+        withToken.authMode = Connection::AuthMode::Token;
+        tokenId = store.save(withToken, token);
+        for (const auto &[id, secret] :
+             {std::pair{passwordId, password}, std::pair{tokenId, token}}) {
+            const auto read = await<QString>(
+                    [&](QObject *context, auto done) { store.readSecret(id, context, done); });
+            QVERIFY(read && read->ok());
+            QCOMPARE(read->value(), secret);
+        }
+        // (The keychain did not answer: the secrets live in this store's memory only.)
+        QVERIFY(!secrets.isPersistent());
+        QSettings().sync();
+    }
+
+    // Then no file under the settings directory holds a secret in any form, though the
+    // connections themselves are there (so the files read are the right ones)
+    QByteArray everything;
+    QDirIterator files(settingsDir.path(), QDir::Files | QDir::Hidden,
+                       QDirIterator::Subdirectories);
+    while (files.hasNext()) {
+        QFile file(files.next());
+        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
+        everything += file.readAll();
+    }
+    QVERIFY(everything.contains("registry.secured.example"));
+    QVERIFY(everything.contains("token.secured.example"));
+    for (const QByteArray &secret :
+         secretForms(u"alice"_s, password) + secretForms(u"alice"_s, token))
+        QVERIFY2(!everything.contains(secret), "a secret was written to the settings");
+
+    // And a new session (a new store over the same settings) does not know them
+    SecretStore nextSession(SecretStore::Backend::Auto);
+    nextSession.setKeychainTimeoutMs(20000);
+    ConnectionStore reread(&nextSession);
+    QCOMPARE(reread.connections().size(), 2);
+    const auto read = await<QString>(
+            [&](QObject *context, auto done) { reread.readSecret(passwordId, context, done); });
+    QVERIFY(read && read->ok());
+    QVERIFY(read->value().isEmpty());
+}
+
+void TestSecurity::noSecretInReports_data()
+{
+    QTest::addColumn<int>("auth");
+    QTest::newRow("basic") << int(RegistryAuth::Basic);
+    QTest::newRow("token") << int(RegistryAuth::Token);
+}
+
+void TestSecurity::noSecretInReports()
+{
+    QFETCH(int, auth);
+    // Given a registry with credentials and one image pushed with them
+    RegistryProcess::Options options;
+    options.auth = RegistryAuth(auth);
+    options.password = u"pw-Report-5521-secret"_s;
+    RegistryProcess registry(options);
+    QString error;
+    QVERIFY2(registry.start(&error), qPrintable(error));
+    const Credentials credentials{options.username, options.password, {}};
+    ImageSeeder seeder(registry.host(), credentials);
+    const auto pushed = seeder.seedImage(u"secure/app"_s, ImageSpec(), {u"1.0"_s});
+    QVERIFY2(pushed.ok(), qPrintable(pushed.error().toString()));
+
+    RegistryEndpoint endpoint;
+    endpoint.host = registry.host();
+    endpoint.scheme = RegistryEndpoint::Scheme::Http;
+    endpoint.credentialSource = RegistryEndpoint::CredentialSource::Explicit;
+    endpoint.credentials = credentials;
+    NetworkAccessManager nam;
+    RequestScheduler scheduler(&nam);
+    OciBackend backend(endpoint, &scheduler);
+    MetadataService service(&backend, nullptr);
+    QTemporaryDir out;
+    QVERIFY(out.isValid());
+
+    for (const ReportFormat format :
+         {ReportFormat::Csv, ReportFormat::Json, ReportFormat::Markdown, ReportFormat::Html}) {
+        // When a report in this format is written through the authenticated registry
+        ReportOptions report;
+        report.format = format;
+        report.repository = u"secure/app"_s;
+        report.repositoryDisplayName = registry.host() + u"/secure/app"_s;
+        report.destination = out.filePath(u"report"_s + reportFormatSuffix(format));
+        ReportJob job(&service, report);
+        QSignalSpy finished(&job, &ReportJob::finished);
+        job.start();
+        QVERIFY(finished.wait(60000));
+        const auto result = finished.constFirst().constFirst().value<Error>();
+        QVERIFY2(!result.isError(), qPrintable(result.toString()));
+        QFile file(report.destination);
+        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
+        const QByteArray bytes = file.readAll();
+
+        // Then it shows the image (it went through the registry) and no secret in any form
+        const QString name = reportFormatName(format);
+        QVERIFY2(bytes.contains(pushed->digest.toLatin1()), qPrintable(name));
+        for (const QByteArray &secret : secretForms(options.username, options.password))
+            QVERIFY2(!bytes.contains(secret), qPrintable(name + u": a secret was written"_s));
+        // Every JWT starts with the base64 of '{"': eyJ
+        QVERIFY2(!bytes.contains("eyJ"), qPrintable(name + u": a token was written"_s));
+        QVERIFY2(!bytes.contains("Basic ") && !bytes.contains("Bearer "),
+                 qPrintable(name + u": an Authorization value was written"_s));
     }
 }
 

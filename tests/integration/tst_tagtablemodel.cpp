@@ -106,6 +106,7 @@ private Q_SLOTS:
     void failingRowSpoilsNothing();
     void filterAndNaturalSort();
     void sortBySizeLoadsEverything();
+    void loadAllFinishesWhenAVisibleRowIsScrolledAway();
     void eventLoopKeepsTurningWhile100000TagsLoad();
     void cleanupTestCase();
 
@@ -514,6 +515,37 @@ void TestTagTableModel::sortBySizeLoadsEverything()
     const bool indexBigger = m_index.size > m_dockerImage.size;
     QTRY_COMPARE(proxy.index(0, 0).data().toString(),
                  (indexBigger ? m_index : m_dockerImage).tags.constFirst());
+}
+
+void TestTagTableModel::loadAllFinishesWhenAVisibleRowIsScrolledAway()
+{
+    // Given a repository of three images of its own (other tests delete from theirs), with
+    // rows 0 (visible) and 1 (prefetch) loading for the screen
+    ImageSeeder seeder(m_registry->host());
+    for (int i = 0; i < 3; ++i) {
+        ImageSpec spec;
+        spec.seed = quint64(700 + i);
+        const auto pushed = seeder.seedImage(u"scroll/app"_s, spec, {u"s%1"_s.arg(i)});
+        QVERIFY2(pushed.ok(), qPrintable(pushed.error().toString()));
+    }
+    Stack stack(m_registry->host(), nullptr);
+    auto model = newModel(stack, u"scroll/app"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 3, 10000);
+    model->setVisibleRows(0, 0);
+    QCOMPARE(stateOf(*model, 0), TagTableModel::LoadState::Loading);
+
+    // When a full load starts (it passes over rows already in flight) and the view then scrolls
+    // to the last row, which cancels the request of row 0
+    QSignalSpy counts(model.get(), &TagTableModel::countsChanged);
+    model->loadAllMetadata();
+    QVERIFY(model->isLoadingAll());
+    model->setVisibleRows(2, 2);
+
+    // Then the full load still loads row 0 and finishes
+    QTRY_VERIFY_WITH_TIMEOUT(!model->isLoadingAll(), 20000);
+    QVERIFY(rowsDone(*model, 0, 2));
+    QCOMPARE(model->rowsInState(TagTableModel::LoadState::Loaded), 3);
+    QVERIFY(!counts.isEmpty());
 }
 
 void TestTagTableModel::eventLoopKeepsTurningWhile100000TagsLoad()

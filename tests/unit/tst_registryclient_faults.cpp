@@ -8,6 +8,7 @@
 #include "registryclient.h"
 #include "requestscheduler.h"
 #include "scriptedhttpserver.h"
+#include "scriptedstack.h"
 
 #include <QEventLoop>
 #include <QJsonArray>
@@ -26,35 +27,6 @@ using namespace Qt::StringLiterals;
 using Reply = ScriptedHttpServer::Reply;
 
 namespace {
-
-template<typename T, typename Call>
-std::optional<Result<T>> await(Call &&call, int timeoutMs = 20000)
-{
-    std::optional<Result<T>> out;
-    QObject context;
-    QEventLoop loop;
-    call(&context, [&out, &loop](Result<T> result) {
-        out.emplace(std::move(result));
-        loop.quit();
-    });
-    if (!out) {
-        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-        loop.exec();
-    }
-    return out;
-}
-
-QByteArray json(const QJsonObject &object)
-{
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
-}
-
-QJsonObject descriptor(const QString &mediaType, const QByteArray &bytes)
-{
-    return {{u"mediaType"_s, mediaType},
-            {u"digest"_s, Digest::sha256(bytes)},
-            {u"size"_s, qint64(bytes.size())}};
-}
 
 //! A served object: path -> reply, with the right digest headers by default.
 struct Content
@@ -83,7 +55,7 @@ struct Content
 
 } // namespace
 
-class TestRegistryClientFaults : public QObject
+class TestRegistryClientFaults : public ScriptedStackTest
 {
     Q_OBJECT
 
@@ -104,37 +76,17 @@ private Q_SLOTS:
 
 private:
     void serve(const Content &content);
-
-    std::unique_ptr<ScriptedHttpServer> m_server;
-    std::unique_ptr<NetworkAccessManager> m_nam;
-    std::unique_ptr<RequestScheduler> m_scheduler;
-    std::unique_ptr<OciBackend> m_backend;
-    RegistryClient *m_client = nullptr;
 };
 
 void TestRegistryClientFaults::init()
 {
-    m_server = std::make_unique<ScriptedHttpServer>();
-    QVERIFY(m_server->listen());
-    m_nam = std::make_unique<NetworkAccessManager>();
-    m_scheduler = std::make_unique<RequestScheduler>(m_nam.get());
-    // Faults here are final: retries would only slow the test down.
-    m_scheduler->setMaxRetries(0);
-    RegistryEndpoint endpoint;
-    endpoint.host = u"127.0.0.1:%1"_s.arg(m_server->port());
-    endpoint.scheme = RegistryEndpoint::Scheme::Http;
-    endpoint.credentialSource = RegistryEndpoint::CredentialSource::None;
-    m_backend = std::make_unique<OciBackend>(endpoint, m_scheduler.get());
-    m_client = m_backend->client();
+    QVERIFY(setUpStack());
     serve({});
 }
 
 void TestRegistryClientFaults::cleanup()
 {
-    m_backend.reset();
-    m_scheduler.reset();
-    m_nam.reset();
-    m_server.reset();
+    tearDownStack();
 }
 
 void TestRegistryClientFaults::serve(const Content &content)
