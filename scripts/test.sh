@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds Berth, runs the whole CTest suite, then (second stage) the
 # unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer (scripts/sanitize.sh
-# -L unit, in build-asan/). Exits non-zero when either stage fails.
+# -L unit, at -O0 -g0 in build-asan-ci/). Exits non-zero when either stage fails.
 #   BERTH_SKIP_SANITIZE=1 scripts/test.sh    the first stage only (docs/testing.md)
 # Arguments go to the first stage's ctest.
 set -euo pipefail
@@ -23,6 +23,8 @@ status=0
 # targets are built there; measured cost in docs/testing.md.
 if [ -z "${BERTH_SKIP_SANITIZE:-}" ]; then
     echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)"
-    "$root/scripts/sanitize.sh" -L unit || status=$?
+    # Its own build dir per flag set: switching flags in one would rebuild everything.
+    BERTH_ASAN_CXXFLAGS="-O0 -g0" BERTH_ASAN_BUILD_DIR="${BERTH_ASAN_BUILD_DIR:-$root/build-asan-ci}" \
+        "$root/scripts/sanitize.sh" -L unit || status=$?
 fi
 exit "$status"
