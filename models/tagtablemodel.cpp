@@ -963,6 +963,19 @@ QVariant TagTableModel::headerData(int section, Qt::Orientation orientation, int
 {
     if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
         return QAbstractTableModel::headerData(section, orientation, role);
+    if (role == Qt::InitialSortOrderRole) {
+        // The first click on a time or size header shows the newest / largest first: what a
+        // person sorting by those looks for (and on Harbor one server page answers it).
+        switch (section) {
+        case SizeColumn:
+        case CreatedColumn:
+        case PushedColumn:
+        case PulledColumn:
+            return int(Qt::DescendingOrder);
+        default:
+            return int(Qt::AscendingOrder);
+        }
+    }
     if (role == Qt::DisplayRole) {
         switch (section) {
         case TagColumn:

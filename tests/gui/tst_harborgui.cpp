@@ -346,7 +346,7 @@ void TestHarborGui::harborColumnsShownAndFilled()
 
 void TestHarborGui::pushedHeaderSortsOnTheServer()
 {
-    // When the Pushed header is clicked (once: ascending; again: descending)
+    // When the Pushed header is clicked (once: newest first; again: oldest first)
     m_harbor->resetCounters();
     QHeaderView *header = m_window->tagView()->horizontalHeader();
     m_window->tagView()->scrollTo(m_window->proxyModel()->index(0, TagTableModel::PushedColumn));
@@ -358,6 +358,7 @@ void TestHarborGui::pushedHeaderSortsOnTheServer()
     clickPushed();
     QCOMPARE(header->sortIndicatorSection(), int(TagTableModel::PushedColumn));
     const Qt::SortOrder first = header->sortIndicatorOrder();
+    QCOMPARE(first, Qt::DescendingOrder); // TagTableModel's Qt::InitialSortOrderRole
 
     // Then the model lists in the server's order: one sorted request, not every row's details
     const QByteArray firstSort = first == Qt::AscendingOrder ? "sort=push_time" : "sort=-push_time";

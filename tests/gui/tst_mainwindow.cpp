@@ -29,6 +29,7 @@
 #include <QPushButton>
 #include <QTest>
 
+#include <limits>
 #include <memory>
 
 using namespace Berth;
@@ -244,22 +245,23 @@ void TestMainWindow::sortsBySize()
     QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, header->height() / 2));
     QCOMPARE(m_window->proxyModel()->sortColumn(), int(TagTableModel::SizeColumn));
 
-    // Then every row gets its size and the rows come in ascending size
+    // Then every row gets its size and the rows come largest first (the header's initial order
+    // for sizes and times)
+    QCOMPARE(m_window->proxyModel()->sortOrder(), Qt::DescendingOrder);
     QAbstractItemModel *proxy = m_window->proxyModel();
     const auto sorted = [proxy] {
-        qint64 previous = -1;
+        qint64 previous = std::numeric_limits<qint64>::max();
         for (int row = 0; row < proxy->rowCount(); ++row) {
             const qint64 size = proxy->index(row, 0).data(TagTableModel::SizeRole).toLongLong();
-            if (size < 0 || size < previous)
+            if (size < 0 || size > previous)
                 return false;
             previous = size;
         }
         return true;
     };
     QTRY_VERIFY_WITH_TIMEOUT(sorted(), 15000);
-    // The biggest image is last
-    QCOMPARE(proxy->index(proxy->rowCount() - 1, TagTableModel::TagColumn).data().toString(),
-             u"2.0"_s);
+    // The biggest image is first
+    QCOMPARE(proxy->index(0, TagTableModel::TagColumn).data().toString(), u"2.0"_s);
 
     // Back to tag order
     m_window->tagView()->sortByColumn(TagTableModel::TagColumn, Qt::AscendingOrder);
