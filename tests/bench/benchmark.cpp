@@ -791,6 +791,42 @@ void Benchmark::measureHarbor(int size, QJsonObject &result)
         harbor.insert(u"requests_to_first_rows"_s, stack.counts().total());
     }
     measureHarborApi(repository, harbor);
+    if (size <= m_options.exportMax) {
+        // berth export on Harbor, found by detection: tags and the Harbor columns (pushed,
+        // pulled, labels, vulnerabilities) from the artifact pages, digests and sizes via /v2/.
+        // The server counts the requests (it runs in this process).
+        const QString reportPath = m_workDir->filePath(u"harbor-export-%1.json"_s.arg(size));
+        QFile::remove(reportPath);
+        m_harbor->resetCounters();
+        const auto run = ChildRun::run(m_options.berthBinary,
+                                       {u"export"_s, u"--plain-http"_s, u"--username"_s,
+                                        QString(HarborServer::adminName), u"--password-stdin"_s,
+                                        u"--format"_s, u"json"_s, u"-o"_s, reportPath, reference},
+                                       passwordFile);
+        QFile report(reportPath);
+        const QJsonArray tags = report.open(QIODevice::ReadOnly)
+                                        ? QJsonDocument::fromJson(report.readAll())
+                                                  .object()
+                                                  .value(u"tags"_s)
+                                                  .toArray()
+                                        : QJsonArray();
+        const bool hasHarborColumns
+                = !tags.isEmpty() && tags.first().toObject().contains(u"harbor"_s);
+        if (!run.ok() || tags.size() != size || !hasHarborColumns) {
+            fail(u"berth export on Harbor: %1 of %2 rows%3: %4"_s.arg(tags.size())
+                         .arg(size)
+                         .arg(hasHarborColumns ? QString() : u", no Harbor columns"_s,
+                              QString::fromUtf8(run.err.left(300))));
+        } else {
+            harbor.insert(u"export"_s,
+                          QJsonObject{{u"ms"_s, run.totalMs},
+                                      {u"rows"_s, int(tags.size())},
+                                      {u"tags_per_s"_s,
+                                       run.totalMs > 0 ? size * 1000.0 / run.totalMs : 0.0},
+                                      {u"requests"_s, m_harbor->requestCount()},
+                                      {u"peak_rss_kib"_s, run.peakKiB}});
+        }
+    }
     result.insert(u"harbor"_s, harbor);
     say(u"Harbor test server: import %1 ms; model first rows %2 ms; berth tags first line %3 ms, "
         "all %4 ms; skopeo list-tags %5 ms"_s.arg(importMs)
@@ -1167,6 +1203,11 @@ void Benchmark::printTable() const
     msRow(u"model via Harbor API: 40 visible rows loaded, cold"_s, u"harbor.api_visible.ms"_s);
     row(u"  requests HEAD/manifest/blob"_s,
         [&](const QJsonObject &s) { return requestsText(s, u"harbor.api_visible.requests"_s); });
+    msRow(u"berth export --format json (Harbor columns)"_s, u"harbor.export.ms"_s);
+    msRow(u"  requests served"_s, u"harbor.export.requests"_s);
+    row(u"  tags/s"_s, [&](const QJsonObject &s) {
+        return num(qint64(get(s, u"harbor.export.tags_per_s"_s).toDouble(-1)));
+    });
     msRow(u"model via Harbor API: first rows, newest pushed"_s,
           u"harbor.api_first_rows_by_push_time.ms"_s);
     msRow(u"  requests to first rows"_s, u"harbor.api_first_rows_by_push_time.requests"_s);
