@@ -19,7 +19,8 @@ QString RetagCommand::name() const
 
 QString RetagCommand::summary() const
 {
-    return tr("Add a tag to an image (same digest) and print its digest.");
+    return tr("Add a tag to an image, or copy it to another repository (same digest); print "
+              "its digest.");
 }
 
 void RetagCommand::run(const QStringList &arguments)
@@ -28,32 +29,48 @@ void RetagCommand::run(const QStringList &arguments)
                           summary() + tr("\n\nExit codes: 0 success, 1 error, 2 usage error."));
     args.parser().addPositionalArgument(
             u"image"_s, tr("host[:port]/path[:tag][@digest]; the tag defaults to latest"));
-    args.parser().addPositionalArgument(u"new_tag"_s, tr("the tag to add in the same repository"));
+    args.parser().addPositionalArgument(
+            u"new_tag"_s,
+            tr("[REPOSITORY:]TAG: the tag to add; with REPOSITORY (a path on the same registry, "
+               "e.g. team-b/api:1.0) the image is copied there (Harbor: its copy API)"));
     if (const auto exit = args.parse(arguments, 2, u"IMAGE and NEW_TAG"_s))
         return Q_EMIT finished(*exit);
     auto parsed = ImageReference::parse(args.positionalArguments().at(0));
     if (!parsed)
         return Q_EMIT finished(args.usageError(parsed.error().message));
-    const QString newTag = args.positionalArguments().at(1);
+    // A tag cannot hold ':' and a repository path cannot end in one, so the last ':' splits
+    // "team-b/api:1.0" unambiguously.
+    const QString target = args.positionalArguments().at(1);
+    const qsizetype colon = target.lastIndexOf(u':');
+    const QString targetRepository = colon < 0 ? QString() : target.left(colon);
+    const QString newTag = colon < 0 ? target : target.mid(colon + 1);
     if (!ImageReference::isValidTag(newTag))
         return Q_EMIT finished(args.usageError(
                 u"\"%1\" is not a valid tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})"_s.arg(newTag)));
+    if (colon >= 0 && !ImageReference::isValidRepositoryPath(targetRepository))
+        return Q_EMIT finished(args.usageError(
+                u"\"%1\" is not a repository path (lowercase, e.g. team-b/api)"_s.arg(
+                        targetRepository)));
     ImageReference reference = *parsed;
     if (!reference.hasTag() && !reference.hasDigest())
         reference = reference.withTag(u"latest"_s);
 
     const RegistryOptions &options = args.registryOptions();
     m_session = openSession(options.endpointFor(reference), options.kind(),
-                            [this, reference, newTag] { retag(reference, newTag); });
+                            [this, reference, targetRepository, newTag] {
+                                retag(reference, targetRepository, newTag);
+                            });
 }
 
-void RetagCommand::retag(const ImageReference &reference, const QString &newTag)
+void RetagCommand::retag(const ImageReference &reference, const QString &targetRepository,
+                         const QString &newTag)
 {
+    const QString target = targetRepository.isEmpty() ? newTag : targetRepository + u':' + newTag;
     m_session->backend()->addTag(
-            reference.repository(), reference.reference(), QString(), newTag, this,
-            [this, reference, newTag](Result<QString> digest) {
+            reference.repository(), reference.reference(), targetRepository, newTag, this,
+            [this, reference, target](Result<QString> digest) {
                 if (!digest) {
-                    writeErrLine(u"berth retag: %1 -> %2: %3"_s.arg(reference.toString(), newTag,
+                    writeErrLine(u"berth retag: %1 -> %2: %3"_s.arg(reference.toString(), target,
                                                                     digest.error().toString()));
                     return Q_EMIT finished(ExitError);
                 }

@@ -24,7 +24,8 @@ public:
     void run(const QStringList &arguments) override;
 
 private:
-    void retag(const ImageReference &reference, const QString &newTag);
+    void retag(const ImageReference &reference, const QString &targetRepository,
+               const QString &newTag);
 
     RegistrySession *m_session = nullptr;
 };

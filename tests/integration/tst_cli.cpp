@@ -393,6 +393,22 @@ void TestCli::retagThenInspect()
              m_byTag.value(u"multi"_s).digest);
     // Clean up so the other tests see the seeded tags only
     QCOMPARE(berth({u"rm"_s, u"--plain-http"_s, u"--yes"_s, ref(u"cli/app:multi-copy"_s)}).code, 0);
+
+    // REPOSITORY:TAG copies the multi-arch image into another repository: same digest there
+    const Run copy = berth(
+            {u"retag"_s, u"--plain-http"_s, ref(u"cli/app:multi"_s), u"cli/copy-target:m1"_s});
+    QVERIFY2(copy.code == 0, copy.err.constData());
+    QCOMPARE(copy.out.trimmed(), m_byTag.value(u"multi"_s).digest.toUtf8());
+    const Run copied
+            = berth({u"inspect"_s, u"--plain-http"_s, u"--json"_s, ref(u"cli/copy-target:m1"_s)});
+    QCOMPARE(copied.code, 0);
+    QCOMPARE(QJsonDocument::fromJson(copied.out).object().value(u"digest"_s).toString(),
+             m_byTag.value(u"multi"_s).digest);
+    // A target that is no repository path is a usage error, before any request
+    const Run bad
+            = berth({u"retag"_s, u"--plain-http"_s, ref(u"cli/app:multi"_s), u"Not/Valid:m1"_s});
+    QCOMPARE(bad.code, 2);
+    QVERIFY(bad.err.contains("not a repository path"));
 }
 
 void TestCli::rmRefusesWithoutYes()

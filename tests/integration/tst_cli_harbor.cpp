@@ -310,6 +310,16 @@ void TestCliHarbor::retag()
     QVERIFY(tagged);
     QCOMPARE(tagged->digest, digest);
 
+    // REPOSITORY:TAG copies the image into another project (Harbor's copy, then the tag)
+    const QString copyName = u"copied-"_s + suffix(flavour);
+    const Run copy
+            = berth({u"retag"_s, repository + u":1.0"_s, u"private/"_s + copyName + u":c1"_s});
+    QVERIFY2(copy.code == 0, copy.err.constData());
+    QCOMPARE(lines(copy.out), QStringList{digest});
+    const HarborArtifact *copied = harbor->findArtifact(u"private"_s, copyName, u"c1"_s);
+    QVERIFY(copied);
+    QCOMPARE(copied->digest, digest);
+
     // The tag exists already: Harbor's conflict, as an error.
     const Run again = berth({u"retag"_s, repository + u":2.0"_s, u"1.0-stable"_s});
     QCOMPARE(again.code, 1);
