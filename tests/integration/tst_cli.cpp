@@ -3,6 +3,7 @@
 // usage errors, unknown repositories, and Basic auth with --password-stdin. Machine output is
 // checked to be alone on stdout.
 
+#include "berthprocess.h"
 #include "reporttestutil.h"
 
 #include "imageseeder.h"
@@ -21,12 +22,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-struct Run
-{
-    int code = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = BerthRun;
 
 } // namespace
 
@@ -68,30 +64,7 @@ private:
 
 Run TestCli::berth(const QStringList &arguments, const QByteArray &input)
 {
-    QProcess process;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    // No credentials of the machine's user: an empty docker config in a private home.
-    env.insert(u"HOME"_s, m_home.path());
-    env.insert(u"DOCKER_CONFIG"_s, m_home.filePath(u"docker"_s));
-    env.insert(u"XDG_CACHE_HOME"_s, m_home.filePath(u"cache"_s));
-    env.insert(u"XDG_CONFIG_HOME"_s, m_home.filePath(u"config"_s));
-    process.setProcessEnvironment(env);
-    process.start(QStringLiteral(BERTH_BINARY), arguments);
-    Run run;
-    if (!process.waitForStarted(10000))
-        return run;
-    if (!input.isNull())
-        process.write(input);
-    process.closeWriteChannel();
-    if (!process.waitForFinished(60000)) {
-        process.kill();
-        process.waitForFinished();
-        return run;
-    }
-    run.code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
+    return runBerth(QStringLiteral(BERTH_BINARY), arguments, input, QDir(m_home.path()));
 }
 
 QStringList TestCli::tagsOf(const QString &repository)

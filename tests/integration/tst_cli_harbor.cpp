@@ -4,6 +4,7 @@
 // never holds the password. Each flavour has repositories of its own, so writes in one never
 // change what the other lists.
 
+#include "berthprocess.h"
 #include "harborserver.h"
 #include "imageseeder.h"
 #include "registryprocess.h"
@@ -25,12 +26,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-struct Run
-{
-    int code = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = BerthRun;
 
 ImageSpec smallImage(quint64 seed)
 {
@@ -109,31 +105,8 @@ Run TestCliHarbor::berth(const QStringList &arguments, bool anonymous, const QBy
     if (!anonymous)
         all += {u"--username"_s, QString(HarborServer::adminName), u"--password-stdin"_s};
     all += arguments.mid(1);
-    QProcess process;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    // No credentials of the machine's user: an empty docker config in a private home.
-    env.insert(u"HOME"_s, m_home.path());
-    env.insert(u"DOCKER_CONFIG"_s, m_home.filePath(u"docker"_s));
-    env.insert(u"XDG_CACHE_HOME"_s, m_home.filePath(u"cache"_s));
-    env.insert(u"XDG_CONFIG_HOME"_s, m_home.filePath(u"config"_s));
-    process.setProcessEnvironment(env);
-    process.start(QStringLiteral(BERTH_BINARY), all);
-    Run run;
-    if (!process.waitForStarted(10000))
-        return run;
-    if (!anonymous)
-        process.write(password + '\n');
-    process.closeWriteChannel();
-    // The servers live in this process: keep serving them while berth runs.
-    if (!QTest::qWaitFor([&] { return process.state() == QProcess::NotRunning; }, 60000)) {
-        process.kill();
-        process.waitForFinished();
-        return run;
-    }
-    run.code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
+    return runBerth(QStringLiteral(BERTH_BINARY), all, anonymous ? QByteArray() : password + '\n',
+                    QDir(m_home.path()));
 }
 
 void TestCliHarbor::initTestCase()

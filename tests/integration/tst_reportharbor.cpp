@@ -5,6 +5,7 @@
 // of the extras (from listing pages on 2.x, per tag for selections and on 1.x), `--sort pushed`
 // in both directions, the column chooser on Harbor columns, and the CLI's usage errors.
 
+#include "berthprocess.h"
 #include "reporttestutil.h"
 
 #include "harborserver.h"
@@ -140,12 +141,7 @@ private:
     //! The report's tags ordered by the store's push time (ties in tag order).
     QStringList byPushTime(HarborServer *harbor, Qt::SortOrder order) const;
     QString display(HarborServer *harbor) const { return harbor->host() + u'/' + FullName; }
-    struct Run
-    {
-        int code = -1;
-        QByteArray out;
-        QByteArray err;
-    };
+    using Run = BerthRun;
     Run berth(const QStringList &arguments, const QByteArray &input = {});
 
     std::unique_ptr<RegistryProcess> m_registry;
@@ -552,34 +548,7 @@ void TestReportHarbor::markdownAndHtmlHaveHarborColumns()
 
 TestReportHarbor::Run TestReportHarbor::berth(const QStringList &arguments, const QByteArray &input)
 {
-    QProcess process;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    // No credentials of the machine's user: an empty docker config in a private home.
-    env.insert(u"HOME"_s, m_home.path());
-    env.insert(u"DOCKER_CONFIG"_s, m_home.filePath(u"docker"_s));
-    env.insert(u"XDG_CACHE_HOME"_s, m_home.filePath(u"cache"_s));
-    env.insert(u"XDG_CONFIG_HOME"_s, m_home.filePath(u"config"_s));
-    process.setProcessEnvironment(env);
-    process.start(QStringLiteral(BERTH_BINARY), arguments);
-    Run run;
-    if (!process.waitForStarted(10000))
-        return run;
-    if (!input.isNull())
-        process.write(input);
-    process.closeWriteChannel();
-    // The Harbor test server answers from this process's event loop: keep it turning (a
-    // blocking waitForFinished() would starve the server and time the command out).
-    if (!QTest::qWaitFor([&process] { return process.state() == QProcess::NotRunning; }, 60000)) {
-        process.kill();
-        process.waitForFinished();
-        // What it said before it hung tells why.
-        run.err = "timed out; stderr: " + process.readAllStandardError();
-        return run;
-    }
-    run.code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
+    return runBerth(QStringLiteral(BERTH_BINARY), arguments, input, QDir(m_home.path()));
 }
 
 void TestReportHarbor::cliExport()
