@@ -301,6 +301,16 @@ void RegistryClient::finishPing(const Error &error)
 
 void RegistryClient::whenReady(QObject *context, std::function<void(Error)> next)
 {
+    const bool mayFallBack = m_endpoint.scheme == RegistryEndpoint::Scheme::Auto
+                             && m_endpoint.isLoopback() && m_baseUrl.scheme() == u"https";
+    if (!mayFallBack && !m_setupError.isError()) {
+        // The ping only has to come first when it decides the scheme (https, else http on
+        // loopback). Otherwise the call itself finds out whatever the ping would (a 401 brings
+        // its challenge, and the authenticator answers it), so it goes out at once: one round
+        // trip less before the first answer. ping() and connectToRegistry() still probe.
+        next(Error());
+        return;
+    }
     if (m_pinged) {
         next(Error());
         return;
@@ -315,8 +325,6 @@ void RegistryClient::whenReady(QObject *context, std::function<void(Error)> next
                 this, [this] { finishPing(m_setupError); }, Qt::QueuedConnection);
         return;
     }
-    const bool mayFallBack = m_endpoint.scheme == RegistryEndpoint::Scheme::Auto
-                             && m_endpoint.isLoopback() && m_baseUrl.scheme() == u"https";
     startPing(mayFallBack);
 }
 

@@ -40,6 +40,12 @@ void RegistrySession::open(QObject *context, std::function<void(Result<void>)> d
         }
         m_info = *info;
         m_backend = createBackend(m_endpoint, m_info, m_scheduler, this);
+        if (m_info.kind == BackendKind::Registry && !m_info.requiresAuthentication) {
+            // The detection's anonymous /v2/ ping was answered 200: connecting would send the
+            // same request again (credentials only ever go out after a challenge).
+            deliver(Result<void>());
+            return;
+        }
         connectBackend(deliver);
     });
 }
