@@ -158,18 +158,20 @@ void SessionManager::startOpening(const QString &connectionId)
                 finishOpening(connectionId, explain(connection, info.error()));
                 return;
             }
-            connectBackend(connectionId, connection, endpoint, info->kind);
+            connectBackend(connectionId, connection, endpoint, info->kind, info.value());
         });
     });
 }
 
 void SessionManager::connectBackend(const QString &connectionId, const Connection &connection,
-                                    const RegistryEndpoint &endpoint, BackendKind kind)
+                                    const RegistryEndpoint &endpoint, BackendKind kind,
+                                    const std::optional<BackendInfo> &info)
 {
     const std::shared_ptr<Attempt> attempt = m_opening.value(connectionId);
     QObject *context = attempt->context.get();
     // Owned by the attempt until it succeeds: a cancelled attempt takes its backend along.
-    RegistryBackend *backend = createBackend(endpoint, kind, m_scheduler, context);
+    RegistryBackend *backend = info ? createBackend(endpoint, *info, m_scheduler, context)
+                                    : createBackend(endpoint, kind, m_scheduler, context);
     backend->connectToRegistry(context, [this, connectionId, connection, backend,
                                          weak
                                          = std::weak_ptr<Attempt>(attempt)](Result<void> result) {
@@ -263,7 +265,11 @@ void SessionManager::runCheck(const Connection &connection, const QString &secre
     const RegistryEndpoint endpoint = connection.endpoint(secret);
     const auto connectAs = [this, holder, connection, endpoint,
                             done](std::optional<BackendInfo> info, BackendKind kind) {
-        RegistryBackend *backend = createBackend(endpoint, kind, m_scheduler, holder);
+        // What detection found saves a Harbor backend its own probe, unless the kind was
+        // overridden by hand.
+        RegistryBackend *backend = info && info->kind == kind
+                                           ? createBackend(endpoint, *info, m_scheduler, holder)
+                                           : createBackend(endpoint, kind, m_scheduler, holder);
         backend->connectToRegistry(holder,
                                    [this, holder, connection, info, done](Result<void> result) {
                                        ConnectionCheck check;

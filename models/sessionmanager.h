@@ -93,8 +93,11 @@ Q_SIGNALS:
 private:
     struct Attempt;
     void startOpening(const QString &connectionId);
+    //! info: what detection found (a Harbor backend then knows its generation and does not
+    //! probe again); nullopt when the kind was configured by hand.
     void connectBackend(const QString &connectionId, const Connection &connection,
-                        const RegistryEndpoint &endpoint, BackendKind kind);
+                        const RegistryEndpoint &endpoint, BackendKind kind,
+                        const std::optional<BackendInfo> &info = std::nullopt);
     void finishOpening(const QString &connectionId, Result<RegistrySession *> result);
     void runCheck(const Connection &connection, const QString &secret, QObject *context,
                   std::function<void(ConnectionCheck)> done);

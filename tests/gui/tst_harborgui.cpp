@@ -311,6 +311,9 @@ void TestHarborGui::treeShowsProjectsAndRepositories()
     QTRY_COMPARE_WITH_TIMEOUT(m_window->repository(), Repo, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(m_window->tagModel()->rowCount(), 5, 10000);
     QVERIFY(m_window->tagModel()->supportsServerSort());
+    // Harbor's version was asked once, by detection: the backend made from what detection found
+    // does not probe again when it connects.
+    QCOMPARE(m_harbor->pathCount(u"/api/version"_s), 1);
 }
 
 void TestHarborGui::harborColumnsShownAndFilled()
