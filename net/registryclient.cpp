@@ -229,6 +229,17 @@ void RegistryClient::ping(QObject *context, Callback<void> done)
                               else
                                   done(Result<void>());
                           }});
+    probe();
+}
+
+bool RegistryClient::mayFallBackToHttp() const
+{
+    return m_endpoint.scheme == RegistryEndpoint::Scheme::Auto && m_endpoint.isLoopback()
+           && m_baseUrl.scheme() == u"https";
+}
+
+void RegistryClient::probe()
+{
     if (m_pinging)
         return;
     m_pinging = true;
@@ -238,9 +249,7 @@ void RegistryClient::ping(QObject *context, Callback<void> done)
                 this, [this] { finishPing(m_setupError); }, Qt::QueuedConnection);
         return;
     }
-    const bool mayFallBack = m_endpoint.scheme == RegistryEndpoint::Scheme::Auto
-                             && m_endpoint.isLoopback() && m_baseUrl.scheme() == u"https";
-    startPing(mayFallBack);
+    startPing(mayFallBackToHttp());
 }
 
 void RegistryClient::startPing(bool mayFallBack)
@@ -301,9 +310,7 @@ void RegistryClient::finishPing(const Error &error)
 
 void RegistryClient::whenReady(QObject *context, std::function<void(Error)> next)
 {
-    const bool mayFallBack = m_endpoint.scheme == RegistryEndpoint::Scheme::Auto
-                             && m_endpoint.isLoopback() && m_baseUrl.scheme() == u"https";
-    if (!mayFallBack && !m_setupError.isError()) {
+    if (!mayFallBackToHttp() && !m_setupError.isError()) {
         // The ping only has to come first when it decides the scheme (https, else http on
         // loopback). Otherwise the call itself finds out whatever the ping would (a 401 brings
         // its challenge, and the authenticator answers it), so it goes out at once: one round
@@ -316,16 +323,7 @@ void RegistryClient::whenReady(QObject *context, std::function<void(Error)> next
         return;
     }
     m_pingWaiters.append({QPointer<QObject>(context), std::move(next)});
-    if (m_pinging)
-        return;
-    // ping() appends its own waiter; ours is already queued, so start the probe directly.
-    m_pinging = true;
-    if (m_setupError.isError()) {
-        QMetaObject::invokeMethod(
-                this, [this] { finishPing(m_setupError); }, Qt::QueuedConnection);
-        return;
-    }
-    startPing(mayFallBack);
+    probe();
 }
 
 QUrl RegistryClient::resolveNext(const QUrl &next) const

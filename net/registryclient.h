@@ -126,6 +126,10 @@ private:
                          const CallOptions &options) const;
     void whenReady(QObject *context, std::function<void(Error)> next);
     void setUpAuthenticator(const QUrl &base);
+    //! True while an Auto-scheme loopback endpoint has not yet been found to speak https.
+    bool mayFallBackToHttp() const;
+    //! Starts the /v2/ probe unless one is running; its end calls every waiter.
+    void probe();
     void startPing(bool mayFallBack);
     void finishPing(const Error &error);
     QUrl resolveNext(const QUrl &next) const;
