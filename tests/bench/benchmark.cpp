@@ -82,6 +82,24 @@ int countState(const TagTableModel &model, int first, int last, TagTableModel::L
     return n;
 }
 
+//! Milliseconds on clock until the model has its first rows or has failed; -1 on timeout.
+qint64 waitForFirstRows(const TagTableModel &model, const QElapsedTimer &clock)
+{
+    Waiter firstRows([&] { return model.rowCount() > 0 || model.lastError().isError(); }, clock);
+    firstRows.on(&model, &TagTableModel::pageFetched);
+    firstRows.on(&model, &TagTableModel::fetchFailed);
+    return firstRows.wait(ScenarioTimeoutMs);
+}
+
+//! Milliseconds on clock until each of the visible rows is in one of states; -1 on timeout.
+qint64 waitForVisibleRows(const TagTableModel &model, const QElapsedTimer &clock,
+                          std::initializer_list<TagTableModel::LoadState> states)
+{
+    Waiter visible([&] { return rowsIn(model, 0, VisibleRows - 1, states); }, clock);
+    visible.on(&model, &QAbstractItemModel::dataChanged);
+    return visible.wait(ScenarioTimeoutMs);
+}
+
 qint64 median(QList<qint64> values)
 {
     if (values.isEmpty())
@@ -282,10 +300,7 @@ void Benchmark::measureModelCold(int size, QJsonObject &result)
     QElapsedTimer clock;
     clock.start();
     model.setRepository(&stack.service(), repositoryFor(size));
-    Waiter firstRows([&] { return model.rowCount() > 0 || model.lastError().isError(); }, clock);
-    firstRows.on(&model, &TagTableModel::pageFetched);
-    firstRows.on(&model, &TagTableModel::fetchFailed);
-    const qint64 firstRowsMs = firstRows.wait(ScenarioTimeoutMs);
+    const qint64 firstRowsMs = waitForFirstRows(model, clock);
     if (firstRowsMs < 0 || model.rowCount() < std::min(size, VisibleRows)) {
         fail(u"model: no first rows for %1 (%2)"_s.arg(repositoryFor(size),
                                                        model.lastError().toString()));
@@ -300,14 +315,9 @@ void Benchmark::measureModelCold(int size, QJsonObject &result)
     QElapsedTimer visibleClock;
     visibleClock.start();
     model.setVisibleRows(0, VisibleRows - 1);
-    Waiter visible(
-            [&] {
-                return rowsIn(model, 0, VisibleRows - 1,
-                              {TagTableModel::LoadState::Loaded, TagTableModel::LoadState::Failed});
-            },
-            visibleClock);
-    visible.on(&model, &QAbstractItemModel::dataChanged);
-    const qint64 visibleMs = visible.wait(ScenarioTimeoutMs);
+    const qint64 visibleMs = waitForVisibleRows(
+            model, visibleClock,
+            {TagTableModel::LoadState::Loaded, TagTableModel::LoadState::Failed});
     const RequestCounts atVisible = stack.counts();
     const int failed = countState(model, 0, VisibleRows - 1, TagTableModel::LoadState::Failed);
 
@@ -355,10 +365,7 @@ void Benchmark::measureModelWarm(int size, QJsonObject &result)
     QElapsedTimer clock;
     clock.start();
     model.setRepository(&stack.service(), repositoryFor(size));
-    Waiter firstRows([&] { return model.rowCount() > 0 || model.lastError().isError(); }, clock);
-    firstRows.on(&model, &TagTableModel::pageFetched);
-    firstRows.on(&model, &TagTableModel::fetchFailed);
-    const qint64 firstRowsMs = firstRows.wait(ScenarioTimeoutMs);
+    const qint64 firstRowsMs = waitForFirstRows(model, clock);
     if (firstRowsMs < 0) {
         fail(u"model warm: no first rows"_s);
         return;
@@ -368,23 +375,13 @@ void Benchmark::measureModelWarm(int size, QJsonObject &result)
     visibleClock.start();
     model.setVisibleRows(0, VisibleRows - 1);
     // Shown from the cache first (Cached), then confirmed by a HEAD each (Loaded).
-    Waiter shown(
-            [&] {
-                return rowsIn(model, 0, VisibleRows - 1,
-                              {TagTableModel::LoadState::Cached, TagTableModel::LoadState::Loaded,
-                               TagTableModel::LoadState::Failed});
-            },
-            visibleClock);
-    shown.on(&model, &QAbstractItemModel::dataChanged);
-    const qint64 shownMs = shown.wait(ScenarioTimeoutMs);
-    Waiter confirmed(
-            [&] {
-                return rowsIn(model, 0, VisibleRows - 1,
-                              {TagTableModel::LoadState::Loaded, TagTableModel::LoadState::Failed});
-            },
-            visibleClock);
-    confirmed.on(&model, &QAbstractItemModel::dataChanged);
-    const qint64 confirmedMs = confirmed.wait(ScenarioTimeoutMs);
+    const qint64 shownMs = waitForVisibleRows(model, visibleClock,
+                                              {TagTableModel::LoadState::Cached,
+                                               TagTableModel::LoadState::Loaded,
+                                               TagTableModel::LoadState::Failed});
+    const qint64 confirmedMs = waitForVisibleRows(
+            model, visibleClock,
+            {TagTableModel::LoadState::Loaded, TagTableModel::LoadState::Failed});
     const RequestCounts atVisible = stack.counts();
     if (confirmedMs < 0)
         fail(u"model warm: 40 visible rows were not confirmed"_s);
@@ -779,11 +776,7 @@ void Benchmark::measureHarbor(int size, QJsonObject &result)
         TagTableModel model;
         clock.restart();
         model.setRepository(&stack.service(), repository);
-        Waiter firstRows([&] { return model.rowCount() > 0 || model.lastError().isError(); },
-                         clock);
-        firstRows.on(&model, &TagTableModel::pageFetched);
-        firstRows.on(&model, &TagTableModel::fetchFailed);
-        const qint64 firstRowsMs = firstRows.wait(ScenarioTimeoutMs);
+        const qint64 firstRowsMs = waitForFirstRows(model, clock);
         if (firstRowsMs < 0 || model.rowCount() == 0)
             fail(u"Harbor: no first rows (%1)"_s.arg(model.lastError().toString()));
         harbor.insert(u"model_first_rows_ms"_s, firstRowsMs);
@@ -873,11 +866,7 @@ void Benchmark::measureHarborApi(const QString &repository, QJsonObject &harbor)
         QElapsedTimer clock;
         clock.start();
         model.setRepository(&stack.service(), repository);
-        Waiter firstRows([&] { return model.rowCount() > 0 || model.lastError().isError(); },
-                         clock);
-        firstRows.on(&model, &TagTableModel::pageFetched);
-        firstRows.on(&model, &TagTableModel::fetchFailed);
-        const qint64 ms = firstRows.wait(ScenarioTimeoutMs);
+        const qint64 ms = waitForFirstRows(model, clock);
         if (ms < 0 || model.rowCount() == 0) {
             fail(u"Harbor API: no first rows (%1)"_s.arg(model.lastError().toString()));
             return;
@@ -894,15 +883,9 @@ void Benchmark::measureHarborApi(const QString &repository, QJsonObject &harbor)
         QElapsedTimer visibleClock;
         visibleClock.start();
         model.setVisibleRows(0, VisibleRows - 1);
-        Waiter visible(
-                [&] {
-                    return rowsIn(
-                            model, 0, VisibleRows - 1,
-                            {TagTableModel::LoadState::Loaded, TagTableModel::LoadState::Failed});
-                },
-                visibleClock);
-        visible.on(&model, &QAbstractItemModel::dataChanged);
-        const qint64 visibleMs = visible.wait(ScenarioTimeoutMs);
+        const qint64 visibleMs = waitForVisibleRows(
+                model, visibleClock,
+                {TagTableModel::LoadState::Loaded, TagTableModel::LoadState::Failed});
         const int failed = countState(model, 0, VisibleRows - 1, TagTableModel::LoadState::Failed);
         if (visibleMs < 0 || failed > 0)
             fail(u"Harbor API: 40 visible rows of %1 did not load (%2 failed)"_s.arg(repository)
