@@ -1,16 +1,16 @@
-#include "desktop.h"
+#include "app/desktop.h"
 
-#include "settings.h"
+#include "app/settings.h"
 
-#include "imagereference.h"
-#include "mainwindow.h"
-#include "metadatacache.h"
-#include "metadataservice.h"
+#include "models/metadata/metadatacache.h"
+#include "models/metadata/metadataservice.h"
+#include "net/core/imagereference.h"
+#include "ui/mainwindow.h"
 
-#include "connectionstore.h"
-#include "repositorybrowser.h"
-#include "secretstore.h"
-#include "sessionmanager.h"
+#include "models/session/connectionstore.h"
+#include "models/session/secretstore.h"
+#include "models/session/sessionmanager.h"
+#include "ui/repositorybrowser.h"
 
 #include <QApplication>
 

@@ -1,10 +1,10 @@
 // The `berth-desktop` executable: the window. `berth [REPOSITORY]` starts it (see main.cpp).
 
-#include "cli/command.h"
-#include "cli/output.h"
-#include "desktop.h"
-#include "icons.h"
-#include "settings.h"
+#include "app/cli/command.h"
+#include "app/cli/output.h"
+#include "app/desktop.h"
+#include "app/settings.h"
+#include "ui/icons.h"
 
 #include <QApplication>
 

@@ -5,10 +5,10 @@
 // a 1,000-tag listing, measured with perf; see docs/performance.md). The window lives in
 // `berth-desktop` beside this file; `berth [REPOSITORY]` replaces itself with it.
 
-#include "cli/command.h"
-#include "cli/commandline.h"
-#include "cli/output.h"
-#include "settings.h"
+#include "app/cli/command.h"
+#include "app/cli/commandline.h"
+#include "app/cli/output.h"
+#include "app/settings.h"
 
 #include <QCoreApplication>
 #include <QTimer>

@@ -1,9 +1,9 @@
-#include "connectiondialog.h"
+#include "ui/connectiondialog.h"
 
-#include "connectionstore.h"
-#include "imagereference.h"
-#include "secretstore.h"
-#include "sessionmanager.h"
+#include "models/session/connectionstore.h"
+#include "models/session/secretstore.h"
+#include "models/session/sessionmanager.h"
+#include "net/core/imagereference.h"
 
 #include <QCheckBox>
 #include <QComboBox>

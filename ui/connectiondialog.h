@@ -1,6 +1,6 @@
 #pragma once
 
-#include "connection.h"
+#include "models/session/connection.h"
 
 #include <QDialog>
 

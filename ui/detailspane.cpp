@@ -1,6 +1,6 @@
-#include "detailspane.h"
+#include "ui/detailspane.h"
 
-#include "registrybackend.h"
+#include "net/backend/registrybackend.h"
 
 #include <QJsonDocument>
 #include <QLabel>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "error.h"
-#include "imagemetadata.h"
-#include "registryclient.h"
+#include "net/core/error.h"
+#include "net/formats/imagemetadata.h"
+#include "net/oci/registryclient.h"
 
 #include <QPointer>
 #include <QWidget>

@@ -1,6 +1,6 @@
-#include "errorbanner.h"
+#include "ui/errorbanner.h"
 
-#include "icons.h"
+#include "ui/icons.h"
 
 #include <QEvent>
 #include <QHBoxLayout>

@@ -1,9 +1,9 @@
-#include "exportreportdialog.h"
+#include "ui/exportreportdialog.h"
 
-#include "backendextrasprovider.h"
-#include "htmlreportwriter.h"
-#include "metadataservice.h"
-#include "registrybackend.h"
+#include "models/metadata/metadataservice.h"
+#include "models/report/backendextrasprovider.h"
+#include "models/report/htmlreportwriter.h"
+#include "net/backend/registrybackend.h"
 
 #include <QCheckBox>
 #include <QComboBox>

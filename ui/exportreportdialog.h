@@ -1,9 +1,9 @@
 #pragma once
 
-#include "error.h"
-#include "reportjob.h"
-#include "reportoptions.h"
-#include "tagfilterproxymodel.h"
+#include "models/report/reportjob.h"
+#include "models/report/reportoptions.h"
+#include "models/tags/tagfilterproxymodel.h"
+#include "net/core/error.h"
 
 #include <QDate>
 #include <QDialog>

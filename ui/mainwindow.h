@@ -1,6 +1,6 @@
 #pragma once
 
-#include "error.h"
+#include "net/core/error.h"
 
 #include <QMainWindow>
 #include <QPointer>

@@ -1,11 +1,11 @@
-#include "repositorybrowser.h"
+#include "ui/repositorybrowser.h"
 
-#include "connectiondialog.h"
-#include "connectionstore.h"
-#include "icons.h"
-#include "registrybackend.h"
-#include "repositorytreemodel.h"
-#include "sessionmanager.h"
+#include "models/repositories/repositorytreemodel.h"
+#include "models/session/connectionstore.h"
+#include "models/session/sessionmanager.h"
+#include "net/backend/registrybackend.h"
+#include "ui/connectiondialog.h"
+#include "ui/icons.h"
 
 #include <QAction>
 #include <QComboBox>

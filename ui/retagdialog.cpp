@@ -1,6 +1,6 @@
-#include "retagdialog.h"
+#include "ui/retagdialog.h"
 
-#include "imagereference.h"
+#include "net/core/imagereference.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>

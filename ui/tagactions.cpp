@@ -1,11 +1,11 @@
-#include "tagactions.h"
+#include "ui/tagactions.h"
 
-#include "icons.h"
-#include "imagereference.h"
-#include "registrybackend.h"
-#include "retagdialog.h"
-#include "tagtablemodel.h"
-#include "tagtableview.h"
+#include "models/tags/tagtablemodel.h"
+#include "net/backend/registrybackend.h"
+#include "net/core/imagereference.h"
+#include "ui/icons.h"
+#include "ui/retagdialog.h"
+#include "ui/tagtableview.h"
 
 #include <QAction>
 #include <QClipboard>

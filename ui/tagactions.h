@@ -1,7 +1,7 @@
 #pragma once
 
-#include "error.h"
-#include "tagtableview.h"
+#include "net/core/error.h"
+#include "ui/tagtableview.h"
 
 #include <QObject>
 #include <QPointer>

@@ -1,7 +1,7 @@
-#include "tagitemdelegate.h"
+#include "ui/tagitemdelegate.h"
 
-#include "icons.h"
-#include "tagtablemodel.h"
+#include "models/tags/tagtablemodel.h"
+#include "ui/icons.h"
 
 using namespace Qt::StringLiterals;
 

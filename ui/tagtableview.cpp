@@ -1,8 +1,8 @@
-#include "tagtableview.h"
+#include "ui/tagtableview.h"
 
-#include "tagfilterproxymodel.h"
-#include "tagitemdelegate.h"
-#include "tagtablemodel.h"
+#include "models/tags/tagfilterproxymodel.h"
+#include "models/tags/tagtablemodel.h"
+#include "ui/tagitemdelegate.h"
 
 #include <QContextMenuEvent>
 #include <QDateTime>

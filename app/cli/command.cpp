@@ -1,7 +1,7 @@
-#include "command.h"
+#include "app/cli/command.h"
 
-#include "output.h"
-#include "registrysession.h"
+#include "app/cli/output.h"
+#include "app/cli/registrysession.h"
 
 #include <QPointer>
 

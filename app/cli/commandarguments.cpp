@@ -1,7 +1,7 @@
-#include "commandarguments.h"
+#include "app/cli/commandarguments.h"
 
-#include "command.h"
-#include "output.h"
+#include "app/cli/command.h"
+#include "app/cli/output.h"
 
 using namespace Qt::StringLiterals;
 

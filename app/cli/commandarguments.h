@@ -1,6 +1,6 @@
 #pragma once
 
-#include "registryoptions.h"
+#include "app/cli/registryoptions.h"
 
 #include <QCommandLineParser>
 #include <QString>

@@ -1,12 +1,12 @@
-#include "commandline.h"
+#include "app/cli/commandline.h"
 
-#include "exportcommand.h"
-#include "inspectcommand.h"
-#include "output.h"
-#include "reposcommand.h"
-#include "retagcommand.h"
-#include "rmcommand.h"
-#include "tagscommand.h"
+#include "app/cli/exportcommand.h"
+#include "app/cli/inspectcommand.h"
+#include "app/cli/output.h"
+#include "app/cli/reposcommand.h"
+#include "app/cli/retagcommand.h"
+#include "app/cli/rmcommand.h"
+#include "app/cli/tagscommand.h"
 
 #include <QCoreApplication>
 #include <QTimer>

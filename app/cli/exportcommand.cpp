@@ -1,14 +1,14 @@
-#include "exportcommand.h"
+#include "app/cli/exportcommand.h"
 
-#include "output.h"
-#include "registryoptions.h"
-#include "registrysession.h"
+#include "app/cli/output.h"
+#include "app/cli/registryoptions.h"
+#include "app/cli/registrysession.h"
 
-#include "backendextrasprovider.h"
-#include "imagereference.h"
-#include "metadataservice.h"
-#include "registrybackend.h"
-#include "reportjob.h"
+#include "models/metadata/metadataservice.h"
+#include "models/report/backendextrasprovider.h"
+#include "models/report/reportjob.h"
+#include "net/backend/registrybackend.h"
+#include "net/core/imagereference.h"
 
 #include <QCommandLineParser>
 #include <QFile>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "command.h"
+#include "app/cli/command.h"
 
-#include "error.h"
+#include "net/core/error.h"
 
 #include <QElapsedTimer>
 #include <QPointer>

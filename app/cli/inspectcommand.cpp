@@ -1,14 +1,14 @@
-#include "inspectcommand.h"
+#include "app/cli/inspectcommand.h"
 
-#include "commandarguments.h"
-#include "output.h"
-#include "registryoptions.h"
-#include "registrysession.h"
+#include "app/cli/commandarguments.h"
+#include "app/cli/output.h"
+#include "app/cli/registryoptions.h"
+#include "app/cli/registrysession.h"
 
-#include "digest.h"
-#include "imagemetadata.h"
-#include "imagereference.h"
-#include "registrybackend.h"
+#include "net/backend/registrybackend.h"
+#include "net/core/digest.h"
+#include "net/core/imagereference.h"
+#include "net/formats/imagemetadata.h"
 
 #include <QJsonDocument>
 #include <QLocale>

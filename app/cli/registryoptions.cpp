@@ -1,4 +1,4 @@
-#include "registryoptions.h"
+#include "app/cli/registryoptions.h"
 
 #include <QCommandLineParser>
 #include <QFile>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "error.h"
-#include "imagereference.h"
-#include "registryendpoint.h"
+#include "net/core/error.h"
+#include "net/core/imagereference.h"
+#include "net/core/registryendpoint.h"
 
 #include <QCommandLineOption>
 #include <QList>

@@ -1,8 +1,8 @@
-#include "registrysession.h"
+#include "app/cli/registrysession.h"
 
-#include "networkaccessmanager.h"
-#include "registrybackend.h"
-#include "requestscheduler.h"
+#include "net/backend/registrybackend.h"
+#include "net/transport/networkaccessmanager.h"
+#include "net/transport/requestscheduler.h"
 
 #include <QPointer>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "backendfactory.h"
-#include "error.h"
-#include "registryendpoint.h"
+#include "net/backend/backendfactory.h"
+#include "net/core/error.h"
+#include "net/core/registryendpoint.h"
 
 #include <QObject>
 

@@ -1,12 +1,12 @@
-#include "retagcommand.h"
+#include "app/cli/retagcommand.h"
 
-#include "commandarguments.h"
-#include "output.h"
-#include "registryoptions.h"
-#include "registrysession.h"
+#include "app/cli/commandarguments.h"
+#include "app/cli/output.h"
+#include "app/cli/registryoptions.h"
+#include "app/cli/registrysession.h"
 
-#include "imagereference.h"
-#include "registrybackend.h"
+#include "net/backend/registrybackend.h"
+#include "net/core/imagereference.h"
 
 using namespace Qt::StringLiterals;
 

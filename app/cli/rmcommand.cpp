@@ -1,13 +1,13 @@
-#include "rmcommand.h"
+#include "app/cli/rmcommand.h"
 
-#include "commandarguments.h"
-#include "output.h"
-#include "registryoptions.h"
-#include "registrysession.h"
+#include "app/cli/commandarguments.h"
+#include "app/cli/output.h"
+#include "app/cli/registryoptions.h"
+#include "app/cli/registrysession.h"
 
-#include "registrybackend.h"
+#include "net/backend/registrybackend.h"
 
-#include "naturalcompare.h"
+#include "models/tags/naturalcompare.h"
 
 #include <algorithm>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "command.h"
+#include "app/cli/command.h"
 
-#include "imagereference.h"
+#include "net/core/imagereference.h"
 
 #include <QPointer>
 #include <QStringList>

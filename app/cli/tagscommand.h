@@ -1,8 +1,8 @@
 #pragma once
 
-#include "command.h"
+#include "app/cli/command.h"
 
-#include "registrybackend.h"
+#include "net/backend/registrybackend.h"
 
 #include <QPointer>
 

@@ -1,7 +1,7 @@
-#include "backendextrasprovider.h"
+#include "models/report/backendextrasprovider.h"
 
-#include "pager.h"
-#include "registrybackend.h"
+#include "net/backend/pager.h"
+#include "net/backend/registrybackend.h"
 
 #include <QMetaObject>
 

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "tagextras.h"
+#include "models/report/tagextras.h"
 
-#include "harbortaginfo.h"
-#include "requestscheduler.h"
+#include "net/formats/harbortaginfo.h"
+#include "net/transport/requestscheduler.h"
 
 #include <QHash>
 #include <QObject>

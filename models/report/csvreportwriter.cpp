@@ -1,6 +1,6 @@
-#include "csvreportwriter.h"
+#include "models/report/csvreportwriter.h"
 
-#include "reportrow.h"
+#include "models/report/reportrow.h"
 
 using namespace Qt::StringLiterals;
 

@@ -1,6 +1,6 @@
-#include "htmlreportwriter.h"
+#include "models/report/htmlreportwriter.h"
 
-#include "reportrow.h"
+#include "models/report/reportrow.h"
 
 #include <QLocale>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "reportsummary.h"
-#include "reportwriter.h"
+#include "models/report/reportsummary.h"
+#include "models/report/reportwriter.h"
 
 namespace Berth {
 

@@ -1,6 +1,6 @@
-#include "jsonreportwriter.h"
+#include "models/report/jsonreportwriter.h"
 
-#include "reportrow.h"
+#include "models/report/reportrow.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

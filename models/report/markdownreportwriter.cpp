@@ -1,6 +1,6 @@
-#include "markdownreportwriter.h"
+#include "models/report/markdownreportwriter.h"
 
-#include "reportrow.h"
+#include "models/report/reportrow.h"
 
 using namespace Qt::StringLiterals;
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "reportwriter.h"
+#include "models/report/reportwriter.h"
 
 namespace Berth {
 

@@ -1,12 +1,12 @@
-#include "reportjob.h"
+#include "models/report/reportjob.h"
 
-#include "tagextras.h"
+#include "models/report/tagextras.h"
 
-#include "logging.h"
-#include "naturalcompare.h"
+#include "models/modelslogging.h"
+#include "models/tags/naturalcompare.h"
 
-#include "pager.h"
-#include "registrybackend.h"
+#include "net/backend/pager.h"
+#include "net/backend/registrybackend.h"
 
 #include <QSaveFile>
 #include <QTimer>

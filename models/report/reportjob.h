@@ -1,11 +1,11 @@
 #pragma once
 
-#include "reportoptions.h"
-#include "reportrow.h"
-#include "reportwriter.h"
+#include "models/report/reportoptions.h"
+#include "models/report/reportrow.h"
+#include "models/report/reportwriter.h"
 
-#include "error.h"
-#include "metadataservice.h"
+#include "models/metadata/metadataservice.h"
+#include "net/core/error.h"
 
 #include <QElapsedTimer>
 #include <QHash>

@@ -1,4 +1,4 @@
-#include "reportoptions.h"
+#include "models/report/reportoptions.h"
 
 using namespace Qt::StringLiterals;
 

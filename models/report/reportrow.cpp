@@ -1,4 +1,4 @@
-#include "reportrow.h"
+#include "models/report/reportrow.h"
 
 #include <QJsonArray>
 

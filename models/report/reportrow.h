@@ -1,9 +1,9 @@
 #pragma once
 
-#include "reportoptions.h"
-#include "tagextras.h"
+#include "models/report/reportoptions.h"
+#include "models/report/tagextras.h"
 
-#include "imagemetadata.h"
+#include "net/formats/imagemetadata.h"
 
 #include <QJsonObject>
 #include <QString>

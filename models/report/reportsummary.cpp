@@ -1,6 +1,6 @@
-#include "reportsummary.h"
+#include "models/report/reportsummary.h"
 
-#include "reportrow.h"
+#include "models/report/reportrow.h"
 
 namespace Berth {
 

@@ -1,10 +1,10 @@
-#include "reportwriter.h"
+#include "models/report/reportwriter.h"
 
-#include "csvreportwriter.h"
-#include "htmlreportwriter.h"
-#include "jsonreportwriter.h"
-#include "markdownreportwriter.h"
-#include "reportrow.h"
+#include "models/report/csvreportwriter.h"
+#include "models/report/htmlreportwriter.h"
+#include "models/report/jsonreportwriter.h"
+#include "models/report/markdownreportwriter.h"
+#include "models/report/reportrow.h"
 
 #include <QIODevice>
 #include <QLocale>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "reportoptions.h"
+#include "models/report/reportoptions.h"
 
 #include <QDateTime>
 #include <QString>

@@ -14,10 +14,10 @@
 #include "registryprocess.h"
 #include "storagetags.h"
 
-#include "mediatypes.h"
-#include "metadatacache.h"
-#include "metadataservice.h"
-#include "tagtablemodel.h"
+#include "models/metadata/metadatacache.h"
+#include "models/metadata/metadataservice.h"
+#include "models/tags/tagtablemodel.h"
+#include "net/formats/mediatypes.h"
 
 #include <QCoreApplication>
 #include <QDir>

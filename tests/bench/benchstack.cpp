@@ -1,6 +1,6 @@
 #include "benchstack.h"
 
-#include "registryendpoint.h"
+#include "net/core/registryendpoint.h"
 
 using namespace Qt::StringLiterals;
 

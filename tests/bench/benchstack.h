@@ -1,11 +1,11 @@
 #pragma once
 
-#include "backendfactory.h"
-#include "credentials.h"
-#include "metadataservice.h"
-#include "networkaccessmanager.h"
-#include "registrybackend.h"
-#include "requestscheduler.h"
+#include "models/metadata/metadataservice.h"
+#include "net/backend/backendfactory.h"
+#include "net/backend/registrybackend.h"
+#include "net/core/credentials.h"
+#include "net/transport/networkaccessmanager.h"
+#include "net/transport/requestscheduler.h"
 
 #include <QJsonObject>
 #include <QObject>

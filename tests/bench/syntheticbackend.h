@@ -1,6 +1,6 @@
 #pragma once
 
-#include "registrybackend.h"
+#include "net/backend/registrybackend.h"
 
 namespace Berth::Test {
 

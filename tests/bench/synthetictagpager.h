@@ -1,6 +1,6 @@
 #pragma once
 
-#include "pager.h"
+#include "net/backend/pager.h"
 
 namespace Berth::Test {
 

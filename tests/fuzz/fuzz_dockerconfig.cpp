@@ -1,6 +1,6 @@
 // DockerConfig::parse over arbitrary bytes (~/.docker/config.json, Podman's auth.json), then
 // the lookups the authenticator makes.
-#include "dockerconfig.h"
+#include "net/auth/dockerconfig.h"
 
 #include <cstdint>
 

@@ -3,8 +3,8 @@
 // values, the row extras built from what parsed, and harborError() over the bytes as an error
 // body with each status it spells out. All of them see every input: the seed corpus holds real
 // Harbor 2.10 bodies, and a mutation of one shape is a hostile input for the others.
-#include "harborjson.h"
-#include "requestscheduler.h"
+#include "net/harbor/harborjson.h"
+#include "net/transport/requestscheduler.h"
 
 #include <QByteArray>
 #include <QJsonArray>

@@ -1,5 +1,5 @@
 // parseImageConfig (and through it parseRfc3339) over arbitrary bytes.
-#include "imageconfig.h"
+#include "net/formats/imageconfig.h"
 
 #include <cstdint>
 

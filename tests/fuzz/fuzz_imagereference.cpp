@@ -1,5 +1,5 @@
 // ImageReference::parse over arbitrary text, then the normalised forms of what it accepts.
-#include "imagereference.h"
+#include "net/core/imagereference.h"
 
 #include <cstdint>
 

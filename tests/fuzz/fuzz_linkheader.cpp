@@ -1,5 +1,5 @@
 // nextLink over arbitrary Link header values, resolved against a request URL.
-#include "linkheader.h"
+#include "net/transport/linkheader.h"
 
 #include <QUrl>
 

@@ -1,7 +1,7 @@
 // parseManifest over arbitrary bytes, with each content type Berth sends in Accept (the body's
 // own mediaType wins when present; the header decides otherwise), then classifying the result.
-#include "manifest.h"
-#include "mediatypes.h"
+#include "net/formats/manifest.h"
+#include "net/formats/mediatypes.h"
 
 #include <QByteArray>
 #include <QString>

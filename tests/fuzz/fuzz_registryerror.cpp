@@ -1,5 +1,5 @@
 // registryErrorMessage / httpError over arbitrary error bodies.
-#include "registryerrorbody.h"
+#include "net/formats/registryerrorbody.h"
 
 #include <cstdint>
 

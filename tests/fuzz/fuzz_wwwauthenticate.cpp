@@ -1,5 +1,5 @@
 // parseWwwAuthenticate over arbitrary header values.
-#include "wwwauthenticate.h"
+#include "net/auth/wwwauthenticate.h"
 
 #include <cstdint>
 

@@ -3,11 +3,11 @@
 // Shared by the GUI tests: one client stack as the app builds it, settings kept out of the
 // user's files, and small waits on backend calls.
 
-#include "metadataservice.h"
-#include "networkaccessmanager.h"
-#include "ocibackend.h"
-#include "registryendpoint.h"
-#include "requestscheduler.h"
+#include "models/metadata/metadataservice.h"
+#include "net/core/registryendpoint.h"
+#include "net/oci/ocibackend.h"
+#include "net/transport/networkaccessmanager.h"
+#include "net/transport/requestscheduler.h"
 
 #include <QCoreApplication>
 #include <QSettings>

@@ -4,11 +4,11 @@
 
 #include "registryprocess.h"
 
-#include "connectiondialog.h"
-#include "connectionstore.h"
-#include "requestscheduler.h"
-#include "secretstore.h"
-#include "sessionmanager.h"
+#include "models/session/connectionstore.h"
+#include "models/session/secretstore.h"
+#include "models/session/sessionmanager.h"
+#include "net/transport/requestscheduler.h"
+#include "ui/connectiondialog.h"
 
 #include <QApplication>
 #include <QCheckBox>

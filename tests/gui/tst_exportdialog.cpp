@@ -11,13 +11,13 @@
 #include "registryprocess.h"
 #include "storagetags.h"
 
-#include "exportreportdialog.h"
-#include "harborbackend.h"
-#include "mainwindow.h"
-#include "tagactions.h"
-#include "tagfilterproxymodel.h"
-#include "tagtablemodel.h"
-#include "tagtableview.h"
+#include "models/tags/tagfilterproxymodel.h"
+#include "models/tags/tagtablemodel.h"
+#include "net/harbor/harborbackend.h"
+#include "ui/exportreportdialog.h"
+#include "ui/mainwindow.h"
+#include "ui/tagactions.h"
+#include "ui/tagtableview.h"
 
 #include <QAction>
 #include <QApplication>

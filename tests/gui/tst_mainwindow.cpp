@@ -7,14 +7,14 @@
 #include "imageseeder.h"
 #include "registryprocess.h"
 
-#include "detailspane.h"
-#include "errorbanner.h"
-#include "mainwindow.h"
-#include "retagdialog.h"
-#include "tagactions.h"
-#include "tagfilterproxymodel.h"
-#include "tagtablemodel.h"
-#include "tagtableview.h"
+#include "models/tags/tagfilterproxymodel.h"
+#include "models/tags/tagtablemodel.h"
+#include "ui/detailspane.h"
+#include "ui/errorbanner.h"
+#include "ui/mainwindow.h"
+#include "ui/retagdialog.h"
+#include "ui/tagactions.h"
+#include "ui/tagtableview.h"
 
 #include <QAction>
 #include <QApplication>

@@ -6,13 +6,13 @@
 #include "imageseeder.h"
 #include "registryprocess.h"
 
-#include "connectiondialog.h"
-#include "connectionstore.h"
-#include "repositorybrowser.h"
-#include "repositorytreemodel.h"
-#include "requestscheduler.h"
-#include "secretstore.h"
-#include "sessionmanager.h"
+#include "models/repositories/repositorytreemodel.h"
+#include "models/session/connectionstore.h"
+#include "models/session/secretstore.h"
+#include "models/session/sessionmanager.h"
+#include "net/transport/requestscheduler.h"
+#include "ui/connectiondialog.h"
+#include "ui/repositorybrowser.h"
 
 #include <QApplication>
 #include <QCheckBox>

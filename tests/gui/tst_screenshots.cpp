@@ -6,11 +6,11 @@
 #include "imageseeder.h"
 #include "registryprocess.h"
 
-#include "detailspane.h"
-#include "mainwindow.h"
-#include "tagfilterproxymodel.h"
-#include "tagtablemodel.h"
-#include "tagtableview.h"
+#include "models/tags/tagfilterproxymodel.h"
+#include "models/tags/tagtablemodel.h"
+#include "ui/detailspane.h"
+#include "ui/mainwindow.h"
+#include "ui/tagtableview.h"
 
 #include <QApplication>
 #include <QDir>

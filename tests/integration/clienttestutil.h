@@ -3,9 +3,9 @@
 // Helpers for tests that drive RegistryClient / OciBackend against a real registry: wait for
 // one callback, and build test images with RegistryClient's own upload code.
 
-#include "digest.h"
-#include "mediatypes.h"
-#include "registryclient.h"
+#include "net/core/digest.h"
+#include "net/formats/mediatypes.h"
+#include "net/oci/registryclient.h"
 
 #include <QDateTime>
 #include <QEventLoop>

@@ -9,11 +9,11 @@
 #include "registryprocess.h"
 #include "storagetags.h"
 
-#include "metadataservice.h"
-#include "networkaccessmanager.h"
-#include "ocibackend.h"
-#include "requestscheduler.h"
-#include "tagtablemodel.h"
+#include "models/metadata/metadataservice.h"
+#include "models/tags/tagtablemodel.h"
+#include "net/oci/ocibackend.h"
+#include "net/transport/networkaccessmanager.h"
+#include "net/transport/requestscheduler.h"
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>

@@ -1,19 +1,19 @@
 // HarborBackend (2.x and 1.x) against the Harbor API test server in front of the real registry:
 // detection, the wrong-password trap, browsing, the 100,000-tag repository, server-side sort
 // and filter, the extra columns, writes and Harbor's error cases, and no cookies ever.
-#include "backendfactory.h"
-#include "harborbackend.h"
-#include "harbordetector.h"
 #include "harborserver.h"
 #include "imagebuilder.h"
 #include "imageseeder.h"
-#include "metadataservice.h"
-#include "networkaccessmanager.h"
-#include "ocibackend.h"
-#include "pager.h"
+#include "models/metadata/metadataservice.h"
+#include "models/tags/tagtablemodel.h"
+#include "net/backend/backendfactory.h"
+#include "net/backend/pager.h"
+#include "net/harbor/harborbackend.h"
+#include "net/harbor/harbordetector.h"
+#include "net/oci/ocibackend.h"
+#include "net/transport/networkaccessmanager.h"
+#include "net/transport/requestscheduler.h"
 #include "registryprocess.h"
-#include "requestscheduler.h"
-#include "tagtablemodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

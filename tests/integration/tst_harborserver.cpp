@@ -6,7 +6,7 @@
 #include "httptestutil.h"
 #include "imagebuilder.h"
 #include "imageseeder.h"
-#include "mediatypes.h"
+#include "net/formats/mediatypes.h"
 #include "registryprocess.h"
 
 #include <QElapsedTimer>

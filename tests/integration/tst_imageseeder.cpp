@@ -3,7 +3,7 @@
 // later tests check against these expectations).
 #include "imagebuilder.h"
 #include "imageseeder.h"
-#include "mediatypes.h"
+#include "net/formats/mediatypes.h"
 #include "registryprocess.h"
 
 #include <QElapsedTimer>

@@ -1,11 +1,11 @@
 // OciBackend against the real Distribution 2.8 registry: pagers, metadata, retag, untag, delete.
 
 #include "clienttestutil.h"
-#include "metadatafetcher.h"
-#include "networkaccessmanager.h"
-#include "ocibackend.h"
+#include "net/oci/metadatafetcher.h"
+#include "net/oci/ocibackend.h"
+#include "net/transport/networkaccessmanager.h"
+#include "net/transport/requestscheduler.h"
 #include "registryprocess.h"
-#include "requestscheduler.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -1,10 +1,10 @@
 // RegistryClient against the real Distribution 2.8 registry (tests/fixtures/registryprocess).
 
 #include "clienttestutil.h"
-#include "networkaccessmanager.h"
-#include "registryclient.h"
+#include "net/oci/registryclient.h"
+#include "net/transport/networkaccessmanager.h"
+#include "net/transport/requestscheduler.h"
 #include "registryprocess.h"
-#include "requestscheduler.h"
 
 #include <QSignalSpy>
 #include <QTest>

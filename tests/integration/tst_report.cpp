@@ -10,15 +10,15 @@
 #include "registryprocess.h"
 #include "storagetags.h"
 
-#include "imagereference.h"
-#include "markdownreportwriter.h"
-#include "metadataservice.h"
-#include "naturalcompare.h"
-#include "networkaccessmanager.h"
-#include "ocibackend.h"
-#include "reportjob.h"
-#include "requestscheduler.h"
-#include "tagextras.h"
+#include "models/metadata/metadataservice.h"
+#include "models/report/markdownreportwriter.h"
+#include "models/report/reportjob.h"
+#include "models/report/tagextras.h"
+#include "models/tags/naturalcompare.h"
+#include "net/core/imagereference.h"
+#include "net/oci/ocibackend.h"
+#include "net/transport/networkaccessmanager.h"
+#include "net/transport/requestscheduler.h"
 
 #include <QBuffer>
 #include <QDir>

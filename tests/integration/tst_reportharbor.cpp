@@ -12,13 +12,13 @@
 #include "imageseeder.h"
 #include "registryprocess.h"
 
-#include "backendextrasprovider.h"
-#include "harborbackend.h"
-#include "metadataservice.h"
-#include "naturalcompare.h"
-#include "networkaccessmanager.h"
-#include "reportjob.h"
-#include "requestscheduler.h"
+#include "models/metadata/metadataservice.h"
+#include "models/report/backendextrasprovider.h"
+#include "models/report/reportjob.h"
+#include "models/tags/naturalcompare.h"
+#include "net/harbor/harborbackend.h"
+#include "net/transport/networkaccessmanager.h"
+#include "net/transport/requestscheduler.h"
 
 #include <QBuffer>
 #include <QProcess>

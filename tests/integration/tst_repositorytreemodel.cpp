@@ -7,10 +7,10 @@
 #include "registryprocess.h"
 #include "scriptedhttpserver.h"
 
-#include "networkaccessmanager.h"
-#include "ocibackend.h"
-#include "repositorytreemodel.h"
-#include "requestscheduler.h"
+#include "models/repositories/repositorytreemodel.h"
+#include "net/oci/ocibackend.h"
+#include "net/transport/networkaccessmanager.h"
+#include "net/transport/requestscheduler.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

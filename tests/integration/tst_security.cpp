@@ -8,16 +8,16 @@
 #include "registryprocess.h"
 #include "scriptedhttpserver.h"
 
-#include "connectionstore.h"
-#include "metadataservice.h"
-#include "networkaccessmanager.h"
-#include "ocibackend.h"
-#include "registryclient.h"
-#include "reportjob.h"
-#include "requestscheduler.h"
-#include "secretstore.h"
+#include "models/metadata/metadataservice.h"
+#include "models/report/reportjob.h"
+#include "models/session/connectionstore.h"
+#include "models/session/secretstore.h"
+#include "net/oci/ocibackend.h"
+#include "net/oci/registryclient.h"
+#include "net/transport/networkaccessmanager.h"
+#include "net/transport/requestscheduler.h"
 
-#include "digest.h"
+#include "net/core/digest.h"
 
 #include <QDirIterator>
 #include <QEventLoop>

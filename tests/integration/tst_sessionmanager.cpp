@@ -6,12 +6,12 @@
 #include "tokenissuer.h"
 
 #include "clienttestutil.h"
-#include "connectionstore.h"
-#include "metadataservice.h"
-#include "registrybackend.h"
-#include "requestscheduler.h"
-#include "secretstore.h"
-#include "sessionmanager.h"
+#include "models/metadata/metadataservice.h"
+#include "models/session/connectionstore.h"
+#include "models/session/secretstore.h"
+#include "models/session/sessionmanager.h"
+#include "net/backend/registrybackend.h"
+#include "net/transport/requestscheduler.h"
 
 #include <QSettings>
 #include <QSignalSpy>

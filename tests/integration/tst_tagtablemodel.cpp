@@ -6,13 +6,13 @@
 #include "registryprocess.h"
 #include "storagetags.h"
 
-#include "metadatacache.h"
-#include "metadataservice.h"
-#include "networkaccessmanager.h"
-#include "ocibackend.h"
-#include "requestscheduler.h"
-#include "tagfilterproxymodel.h"
-#include "tagtablemodel.h"
+#include "models/metadata/metadatacache.h"
+#include "models/metadata/metadataservice.h"
+#include "models/tags/tagfilterproxymodel.h"
+#include "models/tags/tagtablemodel.h"
+#include "net/oci/ocibackend.h"
+#include "net/transport/networkaccessmanager.h"
+#include "net/transport/requestscheduler.h"
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>

@@ -3,11 +3,11 @@
 // The client stack the unit tests drive against a ScriptedHttpServer on loopback (a server
 // whose every answer the test writes), and the small helpers those tests share.
 
-#include "digest.h"
-#include "networkaccessmanager.h"
-#include "ocibackend.h"
-#include "registryclient.h"
-#include "requestscheduler.h"
+#include "net/core/digest.h"
+#include "net/oci/ocibackend.h"
+#include "net/oci/registryclient.h"
+#include "net/transport/networkaccessmanager.h"
+#include "net/transport/requestscheduler.h"
 #include "scriptedhttpserver.h"
 
 #include <QEventLoop>

@@ -1,7 +1,7 @@
-#include "artifactkind.h"
+#include "net/formats/artifactkind.h"
 
-#include "manifest.h"
-#include "mediatypes.h"
+#include "net/formats/manifest.h"
+#include "net/formats/mediatypes.h"
 
 #include <QFile>
 #include <QTest>

@@ -2,9 +2,9 @@
 // file, never in a log line), the endpoint a connection makes, and a keychain-less session
 // that falls back to memory quickly.
 
-#include "connection.h"
-#include "connectionstore.h"
-#include "secretstore.h"
+#include "models/session/connection.h"
+#include "models/session/connectionstore.h"
+#include "models/session/secretstore.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>

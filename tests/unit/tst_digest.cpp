@@ -1,4 +1,4 @@
-#include "digest.h"
+#include "net/core/digest.h"
 
 #include <QCryptographicHash>
 #include <QTest>

@@ -1,4 +1,4 @@
-#include "dockerconfig.h"
+#include "net/auth/dockerconfig.h"
 
 #include <QDir>
 #include <QFile>

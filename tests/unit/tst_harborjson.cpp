@@ -1,7 +1,7 @@
-#include "harborapi.h"
-#include "harborauthenticator.h"
-#include "harborjson.h"
-#include "requestscheduler.h"
+#include "net/harbor/harborapi.h"
+#include "net/harbor/harborauthenticator.h"
+#include "net/harbor/harborjson.h"
+#include "net/transport/requestscheduler.h"
 
 #include <QFile>
 #include <QTest>
@@ -30,7 +30,7 @@ QDateTime utc(const QString &iso)
 } // namespace
 
 //! The JSON mapping of Harbor's API, against real Harbor 2.10 bodies and the swagger's shapes.
-class tst_HarborJson : public QObject
+class tst_HarborResponses : public QObject
 {
     Q_OBJECT
 
@@ -54,7 +54,7 @@ private Q_SLOTS:
     void robotBasicAuthKeepsDollar();
 };
 
-void tst_HarborJson::time_data()
+void tst_HarborResponses::time_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QDateTime>("expected");
@@ -68,7 +68,7 @@ void tst_HarborJson::time_data()
     QTest::newRow("offset") << u"2024-03-18T07:35:37+02:00"_s << utc(u"2024-03-18T05:35:37Z"_s);
 }
 
-void tst_HarborJson::time()
+void tst_HarborResponses::time()
 {
     QFETCH(QString, text);
     QFETCH(QDateTime, expected);
@@ -80,7 +80,7 @@ void tst_HarborJson::time()
     }
 }
 
-void tst_HarborJson::sampleArtifacts()
+void tst_HarborResponses::sampleArtifacts()
 {
     // Given the artifact list of a real Harbor 2.10 (with_tag=true)
     const Result<QList<HarborArtifact>> artifacts
@@ -115,7 +115,7 @@ void tst_HarborJson::sampleArtifacts()
     QVERIFY(extras.labelNames().isEmpty());
 }
 
-void tst_HarborJson::sampleTags()
+void tst_HarborResponses::sampleTags()
 {
     const Result<QList<HarborTag>> tags
             = parseHarborTags(sample(u"v2.10_list-tags-of-artifact.json"_s));
@@ -127,7 +127,7 @@ void tst_HarborJson::sampleTags()
     QVERIFY(!tags->at(0).pulled.isValid());
 }
 
-void tst_HarborJson::sampleRepositories()
+void tst_HarborResponses::sampleRepositories()
 {
     const Result<QList<HarborRepository>> repositories
             = parseHarborRepositories(sample(u"v2.10_list-repositories.json"_s));
@@ -138,7 +138,7 @@ void tst_HarborJson::sampleRepositories()
     QCOMPARE(repositories->at(1).projectId, 2);
 }
 
-void tst_HarborJson::sampleProject()
+void tst_HarborResponses::sampleProject()
 {
     const Result<QList<HarborProject>> projects
             = parseHarborProjects("[" + sample(u"v2.10_get-project.json"_s) + "]");
@@ -150,7 +150,7 @@ void tst_HarborJson::sampleProject()
     QVERIFY(!projects->first().proxyCache);
 }
 
-void tst_HarborJson::scanOverview_data()
+void tst_HarborResponses::scanOverview_data()
 {
     QTest::addColumn<QByteArray>("json");
     QTest::addColumn<QString>("status");
@@ -175,7 +175,7 @@ void tst_HarborJson::scanOverview_data()
     QTest::newRow("empty map") << "{}"_ba << QString() << -1 << 0 << QString();
 }
 
-void tst_HarborJson::scanOverview()
+void tst_HarborResponses::scanOverview()
 {
     QFETCH(QByteArray, json);
     QFETCH(QString, status);
@@ -192,7 +192,7 @@ void tst_HarborJson::scanOverview()
     QCOMPARE(summary.text(), text);
 }
 
-void tst_HarborJson::references()
+void tst_HarborResponses::references()
 {
     // A multi-arch artifact: references[] (Reference/Platform of the swagger) and labels.
     const QByteArray body = R"([{"digest":"sha256:idx","type":"IMAGE","size":10,
@@ -217,7 +217,7 @@ void tst_HarborJson::references()
     QVERIFY(a.tags.isEmpty());
 }
 
-void tst_HarborJson::nullAndWrongShapes_data()
+void tst_HarborResponses::nullAndWrongShapes_data()
 {
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<bool>("ok");
@@ -235,7 +235,7 @@ void tst_HarborJson::nullAndWrongShapes_data()
                                        << true << 1;
 }
 
-void tst_HarborJson::nullAndWrongShapes()
+void tst_HarborResponses::nullAndWrongShapes()
 {
     QFETCH(QByteArray, body);
     QFETCH(bool, ok);
@@ -250,7 +250,7 @@ void tst_HarborJson::nullAndWrongShapes()
     }
 }
 
-void tst_HarborJson::v1Tag()
+void tst_HarborResponses::v1Tag()
 {
     // Harbor 1.10's DetailedTag, plus the push/pull times 1.8+ servers add.
     const QByteArray body = R"({"digest":"sha256:d1","name":"v2","size":1234,"architecture":"amd64",
@@ -273,7 +273,7 @@ void tst_HarborJson::v1Tag()
     QVERIFY(!parseHarborV1Tag(R"({"digest":"sha256:d1"})"_ba).ok());
 }
 
-void tst_HarborJson::version()
+void tst_HarborResponses::version()
 {
     QCOMPARE(
             parseHarborVersion(R"({"harbor_version":"v2.10.0-b2f2d0e4","auth_mode":"db_auth"})"_ba),
@@ -281,7 +281,7 @@ void tst_HarborJson::version()
     QCOMPARE(parseHarborVersion("not json"_ba), QString());
 }
 
-void tst_HarborJson::errors_data()
+void tst_HarborResponses::errors_data()
 {
     QTest::addColumn<int>("status");
     QTest::addColumn<QByteArray>("body");
@@ -311,7 +311,7 @@ void tst_HarborJson::errors_data()
     QTest::newRow("500 no body") << 500 << QByteArray() << ErrorCode::Server << u"500"_s;
 }
 
-void tst_HarborJson::errors()
+void tst_HarborResponses::errors()
 {
     QFETCH(int, status);
     QFETCH(QByteArray, body);
@@ -331,7 +331,7 @@ void tst_HarborJson::errors()
     QVERIFY(!harborError(ok, u"x"_s).isError());
 }
 
-void tst_HarborJson::repositorySegmentIsDoubleEncodedOnTheWire()
+void tst_HarborResponses::repositorySegmentIsDoubleEncodedOnTheWire()
 {
     HarborApi v2(nullptr, HarborGeneration::V2);
     const QString path = v2.repositoryPath(u"proj/team/api"_s);
@@ -346,7 +346,7 @@ void tst_HarborJson::repositorySegmentIsDoubleEncodedOnTheWire()
     QCOMPARE(v1.repositoryPath(u"proj/team/api"_s), u"/repositories/proj/team/api"_s);
 }
 
-void tst_HarborJson::robotBasicAuthKeepsDollar()
+void tst_HarborResponses::robotBasicAuthKeepsDollar()
 {
     HarborAuthenticator auth;
     auth.setBaseUrl(QUrl(u"http://127.0.0.1:8080"_s));
@@ -361,5 +361,5 @@ void tst_HarborJson::robotBasicAuthKeepsDollar()
     QVERIFY(auth.authorization(QUrl(u"http://127.0.0.1:9090/x"_s), {}).isEmpty());
 }
 
-QTEST_GUILESS_MAIN(tst_HarborJson)
+QTEST_GUILESS_MAIN(tst_HarborResponses)
 #include "tst_harborjson.moc"

@@ -2,7 +2,7 @@
 // nothing. Checked here without a registry: tar and gzip with the system tools, digests and
 // sizes recomputed from the bytes, the JSON read back.
 #include "imagebuilder.h"
-#include "mediatypes.h"
+#include "net/formats/mediatypes.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

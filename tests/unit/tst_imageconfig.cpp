@@ -1,4 +1,4 @@
-#include "imageconfig.h"
+#include "net/formats/imageconfig.h"
 
 #include <QFile>
 #include <QTest>

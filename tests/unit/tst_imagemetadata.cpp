@@ -1,4 +1,4 @@
-#include "imagemetadata.h"
+#include "net/formats/imagemetadata.h"
 
 #include <QJsonArray>
 #include <QTest>

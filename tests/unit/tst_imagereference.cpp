@@ -1,4 +1,4 @@
-#include "imagereference.h"
+#include "net/core/imagereference.h"
 
 #include <QTest>
 

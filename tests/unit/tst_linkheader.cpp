@@ -1,4 +1,4 @@
-#include "linkheader.h"
+#include "net/transport/linkheader.h"
 
 #include <QTest>
 

@@ -1,6 +1,6 @@
-#include "manifest.h"
+#include "net/formats/manifest.h"
 
-#include "mediatypes.h"
+#include "net/formats/mediatypes.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -1,5 +1,5 @@
-#include "metadatacache.h"
-#include "metadatacodec.h"
+#include "models/metadata/metadatacache.h"
+#include "models/metadata/metadatacodec.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>

@@ -1,4 +1,4 @@
-#include "naturalcompare.h"
+#include "models/tags/naturalcompare.h"
 
 #include <QTest>
 

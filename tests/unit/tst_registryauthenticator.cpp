@@ -1,6 +1,6 @@
-#include "authenticator.h"
-#include "networkaccessmanager.h"
-#include "requestscheduler.h"
+#include "net/auth/authenticator.h"
+#include "net/transport/networkaccessmanager.h"
+#include "net/transport/requestscheduler.h"
 #include "scriptedhttpserver.h"
 
 #include <QJsonDocument>

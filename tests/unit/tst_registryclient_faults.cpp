@@ -1,12 +1,12 @@
 // RegistryClient and OciBackend against a scripted loopback server: the malformed, truncated,
 // lying and partial answers a real registry rarely gives on purpose.
 
-#include "digest.h"
-#include "mediatypes.h"
-#include "networkaccessmanager.h"
-#include "ocibackend.h"
-#include "registryclient.h"
-#include "requestscheduler.h"
+#include "net/core/digest.h"
+#include "net/formats/mediatypes.h"
+#include "net/oci/ocibackend.h"
+#include "net/oci/registryclient.h"
+#include "net/transport/networkaccessmanager.h"
+#include "net/transport/requestscheduler.h"
 #include "scriptedhttpserver.h"
 #include "scriptedstack.h"
 

@@ -1,4 +1,4 @@
-#include "registryendpoint.h"
+#include "net/core/registryendpoint.h"
 
 #include <QTest>
 

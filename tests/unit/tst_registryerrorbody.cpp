@@ -1,4 +1,4 @@
-#include "registryerrorbody.h"
+#include "net/formats/registryerrorbody.h"
 
 #include <QTest>
 

@@ -1,4 +1,4 @@
-#include "wwwauthenticate.h"
+#include "net/auth/wwwauthenticate.h"
 
 #include <QTest>
 

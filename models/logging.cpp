@@ -1,4 +1,0 @@
-#include "logging.h"
-
-Q_LOGGING_CATEGORY(lcModels, "berth.models", QtWarningMsg)
-Q_LOGGING_CATEGORY(lcCache, "berth.models.cache", QtWarningMsg)

@@ -1,0 +1,120 @@
+#pragma once
+
+#include "net/backend/registrybackend.h"
+#include "net/core/error.h"
+
+#include <QAbstractItemModel>
+#include <QHash>
+#include <QPointer>
+
+#include <memory>
+#include <vector>
+
+namespace Berth {
+
+class Pager;
+
+//! The repositories of one registry as a lazy tree: namespace folders (the first path
+//! component: "team-a/api" and "team-a/sub/deep" go under "team-a", shown as "api" and
+//! "sub/deep") and top-level repositories ("busybox"). Nothing is asked of the server until a
+//! view calls fetchMore(): on the root it pages through the whole catalog (each page also fills
+//! the folders it touches), on a folder it pages through that folder's names only (a catalog
+//! listing from its prefix). A folder knows its count once the catalog has passed it; only then
+//! does it show "team-a (3)". While a page loads, the node has a trailing Loading row; a failed
+//! page leaves an Error row (retry() it). A registry that refuses _catalog (401, 403, 404,
+//! UNSUPPORTED) gets one CatalogUnavailable row: repositories can then be added by path
+//! (addRepository()). Sorted as the catalog is (by name, ordinal).
+class RepositoryTreeModel final : public QAbstractItemModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RepositoryTreeModel)
+public:
+    enum Role {
+        RepositoryRole = Qt::UserRole + 1, //!< QString: the full path of a repository node
+        NodeKindRole,                      //!< NodeKind
+        ErrorRole,                         //!< QString: the message of an Error /
+                                           //!< CatalogUnavailable node
+        CountRole,                         //!< int: repositories in a folder, -1 until complete
+        PathRole, //!< QString: repository path or folder name (what filters match on)
+    };
+    enum class NodeKind { Folder, Repository, Loading, Error, CatalogUnavailable };
+    Q_ENUM(NodeKind)
+
+    explicit RepositoryTreeModel(QObject *parent = nullptr);
+    ~RepositoryTreeModel() override;
+
+    //! Shows backend's repositories (resets; loading starts with the first fetchMore()). Null
+    //! clears. The model follows the backend's destruction.
+    void setBackend(RegistryBackend *backend);
+    RegistryBackend *backend() const { return m_backend; }
+    //! Names asked per catalog request. 100 is Distribution's own default page and a few
+    //! screens of tree; tests use small pages.
+    void setPageSize(int n) { m_pageSize = qMax(1, n); }
+    int pageSize() const { return m_pageSize; }
+    //! Forgets everything and starts again (F5).
+    void reload();
+
+    //! Adds a repository typed by a person (the catalog may be refused or not have reached it
+    //! yet) and returns its index; returns the existing one when already known.
+    QModelIndex addRepository(const QString &repository);
+    //! The index of a known repository, or invalid.
+    QModelIndex indexForRepository(const QString &repository) const;
+    //! The index of a folder by its name ("team-a"), or invalid.
+    QModelIndex indexForFolder(const QString &folder) const;
+    //! Removes an Error row and fetches its parent again.
+    void retry(const QModelIndex &errorIndex);
+
+    bool isCatalogUnavailable() const { return m_catalogUnavailable; }
+    bool isLoading() const { return m_fetching > 0; }
+
+    QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
+    QModelIndex parent(const QModelIndex &child) const override;
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    bool hasChildren(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    Qt::ItemFlags flags(const QModelIndex &index) const override;
+    bool canFetchMore(const QModelIndex &parent) const override;
+    void fetchMore(const QModelIndex &parent) override;
+    QHash<int, QByteArray> roleNames() const override;
+
+Q_SIGNALS:
+    void loadingChanged(bool loading);
+    //! A page added count repositories under parent (invalid = the whole catalog).
+    void pageFetched(const QModelIndex &parent, int count);
+    void fetchFailed(const QModelIndex &parent, const Berth::Error &error);
+    //! The registry refuses to list its repositories; type paths instead.
+    void catalogUnavailable(const Berth::Error &error);
+
+private:
+    struct Node;
+
+    Node *nodeOf(const QModelIndex &index) const;
+    QModelIndex indexOf(const Node *node) const;
+    void clear();
+    void startFetch(Node *node);
+    void onPage(Node *node, const QStringList &names);
+    void onFailed(Node *node, const Error &error);
+    void setFetching(Node *node, bool fetching);
+    void appendSpecial(Node *parent, std::unique_ptr<Node> special);
+    void removeSpecialRows(Node *parent);
+    Node *folderNode(const QString &folder, QList<Node *> *created);
+    //! Inserts repository nodes (sorted) under parent; one row insertion when they all append.
+    void insertRepositories(Node *parent, std::vector<std::unique_ptr<Node>> nodes);
+    void insertChildren(Node *parent, int position, std::vector<std::unique_ptr<Node>> nodes);
+    int contentCount(const Node *parent) const;
+    void markComplete(Node *folder);
+    void dropPager(Node *node);
+
+    QPointer<RegistryBackend> m_backend;
+    std::unique_ptr<Node> m_root;
+    QHash<QString, Node *> m_repositories; //!< full path -> node
+    QHash<QString, Node *> m_folders;      //!< folder name -> node
+    QString m_rootCurrentFolder;           //!< folder of the last name the root pager gave
+    int m_pageSize = 100;
+    int m_fetching = 0;
+    quint64 m_generation = 0; //!< bumped on every reset
+    bool m_catalogUnavailable = false;
+};
+
+} // namespace Berth

@@ -1,0 +1,303 @@
+#include "models/session/sessionmanager.h"
+
+#include "models/metadata/metadatacache.h"
+#include "models/metadata/metadataservice.h"
+#include "models/modelslogging.h"
+#include "models/session/connectionstore.h"
+#include "net/backend/registrybackend.h"
+#include "net/transport/networkaccessmanager.h"
+#include "net/transport/requestscheduler.h"
+
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+
+namespace Berth {
+
+RegistrySession::RegistrySession(const Connection &connection, RegistryBackend *backend,
+                                 MetadataService *service, QObject *parent)
+    : QObject(parent)
+    , m_connection(connection)
+    , m_backend(backend)
+    , m_service(service)
+{
+    m_backend->setParent(this);
+    m_service->setParent(this);
+}
+
+RegistrySession::~RegistrySession()
+{
+    delete m_service;
+    delete m_backend;
+}
+
+//! One open() in progress: everyone who asked meanwhile waits for the same answer. The context
+//! object carries every callback of the attempt, so close() drops them all by deleting it.
+struct SessionManager::Attempt
+{
+    struct Waiter
+    {
+        QPointer<QObject> context;
+        std::function<void(Result<RegistrySession *>)> done;
+    };
+    std::unique_ptr<QObject> context = std::make_unique<QObject>();
+    QList<Waiter> waiters;
+};
+
+namespace {
+
+std::optional<BackendKind> configuredKind(Connection::Kind kind)
+{
+    switch (kind) {
+    case Connection::Kind::Auto:
+        return std::nullopt;
+    case Connection::Kind::Registry:
+        return BackendKind::Registry;
+    case Connection::Kind::Harbor:
+        return BackendKind::Harbor;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+SessionManager::SessionManager(ConnectionStore *connections, MetadataCache *cache, QObject *parent)
+    : QObject(parent)
+    , m_connections(connections)
+    , m_cache(cache)
+    , m_nam(new NetworkAccessManager(this))
+    , m_scheduler(new RequestScheduler(m_nam, this))
+{
+    if (m_connections) {
+        // An edited connection may point elsewhere or carry other credentials: reopen on demand.
+        connect(m_connections, &ConnectionStore::connectionChanged, this, &SessionManager::close);
+        connect(m_connections, &ConnectionStore::connectionRemoved, this, &SessionManager::close);
+    }
+}
+
+void SessionManager::open(const QString &connectionId, QObject *context,
+                          std::function<void(Result<RegistrySession *>)> done)
+{
+    if (RegistrySession *open = session(connectionId)) {
+        // From the event loop, as when opening, so callers see one behaviour.
+        QPointer<RegistrySession> guard(open);
+        QTimer::singleShot(0, context, [guard, done, connectionId] {
+            if (guard)
+                done(guard.data());
+            else
+                done(Error(ErrorCode::Cancelled, u"the connection was closed"_s));
+        });
+        return;
+    }
+    auto &attempt = m_opening[connectionId];
+    const bool start = !attempt;
+    if (start)
+        attempt = std::make_shared<Attempt>();
+    attempt->waiters.append({QPointer<QObject>(context), std::move(done)});
+    if (start)
+        startOpening(connectionId);
+}
+
+RegistrySession *SessionManager::session(const QString &connectionId) const
+{
+    return m_sessions.value(connectionId).data();
+}
+
+void SessionManager::close(const QString &connectionId)
+{
+    if (m_opening.contains(connectionId)) {
+        finishOpening(connectionId,
+                      Error(ErrorCode::Cancelled, tr("Opening the connection was cancelled.")));
+    }
+    const QPointer<RegistrySession> session = m_sessions.take(connectionId);
+    if (session) {
+        // Later: a caller up the stack may still be using it.
+        session->deleteLater();
+        Q_EMIT sessionClosed(connectionId);
+    }
+}
+
+void SessionManager::startOpening(const QString &connectionId)
+{
+    const std::shared_ptr<Attempt> attempt = m_opening.value(connectionId);
+    QObject *context = attempt->context.get();
+    // Callbacks of an attempt that ended (closed, or finished while others were queued) find
+    // another attempt, or none, under the id: they stop there.
+    const auto current = [this, connectionId, weak = std::weak_ptr<Attempt>(attempt)] {
+        const std::shared_ptr<Attempt> now = m_opening.value(connectionId);
+        return now && now == weak.lock();
+    };
+    const Connection connection
+            = m_connections ? m_connections->connection(connectionId) : Connection();
+    if (!connection.isValid()) {
+        QTimer::singleShot(0, context, [this, connectionId, current] {
+            if (current()) {
+                finishOpening(connectionId,
+                              Error(ErrorCode::InvalidInput,
+                                    tr("There is no saved connection %1.").arg(connectionId)));
+            }
+        });
+        return;
+    }
+    m_connections->readSecret(connectionId, context, [=, this](Result<QString> secret) {
+        if (!current())
+            return;
+        if (!secret.ok()) {
+            finishOpening(connectionId, secret.error());
+            return;
+        }
+        const RegistryEndpoint endpoint = connection.endpoint(secret.value());
+        if (const auto kind = configuredKind(connection.kind)) {
+            connectBackend(connectionId, connection, endpoint, *kind);
+            return;
+        }
+        detectBackendKind(endpoint, m_scheduler, context, [=, this](Result<BackendInfo> info) {
+            if (!current())
+                return;
+            if (!info.ok()) {
+                finishOpening(connectionId, explain(connection, info.error()));
+                return;
+            }
+            connectBackend(connectionId, connection, endpoint, info->kind, info.value());
+        });
+    });
+}
+
+void SessionManager::connectBackend(const QString &connectionId, const Connection &connection,
+                                    const RegistryEndpoint &endpoint, BackendKind kind,
+                                    const std::optional<BackendInfo> &info)
+{
+    const std::shared_ptr<Attempt> attempt = m_opening.value(connectionId);
+    QObject *context = attempt->context.get();
+    // Owned by the attempt until it succeeds: a cancelled attempt takes its backend along.
+    RegistryBackend *backend = info ? createBackend(endpoint, *info, m_scheduler, context)
+                                    : createBackend(endpoint, kind, m_scheduler, context);
+    backend->connectToRegistry(context, [this, connectionId, connection, backend,
+                                         weak
+                                         = std::weak_ptr<Attempt>(attempt)](Result<void> result) {
+        const std::shared_ptr<Attempt> now = m_opening.value(connectionId);
+        if (!now || now != weak.lock())
+            return;
+        if (!result.ok()) {
+            finishOpening(connectionId, explain(connection, result.error()));
+            return;
+        }
+        auto *service = new MetadataService(backend, m_cache, this);
+        auto *session = new RegistrySession(connection, backend, service, this);
+        m_sessions.insert(connectionId, session);
+        qCInfo(lcModels).noquote() << "opened" << connection.host() << "as" << backend->kindName();
+        finishOpening(connectionId, session);
+        Q_EMIT sessionOpened(connectionId);
+    });
+}
+
+void SessionManager::finishOpening(const QString &connectionId, Result<RegistrySession *> result)
+{
+    const std::shared_ptr<Attempt> attempt = m_opening.take(connectionId);
+    if (!attempt)
+        return;
+    for (const Attempt::Waiter &waiter : std::as_const(attempt->waiters)) {
+        if (waiter.context && waiter.done)
+            waiter.done(result);
+    }
+    // The attempt's context is deleted with the last reference; its pending callbacks with it.
+    // Deferred: this may run inside one of them.
+    QObject *context = attempt->context.release();
+    context->deleteLater();
+}
+
+Error SessionManager::explain(const Connection &connection, const Error &error) const
+{
+    Error out = error;
+    const QString host = connection.host();
+    switch (error.code) {
+    case ErrorCode::Unauthorized:
+        if (connection.authMode == Connection::AuthMode::Anonymous) {
+            out.message = tr("%1 needs credentials: edit the connection to add a user name and "
+                             "password or token.")
+                                  .arg(host);
+        } else if (connection.authMode == Connection::AuthMode::DockerLogin) {
+            out.message = tr("%1 refused the docker login credentials (run `docker login %1`, "
+                             "or enter a user name and password).")
+                                  .arg(host);
+        } else {
+            out.message = tr("Wrong user name or password for %1.").arg(host);
+        }
+        break;
+    case ErrorCode::Forbidden:
+        out.message = tr("%1 refused access for this account (%2).").arg(host, error.message);
+        break;
+    case ErrorCode::Tls:
+        out.message = tr("The TLS connection to %1 failed: %2. Add the registry's CA "
+                         "certificate to the connection if it uses its own.")
+                              .arg(host, error.message);
+        break;
+    default:
+        break;
+    }
+    return out;
+}
+
+void SessionManager::check(const Connection &connection, const std::optional<QString> &secret,
+                           QObject *context, std::function<void(ConnectionCheck)> done)
+{
+    if (secret || !m_connections || connection.id.isEmpty()) {
+        // Checked from the event loop like the rest of the outcomes.
+        const QString value = secret.value_or(QString());
+        QTimer::singleShot(0, context, [this, connection, value, context, done] {
+            runCheck(connection, value, context, done);
+        });
+        return;
+    }
+    QPointer<QObject> guard(context);
+    m_connections->readSecret(
+            connection.id, context, [this, connection, guard, done](Result<QString> stored) {
+                if (guard)
+                    runCheck(connection, stored.ok() ? stored.value() : QString(), guard, done);
+            });
+}
+
+void SessionManager::runCheck(const Connection &connection, const QString &secret, QObject *context,
+                              std::function<void(ConnectionCheck)> done)
+{
+    // Everything the check makes hangs off this object and goes when it ends (or context does).
+    auto *holder = new QObject(context);
+    const RegistryEndpoint endpoint = connection.endpoint(secret);
+    const auto connectAs = [this, holder, connection, endpoint,
+                            done](std::optional<BackendInfo> info, BackendKind kind) {
+        // What detection found saves a Harbor backend its own probe, unless the kind was
+        // overridden by hand.
+        RegistryBackend *backend = info && info->kind == kind
+                                           ? createBackend(endpoint, *info, m_scheduler, holder)
+                                           : createBackend(endpoint, kind, m_scheduler, holder);
+        backend->connectToRegistry(holder,
+                                   [this, holder, connection, info, done](Result<void> result) {
+                                       ConnectionCheck check;
+                                       check.backend = info;
+                                       check.authenticated = result.ok();
+                                       if (!result.ok())
+                                           check.authError = explain(connection, result.error());
+                                       holder->deleteLater();
+                                       done(check);
+                                   });
+    };
+    // Probed even when the kind was chosen by hand: the person learns what the server is.
+    const std::optional<BackendKind> configured = configuredKind(connection.kind);
+    detectBackendKind(
+            endpoint, m_scheduler, holder,
+            [this, holder, connection, configured, connectAs, done](Result<BackendInfo> info) {
+                if (!info.ok()) {
+                    ConnectionCheck check;
+                    check.reachError = explain(connection, info.error());
+                    holder->deleteLater();
+                    done(check);
+                    return;
+                }
+                connectAs(info.value(), configured.value_or(info->kind));
+            });
+}
+
+} // namespace Berth
+
+// Own moc unit (see the end of secretstore.cpp for why).
+#include "moc_sessionmanager.cpp"

@@ -1,0 +1,93 @@
+#pragma once
+
+#include "net/backend/registrybackend.h"
+#include "net/harbor/harborjson.h"
+
+namespace Berth {
+
+class HarborApi;
+class OciBackend;
+class MetadataFetcher;
+
+//! A Harbor server, 2.x or 1.x. Listings, extras and writes use Harbor's REST API (basic auth on
+//! every call, no cookies: NetworkAccessManager keeps none, so Harbor's "sid" session never
+//! turns writes into CSRF failures); manifests, configs and tag -> digest go through Harbor's
+//! /v2/ registry API with bearer tokens from /service/token, exactly like a plain registry
+//! (an OciBackend inside does that part, so metadata is fetched, verified and deduplicated by
+//! the same code).
+//!
+//! Tag listings: name order (the default) pages /v2/<repo>/tags/list?n=&last=, which Harbor
+//! pages for real: the first rows of any repository cost one request; the extras of visible
+//! rows come from fetchTagExtras(). 2.x server-side sort and filter (TagQuery) list artifacts
+//! and their tags through the artifacts API (HarborTagPager), extras included with each page.
+//! 1.x never calls GET /api/repositories/{repo}/tags (it walks every tag of the repository).
+class HarborBackend final : public RegistryBackend
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(HarborBackend)
+public:
+    HarborBackend(const RegistryEndpoint &endpoint, RequestScheduler *scheduler,
+                  HarborGeneration generation, QObject *parent = nullptr);
+    //! Generation and version unknown: connectToRegistry() detects them (detectHarbor()).
+    HarborBackend(const RegistryEndpoint &endpoint, RequestScheduler *scheduler,
+                  QObject *parent = nullptr);
+
+    HarborGeneration generation() const { return m_generation; }
+    //! harbor_version from detection ("v2.10.0-b2f2d0e4"), for display.
+    void setVersion(const QString &version) { m_version = version; }
+    QString version() const { return m_version; }
+    RegistryClient *client() const;
+    HarborApi *api() const { return m_api; }
+    MetadataFetcher *metadataFetcher() const;
+
+    QString kindName() const override { return QStringLiteral("harbor"); }
+    QString registryHost() const override;
+    QString serverVersion() const override;
+    //! Pings /v2/, then (with credentials) GET users/current: Harbor answers a wrong password
+    //! as anonymous everywhere else, so this is where it becomes an Unauthorized error.
+    void connectToRegistry(QObject *context, Callback<void> done) override;
+    Pager *createRepositoryPager(const QString &prefix, QObject *parent) override;
+    Pager *createTagPager(const QString &repository, QObject *parent) override;
+    bool supportsServerSort() const override;
+    Pager *createTagPager(const QString &repository, const TagQuery &query,
+                          QObject *parent) override;
+    bool hasTagExtras() const override { return true; }
+    void fetchTagExtras(const QString &repository, const QString &tag, const CallOptions &options,
+                        QObject *context, Callback<HarborTagExtras> done) override;
+    void resolveTag(const QString &repository, const QString &tag, const CallOptions &options,
+                    QObject *context, Callback<TagDigest> done) override;
+    void fetchMetadata(const QString &repository, const QString &reference,
+                       const CallOptions &options, QObject *context,
+                       Callback<ImageMetadata> done) override;
+    void fetchManifest(const QString &repository, const QString &reference,
+                       const CallOptions &options, QObject *context,
+                       Callback<FetchedManifest> done) override;
+    //! 2.x: POST .../artifacts/{digest}/tags; into another repository the artifact is copied
+    //! first (POST .../artifacts?from=project/repo@digest). 1.x: POST /api/repositories/{repo}/tags.
+    void addTag(const QString &repository, const QString &sourceReference,
+                const QString &targetRepository, const QString &newTag, QObject *context,
+                Callback<QString> done) override;
+    //! 2.x: DELETE .../artifacts/{tag}/tags/{tag}. 1.x: DELETE /api/repositories/{repo}/tags/{tag}
+    //! (NB: Harbor 1.x deletes the manifest behind the tag, so tags sharing its digest go too).
+    void deleteTag(const QString &repository, const QString &tag, QObject *context,
+                   Callback<void> done) override;
+    //! 2.x: DELETE .../artifacts/{digest}. 1.x: DELETE /v2/<repo>/manifests/<digest>.
+    void deleteImage(const QString &repository, const QString &digest, QObject *context,
+                     Callback<void> done) override;
+    void cancel(OwnerId owner) override;
+    void setOwnerPriority(OwnerId owner, Priority priority) override;
+    RequestScheduler *scheduler() const override;
+
+private:
+    void checkCredentials(std::function<void(Result<void>)> deliver);
+    void tagDigest(const QString &target, const QString &digest, const QString &newTag,
+                   std::function<void(Result<QString>)> deliver);
+
+    HarborGeneration m_generation;
+    OciBackend *m_registry;
+    HarborApi *m_api;
+    QString m_version;
+    bool m_generationKnown = true;
+};
+
+} // namespace Berth
