@@ -76,6 +76,173 @@ QString commandHtml(const QStringList &argv)
                           : u"<code>"_s + esc(argv.join(u' ')) + u"</code>"_s;
 }
 
+QString loadingHtml(const QString &reference)
+{
+    Html html;
+    html.paragraph(u"<i>"_s + esc(DetailsPane::tr("Loading %1 …").arg(reference)) + u"</i>"_s);
+    return html.text();
+}
+
+QString failedHtml(const Error &error)
+{
+    Html html;
+    html.paragraph(u"<b>"_s + esc(DetailsPane::tr("Could not load the details.")) + u"</b><br>"_s
+                   + esc(error.toString()));
+    html.paragraph(esc(DetailsPane::tr("Press F5 or choose Refresh to try again.")));
+    return html.text();
+}
+
+//! What the image is: reference, digests, kind, media type, size, created, config.
+void addSummary(Html &html, const ImageMetadata &m, const QString &fullReference,
+                const QString &byDigest)
+{
+    html.beginTable();
+    html.mono(DetailsPane::tr("Reference"), fullReference);
+    html.mono(DetailsPane::tr("Digest"), m.digest);
+    html.mono(DetailsPane::tr("By digest"), byDigest);
+    html.rowText(DetailsPane::tr("Kind"), artifactKindName(m.kind));
+    html.mono(DetailsPane::tr("Media type"), m.mediaType);
+    if (!m.artifactType.isEmpty())
+        html.mono(DetailsPane::tr("Artifact type"), m.artifactType);
+    html.rowText(DetailsPane::tr("Size"), sizeText(m.size));
+    html.rowText(DetailsPane::tr("Created"), timeText(m.created));
+    if (!m.configDigest.isEmpty())
+        html.mono(DetailsPane::tr("Config"), m.configDigest);
+    html.endTable();
+}
+
+//! One row per image: its digest as a link that opens it, size, created and any error.
+void addPlatformTable(Html &html, const QList<PlatformImage> &images)
+{
+    html.raw(u"<table cellspacing='0' cellpadding='2' width='100%'>"_s);
+    for (const PlatformImage &p : images) {
+        QString value = u"<a href='"_s + DigestScheme + u':' + esc(p.digest) + u"'><code>"_s
+                        + esc(p.digest) + u"</code></a><br>"_s + esc(sizeText(p.size));
+        if (p.created.isValid())
+            value += u" · "_s + esc(timeText(p.created));
+        if (!p.error.isEmpty())
+            value += u"<br><i>"_s + esc(p.error) + u"</i>"_s;
+        html.row(p.platform.toString(), value);
+    }
+    html.raw(u"</table>"_s);
+}
+
+//! An index lists its child images (attestations apart); a single image names its platform.
+void addPlatforms(Html &html, const ImageMetadata &m)
+{
+    if (m.kind == ArtifactKind::Index || m.platforms.size() > 1) {
+        html.heading(DetailsPane::tr("Platforms (%n)", nullptr, int(m.platforms.size())));
+        addPlatformTable(html, m.platforms);
+        if (!m.attestations.isEmpty()) {
+            html.heading(DetailsPane::tr("Attestations (%n)", nullptr, int(m.attestations.size())));
+            addPlatformTable(html, m.attestations);
+        }
+    } else if (!m.platforms.isEmpty()) {
+        html.heading(DetailsPane::tr("Platform"));
+        html.beginTable();
+        html.rowText(DetailsPane::tr("Platform"), m.platforms.constFirst().platform.toString());
+        html.endTable();
+    }
+}
+
+void addLayers(Html &html, const QList<Descriptor> &layers)
+{
+    if (layers.isEmpty())
+        return;
+    html.heading(DetailsPane::tr("Layers (%n)", nullptr, int(layers.size())));
+    html.raw(u"<table cellspacing='0' cellpadding='2' width='100%'>"_s);
+    int number = 1;
+    for (const Descriptor &layer : layers) {
+        html.row(QString::number(number++), u"<code>"_s + esc(layer.digest) + u"</code><br>"_s
+                                                    + esc(sizeText(layer.size)) + u" · "_s
+                                                    + esc(layer.mediaType));
+    }
+    html.raw(u"</table>"_s);
+}
+
+//! A heading and one monospaced row per entry (labels, annotations); nothing when empty.
+void addKeyValues(Html &html, const QString &heading, const QMap<QString, QString> &values)
+{
+    if (values.isEmpty())
+        return;
+    html.heading(heading);
+    html.beginTable();
+    for (auto it = values.cbegin(); it != values.cend(); ++it)
+        html.mono(it.key(), it.value());
+    html.endTable();
+}
+
+void addHistory(Html &html, const QList<HistoryEntry> &history)
+{
+    if (history.isEmpty())
+        return;
+    html.heading(DetailsPane::tr("History (%n)", nullptr, int(history.size())));
+    html.raw(u"<table cellspacing='0' cellpadding='2' width='100%'>"_s);
+    for (const HistoryEntry &h : history) {
+        QString value = u"<code>"_s + esc(h.createdBy) + u"</code>"_s;
+        if (!h.comment.isEmpty())
+            value += u"<br>"_s + esc(h.comment);
+        html.row(h.created.isValid()
+                         ? QLocale().toString(h.created.toLocalTime(), QLocale::ShortFormat)
+                         : QString(),
+                 value);
+    }
+    html.raw(u"</table>"_s);
+}
+
+//! The image's run configuration, its labels and history; nothing when the config is empty.
+void addConfiguration(Html &html, const ImageConfig &c)
+{
+    const bool hasConfig = !c.entrypoint.isEmpty() || !c.cmd.isEmpty() || !c.env.isEmpty()
+                           || !c.exposedPorts.isEmpty() || !c.labels.isEmpty()
+                           || !c.workingDir.isEmpty() || !c.user.isEmpty() || !c.history.isEmpty();
+    if (!hasConfig)
+        return;
+    html.heading(DetailsPane::tr("Configuration"));
+    html.beginTable();
+    html.row(DetailsPane::tr("Entrypoint"), commandHtml(c.entrypoint));
+    html.row(DetailsPane::tr("Command"), commandHtml(c.cmd));
+    if (!c.workingDir.isEmpty())
+        html.mono(DetailsPane::tr("Working dir"), c.workingDir);
+    if (!c.user.isEmpty())
+        html.mono(DetailsPane::tr("User"), c.user);
+    if (!c.exposedPorts.isEmpty())
+        html.row(DetailsPane::tr("Exposed ports"), listHtml(c.exposedPorts));
+    if (!c.volumes.isEmpty())
+        html.row(DetailsPane::tr("Volumes"), listHtml(c.volumes));
+    if (!c.env.isEmpty())
+        html.row(DetailsPane::tr("Environment"), listHtml(c.env));
+    if (!c.author.isEmpty())
+        html.rowText(DetailsPane::tr("Author"), c.author);
+    html.endTable();
+    addKeyValues(html, DetailsPane::tr("Labels (%n)", nullptr, int(c.labels.size())), c.labels);
+    addHistory(html, c.history);
+}
+
+void addWarnings(Html &html, const QStringList &warnings)
+{
+    if (warnings.isEmpty())
+        return;
+    html.heading(DetailsPane::tr("Warnings"));
+    html.paragraph(esc(warnings.join(u'\n')).replace(u'\n', u"<br>"_s));
+}
+
+//! The raw manifest, indented when it is JSON; it loads apart from the metadata.
+void addManifest(Html &html, const std::optional<FetchedManifest> &manifest, const QString &error)
+{
+    html.heading(DetailsPane::tr("Manifest"));
+    if (manifest) {
+        const QJsonDocument doc = QJsonDocument::fromJson(manifest->bytes);
+        const QString text = doc.isNull() ? QString::fromUtf8(manifest->bytes)
+                                          : QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
+        html.raw(u"<pre style='white-space: pre-wrap'>"_s + esc(text) + u"</pre>"_s);
+    } else if (!error.isEmpty()) {
+        html.paragraph(u"<i>"_s + esc(error) + u"</i>"_s);
+    } else {
+        html.paragraph(u"<i>"_s + esc(DetailsPane::tr("Loading …")) + u"</i>"_s);
+    }
+}
+
 } // namespace
 
 DetailsPane::DetailsPane(QWidget *parent)
@@ -215,144 +382,25 @@ void DetailsPane::render()
             = m_registryName + u'/' + m_repository + (isDigest ? u"@"_s : u":"_s) + m_reference;
     m_title->setText(fullReference);
 
-    Html html;
     if (m_state == State::Loading) {
-        html.paragraph(u"<i>"_s + esc(tr("Loading %1 …").arg(m_reference)) + u"</i>"_s);
-        m_browser->setHtml(html.text());
+        m_browser->setHtml(loadingHtml(m_reference));
         return;
     }
     if (m_state == State::Failed) {
-        html.paragraph(u"<b>"_s + esc(tr("Could not load the details.")) + u"</b><br>"_s
-                       + esc(m_error.toString()));
-        html.paragraph(esc(tr("Press F5 or choose Refresh to try again.")));
-        m_browser->setHtml(html.text());
+        m_browser->setHtml(failedHtml(m_error));
         return;
     }
     if (!m_metadata)
         return;
     const ImageMetadata &m = *m_metadata;
-    html.beginTable();
-    html.mono(tr("Reference"), fullReference);
-    html.mono(tr("Digest"), m.digest);
-    html.mono(tr("By digest"), m_registryName + u'/' + m_repository + u'@' + m.digest);
-    html.rowText(tr("Kind"), artifactKindName(m.kind));
-    html.mono(tr("Media type"), m.mediaType);
-    if (!m.artifactType.isEmpty())
-        html.mono(tr("Artifact type"), m.artifactType);
-    html.rowText(tr("Size"), sizeText(m.size));
-    html.rowText(tr("Created"), timeText(m.created));
-    if (!m.configDigest.isEmpty())
-        html.mono(tr("Config"), m.configDigest);
-    html.endTable();
-
-    const auto platformTable = [&html](const QList<PlatformImage> &images) {
-        html.raw(u"<table cellspacing='0' cellpadding='2' width='100%'>"_s);
-        for (const PlatformImage &p : images) {
-            QString value = u"<a href='"_s + DigestScheme + u':' + esc(p.digest) + u"'><code>"_s
-                            + esc(p.digest) + u"</code></a><br>"_s + esc(sizeText(p.size));
-            if (p.created.isValid())
-                value += u" · "_s + esc(timeText(p.created));
-            if (!p.error.isEmpty())
-                value += u"<br><i>"_s + esc(p.error) + u"</i>"_s;
-            html.row(p.platform.toString(), value);
-        }
-        html.raw(u"</table>"_s);
-    };
-
-    if (m.kind == ArtifactKind::Index || m.platforms.size() > 1) {
-        html.heading(tr("Platforms (%n)", nullptr, int(m.platforms.size())));
-        platformTable(m.platforms);
-        if (!m.attestations.isEmpty()) {
-            html.heading(tr("Attestations (%n)", nullptr, int(m.attestations.size())));
-            platformTable(m.attestations);
-        }
-    } else if (!m.platforms.isEmpty()) {
-        html.heading(tr("Platform"));
-        html.beginTable();
-        html.rowText(tr("Platform"), m.platforms.constFirst().platform.toString());
-        html.endTable();
-    }
-
-    if (!m.layers.isEmpty()) {
-        html.heading(tr("Layers (%n)", nullptr, int(m.layers.size())));
-        html.raw(u"<table cellspacing='0' cellpadding='2' width='100%'>"_s);
-        int number = 1;
-        for (const Descriptor &layer : m.layers) {
-            html.row(QString::number(number++), u"<code>"_s + esc(layer.digest) + u"</code><br>"_s
-                                                        + esc(sizeText(layer.size)) + u" · "_s
-                                                        + esc(layer.mediaType));
-        }
-        html.raw(u"</table>"_s);
-    }
-
-    const ImageConfig &c = m.config;
-    const bool hasConfig = !c.entrypoint.isEmpty() || !c.cmd.isEmpty() || !c.env.isEmpty()
-                           || !c.exposedPorts.isEmpty() || !c.labels.isEmpty()
-                           || !c.workingDir.isEmpty() || !c.user.isEmpty() || !c.history.isEmpty();
-    if (hasConfig) {
-        html.heading(tr("Configuration"));
-        html.beginTable();
-        html.row(tr("Entrypoint"), commandHtml(c.entrypoint));
-        html.row(tr("Command"), commandHtml(c.cmd));
-        if (!c.workingDir.isEmpty())
-            html.mono(tr("Working dir"), c.workingDir);
-        if (!c.user.isEmpty())
-            html.mono(tr("User"), c.user);
-        if (!c.exposedPorts.isEmpty())
-            html.row(tr("Exposed ports"), listHtml(c.exposedPorts));
-        if (!c.volumes.isEmpty())
-            html.row(tr("Volumes"), listHtml(c.volumes));
-        if (!c.env.isEmpty())
-            html.row(tr("Environment"), listHtml(c.env));
-        if (!c.author.isEmpty())
-            html.rowText(tr("Author"), c.author);
-        html.endTable();
-        if (!c.labels.isEmpty()) {
-            html.heading(tr("Labels (%n)", nullptr, int(c.labels.size())));
-            html.beginTable();
-            for (auto it = c.labels.cbegin(); it != c.labels.cend(); ++it)
-                html.mono(it.key(), it.value());
-            html.endTable();
-        }
-        if (!c.history.isEmpty()) {
-            html.heading(tr("History (%n)", nullptr, int(c.history.size())));
-            html.raw(u"<table cellspacing='0' cellpadding='2' width='100%'>"_s);
-            for (const HistoryEntry &h : c.history) {
-                QString value = u"<code>"_s + esc(h.createdBy) + u"</code>"_s;
-                if (!h.comment.isEmpty())
-                    value += u"<br>"_s + esc(h.comment);
-                html.row(h.created.isValid()
-                                 ? QLocale().toString(h.created.toLocalTime(), QLocale::ShortFormat)
-                                 : QString(),
-                         value);
-            }
-            html.raw(u"</table>"_s);
-        }
-    }
-
-    if (!m.annotations.isEmpty()) {
-        html.heading(tr("Annotations (%n)", nullptr, int(m.annotations.size())));
-        html.beginTable();
-        for (auto it = m.annotations.cbegin(); it != m.annotations.cend(); ++it)
-            html.mono(it.key(), it.value());
-        html.endTable();
-    }
-    if (!m.warnings.isEmpty()) {
-        html.heading(tr("Warnings"));
-        html.paragraph(esc(m.warnings.join(u'\n')).replace(u'\n', u"<br>"_s));
-    }
-
-    html.heading(tr("Manifest"));
-    if (m_manifest) {
-        const QJsonDocument doc = QJsonDocument::fromJson(m_manifest->bytes);
-        const QString text = doc.isNull() ? QString::fromUtf8(m_manifest->bytes)
-                                          : QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
-        html.raw(u"<pre style='white-space: pre-wrap'>"_s + esc(text) + u"</pre>"_s);
-    } else if (!m_manifestError.isEmpty()) {
-        html.paragraph(u"<i>"_s + esc(m_manifestError) + u"</i>"_s);
-    } else {
-        html.paragraph(u"<i>"_s + esc(tr("Loading …")) + u"</i>"_s);
-    }
+    Html html;
+    addSummary(html, m, fullReference, m_registryName + u'/' + m_repository + u'@' + m.digest);
+    addPlatforms(html, m);
+    addLayers(html, m.layers);
+    addConfiguration(html, m.config);
+    addKeyValues(html, tr("Annotations (%n)", nullptr, int(m.annotations.size())), m.annotations);
+    addWarnings(html, m.warnings);
+    addManifest(html, m_manifest, m_manifestError);
 
     // Keep the reader's place when the manifest arrives after the metadata.
     const int scroll = m_browser->verticalScrollBar() ? m_browser->verticalScrollBar()->value() : 0;
