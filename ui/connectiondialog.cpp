@@ -51,6 +51,44 @@ ConnectionDialog::ConnectionDialog(ConnectionStore *store, SessionManager *sessi
 {
     setWindowTitle(tr("Add Registry"));
 
+    QFormLayout *general = createGeneralFields();
+    QGroupBox *authBox = createAuthenticationBox();
+    QGroupBox *tlsBox = createSecurityBox();
+    QHBoxLayout *testRow = createTestRow();
+
+    m_problem = new QLabel(this);
+    m_problem->setObjectName(u"problem"_s);
+    m_problem->setWordWrap(true);
+    m_problem->setTextFormat(Qt::PlainText);
+
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("&Save"));
+
+    auto *layout = new QVBoxLayout(this);
+    // Rows appear and hide with the auth mode and the TLS choice: the dialog grows with them
+    // instead of squeezing the wrapped hints.
+    layout->setSizeConstraint(QLayout::SetMinimumSize);
+    layout->addLayout(general);
+    layout->addWidget(authBox);
+    layout->addWidget(tlsBox);
+    layout->addLayout(testRow);
+    layout->addWidget(m_problem);
+    layout->addStretch(1);
+    layout->addWidget(m_buttons);
+
+    connectSignals();
+    if (m_store && m_store->secretStore()) {
+        SecretStore *secrets = m_store->secretStore();
+        connect(secrets, &SecretStore::persistenceChanged, this,
+                &ConnectionDialog::updateSecretNote);
+        secrets->probe();
+    }
+    updateState();
+    updateSecretNote();
+}
+
+QFormLayout *ConnectionDialog::createGeneralFields()
+{
     m_address = new QLineEdit(this);
     m_address->setObjectName(u"address"_s);
     m_address->setPlaceholderText(
@@ -68,8 +106,11 @@ ConnectionDialog::ConnectionDialog(ConnectionStore *store, SessionManager *sessi
     general->addRow(tr("&Address:"), m_address);
     general->addRow(tr("&Name:"), m_name);
     general->addRow(tr("&Kind:"), m_kind);
+    return general;
+}
 
-    // Authentication
+QGroupBox *ConnectionDialog::createAuthenticationBox()
+{
     auto *authBox = new QGroupBox(tr("Authentication"), this);
     m_auth = new QComboBox(authBox);
     m_auth->setObjectName(u"auth"_s);
@@ -96,8 +137,11 @@ ConnectionDialog::ConnectionDialog(ConnectionStore *store, SessionManager *sessi
     authForm->addRow(m_secretLabel, m_secret);
     authForm->addRow(QString(), m_authHint);
     authForm->addRow(QString(), m_secretNote);
+    return authBox;
+}
 
-    // Security
+QGroupBox *ConnectionDialog::createSecurityBox()
+{
     auto *tlsBox = new QGroupBox(tr("Security"), this);
     m_caFile = new QLineEdit(tlsBox);
     m_caFile->setObjectName(u"caFile"_s);
@@ -108,23 +152,7 @@ ConnectionDialog::ConnectionDialog(ConnectionStore *store, SessionManager *sessi
     caRow->addWidget(m_caBrowse);
     m_skipTls = new QCheckBox(tr("S&kip TLS certificate verification (insecure)"), tlsBox);
     m_skipTls->setObjectName(u"skipTls"_s);
-    m_tlsWarning = new QWidget(tlsBox);
-    m_tlsWarning->setObjectName(u"tlsWarning"_s);
-    {
-        auto *icon = new QLabel(m_tlsWarning);
-        const int size = style()->pixelMetric(QStyle::PM_SmallIconSize);
-        icon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning).pixmap(size, size));
-        icon->setAlignment(Qt::AlignTop);
-        auto *text = new QLabel(tr("Certificates are not checked: anyone on the network path can "
-                                   "pose as this registry and read the password. Prefer adding "
-                                   "the registry's CA file above."),
-                                m_tlsWarning);
-        text->setWordWrap(true);
-        auto *row = new QHBoxLayout(m_tlsWarning);
-        row->setContentsMargins(0, 0, 0, 0);
-        row->addWidget(icon);
-        row->addWidget(text, 1);
-    }
+    m_tlsWarning = createTlsWarning(tlsBox);
     m_plainHttp = new QCheckBox(tr("Allow plain &HTTP (unencrypted)"), tlsBox);
     m_plainHttp->setObjectName(u"plainHttp"_s);
     auto *tlsForm = new QFormLayout(tlsBox);
@@ -134,8 +162,31 @@ ConnectionDialog::ConnectionDialog(ConnectionStore *store, SessionManager *sessi
     tlsForm->addRow(QString(), m_skipTls);
     tlsForm->addRow(QString(), m_tlsWarning);
     tlsForm->addRow(QString(), m_plainHttp);
+    return tlsBox;
+}
 
-    // Test connection
+QWidget *ConnectionDialog::createTlsWarning(QWidget *parent)
+{
+    auto *warning = new QWidget(parent);
+    warning->setObjectName(u"tlsWarning"_s);
+    auto *icon = new QLabel(warning);
+    const int size = style()->pixelMetric(QStyle::PM_SmallIconSize);
+    icon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning).pixmap(size, size));
+    icon->setAlignment(Qt::AlignTop);
+    auto *text = new QLabel(tr("Certificates are not checked: anyone on the network path can "
+                               "pose as this registry and read the password. Prefer adding "
+                               "the registry's CA file above."),
+                            warning);
+    text->setWordWrap(true);
+    auto *row = new QHBoxLayout(warning);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(icon);
+    row->addWidget(text, 1);
+    return warning;
+}
+
+QHBoxLayout *ConnectionDialog::createTestRow()
+{
     m_test = new QPushButton(tr("&Test Connection"), this);
     m_test->setObjectName(u"testButton"_s);
     m_test->setAutoDefault(false);
@@ -149,27 +200,11 @@ ConnectionDialog::ConnectionDialog(ConnectionStore *store, SessionManager *sessi
     testRow->addWidget(m_test, 0, Qt::AlignTop);
     testRow->addWidget(m_resultIcon, 0, Qt::AlignTop);
     testRow->addWidget(m_result, 1);
+    return testRow;
+}
 
-    m_problem = new QLabel(this);
-    m_problem->setObjectName(u"problem"_s);
-    m_problem->setWordWrap(true);
-    m_problem->setTextFormat(Qt::PlainText);
-
-    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("&Save"));
-
-    auto *layout = new QVBoxLayout(this);
-    // Rows appear and hide with the auth mode and the TLS choice: the dialog grows with them
-    // instead of squeezing the wrapped hints.
-    layout->setSizeConstraint(QLayout::SetMinimumSize);
-    layout->addLayout(general);
-    layout->addWidget(authBox);
-    layout->addWidget(tlsBox);
-    layout->addLayout(testRow);
-    layout->addWidget(m_problem);
-    layout->addStretch(1);
-    layout->addWidget(m_buttons);
-
+void ConnectionDialog::connectSignals()
+{
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_test, &QPushButton::clicked, this, &ConnectionDialog::testConnection);
@@ -180,15 +215,6 @@ ConnectionDialog::ConnectionDialog(ConnectionStore *store, SessionManager *sessi
         connect(combo, &QComboBox::currentIndexChanged, this, &ConnectionDialog::updateState);
     for (QCheckBox *box : {m_skipTls, m_plainHttp})
         connect(box, &QCheckBox::toggled, this, &ConnectionDialog::updateState);
-
-    if (m_store && m_store->secretStore()) {
-        SecretStore *secrets = m_store->secretStore();
-        connect(secrets, &SecretStore::persistenceChanged, this,
-                &ConnectionDialog::updateSecretNote);
-        secrets->probe();
-    }
-    updateState();
-    updateSecretNote();
 }
 
 void ConnectionDialog::setConnection(const Connection &connection)

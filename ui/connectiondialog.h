@@ -7,6 +7,9 @@
 class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
+class QFormLayout;
+class QGroupBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -50,6 +53,14 @@ Q_SIGNALS:
     void testFinished(bool ok);
 
 private:
+    // The constructor's parts, called once each in this order: creation order is the tab order.
+    QFormLayout *createGeneralFields();
+    QGroupBox *createAuthenticationBox();
+    QGroupBox *createSecurityBox();
+    QWidget *createTlsWarning(QWidget *parent);
+    QHBoxLayout *createTestRow();
+    void connectSignals();
+
     void updateState();
     void updateSecretNote();
     void browseCaFile();
