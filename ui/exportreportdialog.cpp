@@ -29,6 +29,31 @@ using namespace Qt::StringLiterals;
 
 namespace Berth {
 
+// The constructor's first part; the sort and order boxes stay there, beside the Harbor sort key.
+void ExportReportDialog::setUpFields()
+{
+    m_format->setObjectName(u"formatBox"_s);
+    m_format->addItem(tr("CSV (spreadsheets, scripts)"), int(ReportFormat::Csv));
+    m_format->addItem(tr("JSON (other tools)"), int(ReportFormat::Json));
+    m_format->addItem(tr("Markdown table"), int(ReportFormat::Markdown));
+    m_format->addItem(tr("HTML page with charts"), int(ReportFormat::Html));
+    m_wholeRepository->setObjectName(u"wholeRepositoryButton"_s);
+    m_wholeRepository->setText(tr("&Whole repository"));
+    m_wholeRepository->setChecked(true);
+    m_selected->setObjectName(u"selectionButton"_s);
+    m_selected->setText(tr("&Selected tags"));
+    m_selected->setEnabled(false);
+    m_useFilter->setObjectName(u"useFilterBox"_s);
+    m_useFilter->setText(tr("Only tags matching the &filter"));
+    m_useFilter->setEnabled(false);
+    m_perPlatform->setObjectName(u"perPlatformBox"_s);
+    m_destination->setObjectName(u"destinationEdit"_s);
+    m_destination->setText(
+            defaultDestination(m_repository, ReportFormat::Csv, QDate::currentDate()));
+    m_destination->setClearButtonEnabled(true);
+    m_browse->setObjectName(u"browseButton"_s);
+}
+
 ExportReportDialog::ExportReportDialog(MetadataService *service, const QString &repository,
                                        const QString &displayName, QWidget *parent)
     : QDialog(parent)
@@ -58,20 +83,7 @@ ExportReportDialog::ExportReportDialog(MetadataService *service, const QString &
     // The window stays usable while a report runs.
     setModal(false);
 
-    m_format->setObjectName(u"formatBox"_s);
-    m_format->addItem(tr("CSV (spreadsheets, scripts)"), int(ReportFormat::Csv));
-    m_format->addItem(tr("JSON (other tools)"), int(ReportFormat::Json));
-    m_format->addItem(tr("Markdown table"), int(ReportFormat::Markdown));
-    m_format->addItem(tr("HTML page with charts"), int(ReportFormat::Html));
-    m_wholeRepository->setObjectName(u"wholeRepositoryButton"_s);
-    m_wholeRepository->setText(tr("&Whole repository"));
-    m_wholeRepository->setChecked(true);
-    m_selected->setObjectName(u"selectionButton"_s);
-    m_selected->setText(tr("&Selected tags"));
-    m_selected->setEnabled(false);
-    m_useFilter->setObjectName(u"useFilterBox"_s);
-    m_useFilter->setText(tr("Only tags matching the &filter"));
-    m_useFilter->setEnabled(false);
+    setUpFields();
     m_sort->setObjectName(u"sortBox"_s);
     m_sort->addItem(tr("Tag (natural order)"), int(ReportSort::Tag));
     m_sort->addItem(tr("Created"), int(ReportSort::Created));
@@ -83,6 +95,18 @@ ExportReportDialog::ExportReportDialog(MetadataService *service, const QString &
     m_order->setObjectName(u"orderBox"_s);
     m_order->addItem(tr("Ascending"), int(Qt::AscendingOrder));
     m_order->addItem(tr("Descending"), int(Qt::DescendingOrder));
+    // After the extras provider: it decides whether the Harbor columns are offered.
+    layOutSettings(createColumnBoxes());
+    setUpProgress();
+    layOutDialog(createButtons());
+    connectSignals();
+
+    // Wide enough for a Documents path and a repository-date file name without scrolling.
+    resize(std::max(sizeHint().width(), 560), sizeHint().height());
+}
+
+QWidget *ExportReportDialog::createColumnBoxes()
+{
     auto *columnsWidget = new QWidget(this);
     auto *columnsGrid = new QGridLayout(columnsWidget);
     columnsGrid->setContentsMargins(0, 0, 0, 0);
@@ -97,12 +121,11 @@ ExportReportDialog::ExportReportDialog(MetadataService *service, const QString &
         columnsGrid->addWidget(box, i / 4, i % 4);
         m_columnBoxes.append({column, box});
     }
-    m_perPlatform->setObjectName(u"perPlatformBox"_s);
-    m_destination->setObjectName(u"destinationEdit"_s);
-    m_destination->setText(defaultDestination(repository, ReportFormat::Csv, QDate::currentDate()));
-    m_destination->setClearButtonEnabled(true);
-    m_browse->setObjectName(u"browseButton"_s);
+    return columnsWidget;
+}
 
+void ExportReportDialog::layOutSettings(QWidget *columnsWidget)
+{
     auto *scope = new QVBoxLayout;
     scope->setSpacing(2);
     scope->addWidget(m_wholeRepository);
@@ -130,7 +153,10 @@ ExportReportDialog::ExportReportDialog(MetadataService *service, const QString &
     auto *destinationLabel = new QLabel(tr("&Save to:"), this);
     destinationLabel->setBuddy(m_destination);
     form->addRow(destinationLabel, destination);
+}
 
+void ExportReportDialog::setUpProgress()
+{
     m_progress->setObjectName(u"exportProgress"_s);
     m_progress->setTextVisible(true);
     m_progress->hide();
@@ -140,7 +166,10 @@ ExportReportDialog::ExportReportDialog(MetadataService *service, const QString &
     m_message->setWordWrap(true);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_message->hide();
+}
 
+QDialogButtonBox *ExportReportDialog::createButtons()
+{
     m_export->setObjectName(u"exportButton"_s);
     m_export->setDefault(true);
     m_cancel->setObjectName(u"cancelExportButton"_s);
@@ -154,7 +183,11 @@ ExportReportDialog::ExportReportDialog(MetadataService *service, const QString &
     // After addButton(): reparenting undoes an earlier hide().
     m_cancel->hide();
     m_openFolder->hide();
+    return buttons;
+}
 
+void ExportReportDialog::layOutDialog(QDialogButtonBox *buttons)
+{
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_settings);
     layout->addSpacing(4);
@@ -163,7 +196,10 @@ ExportReportDialog::ExportReportDialog(MetadataService *service, const QString &
     layout->addWidget(m_message);
     layout->addStretch(1);
     layout->addWidget(buttons);
+}
 
+void ExportReportDialog::connectSignals()
+{
     connect(m_format, &QComboBox::currentIndexChanged, this, &ExportReportDialog::onFormatChanged);
     // A new key starts in its natural direction (newest / largest first); the person may flip it.
     connect(m_sort, &QComboBox::currentIndexChanged, this, [this] {
@@ -176,9 +212,6 @@ ExportReportDialog::ExportReportDialog(MetadataService *service, const QString &
     connect(m_openFolder, &QPushButton::clicked, this, &ExportReportDialog::openFolder);
     connect(m_destination, &QLineEdit::textChanged, this,
             [this](const QString &text) { m_export->setEnabled(!text.trimmed().isEmpty()); });
-
-    // Wide enough for a Documents path and a repository-date file name without scrolling.
-    resize(std::max(sizeHint().width(), 560), sizeHint().height());
 }
 
 ExportReportDialog::~ExportReportDialog()

@@ -13,6 +13,7 @@
 class QButtonGroup;
 class QCheckBox;
 class QComboBox;
+class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
@@ -91,6 +92,15 @@ protected:
     void reject() override;
 
 private:
+    // The constructor's parts, called once each in this order.
+    void setUpFields();
+    QWidget *createColumnBoxes();
+    void layOutSettings(QWidget *columnsWidget);
+    void setUpProgress();
+    QDialogButtonBox *createButtons();
+    void layOutDialog(QDialogButtonBox *buttons);
+    void connectSignals();
+
     ReportFormat currentFormat() const;
     void onFormatChanged();
     void browse();
