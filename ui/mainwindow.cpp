@@ -66,7 +66,21 @@ MainWindow::MainWindow(QWidget *parent)
     m_proxy->setTagModel(m_model);
     m_view->setTagModels(m_model, m_proxy);
 
-    // Centre: location and filter on one line, banner, offline note, the table.
+    setUpCentreWidgets();
+    createCentralWidget();
+    createStatusBar();
+    createActions();
+    createMenus();
+    connectModels();
+    connectControls();
+
+    m_location->setText(tr("No repository open"));
+    resize(1280, 800);
+    updateStatus();
+}
+
+void MainWindow::setUpCentreWidgets()
+{
     QFont locationFont = m_location->font();
     locationFont.setBold(true);
     locationFont.setPointSizeF(locationFont.pointSizeF() * 1.1);
@@ -87,7 +101,11 @@ MainWindow::MainWindow(QWidget *parent)
     m_offline->setObjectName(u"offlineLabel"_s);
     m_offline->setWordWrap(true);
     m_offline->hide();
+}
 
+// Centre: location and filter on one line, banner, offline note, the table.
+void MainWindow::createCentralWidget()
+{
     auto *centre = new QWidget(m_splitter);
     auto *top = new QHBoxLayout;
     top->setContentsMargins(0, 0, 0, 0);
@@ -111,8 +129,11 @@ MainWindow::MainWindow(QWidget *parent)
     // Table ~70 %, details ~30 % without a navigator.
     m_splitter->setSizes({900, 380});
     setCentralWidget(m_splitter);
+}
 
-    // Status bar: counts on the left, what runs and the long-work progress on the right.
+// Status bar: counts on the left, what runs and the long-work progress on the right.
+void MainWindow::createStatusBar()
+{
     m_status->setObjectName(u"statusText"_s);
     m_busy->setObjectName(u"busyText"_s);
     m_progress->setObjectName(u"progressBar"_s);
@@ -134,10 +155,10 @@ MainWindow::MainWindow(QWidget *parent)
     m_statusTimer->setSingleShot(true);
     m_statusTimer->setInterval(StatusIntervalMs);
     connect(m_statusTimer, &QTimer::timeout, this, &MainWindow::updateStatus);
+}
 
-    createActions();
-    createMenus();
-
+void MainWindow::connectModels()
+{
     connect(m_model, &TagTableModel::countsChanged, this, &MainWindow::scheduleStatus);
     connect(m_model, &TagTableModel::loadingChanged, this, &MainWindow::scheduleStatus);
     connect(m_model, &TagTableModel::offlineChanged, this, &MainWindow::updateStatus);
@@ -154,6 +175,10 @@ MainWindow::MainWindow(QWidget *parent)
         m_filter->setPalette(p);
         scheduleStatus();
     });
+}
+
+void MainWindow::connectControls()
+{
     connect(m_filter, &QLineEdit::textChanged, this, &MainWindow::applyFilter);
     connect(m_filterSyntax, &QComboBox::currentIndexChanged, this, &MainWindow::applyFilter);
     connect(m_cancel, &QToolButton::clicked, this, [this] {
@@ -178,10 +203,6 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_actions, &TagActions::busyChanged, m_busy, &QLabel::setText);
     connect(m_actions, &TagActions::refreshRequested, this, &MainWindow::refresh);
-
-    m_location->setText(tr("No repository open"));
-    resize(1280, 800);
-    updateStatus();
 }
 
 MainWindow::~MainWindow() = default;

@@ -94,8 +94,14 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    // The constructor's parts, called once each in this order.
+    void setUpCentreWidgets();
+    void createCentralWidget();
+    void createStatusBar();
     void createActions();
     void createMenus();
+    void connectModels();
+    void connectControls();
     void buildColumnMenu(QMenu *menu);
     void applyFilter();
     void refresh();
