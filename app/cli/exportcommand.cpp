@@ -21,6 +21,168 @@ using namespace Qt::StringLiterals;
 
 namespace Berth::Cli {
 
+namespace {
+
+//! The options of `berth export` besides the registry options.
+struct ExportOptions
+{
+    QCommandLineOption format;
+    QCommandLineOption output;
+    QCommandLineOption filter;
+    QCommandLineOption sort;
+    QCommandLineOption order;
+    QCommandLineOption columns;
+    QCommandLineOption perPlatform;
+};
+
+//! Export's own options, as --help lists them.
+ExportOptions exportOptions()
+{
+    return {
+            QCommandLineOption(u"format"_s,
+                               ExportCommand::tr("csv (default, or from the -o suffix), json, "
+                                                 "markdown, html."),
+                               u"format"_s),
+            QCommandLineOption({u"o"_s, u"output"_s},
+                               ExportCommand::tr("Write to FILE (created only when complete) "
+                                                 "instead of standard output."),
+                               u"file"_s),
+            QCommandLineOption(u"filter"_s,
+                               ExportCommand::tr("Only tags containing a match of this regular "
+                                                 "expression."),
+                               u"regex"_s),
+            QCommandLineOption(u"sort"_s,
+                               ExportCommand::tr("tag (natural order, default), created or size "
+                                                 "(newest / largest first), pushed (Harbor, "
+                                                 "newest first)."),
+                               u"key"_s),
+            QCommandLineOption(u"order"_s,
+                               ExportCommand::tr("asc or desc: the direction of --sort (default: "
+                                                 "asc for tag, desc for the others). Unknown "
+                                                 "values stay last."),
+                               u"direction"_s),
+            QCommandLineOption(u"columns"_s,
+                               ExportCommand::tr("Comma-separated columns to write, in this order "
+                                                 "(default: all). Names as in the CSV header: "
+                                                 "repository, tag, digest, kind, media_type, "
+                                                 "platforms, size_bytes, created; Harbor: "
+                                                 "pushed, pulled, labels, vulnerabilities. JSON "
+                                                 "leaves the other fields out."),
+                               u"list"_s),
+            QCommandLineOption(u"per-platform"_s,
+                               ExportCommand::tr("One row per platform image of a multi-arch "
+                                                 "index instead of one row per tag.")),
+    };
+}
+
+//! Adds --help, REPOSITORY and export's own options to parser; summary heads the description.
+ExportOptions declareOptions(QCommandLineParser &parser, const QString &summary)
+{
+    parser.setApplicationDescription(
+            summary
+            + ExportCommand::tr("\n\nColumns: repository, tag, digest, kind, media_type, "
+                                "platforms, size_bytes, created (ISO-8601 UTC); Harbor (--kind "
+                                "harbor) adds pushed, pulled, labels, vulnerabilities. The JSON "
+                                "shape is documented in docs/report-schema.md.\nExit codes: 0 "
+                                "success, 1 error (also when some tags could not be read), 2 "
+                                "usage error."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(
+            u"repository"_s, ExportCommand::tr("host[:port]/path, e.g. 127.0.0.1:5000/team-a/api"));
+    const ExportOptions option = exportOptions();
+    parser.addOptions({option.format, option.output, option.filter, option.sort, option.order,
+                       option.columns, option.perPlatform});
+    return option;
+}
+
+// Each reader below copies its option's value into options and returns a usage error, or an
+// empty string when the value is good or the option is not given.
+
+//! The value of a named choice (--format, --sort, --order) into *target, which keeps its
+//! default when the option is not given; an unknown name gives unknownMessage with it as %1.
+template<typename T, typename Target>
+QString readNamed(const QCommandLineParser &parser, const QCommandLineOption &option,
+                  std::optional<T> (*fromName)(QStringView), const QString &unknownMessage,
+                  Target *target)
+{
+    if (!parser.isSet(option))
+        return {};
+    const std::optional<T> chosen = fromName(parser.value(option));
+    if (!chosen)
+        return unknownMessage.arg(parser.value(option));
+    *target = *chosen;
+    return {};
+}
+
+//! --format, else the suffix of -o, else CSV.
+QString readFormat(const QCommandLineParser &parser, const ExportOptions &option,
+                   ReportOptions *options)
+{
+    if (parser.isSet(option.format)) {
+        return readNamed(parser, option.format, reportFormatFromName,
+                         u"unknown format \"%1\" (csv, json, markdown, html)"_s, &options->format);
+    }
+    if (const QString destination = parser.value(option.output); !destination.isEmpty()) {
+        const QString suffix = QFileInfo(destination).suffix().toLower();
+        options->format = reportFormatFromName(suffix == u"htm" ? u"html"_s : suffix)
+                                  .value_or(ReportFormat::Csv);
+    }
+    return {};
+}
+
+QString readSort(const QCommandLineParser &parser, const ExportOptions &option,
+                 ReportOptions *options)
+{
+    return readNamed(parser, option.sort, reportSortFromName,
+                     u"unknown sort \"%1\" (tag, created, size, pushed)"_s, &options->sort);
+}
+
+QString readOrder(const QCommandLineParser &parser, const ExportOptions &option,
+                  ReportOptions *options)
+{
+    return readNamed(parser, option.order, reportOrderFromName,
+                     u"unknown order \"%1\" (asc, desc)"_s, &options->order);
+}
+
+QString readColumns(const QCommandLineParser &parser, const ExportOptions &option,
+                    ReportOptions *options)
+{
+    if (parser.isSet(option.columns)) {
+        QString error;
+        const auto chosen = parseReportColumns(parser.value(option.columns), &error);
+        if (!chosen)
+            return u"--columns: "_s + error;
+        options->columns = *chosen;
+    }
+    return {};
+}
+
+QString readFilter(const QCommandLineParser &parser, const ExportOptions &option,
+                   ReportOptions *options)
+{
+    options->filter = parser.value(option.filter);
+    if (!options->filter.isEmpty()) {
+        const QRegularExpression expression(options->filter);
+        if (!expression.isValid())
+            return u"invalid --filter: "_s + expression.errorString();
+    }
+    return {};
+}
+
+//! Reads export's own options into options; the first usage error, or empty.
+QString readReportOptions(const QCommandLineParser &parser, const ExportOptions &option,
+                          ReportOptions *options)
+{
+    for (const auto read : {readFormat, readSort, readOrder, readColumns, readFilter}) {
+        if (const QString problem = read(parser, option, options); !problem.isEmpty())
+            return problem;
+    }
+    options->perPlatform = parser.isSet(option.perPlatform);
+    return {};
+}
+
+} // namespace
+
 ExportCommand::ExportCommand(QObject *parent)
     : Command(parent)
 {}
@@ -40,46 +202,7 @@ QString ExportCommand::summary() const
 void ExportCommand::run(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-            summary()
-            + tr("\n\nColumns: repository, tag, digest, kind, media_type, platforms, size_bytes, "
-                 "created (ISO-8601 UTC); Harbor (--kind harbor) adds pushed, pulled, labels, "
-                 "vulnerabilities. The JSON shape is documented in docs/report-schema.md.\n"
-                 "Exit codes: 0 success, 1 error (also when some tags could not be read), "
-                 "2 usage error."));
-    parser.addHelpOption();
-    parser.addPositionalArgument(u"repository"_s,
-                                 tr("host[:port]/path, e.g. 127.0.0.1:5000/team-a/api"));
-    const QCommandLineOption format(u"format"_s,
-                                    tr("csv (default, or from the -o suffix), json, markdown, "
-                                       "html."),
-                                    u"format"_s);
-    const QCommandLineOption output({u"o"_s, u"output"_s},
-                                    tr("Write to FILE (created only when complete) instead of "
-                                       "standard output."),
-                                    u"file"_s);
-    const QCommandLineOption filter(u"filter"_s,
-                                    tr("Only tags containing a match of this regular expression."),
-                                    u"regex"_s);
-    const QCommandLineOption sort(u"sort"_s,
-                                  tr("tag (natural order, default), created or size (newest / "
-                                     "largest first), pushed (Harbor, newest first)."),
-                                  u"key"_s);
-    const QCommandLineOption order(u"order"_s,
-                                   tr("asc or desc: the direction of --sort (default: asc for "
-                                      "tag, desc for the others). Unknown values stay last."),
-                                   u"direction"_s);
-    const QCommandLineOption columns(
-            u"columns"_s,
-            tr("Comma-separated columns to write, in this order (default: all). Names as in the "
-               "CSV header: repository, tag, digest, kind, media_type, platforms, size_bytes, "
-               "created; Harbor: pushed, pulled, labels, vulnerabilities. JSON leaves the other "
-               "fields out."),
-            u"list"_s);
-    const QCommandLineOption perPlatform(
-            u"per-platform"_s, tr("One row per platform image of a multi-arch index instead of "
-                                  "one row per tag."));
-    parser.addOptions({format, output, filter, sort, order, columns, perPlatform});
+    const ExportOptions option = declareOptions(parser, summary());
     RegistryOptions registryOptions;
     registryOptions.addTo(parser);
 
@@ -104,45 +227,9 @@ void ExportCommand::run(const QStringList &arguments)
     ReportOptions options;
     options.repository = reference->repository();
     options.repositoryDisplayName = reference->repositoryName();
-    m_destination = parser.value(output);
-    if (parser.isSet(format)) {
-        const auto chosen = reportFormatFromName(parser.value(format));
-        if (!chosen)
-            return usage(u"unknown format \"%1\" (csv, json, markdown, html)"_s.arg(
-                    parser.value(format)));
-        options.format = *chosen;
-    } else if (!m_destination.isEmpty()) {
-        const QString suffix = QFileInfo(m_destination).suffix().toLower();
-        options.format = reportFormatFromName(suffix == u"htm" ? u"html"_s : suffix)
-                                 .value_or(ReportFormat::Csv);
-    }
-    if (parser.isSet(sort)) {
-        const auto chosen = reportSortFromName(parser.value(sort));
-        if (!chosen)
-            return usage(
-                    u"unknown sort \"%1\" (tag, created, size, pushed)"_s.arg(parser.value(sort)));
-        options.sort = *chosen;
-    }
-    if (parser.isSet(order)) {
-        const auto chosen = reportOrderFromName(parser.value(order));
-        if (!chosen)
-            return usage(u"unknown order \"%1\" (asc, desc)"_s.arg(parser.value(order)));
-        options.order = *chosen;
-    }
-    if (parser.isSet(columns)) {
-        QString error;
-        const auto chosen = parseReportColumns(parser.value(columns), &error);
-        if (!chosen)
-            return usage(u"--columns: "_s + error);
-        options.columns = *chosen;
-    }
-    options.filter = parser.value(filter);
-    if (!options.filter.isEmpty()) {
-        const QRegularExpression expression(options.filter);
-        if (!expression.isValid())
-            return usage(u"invalid --filter: "_s + expression.errorString());
-    }
-    options.perPlatform = parser.isSet(perPlatform);
+    m_destination = parser.value(option.output);
+    if (const QString problem = readReportOptions(parser, option, &options); !problem.isEmpty())
+        return usage(problem);
     if (const auto ok = registryOptions.read(parser); !ok)
         return usage(ok.error().message);
 
