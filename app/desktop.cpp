@@ -101,7 +101,7 @@ void Desktop::openLocation(const QString &connectionId, const QString &repositor
                     m_window->showOpenFailed(connectionId, repository, result.error());
                     return;
                 }
-                m_window->showRepository(connectionId, result.value()->metadataService(),
+                m_window->showRepository(connectionId, result.value(),
                                          repository);
             });
 }

@@ -1,6 +1,6 @@
 #include "ui/detailspane.h"
 
-#include "net/backend/registrybackend.h"
+#include "models/metadata/metadataservice.h"
 
 #include <QJsonDocument>
 #include <QLabel>
@@ -274,11 +274,11 @@ DetailsPane::~DetailsPane()
     cancelRequests();
 }
 
-void DetailsPane::setRepository(RegistryBackend *backend, const QString &registryName,
+void DetailsPane::setRepository(MetadataService *service, const QString &registryName,
                                 const QString &repository)
 {
     cancelRequests();
-    m_backend = backend;
+    m_service = service;
     m_registryName = registryName;
     m_repository = repository;
     clear();
@@ -286,10 +286,12 @@ void DetailsPane::setRepository(RegistryBackend *backend, const QString &registr
 
 void DetailsPane::cancelRequests()
 {
-    ++m_generation;
-    if (m_backend && m_owner != 0)
-        m_backend->cancel(m_owner);
-    m_owner = 0;
+    for (const QPointer<Job> &job : {m_metadataJob, m_manifestJob}) {
+        if (job)
+            job->cancel();
+    }
+    m_metadataJob = nullptr;
+    m_manifestJob = nullptr;
 }
 
 void DetailsPane::clear()
@@ -316,7 +318,7 @@ void DetailsPane::reload()
 
 void DetailsPane::showReference(const QString &reference)
 {
-    if (reference.isEmpty() || !m_backend) {
+    if (reference.isEmpty() || !m_service) {
         clear();
         return;
     }
@@ -326,34 +328,34 @@ void DetailsPane::showReference(const QString &reference)
     m_manifest.reset();
     m_error = {};
     m_manifestError.clear();
-    m_owner = newOwnerId();
-    const quint64 generation = m_generation;
     setState(State::Loading);
     render();
 
     // A person is looking at exactly this: Interactive goes before the table's visible rows.
-    const CallOptions options{Priority::Interactive, m_owner};
-    m_backend->fetchMetadata(m_repository, reference, options, this,
-                             [this, generation](const Result<ImageMetadata> &result) {
-                                 if (generation != m_generation)
-                                     return;
-                                 if (result)
-                                     m_metadata = result.value();
-                                 else
-                                     m_error = result.error();
-                                 setState(result ? State::Loaded : State::Failed);
-                                 render();
-                             });
-    m_backend->fetchManifest(m_repository, reference, options, this,
-                             [this, generation](const Result<FetchedManifest> &result) {
-                                 if (generation != m_generation)
-                                     return;
-                                 if (result)
-                                     m_manifest = result.value();
-                                 else
-                                     m_manifestError = result.error().toString();
-                                 render();
-                             });
+    // The service answers from its caches when it can (a tag costs a HEAD then).
+    auto *metadata = m_service->metadata(m_repository, reference, Priority::Interactive);
+    m_metadataJob = metadata;
+    metadata->onFinished(this, [this, metadata](const Result<MetadataService::TagMetadata> &result) {
+        if (metadata != m_metadataJob)
+            return; // cancelled: another reference is shown now
+        if (result)
+            m_metadata = *result->metadata;
+        else
+            m_error = result.error();
+        setState(result ? State::Loaded : State::Failed);
+        render();
+    });
+    auto *manifest = m_service->manifest(m_repository, reference, Priority::Interactive);
+    m_manifestJob = manifest;
+    manifest->onFinished(this, [this, manifest](const Result<FetchedManifest> &result) {
+        if (manifest != m_manifestJob)
+            return;
+        if (result)
+            m_manifest = result.value();
+        else
+            m_manifestError = result.error().toString();
+        render();
+    });
 }
 
 void DetailsPane::setState(State state)

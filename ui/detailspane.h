@@ -2,7 +2,8 @@
 
 #include "net/core/error.h"
 #include "net/formats/imagemetadata.h"
-#include "net/oci/registryclient.h"
+#include "net/core/job.h"
+#include "net/formats/manifest.h"
 
 #include <QPointer>
 #include <QWidget>
@@ -15,7 +16,7 @@ class QUrl;
 
 namespace Berth {
 
-class RegistryBackend;
+class MetadataService;
 
 //! Details of one tag (or digest), loaded only for it when it is shown: full reference, digest,
 //! media type, kind, size, created, platforms (each with digest and size; for an index its
@@ -34,7 +35,7 @@ public:
     ~DetailsPane() override;
 
     //! Where tags come from; registryName is the host as shown in references.
-    void setRepository(RegistryBackend *backend, const QString &registryName,
+    void setRepository(MetadataService *service, const QString &registryName,
                        const QString &repository);
     //! Loads and shows reference (a tag or a digest) at Interactive priority, cancelling what
     //! an earlier call still had in flight.
@@ -59,12 +60,12 @@ private:
     void render();
     void onAnchor(const QUrl &url);
 
-    QPointer<RegistryBackend> m_backend;
+    QPointer<MetadataService> m_service;
     QString m_registryName;
     QString m_repository;
     QString m_reference;
-    OwnerId m_owner = 0;
-    quint64 m_generation = 0;
+    QPointer<Job> m_metadataJob; //!< the reference's metadata, until it arrives
+    QPointer<Job> m_manifestJob; //!< its raw manifest, until it arrives
     State m_state = State::Empty;
     std::optional<ImageMetadata> m_metadata;
     std::optional<FetchedManifest> m_manifest;

@@ -1,9 +1,7 @@
 #include "ui/exportreportdialog.h"
 
 #include "models/metadata/metadataservice.h"
-#include "models/report/backendextrasprovider.h"
 #include "models/report/htmlreportwriter.h"
-#include "net/backend/registrybackend.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -29,7 +27,6 @@ using namespace Qt::StringLiterals;
 
 namespace Berth {
 
-// The constructor's first part; the sort and order boxes stay there, beside the Harbor sort key.
 void ExportReportDialog::setUpFields()
 {
     m_format->setObjectName(u"formatBox"_s);
@@ -52,6 +49,15 @@ void ExportReportDialog::setUpFields()
             defaultDestination(m_repository, ReportFormat::Csv, QDate::currentDate()));
     m_destination->setClearButtonEnabled(true);
     m_browse->setObjectName(u"browseButton"_s);
+    m_sort->setObjectName(u"sortBox"_s);
+    m_sort->addItem(tr("Tag (natural order)"), int(ReportSort::Tag));
+    m_sort->addItem(tr("Created"), int(ReportSort::Created));
+    m_sort->addItem(tr("Size"), int(ReportSort::Size));
+    if (hasHarborColumns())
+        m_sort->addItem(tr("Pushed (Harbor)"), int(ReportSort::Pushed));
+    m_order->setObjectName(u"orderBox"_s);
+    m_order->addItem(tr("Ascending"), int(Qt::AscendingOrder));
+    m_order->addItem(tr("Descending"), int(Qt::DescendingOrder));
 }
 
 ExportReportDialog::ExportReportDialog(MetadataService *service, const QString &repository,
@@ -84,18 +90,6 @@ ExportReportDialog::ExportReportDialog(MetadataService *service, const QString &
     setModal(false);
 
     setUpFields();
-    m_sort->setObjectName(u"sortBox"_s);
-    m_sort->addItem(tr("Tag (natural order)"), int(ReportSort::Tag));
-    m_sort->addItem(tr("Created"), int(ReportSort::Created));
-    m_sort->addItem(tr("Size"), int(ReportSort::Size));
-    if (service && service->backend() && service->backend()->hasTagExtras()) {
-        m_extrasProvider = new BackendExtrasProvider(service->backend(), this);
-        m_sort->addItem(tr("Pushed (Harbor)"), int(ReportSort::Pushed));
-    }
-    m_order->setObjectName(u"orderBox"_s);
-    m_order->addItem(tr("Ascending"), int(Qt::AscendingOrder));
-    m_order->addItem(tr("Descending"), int(Qt::DescendingOrder));
-    // After the extras provider: it decides whether the Harbor columns are offered.
     layOutSettings(createColumnBoxes());
     setUpProgress();
     layOutDialog(createButtons());
@@ -212,6 +206,11 @@ void ExportReportDialog::connectSignals()
     connect(m_openFolder, &QPushButton::clicked, this, &ExportReportDialog::openFolder);
     connect(m_destination, &QLineEdit::textChanged, this,
             [this](const QString &text) { m_export->setEnabled(!text.trimmed().isEmpty()); });
+}
+
+bool ExportReportDialog::hasHarborColumns() const
+{
+    return m_service && m_service->hasTagExtras();
 }
 
 ExportReportDialog::~ExportReportDialog()
@@ -411,8 +410,6 @@ void ExportReportDialog::start()
     if (m_job)
         m_job->deleteLater();
     m_job = new ReportJob(m_service, options, this);
-    if (m_extrasProvider)
-        m_job->setExtrasProvider(m_extrasProvider);
     connect(m_job, &ReportJob::progressChanged, this, &ExportReportDialog::onProgress);
     connect(m_job, &ReportJob::finished, this, &ExportReportDialog::onFinished);
     m_finishedPath = options.destination;

@@ -22,7 +22,6 @@ class QRadioButton;
 
 namespace Berth {
 
-class BackendExtrasProvider;
 class MetadataService;
 
 //! "Export report…": format, scope (whole repository or the selected tags), the table's filter
@@ -57,7 +56,7 @@ public:
     //! The checked columns in the documented order.
     QList<ReportColumn> columns() const;
     //! True when the backend has tag extras: the Harbor columns and "Pushed" sort are offered.
-    bool hasHarborColumns() const { return m_extrasProvider != nullptr; }
+    bool hasHarborColumns() const;
     void setPerPlatform(bool on);
     //! The file to write, bypassing the file dialog (tests, or a remembered path).
     void setDestination(const QString &path);
@@ -126,7 +125,6 @@ private:
     QComboBox *m_sort;
     QComboBox *m_order;
     QList<std::pair<ReportColumn, QCheckBox *>> m_columnBoxes;
-    BackendExtrasProvider *m_extrasProvider = nullptr;
     QCheckBox *m_perPlatform;
     QLineEdit *m_destination;
     QPushButton *m_browse;

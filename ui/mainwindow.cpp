@@ -1,11 +1,11 @@
 #include "ui/mainwindow.h"
 
-#include "models/metadata/metadatacache.h"
 #include "models/metadata/metadataservice.h"
 #include "models/tags/tagfilterproxymodel.h"
 #include "models/tags/tagtablemodel.h"
-#include "net/backend/registrybackend.h"
-#include "net/transport/requestscheduler.h"
+#include "models/session/registrysession.h"
+#include "models/tags/metadataupdater.h"
+#include "net/core/schedulerstats.h"
 #include "ui/detailspane.h"
 #include "ui/errorbanner.h"
 #include "ui/exportreportdialog.h"
@@ -162,7 +162,7 @@ void MainWindow::connectModels()
     connect(m_model, &TagTableModel::countsChanged, this, &MainWindow::scheduleStatus);
     connect(m_model, &TagTableModel::loadingChanged, this, &MainWindow::scheduleStatus);
     connect(m_model, &TagTableModel::offlineChanged, this, &MainWindow::updateStatus);
-    connect(m_model, &TagTableModel::metadataProgress, this, &MainWindow::updateProgress);
+    connect(m_model->updater(), &MetadataUpdater::loadAllProgress, this, &MainWindow::updateProgress);
     connect(m_model, &TagTableModel::fetchFailed, this, &MainWindow::onFetchFailed);
     connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &MainWindow::scheduleStatus);
     connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &MainWindow::scheduleStatus);
@@ -182,7 +182,7 @@ void MainWindow::connectControls()
     connect(m_filter, &QLineEdit::textChanged, this, &MainWindow::applyFilter);
     connect(m_filterSyntax, &QComboBox::currentIndexChanged, this, &MainWindow::applyFilter);
     connect(m_cancel, &QToolButton::clicked, this, [this] {
-        m_model->cancelLoadAll();
+        m_model->updater()->cancelLoadAll();
         m_progress->hide();
         m_cancel->hide();
         scheduleStatus();
@@ -323,9 +323,9 @@ void MainWindow::showTagMenu(const QPoint &globalPos)
 
 ExportReportDialog *MainWindow::openExportDialog(const QStringList &tags)
 {
-    if (!m_service || m_repository.isEmpty())
+    if (!m_session || m_repository.isEmpty())
         return nullptr;
-    auto *dialog = new ExportReportDialog(m_service, m_repository,
+    auto *dialog = new ExportReportDialog(m_session->metadata(), m_repository,
                                           registryName() + u'/' + m_repository, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setSelection(tags);
@@ -376,21 +376,16 @@ void MainWindow::setNavigator(QWidget *navigator)
 
 QString MainWindow::registryName() const
 {
-    if (!m_service || !m_service->backend())
-        return {};
-    const QString host = m_service->backend()->registryHost();
-    // What people type for Docker Hub (and what `docker pull` accepts).
-    return host == u"registry-1.docker.io" ? u"docker.io"_s : host;
+    return m_session ? m_session->registryName() : QString();
 }
 
-void MainWindow::showRepository(const QString &connectionId, MetadataService *service,
+void MainWindow::showRepository(const QString &connectionId, RegistrySession *session,
                                 const QString &repository)
 {
-    if (m_service && m_service->backend()) {
-        disconnect(m_service->backend()->scheduler(), &RequestScheduler::statsChanged, this,
+    if (m_session)
+        disconnect(m_session, &RegistrySession::requestStatsChanged, this,
                    &MainWindow::scheduleStatus);
-    }
-    m_service = service;
+    m_session = session;
     m_connectionId = connectionId;
     m_repository = repository;
     if (m_bannerSource == BannerSource::Open || m_bannerSource == BannerSource::Listing)
@@ -398,20 +393,20 @@ void MainWindow::showRepository(const QString &connectionId, MetadataService *se
     m_bannerSource = BannerSource::None;
     m_progress->hide();
     m_cancel->hide();
-    RegistryBackend *backend = service ? service->backend() : nullptr;
-    if (backend) {
-        connect(backend->scheduler(), &RequestScheduler::statsChanged, this,
-                &MainWindow::scheduleStatus, Qt::UniqueConnection);
+    if (session) {
+        connect(session, &RegistrySession::requestStatsChanged, this, &MainWindow::scheduleStatus,
+                Qt::UniqueConnection);
     }
     const QString name = registryName();
     m_location->setText(repository.isEmpty() ? tr("No repository open") : name + u'/' + repository);
     setWindowTitle(repository.isEmpty() ? tr("Berth")
                                         : tr("%1 — %2 — Berth").arg(repository, name));
-    m_details->setRepository(backend, name, repository);
-    m_actions->setRepository(backend, name, repository);
-    m_model->setRepository(service, repository);
+    MetadataService *metadata = session ? session->metadata() : nullptr;
+    m_details->setRepository(metadata, name, repository);
+    m_actions->setRepository(session ? session->operations() : nullptr, name, repository);
+    m_model->setRepository(metadata, repository);
     m_view->setHarborColumnsAvailable(m_model->hasHarborColumns());
-    m_exportAction->setEnabled(service && !repository.isEmpty());
+    m_exportAction->setEnabled(session && !repository.isEmpty());
     // The sort applies to the new rows too, with what it needs (every name, or every row's
     // metadata for a metadata column).
     if (m_proxy->sortColumn() >= 0)
@@ -466,7 +461,7 @@ void MainWindow::onBannerRetry()
 
 void MainWindow::refresh()
 {
-    if (!m_service) {
+    if (!m_session) {
         if (!m_repository.isEmpty())
             Q_EMIT openRequested(m_connectionId, m_repository);
         return;
@@ -497,7 +492,7 @@ void MainWindow::onCurrentTagChanged(const QString &tag)
 
 void MainWindow::updateProgress(int done, int total)
 {
-    const bool active = m_model->isLoadingAll() && total > 0 && done < total;
+    const bool active = m_model->updater()->isLoadingAll() && total > 0 && done < total;
     m_progress->setVisible(active);
     m_cancel->setVisible(active);
     if (active) {
@@ -518,7 +513,7 @@ void MainWindow::scheduleStatus()
 
 QString MainWindow::statusText() const
 {
-    if (!m_service)
+    if (!m_session)
         return m_repository.isEmpty() ? tr("No repository open") : tr("Not connected");
     const QLocale locale;
     QStringList parts;
@@ -532,8 +527,8 @@ QString MainWindow::statusText() const
     parts.append(tr("metadata %1/%2").arg(locale.toString(withMetadata), locale.toString(asked)));
     if (failed > 0)
         parts.append(tr("%1 failed").arg(locale.toString(failed)));
-    if (m_service->backend()) {
-        const SchedulerStats stats = m_service->backend()->scheduler()->stats();
+    {
+        const SchedulerStats stats = m_session->requestStats();
         QString requests
                 = stats.inFlight == 1
                           ? tr("1 request in flight")
@@ -547,16 +542,9 @@ QString MainWindow::statusText() const
 
 QString MainWindow::offlineText() const
 {
-    if (!m_model->isOffline() || !m_service)
+    if (!m_model->isOffline() || !m_session)
         return {};
-    QDateTime newest;
-    if (MetadataCache *cache = m_service->cache(); cache && m_service->backend()) {
-        const auto records = cache->tagsOf(m_service->backend()->registryHost(), m_repository);
-        for (const auto &record : records) {
-            if (record.verifiedAt.isValid() && (!newest.isValid() || record.verifiedAt > newest))
-                newest = record.verifiedAt;
-        }
-    }
+    const QDateTime newest = m_session->metadata()->knownTagsVerifiedAt(m_repository);
     return newest.isValid()
                    ? tr("Offline — last known state from %1")
                              .arg(QLocale().toString(newest.toLocalTime(), QLocale::ShortFormat))
@@ -570,7 +558,7 @@ void MainWindow::updateStatus()
     const QString offline = offlineText();
     m_offline->setText(offline);
     m_offline->setVisible(!offline.isEmpty());
-    if (!m_model->isLoadingAll()) {
+    if (!m_model->updater()->isLoadingAll()) {
         m_progress->hide();
         m_cancel->hide();
     }
@@ -580,7 +568,6 @@ void MainWindow::setIntervals(int ms)
 {
     m_model->setBatchInterval(ms);
     m_proxy->setDebounceInterval(ms);
-    m_view->setReportInterval(ms);
     m_statusTimer->setInterval(ms);
 }
 

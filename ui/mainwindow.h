@@ -20,7 +20,7 @@ namespace Berth {
 class DetailsPane;
 class ExportReportDialog;
 class ErrorBanner;
-class MetadataService;
+class RegistrySession;
 class RegistryBackend;
 class TagActions;
 class TagFilterProxyModel;
@@ -44,7 +44,7 @@ public:
     QWidget *navigator() const { return m_navigator; }
 
     //! Shows repository of an open session (service->backend() is the registry).
-    void showRepository(const QString &connectionId, MetadataService *service,
+    void showRepository(const QString &connectionId, RegistrySession *session,
                         const QString &repository);
     //! A connection is being opened for repository (spinner text until showRepository()).
     void showOpening(const QString &connectionId, const QString &repository);
@@ -115,7 +115,7 @@ private:
     void showTagMenu(const QPoint &globalPos);
     QString registryName() const;
 
-    QPointer<MetadataService> m_service;
+    QPointer<RegistrySession> m_session;
     QString m_connectionId;
     QString m_repository;
     enum class BannerSource { None, Open, Listing, Action };

@@ -3,7 +3,7 @@
 #include "models/repositories/repositorytreemodel.h"
 #include "models/session/connectionstore.h"
 #include "models/session/sessionmanager.h"
-#include "net/backend/registrybackend.h"
+#include "models/session/registrysession.h"
 #include "ui/connectiondialog.h"
 #include "ui/icons.h"
 
@@ -314,7 +314,7 @@ void RepositoryBrowser::openCurrent()
     m_lastEmitted.clear();
     m_openRow->setVisible(false);
     if (id.isEmpty() || !m_sessions) {
-        m_model->setBackend(nullptr);
+        m_model->setSession(nullptr);
         showStatus(tr("No registries yet. Add one with “Add Registry…” (+)."), false);
         m_retry->hide();
         return;
@@ -323,7 +323,7 @@ void RepositoryBrowser::openCurrent()
         onSessionOpened(id, open);
         return;
     }
-    m_model->setBackend(nullptr);
+    m_model->setSession(nullptr);
     const Connection connection = m_connections->connection(id);
     showStatus(tr("Connecting to %1…").arg(connection.host()), false);
     m_retry->hide();
@@ -345,8 +345,8 @@ void RepositoryBrowser::onSessionOpened(const QString &connectionId, RegistrySes
 {
     Q_UNUSED(connectionId)
     m_statusRow->hide();
-    if (m_model->backend() != session->backend()) {
-        m_model->setBackend(session->backend());
+    if (m_model->session() != session) {
+        m_model->setSession(session);
         if (m_proxy->canFetchMore({}))
             m_proxy->fetchMore({});
     }
@@ -355,7 +355,7 @@ void RepositoryBrowser::onSessionOpened(const QString &connectionId, RegistrySes
 
 void RepositoryBrowser::reload()
 {
-    if (!m_model->backend()) {
+    if (!m_model->session()) {
         openCurrent();
         return;
     }
@@ -389,7 +389,7 @@ void RepositoryBrowser::selectRepository(const QString &connectionId, const QStr
 void RepositoryBrowser::applyPendingSelection()
 {
     if (m_pendingRepository.isEmpty() || m_pendingConnection != m_shownConnection
-        || !m_model->backend()) {
+        || !m_model->session()) {
         return;
     }
     const QString repository = std::exchange(m_pendingRepository, {});

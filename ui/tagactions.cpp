@@ -1,7 +1,8 @@
 #include "ui/tagactions.h"
 
+#include "models/tags/metadataupdater.h"
+#include "models/tags/tagoperations.h"
 #include "models/tags/tagtablemodel.h"
-#include "net/backend/registrybackend.h"
 #include "net/core/imagereference.h"
 #include "ui/icons.h"
 #include "ui/retagdialog.h"
@@ -82,10 +83,10 @@ TagActions::TagActions(TagTableView *view, QWidget *dialogParent, QObject *paren
     updateEnabled();
 }
 
-void TagActions::setRepository(RegistryBackend *backend, const QString &registryName,
+void TagActions::setRepository(TagOperations *operations, const QString &registryName,
                                const QString &repository)
 {
-    m_backend = backend;
+    m_operations = operations;
     m_registryName = registryName;
     m_repository = repository;
     m_lastFailed = {};
@@ -121,7 +122,7 @@ QMenu *TagActions::createContextMenu(QWidget *parent)
 void TagActions::updateEnabled()
 {
     const QList<int> rows = m_view ? m_view->selectedSourceRows() : QList<int>();
-    const bool any = !rows.isEmpty() && m_backend;
+    const bool any = !rows.isEmpty() && m_operations;
     bool anyFailed = false;
     if (m_view && m_view->tagModel()) {
         for (int row : rows) {
@@ -139,7 +140,7 @@ void TagActions::updateEnabled()
     m_deleteTag->setEnabled(any);
     m_deleteImage->setEnabled(any && rows.size() == 1);
     m_retry->setEnabled(anyFailed);
-    m_refresh->setEnabled(bool(m_backend));
+    m_refresh->setEnabled(bool(m_operations));
     m_exportSelection->setEnabled(any);
 }
 
@@ -165,38 +166,30 @@ QString TagActions::digestOfTag(const QString &tag) const
 void TagActions::withDigests(const QStringList &tags,
                              std::function<void(QHash<QString, QString>, QString)> done)
 {
-    struct State
-    {
-        QHash<QString, QString> digests;
-        int pending = 0;
-        QString error;
-    };
-    auto state = std::make_shared<State>();
+    QHash<QString, QString> digests;
     QStringList unknown;
     for (const QString &tag : tags) {
         const QString digest = digestOfTag(tag);
         if (digest.isEmpty())
             unknown.append(tag);
         else
-            state->digests.insert(tag, digest);
+            digests.insert(tag, digest);
     }
-    if (unknown.isEmpty() || !m_backend) {
-        done(state->digests, unknown.isEmpty() ? QString() : tr("Not connected."));
+    if (unknown.isEmpty() || !m_operations) {
+        done(digests, unknown.isEmpty() ? QString() : tr("Not connected."));
         return;
     }
     // Rows whose digest is not known yet: a HEAD each, at Interactive priority.
-    state->pending = int(unknown.size());
-    for (const QString &tag : std::as_const(unknown)) {
-        m_backend->resolveTag(m_repository, tag, CallOptions{Priority::Interactive, 0}, this,
-                              [state, tag, done](const Result<TagDigest> &result) {
-                                  if (result)
-                                      state->digests.insert(tag, result->digest);
-                                  else
-                                      state->error = result.error().toString();
-                                  if (--state->pending == 0)
-                                      done(state->digests, state->error);
-                              });
-    }
+    m_operations->resolveDigests(m_repository, unknown)
+            ->onFinished(this, [digests, done](const Result<QHash<QString, QString>> &resolved) {
+                if (!resolved) {
+                    done(digests, resolved.error().toString());
+                    return;
+                }
+                QHash<QString, QString> all = digests;
+                all.insert(*resolved);
+                done(all, QString());
+            });
 }
 
 void TagActions::copyToClipboard(const QString &text, const QString &what)
@@ -220,42 +213,39 @@ void TagActions::copyPull()
 
 void TagActions::copyByDigestReference()
 {
-    if (!m_view)
-        return;
-    const QStringList tags = m_view->selectedTags();
-    withDigests(tags, [this, tags](const QHash<QString, QString> &digests, const QString &error) {
-        if (!error.isEmpty()) {
-            fail(tr("Could not resolve a digest: %1").arg(error), {});
-            return;
-        }
-        QStringList lines;
-        for (const QString &tag : tags)
-            lines.append(byDigest(digests.value(tag)));
-        copyToClipboard(lines.join(u'\n'),
-                        tr("Copied %n by-digest reference(s).", nullptr, int(lines.size())));
-    });
+    copyDigestLines(
+            [this](const QString &digest) { return byDigest(digest); },
+            [](int count) { return tr("Copied %n by-digest reference(s).", nullptr, count); });
 }
 
 void TagActions::copyDigest()
 {
+    copyDigestLines([](const QString &digest) { return digest; },
+                    [](int count) { return tr("Copied %n digest(s).", nullptr, count); });
+}
+
+void TagActions::copyDigestLines(const std::function<QString(const QString &)> &line,
+                                 const std::function<QString(int)> &what)
+{
     if (!m_view)
         return;
     const QStringList tags = m_view->selectedTags();
-    withDigests(tags, [this, tags](const QHash<QString, QString> &digests, const QString &error) {
+    withDigests(tags, [this, tags, line, what](const QHash<QString, QString> &digests,
+                                               const QString &error) {
         if (!error.isEmpty()) {
             fail(tr("Could not resolve a digest: %1").arg(error), {});
             return;
         }
         QStringList lines;
         for (const QString &tag : tags)
-            lines.append(digests.value(tag));
-        copyToClipboard(lines.join(u'\n'), tr("Copied %n digest(s).", nullptr, int(lines.size())));
+            lines.append(line(digests.value(tag)));
+        copyToClipboard(lines.join(u'\n'), what(int(lines.size())));
     });
 }
 
 void TagActions::openRetagDialog()
 {
-    if (!m_view || !m_backend)
+    if (!m_view || !m_operations)
         return;
     const QStringList tags = m_view->selectedTags();
     if (tags.size() != 1)
@@ -271,65 +261,47 @@ void TagActions::openRetagDialog()
 void TagActions::retag(const QString &sourceTag, const QString &targetRepository,
                        const QString &newTag)
 {
-    if (!m_backend)
+    if (!m_operations)
         return;
-    const QString repository = m_repository;
-    const QString target = targetRepository.isEmpty() ? repository : targetRepository;
+    const QString target = targetRepository.isEmpty() ? m_repository : targetRepository;
     const QString newReference = m_registryName + u'/' + target + u':' + newTag;
     begin(tr("Tagging %1 as %2 …").arg(sourceTag, newReference));
     const auto retry = [this, sourceTag, targetRepository, newTag] {
         retag(sourceTag, targetRepository, newTag);
     };
-    // Pin the source to its digest first, so the new tag carries exactly what was selected
-    // even if someone pushes to the source tag meanwhile.
-    withDigests({sourceTag}, [this, sourceTag, targetRepository, target, newTag, newReference,
-                              repository,
-                              retry](const QHash<QString, QString> &digests, const QString &error) {
-        const QString sourceDigest = digests.value(sourceTag);
-        if (!error.isEmpty() || sourceDigest.isEmpty()) {
-            end();
-            fail(tr("Could not tag %1: %2").arg(sourceTag, error), retry);
-            return;
-        }
-        m_backend->addTag(
-                repository, sourceDigest, targetRepository, newTag, this,
-                [this, sourceDigest, target, newTag, newReference, repository,
-                 retry](const Result<QString> &added) {
-                    if (!added) {
-                        end();
-                        fail(tr("Could not tag %1: %2").arg(newReference, added.error().toString()),
-                             retry);
-                        return;
-                    }
-                    if (target == m_repository && m_view && m_view->tagModel())
-                        m_view->tagModel()->addTag(newTag);
-                    // Verify with the registry itself, not with what the PUT answered.
-                    m_backend->resolveTag(
-                            target, newTag, CallOptions{Priority::Interactive, 0}, this,
-                            [this, sourceDigest, newReference,
-                             retry](const Result<TagDigest> &check) {
-                                end();
-                                if (!check) {
-                                    fail(tr("Tagged %1, but could not verify it: %2")
-                                                 .arg(newReference, check.error().toString()),
-                                         {});
-                                } else if (check->digest != sourceDigest) {
-                                    fail(tr("Tagged %1, but it points at %2 instead of %3.")
-                                                 .arg(newReference, check->digest, sourceDigest),
-                                         {});
-                                } else {
-                                    Q_EMIT succeeded(
-                                            tr("Tagged %1 (digest verified: %2).")
-                                                    .arg(newReference, sourceDigest.left(19)));
-                                }
-                            });
-                });
-    });
+    // The source as the table knows it (its digest) when it does: the new tag then carries
+    // exactly what was selected. TagOperations pins an unknown one itself.
+    const QString known = digestOfTag(sourceTag);
+    m_operations->retag(m_repository, known.isEmpty() ? sourceTag : known, targetRepository, newTag)
+            ->onFinished(this, [this, target, newTag, newReference,
+                                retry](const Result<RetagResult> &result) {
+                end();
+                if (!result) {
+                    fail(tr("Could not tag %1: %2").arg(newReference, result.error().toString()),
+                         retry);
+                    return;
+                }
+                if (target == m_repository && m_view && m_view->tagModel())
+                    m_view->tagModel()->addTag(newTag);
+                const Error &check = result->verification;
+                if (!result->verifiedDigest.isEmpty() && result->verifiedDigest != result->digest) {
+                    fail(tr("Tagged %1, but it points at %2 instead of %3.")
+                                 .arg(newReference, result->verifiedDigest, result->digest),
+                         {});
+                } else if (check.isError()) {
+                    fail(tr("Tagged %1, but could not verify it: %2")
+                                 .arg(newReference, check.toString()),
+                         {});
+                } else {
+                    Q_EMIT succeeded(tr("Tagged %1 (digest verified: %2).")
+                                             .arg(newReference, result->digest.left(19)));
+                }
+            });
 }
 
 void TagActions::confirmDeleteTags()
 {
-    if (!m_view || !m_backend)
+    if (!m_view || !m_operations)
         return;
     const QStringList tags = m_view->selectedTags();
     if (tags.isEmpty())
@@ -364,46 +336,33 @@ void TagActions::confirmDeleteTags()
 
 void TagActions::deleteTags(const QStringList &tags)
 {
-    if (!m_backend || tags.isEmpty())
+    if (!m_operations || tags.isEmpty())
         return;
-    struct State
-    {
-        int pending = 0;
-        QStringList deleted;
-        QStringList failedTags;
-        QString error;
-    };
-    auto state = std::make_shared<State>();
-    state->pending = int(tags.size());
     begin(tr("Deleting %n tag(s) …", nullptr, int(tags.size())));
-    for (const QString &tag : tags) {
-        m_backend->deleteTag(
-                m_repository, tag, this, [this, state, tag](const Result<void> &result) {
-                    if (result) {
-                        state->deleted.append(tag);
-                        if (m_view && m_view->tagModel())
-                            m_view->tagModel()->removeTag(tag);
-                    } else {
-                        state->failedTags.append(tag);
-                        state->error = result.error().toString();
-                    }
-                    if (--state->pending > 0)
-                        return;
-                    end();
-                    if (state->failedTags.isEmpty()) {
-                        Q_EMIT succeeded(
-                                state->deleted.size() == 1
-                                        ? tr("Deleted tag %1.")
-                                                  .arg(reference(state->deleted.constFirst()))
-                                        : tr("Deleted %n tags.", nullptr,
-                                             int(state->deleted.size())));
-                    } else {
-                        const QStringList again = state->failedTags;
-                        fail(tr("Could not delete %1: %2").arg(again.join(u", "_s), state->error),
-                             [this, again] { deleteTags(again); });
-                    }
-                });
-    }
+    m_operations->deleteTags(m_repository, tags)
+            ->onFinished(this, [this](const Result<TagsDeleted> &result) {
+                end();
+                if (!result) {
+                    fail(tr("Could not delete: %1").arg(result.error().toString()), {});
+                    return;
+                }
+                if (m_view && m_view->tagModel()) {
+                    for (const QString &tag : result->deleted)
+                        m_view->tagModel()->removeTag(tag);
+                }
+                if (result->failed.isEmpty()) {
+                    Q_EMIT succeeded(
+                            result->deleted.size() == 1
+                                    ? tr("Deleted tag %1.")
+                                              .arg(reference(result->deleted.constFirst()))
+                                    : tr("Deleted %n tags.", nullptr, int(result->deleted.size())));
+                    return;
+                }
+                const QStringList again = result->failed;
+                fail(tr("Could not delete %1: %2")
+                             .arg(again.join(u", "_s), result->error.toString()),
+                     [this, again] { deleteTags(again); });
+            });
 }
 
 QString TagActions::deleteImageSummary(const QString &digest, QStringList *siblings) const
@@ -439,7 +398,7 @@ QString TagActions::deleteImageSummary(const QString &digest, QStringList *sibli
 
 void TagActions::confirmDeleteImage()
 {
-    if (!m_view || !m_backend)
+    if (!m_view || !m_operations)
         return;
     const QStringList tags = m_view->selectedTags();
     if (tags.size() != 1)
@@ -474,11 +433,11 @@ void TagActions::confirmDeleteImage()
 
 void TagActions::deleteImage(const QString &digest, const QStringList &siblingTags)
 {
-    if (!m_backend)
+    if (!m_operations)
         return;
     begin(tr("Deleting image %1 …").arg(digest.left(19)));
-    m_backend->deleteImage(
-            m_repository, digest, this, [this, digest, siblingTags](const Result<void> &result) {
+    m_operations->deleteImage(m_repository, digest)
+            ->onFinished(this, [this, digest, siblingTags](const Result<void> &result) {
                 end();
                 if (!result) {
                     fail(tr("Could not delete image %1: %2").arg(digest, result.error().toString()),
@@ -505,7 +464,7 @@ void TagActions::retryMetadata()
                     .data(TagTableModel::LoadStateRole)
                     .value<TagTableModel::LoadState>()
             == TagTableModel::LoadState::Failed)
-            model->retryRow(row);
+            model->updater()->retryRow(row);
     }
     updateEnabled();
 }

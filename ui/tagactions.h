@@ -16,8 +16,8 @@ class QWidget;
 
 namespace Berth {
 
-class RegistryBackend;
 class RetagDialog;
+class TagOperations;
 class TagTableModel;
 
 //! What a person can do with the selected tags, as actions for the context menu, the menu bar
@@ -32,9 +32,9 @@ class TagActions final : public QObject
 public:
     TagActions(TagTableView *view, QWidget *dialogParent, QObject *parent = nullptr);
 
-    //! The registry and repository the table shows. registryName is the host as people write
-    //! it in references ("127.0.0.1:5000", "docker.io").
-    void setRepository(RegistryBackend *backend, const QString &registryName,
+    //! The registry's tag operations and the repository the table shows. registryName is the
+    //! host as people write it in references ("127.0.0.1:5000", "docker.io").
+    void setRepository(TagOperations *operations, const QString &registryName,
                        const QString &repository);
 
     QAction *copyPullAction() const { return m_copyPull; }
@@ -77,13 +77,18 @@ private:
     QString reference(const QString &tag) const;
     QString byDigest(const QString &digest) const;
     QString digestOfTag(const QString &tag) const;
-    //! digests of tags, resolving unknown ones (HEAD) first; done(tag -> digest) on this.
+    //! digests of tags, resolving those the table does not know yet (HEAD) first; done on this
+    //! with tag -> digest, or with the error's text.
     void withDigests(const QStringList &tags,
                      std::function<void(QHash<QString, QString>, QString)> done);
     void copyToClipboard(const QString &text, const QString &what);
     void copyPull();
     void copyByDigestReference();
     void copyDigest();
+    //! One line per selected tag, made from its digest (resolved first when unknown), copied
+    //! with the message what(count).
+    void copyDigestLines(const std::function<QString(const QString &)> &line,
+                         const std::function<QString(int)> &what);
     void openRetagDialog();
     void confirmDeleteTags();
     void confirmDeleteImage();
@@ -94,7 +99,7 @@ private:
 
     QPointer<TagTableView> m_view;
     QPointer<QWidget> m_dialogParent;
-    QPointer<RegistryBackend> m_backend;
+    QPointer<TagOperations> m_operations;
     QString m_registryName;
     QString m_repository;
     int m_inFlight = 0;

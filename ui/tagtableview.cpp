@@ -1,6 +1,7 @@
 #include "ui/tagtableview.h"
 
 #include "models/tags/tagfilterproxymodel.h"
+#include "models/tags/metadataupdater.h"
 #include "models/tags/tagtablemodel.h"
 #include "ui/tagitemdelegate.h"
 
@@ -9,7 +10,6 @@
 #include <QHeaderView>
 #include <QLocale>
 #include <QScrollBar>
-#include <QTimer>
 
 #include <algorithm>
 
@@ -17,13 +17,8 @@ using namespace Qt::StringLiterals;
 
 namespace Berth {
 
-// A scroll fires scrollContentsBy for every step; the model coalesces too, but mapping a screen
-// of proxy rows is cheap enough to do at most once per frame (16 ms, 60 Hz).
-static constexpr int DefaultReportMs = 16;
-
 TagTableView::TagTableView(QWidget *parent)
     : QTableView(parent)
-    , m_reportTimer(new QTimer(this))
 {
     setObjectName(u"tagTable"_s);
     setItemDelegate(new TagItemDelegate(this));
@@ -48,10 +43,6 @@ TagTableView::TagTableView(QWidget *parent)
     // order of their own. Sorting by tag needs no metadata, so it costs no requests.
     horizontalHeader()->setSortIndicator(TagTableModel::TagColumn, Qt::AscendingOrder);
     setSortingEnabled(true);
-
-    m_reportTimer->setSingleShot(true);
-    m_reportTimer->setInterval(DefaultReportMs);
-    connect(m_reportTimer, &QTimer::timeout, this, &TagTableView::reportVisibleRows);
 }
 
 void TagTableView::setTagModels(TagTableModel *model, TagFilterProxyModel *proxy)
@@ -61,10 +52,10 @@ void TagTableView::setTagModels(TagTableModel *model, TagFilterProxyModel *proxy
     setModel(proxy);
     sortByColumn(horizontalHeader()->sortIndicatorSection(),
                  horizontalHeader()->sortIndicatorOrder());
-    connect(proxy, &QAbstractItemModel::modelReset, this, &TagTableView::scheduleReport);
-    connect(proxy, &QAbstractItemModel::layoutChanged, this, &TagTableView::scheduleReport);
-    connect(proxy, &QAbstractItemModel::rowsInserted, this, &TagTableView::scheduleReport);
-    connect(proxy, &QAbstractItemModel::rowsRemoved, this, &TagTableView::scheduleReport);
+    connect(proxy, &QAbstractItemModel::modelReset, this, &TagTableView::reportVisibleRows);
+    connect(proxy, &QAbstractItemModel::layoutChanged, this, &TagTableView::reportVisibleRows);
+    connect(proxy, &QAbstractItemModel::rowsInserted, this, &TagTableView::reportVisibleRows);
+    connect(proxy, &QAbstractItemModel::rowsRemoved, this, &TagTableView::reportVisibleRows);
     connect(selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) { onCurrentChanged(current); });
     connect(proxy, &QAbstractItemModel::modelReset, this, [this] { Q_EMIT currentTagChanged({}); });
@@ -121,19 +112,6 @@ void TagTableView::setColumnHiddenByUser(int column, bool hidden)
             column, hidden || (TagTableModel::isHarborColumn(column) && !m_harborColumns));
 }
 
-void TagTableView::setReportInterval(int ms)
-{
-    m_reportTimer->setInterval(ms);
-}
-
-void TagTableView::scheduleReport()
-{
-    if (m_reportTimer->interval() == 0)
-        reportVisibleRows();
-    else if (!m_reportTimer->isActive())
-        m_reportTimer->start();
-}
-
 QPair<int, int> TagTableView::visibleProxyRows() const
 {
     if (!m_proxy || m_proxy->rowCount() == 0)
@@ -147,42 +125,28 @@ QPair<int, int> TagTableView::visibleProxyRows() const
 
 void TagTableView::reportVisibleRows()
 {
-    m_reportTimer->stop();
     if (!m_model || !m_proxy)
         return;
+    // Only the range: the model's updater decides what around it to load (its margin rule, in
+    // this view's order) and coalesces a scroll's many reports into one.
     const auto [first, last] = visibleProxyRows();
-    if (first < 0) {
-        m_model->setVisibleSourceRows({}, {});
-        return;
-    }
-    const int rows = m_proxy->rowCount();
-    const int screen = last - first + 1;
-    // The rows on screen, and one screen above and below in the view's order (which a sort or
-    // filter scatters over the source), so a scroll by a page finds them loaded.
-    QList<int> visible;
-    visible.reserve(screen);
-    for (int row = first; row <= last; ++row)
-        visible.append(m_proxy->mapToSource(m_proxy->index(row, 0)).row());
-    QList<int> prefetch;
-    prefetch.reserve(2 * screen);
-    for (int row = std::max(0, first - screen); row < first; ++row)
-        prefetch.append(m_proxy->mapToSource(m_proxy->index(row, 0)).row());
-    for (int row = last + 1; row <= std::min(rows - 1, last + screen); ++row)
-        prefetch.append(m_proxy->mapToSource(m_proxy->index(row, 0)).row());
-    m_model->setVisibleSourceRows(visible, prefetch);
+    if (first < 0)
+        m_model->updater()->clearVisibleRange();
+    else
+        m_model->updater()->setVisibleRange(first, last, m_proxy);
 }
 
 void TagTableView::resizeEvent(QResizeEvent *event)
 {
     QTableView::resizeEvent(event);
-    scheduleReport();
+    reportVisibleRows();
 }
 
 void TagTableView::scrollContentsBy(int dx, int dy)
 {
     QTableView::scrollContentsBy(dx, dy);
     if (dy != 0)
-        scheduleReport();
+        reportVisibleRows();
 }
 
 void TagTableView::contextMenuEvent(QContextMenuEvent *event)

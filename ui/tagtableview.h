@@ -44,9 +44,8 @@ public:
 
     //! Proxy rows on screen (inclusive); (-1, -1) when empty. For tests and the status line.
     QPair<int, int> visibleProxyRows() const;
-    //! Coalescing interval of the visible-range report (tests use 0).
-    void setReportInterval(int ms);
-    //! Reports the visible rows now (normally coalesced).
+    //! Tells the model's updater which rows are on screen (on every scroll, resize and row
+    //! change; the updater coalesces).
     void reportVisibleRows();
 
 Q_SIGNALS:
@@ -61,12 +60,10 @@ protected:
     void contextMenuEvent(QContextMenuEvent *event) override;
 
 private:
-    void scheduleReport();
     void onCurrentChanged(const QModelIndex &current);
 
     TagTableModel *m_model = nullptr;
     TagFilterProxyModel *m_proxy = nullptr;
-    QTimer *m_reportTimer;
     QSet<int> m_hiddenByUser;
     bool m_harborColumns = true;
 };

@@ -1,19 +1,31 @@
 #include "app/cli/command.h"
 
 #include "app/cli/output.h"
-#include "app/cli/registrysession.h"
 
-#include <QPointer>
+#include "models/session/registrysession.h"
+#include "models/session/sessionopener.h"
+
+#include "net/transport/networkaccessmanager.h"
+#include "net/transport/requestscheduler.h"
 
 using namespace Qt::StringLiterals;
 
 namespace Berth::Cli {
 
-RegistrySession *Command::openSession(const RegistryEndpoint &endpoint, const QString &kind,
-                                      std::function<void()> next)
+void Command::openSession(const RegistryEndpoint &endpoint, const QString &kind,
+                          std::function<void()> next)
 {
-    auto *session = new RegistrySession(endpoint, kind, this);
-    session->open(this, [this, host = endpoint.host, next](Result<void> opened) {
+    // One access manager and one scheduler per command, as the window has per process.
+    auto *nam = new NetworkAccessManager(this);
+    m_scheduler = new RequestScheduler(nam, this);
+    SessionOptions options;
+    if (!kind.isEmpty())
+        options.kind = kind == u"harbor" ? BackendKind::Harbor : BackendKind::Registry;
+    // No disk cache: the command line must not contend with a running window for its
+    // database; within one run the metadata service still fetches each digest once.
+    auto *opener = Berth::openSession(endpoint, options, m_scheduler, this, this);
+    opener->onFinished(this, [this, host = endpoint.host,
+                              next](const Result<RegistrySession *> &opened) {
         if (!opened.ok()) {
             // The error names what failed (wrong password, not a registry, unreachable), never
             // a credential: the backends keep those out of their messages.
@@ -21,9 +33,9 @@ RegistrySession *Command::openSession(const RegistryEndpoint &endpoint, const QS
             Q_EMIT finished(ExitError);
             return;
         }
+        m_session = opened.value();
         next();
     });
-    return session;
 }
 
 } // namespace Berth::Cli

@@ -6,12 +6,12 @@
 #include <functional>
 
 namespace Berth {
+class RegistrySession;
+class RequestScheduler;
 struct RegistryEndpoint;
-}
+} // namespace Berth
 
 namespace Berth::Cli {
-
-class RegistrySession;
 
 //! Exit codes of the berth command line (documented in `berth --help` and docs/cli.md).
 enum ExitCode { ExitOk = 0, ExitError = 1, ExitUsage = 2 };
@@ -33,11 +33,17 @@ Q_SIGNALS:
     void finished(int exitCode);
 
 protected:
-    //! Creates the command's session and opens it (detecting the registry kind unless kind is
-    //! given, then connecting: reachability and credentials). On failure prints the error and
-    //! finishes with ExitError; otherwise runs next, with the session's backend ready.
-    RegistrySession *openSession(const RegistryEndpoint &endpoint, const QString &kind,
-                                 std::function<void()> next);
+    //! Opens the command's session the way the window does (openSession(): the registry kind
+    //! detected unless kind is given, then reachability and credentials checked). On failure
+    //! prints the error and finishes with ExitError; otherwise runs next with session() set.
+    void openSession(const RegistryEndpoint &endpoint, const QString &kind,
+                     std::function<void()> next);
+    //! The open session; null until openSession() succeeded.
+    RegistrySession *session() const { return m_session; }
+
+private:
+    RequestScheduler *m_scheduler = nullptr;
+    RegistrySession *m_session = nullptr;
 };
 
 } // namespace Berth::Cli

@@ -2,12 +2,10 @@
 
 #include "app/cli/output.h"
 #include "app/cli/registryoptions.h"
-#include "app/cli/registrysession.h"
+#include "models/session/registrysession.h"
 
 #include "models/metadata/metadataservice.h"
-#include "models/report/backendextrasprovider.h"
 #include "models/report/reportjob.h"
-#include "net/backend/registrybackend.h"
 #include "net/core/imagereference.h"
 
 #include <QCommandLineParser>
@@ -238,7 +236,7 @@ void ExportCommand::run(const QStringList &arguments)
         if (const QString problem = needsHarbor(options); !problem.isEmpty())
             return usage(problem);
     }
-    m_session = openSession(registryOptions.endpointFor(*reference), registryOptions.kind(),
+    openSession(registryOptions.endpointFor(*reference), registryOptions.kind(),
                             [this, options] { createJob(options); });
 }
 
@@ -257,22 +255,15 @@ QString ExportCommand::needsHarbor(const ReportOptions &options)
 void ExportCommand::createJob(ReportOptions options)
 {
     // The session is open: connected, credentials checked, Harbor's generation known.
-    RegistryBackend *backend = m_session->backend();
-    if (!backend->hasTagExtras()) {
+    MetadataService *metadata = session()->metadata();
+    if (!metadata->hasTagExtras()) {
         if (const QString problem = needsHarbor(options); !problem.isEmpty()) {
             writeErrLine(u"berth export: "_s + problem);
             return Q_EMIT finished(ExitUsage);
         }
     }
-    // No disk cache: the command line must not contend with a running GUI for its database;
-    // within one run MetadataService still fetches each digest once.
-    m_service = new MetadataService(backend, nullptr, this);
     options.destination = m_destination;
-    m_job = new ReportJob(m_service, options, this);
-    if (backend->hasTagExtras()) {
-        m_extras = new BackendExtrasProvider(backend, this);
-        m_job->setExtrasProvider(m_extras);
-    }
+    m_job = new ReportJob(metadata, options, this);
     m_showProgress = stderrIsTerminal();
     connect(m_job, &ReportJob::progressChanged, this, &ExportCommand::onProgress);
     connect(m_job, &ReportJob::finished, this, &ExportCommand::onFinished);

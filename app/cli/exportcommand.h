@@ -12,8 +12,6 @@
 class QFile;
 
 namespace Berth {
-class BackendExtrasProvider;
-class MetadataService;
 class ReportJob;
 struct ReportOptions;
 struct ReportProgress;
@@ -21,7 +19,6 @@ struct ReportProgress;
 
 namespace Berth::Cli {
 
-class RegistrySession;
 
 //! `berth export REPOSITORY [--format csv|json|markdown|html] [-o FILE] [--filter REGEX]
 //! [--sort tag|created|size|pushed] [--order asc|desc] [--columns LIST] [--per-platform]`: a tag report through the same engine as
@@ -47,9 +44,6 @@ private:
     void onProgress(const ReportProgress &progress);
     void onFinished(const Error &error);
 
-    RegistrySession *m_session = nullptr;
-    MetadataService *m_service = nullptr;
-    BackendExtrasProvider *m_extras = nullptr;
     ReportJob *m_job = nullptr;
     std::unique_ptr<QFile> m_stdout;
     QString m_destination;

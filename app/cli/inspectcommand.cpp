@@ -3,9 +3,9 @@
 #include "app/cli/commandarguments.h"
 #include "app/cli/output.h"
 #include "app/cli/registryoptions.h"
-#include "app/cli/registrysession.h"
+#include "models/metadata/metadataservice.h"
+#include "models/session/registrysession.h"
 
-#include "net/backend/registrybackend.h"
 #include "net/core/digest.h"
 #include "net/core/imagereference.h"
 #include "net/formats/imagemetadata.h"
@@ -45,26 +45,27 @@ void InspectCommand::run(const QStringList &arguments)
     const bool asJson = args.isSet(json);
 
     const RegistryOptions &options = args.registryOptions();
-    m_session = openSession(options.endpointFor(reference), options.kind(),
+    openSession(options.endpointFor(reference), options.kind(),
                             [this, reference, asJson] { inspect(reference, asJson); });
 }
 
 void InspectCommand::inspect(const ImageReference &reference, bool asJson)
 {
-    CallOptions options;
-    options.priority = Priority::Interactive;
-    m_session->backend()->fetchMetadata(
-            reference.repository(), reference.reference(), options, this,
-            [this, reference, asJson](Result<ImageMetadata> result) {
+    session()
+            ->metadata()
+            ->metadata(reference.repository(), reference.reference(), Priority::Interactive)
+            ->onFinished(this, [this, reference,
+                                asJson](const Result<MetadataService::TagMetadata> &result) {
                 if (!result) {
                     writeErrLine(u"berth inspect: %1: %2"_s.arg(reference.toString(),
                                                                 result.error().toString()));
                     return Q_EMIT finished(ExitError);
                 }
+                const ImageMetadata &metadata = *result->metadata;
                 if (asJson)
-                    writeOut(toJson(reference, *result));
+                    writeOut(toJson(reference, metadata));
                 else
-                    writeOut(toText(reference, *result).toUtf8());
+                    writeOut(toText(reference, metadata).toUtf8());
                 Q_EMIT finished(ExitOk);
             });
 }

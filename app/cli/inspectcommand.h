@@ -9,7 +9,6 @@ class ImageReference;
 
 namespace Berth::Cli {
 
-class RegistrySession;
 
 //! `berth inspect IMAGE [--json]`: digest, kind, size, created and platforms of one image.
 class InspectCommand final : public Command
@@ -29,7 +28,6 @@ public:
 private:
     void inspect(const ImageReference &reference, bool asJson);
 
-    RegistrySession *m_session = nullptr;
 };
 
 } // namespace Berth::Cli

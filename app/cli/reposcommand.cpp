@@ -3,7 +3,7 @@
 #include "app/cli/commandarguments.h"
 #include "app/cli/output.h"
 #include "app/cli/registryoptions.h"
-#include "app/cli/registrysession.h"
+#include "models/session/registrysession.h"
 
 #include "net/backend/registrybackend.h"
 #include "net/core/imagereference.h"
@@ -52,13 +52,13 @@ void ReposCommand::run(const QStringList &arguments)
     m_json = args.isSet(json);
 
     const RegistryOptions &options = args.registryOptions();
-    m_session = openSession(options.endpointFor(*probe), options.kind(),
+    openSession(options.endpointFor(*probe), options.kind(),
                             [this, prefix] { list(prefix); });
 }
 
 void ReposCommand::list(const QString &prefix)
 {
-    m_pager = m_session->backend()->createRepositoryPager(prefix, this);
+    m_pager = session()->backend()->createRepositoryPager(prefix, this);
     m_pager->setPageSize(ReposPageSize);
     connect(m_pager, &Pager::pageReady, this, &ReposCommand::onPage);
     connect(m_pager, &Pager::failed, this, [this](const Error &error) {

@@ -10,7 +10,6 @@ class Pager;
 
 namespace Berth::Cli {
 
-class RegistrySession;
 
 //! `berth repos REGISTRY[/PREFIX] [--json]`: repository paths, printed page by page.
 class ReposCommand final : public Command
@@ -28,7 +27,6 @@ private:
     void list(const QString &prefix);
     void onPage(const QStringList &names);
 
-    RegistrySession *m_session = nullptr;
     QPointer<Pager> m_pager;
     QString m_registry;
     bool m_json = false;

@@ -3,9 +3,9 @@
 #include "app/cli/commandarguments.h"
 #include "app/cli/output.h"
 #include "app/cli/registryoptions.h"
-#include "app/cli/registrysession.h"
+#include "models/session/registrysession.h"
+#include "models/tags/tagoperations.h"
 
-#include "net/backend/registrybackend.h"
 #include "net/core/imagereference.h"
 
 using namespace Qt::StringLiterals;
@@ -56,7 +56,7 @@ void RetagCommand::run(const QStringList &arguments)
         reference = reference.withTag(u"latest"_s);
 
     const RegistryOptions &options = args.registryOptions();
-    m_session = openSession(options.endpointFor(reference), options.kind(),
+    openSession(options.endpointFor(reference), options.kind(),
                             [this, reference, targetRepository, newTag] {
                                 retag(reference, targetRepository, newTag);
                             });
@@ -66,15 +66,18 @@ void RetagCommand::retag(const ImageReference &reference, const QString &targetR
                          const QString &newTag)
 {
     const QString target = targetRepository.isEmpty() ? newTag : targetRepository + u':' + newTag;
-    m_session->backend()->addTag(
-            reference.repository(), reference.reference(), targetRepository, newTag, this,
-            [this, reference, target](Result<QString> digest) {
-                if (!digest) {
+    session()
+            ->operations()
+            ->retag(reference.repository(), reference.reference(), targetRepository, newTag)
+            ->onFinished(this, [this, reference, target](const Result<RetagResult> &result) {
+                const Error error = result.ok() ? result->verification : result.error();
+                if (error.isError()) {
+                    // A tag that was added but does not point where it should is an error too.
                     writeErrLine(u"berth retag: %1 -> %2: %3"_s.arg(reference.toString(), target,
-                                                                    digest.error().toString()));
+                                                                    error.toString()));
                     return Q_EMIT finished(ExitError);
                 }
-                writeOutLine(*digest);
+                writeOutLine(result->digest);
                 Q_EMIT finished(ExitOk);
             });
 }

@@ -8,7 +8,6 @@ class ImageReference;
 
 namespace Berth::Cli {
 
-class RegistrySession;
 
 //! `berth retag IMAGE NEW_TAG`: tags IMAGE's manifest as NEW_TAG in the same repository (the
 //! digest stays the same) and prints the digest.
@@ -27,7 +26,6 @@ private:
     void retag(const ImageReference &reference, const QString &targetRepository,
                const QString &newTag);
 
-    RegistrySession *m_session = nullptr;
 };
 
 } // namespace Berth::Cli

@@ -3,20 +3,15 @@
 #include "app/cli/commandarguments.h"
 #include "app/cli/output.h"
 #include "app/cli/registryoptions.h"
-#include "app/cli/registrysession.h"
+#include "models/session/registrysession.h"
+#include "models/tags/tagoperations.h"
 
-#include "net/backend/registrybackend.h"
 
-#include "models/tags/naturalcompare.h"
 
-#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
 namespace Berth::Cli {
-
-// A repository listing handed out in pages of this many names (as in `berth tags`).
-static constexpr int ListPageSize = 1000;
 
 QString RmCommand::name() const
 {
@@ -57,7 +52,7 @@ void RmCommand::run(const QStringList &arguments)
     }
     m_yes = args.isSet(yes);
     const RegistryOptions &options = args.registryOptions();
-    m_session = openSession(options.endpointFor(m_reference), options.kind(),
+    openSession(options.endpointFor(m_reference), options.kind(),
                             [this, byImage] { start(byImage); });
 }
 
@@ -67,18 +62,18 @@ void RmCommand::start(bool byImage)
         m_digest = m_reference.digest();
         return findSiblings();
     }
-    CallOptions options;
-    options.priority = Priority::Interactive;
-    m_session->backend()->resolveTag(m_reference.repository(), m_reference.tag(), options, this,
-                                     [this, byImage](Result<TagDigest> resolved) {
-                                         if (!resolved)
-                                             return fail(resolved.error().toString());
-                                         m_digest = resolved->digest;
-                                         if (byImage)
-                                             findSiblings();
-                                         else
-                                             removeTag();
-                                     });
+    session()
+            ->operations()
+            ->resolveDigests(m_reference.repository(), {m_reference.tag()})
+            ->onFinished(this, [this, byImage](const Result<QHash<QString, QString>> &resolved) {
+                if (!resolved)
+                    return fail(resolved.error().toString());
+                m_digest = resolved->value(m_reference.tag());
+                if (byImage)
+                    findSiblings();
+                else
+                    removeTag();
+            });
 }
 
 void RmCommand::removeTag()
@@ -89,68 +84,33 @@ void RmCommand::removeTag()
                      "stay. Nothing was deleted: add --yes to do it."_s.arg(name, m_digest));
         return Q_EMIT finished(ExitError);
     }
-    m_session->backend()->deleteTag(m_reference.repository(), m_reference.tag(), this,
-                                    [this, name](Result<void> done) {
-                                        if (!done)
-                                            return fail(done.error().toString());
-                                        writeOutLine(name);
-                                        Q_EMIT finished(ExitOk);
-                                    });
+    session()
+            ->operations()
+            ->deleteTag(m_reference.repository(), m_reference.tag())
+            ->onFinished(this, [this, name](const Result<void> &done) {
+                if (!done)
+                    return fail(done.error().toString());
+                writeOutLine(name);
+                Q_EMIT finished(ExitOk);
+            });
 }
 
 void RmCommand::findSiblings()
 {
-    m_pager = m_session->backend()->createTagPager(m_reference.repository(), this);
-    m_pager->setPageSize(ListPageSize);
-    connect(m_pager, &Pager::pageReady, this, &RmCommand::onTagsPage);
-    connect(m_pager, &Pager::failed, this,
-            [this](const Error &error) { fail(u"listing tags: "_s + error.toString()); });
-    m_pager->fetchNext();
-}
-
-void RmCommand::onTagsPage(const QStringList &names)
-{
-    m_allTags += names;
-    if (m_pager->hasMore()) {
-        m_pager->fetchNext();
-        return;
-    }
-    resolveNext();
-}
-
-void RmCommand::resolveNext()
-{
-    if (m_failed)
-        return;
-    while (m_inFlight < ResolveWindow && m_nextTag < m_allTags.size()) {
-        const QString tag = m_allTags.at(m_nextTag++);
-        ++m_inFlight;
-        CallOptions options;
-        options.priority = Priority::Interactive;
-        m_session->backend()->resolveTag(
-                m_reference.repository(), tag, options, this,
-                [this, tag](Result<TagDigest> resolved) {
-                    --m_inFlight;
-                    if (m_failed)
-                        return;
-                    // A tag removed meanwhile is simply not a sibling any more.
-                    if (!resolved && resolved.error().code != ErrorCode::NotFound) {
-                        m_failed = true;
-                        return fail(u"resolving %1: %2"_s.arg(tag, resolved.error().toString()));
-                    }
-                    if (resolved && resolved->digest == m_digest)
-                        m_siblings.append(tag);
-                    resolveNext();
-                });
-    }
-    if (m_inFlight == 0 && m_nextTag >= m_allTags.size())
-        onSiblingsFound();
+    session()
+            ->operations()
+            ->tagsOfDigest(m_reference.repository(), m_digest)
+            ->onFinished(this, [this](const Result<QStringList> &tags) {
+                // The message says which step failed and keeps its cause's code name.
+                if (!tags)
+                    return fail(tags.error().message);
+                m_siblings = *tags;
+                onSiblingsFound();
+            });
 }
 
 void RmCommand::onSiblingsFound()
 {
-    std::sort(m_siblings.begin(), m_siblings.end(),
-              [](const QString &a, const QString &b) { return naturalCompare(a, b) < 0; });
     const QString repository = m_reference.repositoryName();
     if (!m_yes) {
         QString message = u"berth rm: would delete image %1@%2"_s.arg(repository, m_digest);
@@ -165,17 +125,19 @@ void RmCommand::onSiblingsFound()
         writeErrLine(message);
         return Q_EMIT finished(ExitError);
     }
-    m_session->backend()->deleteImage(m_reference.repository(), m_digest, this,
-                                      [this, repository](Result<void> done) {
-                                          if (!done)
-                                              return fail(done.error().toString());
-                                          QString out;
-                                          for (const QString &tag : std::as_const(m_siblings))
-                                              out += repository + u':' + tag + u'\n';
-                                          out += repository + u'@' + m_digest + u'\n';
-                                          writeOut(out.toUtf8());
-                                          Q_EMIT finished(ExitOk);
-                                      });
+    session()
+            ->operations()
+            ->deleteImage(m_reference.repository(), m_digest)
+            ->onFinished(this, [this, repository](const Result<void> &done) {
+                if (!done)
+                    return fail(done.error().toString());
+                QString out;
+                for (const QString &tag : std::as_const(m_siblings))
+                    out += repository + u':' + tag + u'\n';
+                out += repository + u'@' + m_digest + u'\n';
+                writeOut(out.toUtf8());
+                Q_EMIT finished(ExitOk);
+            });
 }
 
 void RmCommand::fail(const QString &message)

@@ -3,7 +3,7 @@
 #include "app/cli/commandarguments.h"
 #include "app/cli/output.h"
 #include "app/cli/registryoptions.h"
-#include "app/cli/registrysession.h"
+#include "models/session/registrysession.h"
 
 #include "net/backend/registrybackend.h"
 #include "net/core/imagereference.h"
@@ -64,22 +64,22 @@ void TagsCommand::run(const QStringList &arguments)
     m_json = args.isSet(json);
 
     const RegistryOptions &options = args.registryOptions();
-    m_session = openSession(options.endpointFor(*reference), options.kind(),
+    openSession(options.endpointFor(*reference), options.kind(),
                             [this, ref = *reference] { list(ref); });
 }
 
 void TagsCommand::list(const ImageReference &reference)
 {
-    RegistryBackend *backend = m_session->backend();
+    RegistryBackend *backend = session()->backend();
     if (backend->supportsServerSort()) {
         m_pager = backend->createTagPager(reference.repository(), m_query, this);
     } else if (m_query.sortField == TagQuery::SortField::PushTime) {
         // A plain registry keeps no push times; Harbor 1.x only per tag, one request each.
         writeErrLine(u"berth tags: %1: --sort pushed needs a registry that sorts by push time "
                      "(Harbor 2.x); this one is %2"_s.arg(reference.repositoryName(),
-                                                          m_session->info().product.isEmpty()
+                                                          session()->info().product.isEmpty()
                                                                   ? backend->kindName()
-                                                                  : m_session->info().product));
+                                                                  : session()->info().product));
         return finish(ExitError);
     } else {
         m_clientFilter = m_query.filterText;

@@ -12,7 +12,6 @@ class ImageReference;
 
 namespace Berth::Cli {
 
-class RegistrySession;
 
 //! `berth tags REPOSITORY [--json] [--sort name|pushed] [--filter TEXT]`: tag names, printed
 //! page by page as they arrive.
@@ -32,7 +31,6 @@ private:
     void onPage(const QStringList &names);
     void finish(int exitCode);
 
-    RegistrySession *m_session = nullptr;
     QPointer<Pager> m_pager;
     bool m_json = false;
     TagQuery m_query;

@@ -4,6 +4,7 @@
 #include "models/modelslogging.h"
 
 #include "net/backend/registrybackend.h"
+#include "net/core/digest.h"
 
 #include <algorithm>
 
@@ -11,8 +12,35 @@ using namespace Qt::StringLiterals;
 
 namespace Berth {
 
+namespace {
+
 // See m_memory: a few thousand images cover many screens; the disk cache holds the rest.
-static constexpr qsizetype MemoryCapacity = 4096;
+constexpr qsizetype MemoryCapacity = 4096;
+// Extras of a few pages of Harbor listings (100 tags a page): several screens of a table.
+constexpr qsizetype ExtrasCapacity = 4096;
+
+//! Evicts the least recently used half of a map over capacity in one pass: O(n log n) once per
+//! capacity/2 insertions instead of bookkeeping an order list on every read.
+template<typename Map>
+void evictHalf(Map &map, qsizetype capacity)
+{
+    if (map.size() <= capacity)
+        return;
+    QList<quint64> uses;
+    uses.reserve(map.size());
+    for (const auto &entry : std::as_const(map))
+        uses.append(entry.lastUse);
+    std::nth_element(uses.begin(), uses.begin() + uses.size() / 2, uses.end());
+    const quint64 threshold = uses.at(uses.size() / 2);
+    map.removeIf([threshold](const auto &entry) { return entry.value().lastUse < threshold; });
+}
+
+bool isDigestReference(const QString &reference)
+{
+    return reference.contains(u':');
+}
+
+} // namespace
 
 MetadataService::MetadataService(RegistryBackend *backend, MetadataCache *cache, QObject *parent)
     : QObject(parent)
@@ -20,163 +48,154 @@ MetadataService::MetadataService(RegistryBackend *backend, MetadataCache *cache,
     , m_cache(cache)
 {}
 
-MetadataService::~MetadataService()
+MetadataService::~MetadataService() = default;
+
+RegistryBackend *MetadataService::backend() const
 {
-    cancelAll();
+    return m_backend;
 }
 
-MetadataService::RequestId MetadataService::request(const QString &repository, const QString &tag,
-                                                    Priority priority, QObject *context,
-                                                    Callback done)
+QString MetadataService::registryHost() const
 {
-    Request request;
-    request.id = m_nextId++;
-    request.repository = repository;
-    request.tag = tag;
-    request.priority = priority;
-    request.context = context;
-    request.hasContext = context != nullptr;
-    request.done = std::move(done);
-    request.owner = newOwnerId();
-    const RequestId id = request.id;
-    const OwnerId owner = request.owner;
-    m_requests.insert(id, std::move(request));
-    Q_EMIT inFlightChanged(inFlight());
-
-    CallOptions options;
-    options.priority = priority;
-    options.owner = owner;
-    m_backend->resolveTag(repository, tag, options, this, [this, id](Result<TagDigest> result) {
-        if (!result)
-            return onResolved(id, result.error());
-        onResolved(id, result->digest);
-    });
-    return id;
+    return m_backend ? m_backend->registryHost() : QString();
 }
 
-void MetadataService::onResolved(RequestId id, const Result<QString> &digest)
+bool MetadataService::hasTagExtras() const
 {
-    auto it = m_requests.find(id);
-    if (it == m_requests.end())
-        return; // cancelled meanwhile
-    if (!digest)
-        return complete(id, digest.error());
+    return m_backend && m_backend->hasTagExtras();
+}
 
-    Request &request = *it;
-    request.digest = *digest;
-    if (m_cache)
-        m_cache->storeTag(m_backend->registryHost(), request.repository, request.tag, *digest,
-                          QDateTime::currentDateTimeUtc());
-    if (MetadataPtr known = knownMetadata(*digest))
-        return complete(id, TagMetadata{request.tag, *digest, known});
+ResultJob<MetadataService::TagMetadata> *MetadataService::metadata(const QString &repository,
+                                                                   const QString &reference,
+                                                                   Priority priority)
+{
+    if (!m_backend) {
+        return failedJob<TagMetadata>(
+                Error(ErrorCode::Cancelled, u"the registry session is closed"_s), this);
+    }
+    auto *task = new Task<TagMetadata>(priority, this);
+    ++m_inFlight;
+    connect(task, &Job::finished, this, [this] { --m_inFlight; });
+    if (isDigestReference(reference)) {
+        lookUpDigest(task, repository, {}, reference);
+        return task;
+    }
+    task->await(m_backend->resolveTag(repository, reference, priority),
+                [this, task, repository, reference](const Result<TagDigest> &resolved) {
+                    if (!resolved.ok()) {
+                        task->fail(resolved.error());
+                        return;
+                    }
+                    if (m_cache) {
+                        m_cache->storeTag(registryHost(), repository, reference, resolved->digest,
+                                          QDateTime::currentDateTimeUtc());
+                    }
+                    lookUpDigest(task, repository, reference, resolved->digest);
+                });
+    return task;
+}
 
-    auto fetch = m_digestFetches.find(*digest);
-    if (fetch != m_digestFetches.end()) {
-        fetch->waiters.append(id);
-        // A visible row waiting on a background fetch lifts that fetch's priority.
-        if (request.priority > Priority::Background)
-            m_backend->setOwnerPriority(fetch->owner, request.priority);
+void MetadataService::lookUpDigest(Task<TagMetadata> *task, const QString &repository,
+                                   const QString &tag, const QString &digest)
+{
+    if (MetadataPtr known = knownMetadata(digest)) {
+        task->finish(TagMetadata{tag, digest, known});
         return;
     }
-    const QString repository = request.repository;
-    const Priority priority = request.priority;
-    m_digestFetches.insert(*digest, DigestFetch{newOwnerId(), {id}});
-    fetchDigest(repository, *digest, priority);
+    const auto start = [this, repository, digest](Priority priority) {
+        return fetchDigest(repository, digest, priority);
+    };
+    task->await(m_sharedDigests.join(digest, task->priority(), start),
+                [task, tag, digest](const Result<MetadataPtr> &fetched) {
+                    if (!fetched.ok())
+                        task->fail(fetched.error());
+                    else
+                        task->finish(TagMetadata{tag, digest, *fetched});
+                });
 }
 
-void MetadataService::fetchDigest(const QString &repository, const QString &digest,
-                                  Priority priority)
+ResultJob<MetadataService::MetadataPtr> *
+MetadataService::fetchDigest(const QString &repository, const QString &digest, Priority priority)
 {
     ++m_metadataFetches;
-    CallOptions options;
-    options.priority = priority;
-    options.owner = m_digestFetches.value(digest).owner;
-    m_backend->fetchMetadata(
-            repository, digest, options, this,
-            [this, digest](Result<ImageMetadata> result) { onDigestFetched(digest, result); });
+    auto *task = new Task<MetadataPtr>(priority, this);
+    task->await(m_backend->fetchMetadata(repository, digest, priority),
+                [this, task, digest](const Result<ImageMetadata> &fetched) {
+                    if (!fetched.ok()) {
+                        task->fail(fetched.error());
+                        return;
+                    }
+                    auto metadata = std::make_shared<const ImageMetadata>(*fetched);
+                    // Metadata of a digest never changes; a result with warnings (a platform
+                    // that failed) is not kept, so a later look can recover.
+                    if (metadata->warnings.isEmpty()) {
+                        remember(digest, metadata);
+                        if (m_cache)
+                            m_cache->storeMetadata(*metadata);
+                    }
+                    task->finish(metadata);
+                });
+    return task;
 }
 
-void MetadataService::onDigestFetched(const QString &digest, const Result<ImageMetadata> &result)
+ResultJob<FetchedManifest> *MetadataService::manifest(const QString &repository,
+                                                      const QString &reference, Priority priority)
 {
-    const DigestFetch fetch = m_digestFetches.take(digest);
-    if (fetch.waiters.isEmpty())
-        return; // every waiter was cancelled
-    if (!result) {
-        for (RequestId id : fetch.waiters)
-            complete(id, result.error());
-        return;
+    if (!m_backend) {
+        return failedJob<FetchedManifest>(
+                Error(ErrorCode::Cancelled, u"the registry session is closed"_s), this);
     }
-    auto metadata = std::make_shared<const ImageMetadata>(*result);
-    remember(digest, metadata);
-    if (m_cache)
-        m_cache->storeMetadata(*metadata);
-    for (RequestId id : fetch.waiters) {
-        const auto it = m_requests.constFind(id);
-        if (it != m_requests.cend())
-            complete(id, TagMetadata{it->tag, digest, metadata});
+    return m_backend->fetchManifest(repository, reference, priority);
+}
+
+QString MetadataService::extrasKey(const QString &repository, const QString &tag)
+{
+    return repository + u'\n' + tag;
+}
+
+ResultJob<TagExtras> *MetadataService::tagExtras(const QString &repository, const QString &tag,
+                                                 Priority priority)
+{
+    const QString key = extrasKey(repository, tag);
+    if (const auto it = m_extras.find(key); it != m_extras.end()) {
+        it->lastUse = ++m_useClock;
+        return finishedJob<TagExtras>(it->extras, this);
     }
-}
-
-void MetadataService::complete(RequestId id, const Result<TagMetadata> &result)
-{
-    Request request = m_requests.take(id);
-    if (!request.id)
-        return;
-    Q_EMIT inFlightChanged(inFlight());
-    if (request.hasContext && !request.context)
-        return;
-    request.done(result);
-}
-
-void MetadataService::cancel(RequestId id)
-{
-    const auto it = m_requests.find(id);
-    if (it == m_requests.end())
-        return;
-    const Request request = *it;
-    m_requests.erase(it);
-    if (request.digest.isEmpty()) {
-        m_backend->cancel(request.owner);
-    } else {
-        auto fetch = m_digestFetches.find(request.digest);
-        if (fetch != m_digestFetches.end()) {
-            fetch->waiters.removeAll(id);
-            // The fetch stops only when nobody waits on it any more; a sibling tag still does.
-            if (fetch->waiters.isEmpty()) {
-                const OwnerId owner = fetch->owner;
-                m_digestFetches.erase(fetch);
-                m_backend->cancel(owner);
-            }
-        }
+    if (!m_backend) {
+        return failedJob<TagExtras>(
+                Error(ErrorCode::Cancelled, u"the registry session is closed"_s), this);
     }
-    Q_EMIT inFlightChanged(inFlight());
+    const auto start = [this, repository, tag, key](Priority startPriority) {
+        ++m_extrasFetches;
+        auto *task = new Task<TagExtras>(startPriority, this);
+        task->await(m_backend->fetchTagExtras(repository, tag, startPriority),
+                    [this, task, key](const Result<TagExtras> &extras) {
+                        if (extras.ok())
+                            rememberExtra(key, *extras);
+                        task->finish(extras);
+                    });
+        return task;
+    };
+    return m_sharedExtras.join(key, priority, start);
 }
 
-void MetadataService::setPriority(RequestId id, Priority priority)
+void MetadataService::rememberExtras(const QString &repository,
+                                     const QHash<QString, TagExtras> &extras)
 {
-    const auto it = m_requests.find(id);
-    if (it == m_requests.end() || it->priority == priority)
-        return;
-    it->priority = priority;
-    if (it->digest.isEmpty()) {
-        m_backend->setOwnerPriority(it->owner, priority);
-        return;
-    }
-    const auto fetch = m_digestFetches.constFind(it->digest);
-    if (fetch == m_digestFetches.cend())
-        return;
-    // A shared fetch runs at the highest priority of its waiters.
-    Priority highest = Priority::Background;
-    for (RequestId waiter : fetch->waiters)
-        highest = std::max(highest, m_requests.value(waiter).priority);
-    m_backend->setOwnerPriority(fetch->owner, highest);
+    for (auto it = extras.cbegin(); it != extras.cend(); ++it)
+        rememberExtra(extrasKey(repository, it.key()), it.value());
 }
 
-void MetadataService::cancelAll()
+void MetadataService::rememberExtra(const QString &key, const TagExtras &extras)
 {
-    const auto ids = m_requests.keys();
-    for (RequestId id : ids)
-        cancel(id);
+    m_extras.insert(key, RememberedExtras{extras, ++m_useClock});
+    evictHalf(m_extras, ExtrasCapacity);
+}
+
+void MetadataService::forgetExtras(const QString &repository)
+{
+    const QString prefix = repository + u'\n';
+    m_extras.removeIf([&prefix](const auto &entry) { return entry.key().startsWith(prefix); });
 }
 
 MetadataService::MetadataPtr MetadataService::knownMetadata(const QString &digest)
@@ -201,26 +220,29 @@ QHash<QString, QString> MetadataService::knownTags(const QString &repository) co
     QHash<QString, QString> tags;
     if (!m_cache)
         return tags;
-    const auto records = m_cache->tagsOf(m_backend->registryHost(), repository);
+    const auto records = m_cache->tagsOf(registryHost(), repository);
     for (auto it = records.cbegin(); it != records.cend(); ++it)
         tags.insert(it.key(), it->digest);
     return tags;
 }
 
+QDateTime MetadataService::knownTagsVerifiedAt(const QString &repository) const
+{
+    QDateTime newest;
+    if (!m_cache)
+        return newest;
+    const auto records = m_cache->tagsOf(registryHost(), repository);
+    for (const auto &record : records) {
+        if (record.verifiedAt.isValid() && (!newest.isValid() || record.verifiedAt > newest))
+            newest = record.verifiedAt;
+    }
+    return newest;
+}
+
 void MetadataService::remember(const QString &digest, const MetadataPtr &metadata)
 {
     m_memory.insert(digest, Remembered{metadata, ++m_useClock});
-    if (m_memory.size() <= MemoryCapacity)
-        return;
-    // Evict the least recently used half in one pass: O(n log n) once per MemoryCapacity/2
-    // insertions instead of bookkeeping an order list on every read.
-    QList<quint64> uses;
-    uses.reserve(m_memory.size());
-    for (const Remembered &entry : std::as_const(m_memory))
-        uses.append(entry.lastUse);
-    std::nth_element(uses.begin(), uses.begin() + uses.size() / 2, uses.end());
-    const quint64 threshold = uses.at(uses.size() / 2);
-    m_memory.removeIf([threshold](const auto &entry) { return entry.value().lastUse < threshold; });
+    evictHalf(m_memory, MemoryCapacity);
 }
 
 } // namespace Berth

@@ -1,99 +1,106 @@
 #pragma once
 
-#include "models/metadata/metadatacache.h"
+#include "models/metadata/sharedfetches.h"
+
 #include "net/core/error.h"
+#include "net/core/job.h"
 #include "net/formats/imagemetadata.h"
-#include "net/transport/requestscheduler.h"
+#include "net/formats/manifest.h"
+#include "net/formats/tagextras.h"
 
 #include <QDateTime>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
 
-#include <functional>
 #include <memory>
 
 namespace Berth {
 
+class MetadataCache;
 class RegistryBackend;
 
-//! Tag -> digest -> metadata, for the tag table and for reports alike. A digest is the unit of
-//! work and of caching: tags sharing one cost one metadata fetch, and what was fetched once
-//! (in this process or an earlier one, through MetadataCache) is never fetched again. Only
-//! tag -> digest is asked of the network for known images (HEAD).
+//! The one metadata path: the tag table, its updater, the details pane, reports and the command
+//! line all ask here, and this is the only layer that deduplicates and caches.
+//!
+//! Tag -> digest -> metadata. A digest is the unit of work and of caching: tags sharing one cost
+//! one metadata fetch, and what was fetched once (in this process or an earlier one, through
+//! MetadataCache) is never fetched again; only tag -> digest is asked of the network for known
+//! images (a HEAD). Callers asking for the same digest (or the same tag's extras) at once share
+//! one fetch (SharedFetches). Every call returns a job (net/core/job.h).
 class MetadataService final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MetadataService)
 public:
-    using RequestId = quint64;
     using MetadataPtr = std::shared_ptr<const ImageMetadata>;
 
     struct TagMetadata
     {
-        QString tag;
+        QString tag; //!< empty when asked by digest
         QString digest;
         MetadataPtr metadata;
     };
-    using Callback = std::function<void(Result<TagMetadata>)>;
 
-    //! cache may be null (no persistence).
+    //! cache may be null (no persistence: the command line).
     MetadataService(RegistryBackend *backend, MetadataCache *cache, QObject *parent = nullptr);
     ~MetadataService() override;
 
-    RegistryBackend *backend() const { return m_backend; }
-    MetadataCache *cache() const { return m_cache; }
+    //! The registry's backend: models list tags through its pagers.
+    RegistryBackend *backend() const;
+    //! "127.0.0.1:5000": the registry the cache keys tags under.
+    QString registryHost() const;
+    //! The registry keeps extras per tag (Harbor): tagExtras() can answer.
+    bool hasTagExtras() const;
 
-    //! Resolves tag (HEAD), then its digest's metadata (memory, disk cache, network). done runs
-    //! exactly once on context unless the request is cancelled first (then never).
-    RequestId request(const QString &repository, const QString &tag, Priority priority,
-                      QObject *context, Callback done);
-    void cancel(RequestId id);
-    void setPriority(RequestId id, Priority priority);
-    //! Cancels everything in flight.
-    void cancelAll();
+    //! The metadata of a tag (resolved with a HEAD, then by digest) or of a digest: memory, then
+    //! the disk cache, then the network (manifest, config, index children). A result with
+    //! warnings (a platform missing) is handed out but not kept, so a later look can recover.
+    ResultJob<TagMetadata> *metadata(const QString &repository, const QString &reference,
+                                     Priority priority);
+    //! The raw manifest of a tag or digest (the details pane shows it as sent).
+    ResultJob<FetchedManifest> *manifest(const QString &repository, const QString &reference,
+                                         Priority priority);
+    //! A tag's extras (Harbor: pushed, pulled, labels, scan summary): from memory when a listing
+    //! page brought them (rememberExtras()) or an earlier call fetched them, else the server.
+    ResultJob<TagExtras> *tagExtras(const QString &repository, const QString &tag,
+                                    Priority priority);
+    //! Extras a listing page brought along (Pager::extrasReady).
+    void rememberExtras(const QString &repository, const QHash<QString, TagExtras> &extras);
+    //! Drops what is remembered of a repository's extras (a listing starts over).
+    void forgetExtras(const QString &repository);
 
     //! Known metadata of a digest without any network: memory first, then the disk cache.
     MetadataPtr knownMetadata(const QString &digest);
     //! Last known tag -> digest of a repository from the disk cache (offline view, instant fill).
     QHash<QString, QString> knownTags(const QString &repository) const;
+    //! When the disk cache last confirmed any tag of repository with the registry; invalid when
+    //! it knows none.
+    QDateTime knownTagsVerifiedAt(const QString &repository) const;
 
-    int inFlight() const { return int(m_requests.size()); }
+    //! metadata() jobs running now.
+    int inFlight() const { return m_inFlight; }
     //! Metadata fetches (per digest) started since construction; tests and status lines.
     quint64 metadataFetches() const { return m_metadataFetches; }
-
-Q_SIGNALS:
-    void inFlightChanged(int count);
+    //! Extras fetched from the server (not from memory) since construction.
+    quint64 extrasFetches() const { return m_extrasFetches; }
 
 private:
-    struct Request
-    {
-        RequestId id = 0;
-        QString repository;
-        QString tag;
-        Priority priority = Priority::Visible;
-        QPointer<QObject> context;
-        bool hasContext = false;
-        Callback done;
-        OwnerId owner = 0; //!< the HEAD's owner
-        QString digest;    //!< set once resolved; the request then waits on m_digestFetches
-    };
-    struct DigestFetch
-    {
-        OwnerId owner = 0;
-        QList<RequestId> waiters;
-    };
-
-    void onResolved(RequestId id, const Result<QString> &digest);
-    void fetchDigest(const QString &repository, const QString &digest, Priority priority);
-    void onDigestFetched(const QString &digest, const Result<ImageMetadata> &result);
-    void complete(RequestId id, const Result<TagMetadata> &result);
+    //! After tag -> digest: memory, disk, or the (shared) fetch of the digest.
+    void lookUpDigest(Task<TagMetadata> *task, const QString &repository, const QString &tag,
+                      const QString &digest);
+    //! The shared fetch of a digest: the backend's metadata, kept when complete.
+    ResultJob<MetadataPtr> *fetchDigest(const QString &repository, const QString &digest,
+                                        Priority priority);
     void remember(const QString &digest, const MetadataPtr &metadata);
+    void rememberExtra(const QString &key, const TagExtras &extras);
+    static QString extrasKey(const QString &repository, const QString &tag);
 
-    RegistryBackend *m_backend;
+    QPointer<RegistryBackend> m_backend;
     QPointer<MetadataCache> m_cache;
-    QHash<RequestId, Request> m_requests;
-    QHash<QString, DigestFetch> m_digestFetches;
+    SharedFetches<MetadataPtr> m_sharedDigests{this};
+    SharedFetches<TagExtras> m_sharedExtras{this};
+
     //! Recently used metadata by digest. Bounded: the table asks again for what scrolled away
     //! and the disk cache answers that cheaply; 4,096 images is far more than a screen.
     struct Remembered
@@ -102,9 +109,18 @@ private:
         quint64 lastUse = 0;
     };
     QHash<QString, Remembered> m_memory;
+    //! Extras by "repository\ntag": a listing page's worth per page the table showed, bounded
+    //! like m_memory (the report keeps its own, see ReportJob).
+    struct RememberedExtras
+    {
+        TagExtras extras;
+        quint64 lastUse = 0;
+    };
+    QHash<QString, RememberedExtras> m_extras;
     quint64 m_useClock = 0;
-    RequestId m_nextId = 1;
+    int m_inFlight = 0;
     quint64 m_metadataFetches = 0;
+    quint64 m_extrasFetches = 0;
 };
 
 } // namespace Berth

@@ -187,7 +187,7 @@ bool HtmlReportWriter::writeRow(const ReportRow &row)
             html += timeCell(extras.pulled);
             break;
         case ReportColumn::Labels:
-            html += cell(extras.labels.join(u", "_s));
+            html += cell(extras.labelNames().join(u", "_s));
             break;
         case ReportColumn::Vulnerabilities:
             html += cell(vulnerabilitiesText(extras));

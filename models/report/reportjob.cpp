@@ -1,12 +1,11 @@
 #include "models/report/reportjob.h"
 
-#include "models/report/tagextras.h"
-
 #include "models/modelslogging.h"
 #include "models/tags/naturalcompare.h"
 
 #include "net/backend/pager.h"
 #include "net/backend/registrybackend.h"
+#include "net/core/tagquery.h"
 
 #include <QSaveFile>
 #include <QTimer>
@@ -22,21 +21,27 @@ namespace Berth {
 // 100,000-tag report would otherwise emit 100,000 signals.
 static constexpr qint64 ProgressIntervalMs = 100;
 
-// Errors that belong to one tag (it vanished, its manifest is broken): a row says so and the
-// report goes on. Everything else (network, auth, server) would fail every other tag too.
+//! What a report row needs of a tag's extras: a sorted report keeps one per tag until it
+//! writes, so the rest (label colours and descriptions, references, media types) is dropped.
+static TagExtras compactExtras(const TagExtras &extras)
+{
+    TagExtras compact;
+    compact.tag = extras.tag;
+    compact.pushed = extras.pushed;
+    compact.pulled = extras.pulled;
+    compact.vulnerabilities.scanStatus = extras.vulnerabilities.scanStatus;
+    compact.vulnerabilities.bySeverity = extras.vulnerabilities.bySeverity;
+    for (const HarborLabel &label : extras.labels)
+        compact.labels.append(HarborLabel{label.name, {}, {}});
+    return compact;
+}
+
+// Errors that belong to one tag (it vanished, its manifest is broken, its name is not one the
+// registry takes): a row says so and the report goes on. Everything else (network, auth, server)
+// would fail every other tag too.
 static bool isRowError(const Error &error)
 {
-    switch (error.code) {
-    case ErrorCode::NotFound:
-    case ErrorCode::BadResponse:
-    case ErrorCode::DigestMismatch:
-    case ErrorCode::TooLarge:
-    case ErrorCode::Unsupported:
-    case ErrorCode::InvalidInput:
-        return true;
-    default:
-        return false;
-    }
+    return error.isItemError() || error.code == ErrorCode::InvalidInput;
 }
 
 ReportJob::ReportJob(MetadataService *service, const ReportOptions &options, QObject *parent)
@@ -55,6 +60,11 @@ ReportJob::~ReportJob()
         m_running = false;
         stopWork();
     }
+}
+
+bool ReportJob::hasHarborColumns() const
+{
+    return m_service && m_service->hasTagExtras();
 }
 
 ReportProgress ReportJob::progress() const
@@ -113,19 +123,19 @@ void ReportJob::begin(QIODevice *device)
                     u"invalid filter \"%1\": %2"_s.arg(m_options.filter, m_filter.errorString()));
         }
     }
-    if (m_options.sort == ReportSort::Pushed && !m_extras) {
+    const bool harbor = hasHarborColumns();
+    if (m_options.sort == ReportSort::Pushed && !harbor) {
         invalid = Error(ErrorCode::InvalidInput, u"sorting by push time needs a Harbor registry"_s);
     }
-    m_columns = m_options.columns.isEmpty() ? allReportColumns(m_extras != nullptr)
-                                            : m_options.columns;
+    m_columns = m_options.columns.isEmpty() ? allReportColumns(harbor) : m_options.columns;
     for (ReportColumn column : std::as_const(m_columns)) {
-        if (isHarborColumn(column) && !m_extras) {
+        if (isHarborColumn(column) && !harbor) {
             invalid = Error(ErrorCode::InvalidInput, u"the column %1 needs a Harbor registry"_s.arg(
                                                              reportColumnName(column)));
         }
     }
     // Extras cost requests: only when a column shows them or the order needs them.
-    m_useExtras = m_extras
+    m_useExtras = harbor
                   && (m_options.sort == ReportSort::Pushed
                       || std::any_of(m_columns.cbegin(), m_columns.cend(), isHarborColumn));
     if (invalid.isError()) {
@@ -146,10 +156,7 @@ void ReportJob::startListing()
         addNames(m_options.tags);
         return onListed();
     }
-    if (m_useExtras)
-        m_pager = m_extras->createTagPager(m_options.repository, this);
-    if (!m_pager)
-        m_pager = m_service->backend()->createTagPager(m_options.repository, this);
+    m_pager = createPager();
     m_pager->setPageSize(ListPageSize);
     connect(m_pager, &Pager::pageReady, this, &ReportJob::onPage);
     connect(m_pager, &Pager::failed, this, [this](const Error &error) {
@@ -157,6 +164,27 @@ void ReportJob::startListing()
                    error.httpStatus));
     });
     m_pager->fetchNext();
+}
+
+Pager *ReportJob::createPager()
+{
+    RegistryBackend *backend = m_service->backend();
+    if (!m_useExtras || !backend->supportsServerSort())
+        return backend->createTagPager(m_options.repository, this);
+    // Any non-default query selects the artifact listing that carries extras; newest first is
+    // Harbor's own default order. The names are sorted here anyway.
+    TagQuery query;
+    query.sortField = TagQuery::SortField::PushTime;
+    query.descending = true;
+    Pager *pager = backend->createTagPager(m_options.repository, query, this);
+    connect(pager, &Pager::extrasReady, this, [this](const QHash<QString, TagExtras> &extras) {
+        m_listedExtras.reserve(m_listedExtras.size() + extras.size());
+        for (auto it = extras.cbegin(); it != extras.cend(); ++it) {
+            if (it.value().isValid())
+                m_listedExtras.insert(it.key(), compactExtras(it.value()));
+        }
+    });
+    return pager;
 }
 
 void ReportJob::onPage(const QStringList &names)
@@ -221,10 +249,13 @@ void ReportJob::pump()
     if (!m_running)
         return;
     const qint64 total = streaming() ? m_names.size() : qint64(m_records.size());
-    while (m_requests.size() < MaxInFlight && m_next < total
-           && (!streaming() || m_next - m_nextToWrite < ReorderWindow)) {
-        request(m_next++);
-    }
+    // Streaming writes rows in tag order: no tag further than ReorderWindow ahead of the next
+    // row to write is asked for, so at most that many finished rows wait in memory.
+    const qint64 end = streaming() ? std::min(total, m_nextToWrite + ReorderWindow) : total;
+    m_pump.run(end, int(m_requests.size()), [this](qint64 index) {
+        request(index);
+        return true;
+    });
     if (m_done == total && m_requests.isEmpty() && m_slots.isEmpty()) {
         if (streaming())
             complete();
@@ -240,21 +271,35 @@ void ReportJob::request(qint64 index)
     slot.extrasDone = !m_useExtras;
     m_slots.insert(index, slot);
     const quint64 generation = m_generation;
-    // Inserted before the call: a cached answer may arrive before request() returns.
-    m_requests.insert(index, 0);
-    const auto id = m_service->request(
-            m_options.repository, tag, Priority::Background, this,
-            [this, generation, index](Result<MetadataService::TagMetadata> result) {
-                onMetadata(generation, index, result);
-            });
-    if (m_requests.contains(index))
-        m_requests[index] = id;
-    if (m_useExtras) {
-        m_extras->fetchTagExtras(m_options.repository, tag, this,
-                                 [this, generation, index](Result<TagExtras> result) {
-                                     onExtras(generation, index, result);
-                                 });
+    auto *job = m_service->metadata(m_options.repository, tag, Priority::Background);
+    m_requests.insert(index, job);
+    job->onFinished(this,
+                    [this, generation, index](const Result<MetadataService::TagMetadata> &result) {
+                        onMetadata(generation, index, result);
+                    });
+    if (m_useExtras)
+        requestExtras(index, tag);
+}
+
+void ReportJob::requestExtras(qint64 index, const QString &tag)
+{
+    const auto listed = m_listedExtras.constFind(tag);
+    if (listed != m_listedExtras.cend()) {
+        // Asked once per row: dropped here, so what is held shrinks as the report goes. The
+        // metadata's answer (never synchronous) completes the row.
+        m_slots[index].extras = *listed;
+        m_slots[index].extrasDone = true;
+        m_listedExtras.erase(listed);
+        ++m_listedHits;
+        return;
     }
+    ++m_extrasFetched;
+    const quint64 generation = m_generation;
+    auto *job = m_service->tagExtras(m_options.repository, tag, Priority::Background);
+    m_extrasJobs.insert(index, job);
+    job->onFinished(this, [this, generation, index](const Result<TagExtras> &result) {
+        onExtras(generation, index, result);
+    });
 }
 
 void ReportJob::onMetadata(quint64 generation, qint64 index,
@@ -285,6 +330,7 @@ void ReportJob::onExtras(quint64 generation, qint64 index, const Result<TagExtra
 {
     if (!m_running || generation != m_generation)
         return;
+    m_extrasJobs.remove(index);
     auto it = m_slots.find(index);
     if (it == m_slots.end())
         return;
@@ -294,7 +340,7 @@ void ReportJob::onExtras(quint64 generation, qint64 index, const Result<TagExtra
         if (it->error.isEmpty())
             it->error = result.error().toString();
     } else {
-        it->extras = *result;
+        it->extras = compactExtras(*result);
     }
     it->extrasDone = true;
     onSlotFilled(index);
@@ -446,8 +492,7 @@ void ReportJob::complete()
                           u"cannot write %1: %2"_s.arg(m_options.destination, reason)));
     }
     m_file.reset();
-    if (m_useExtras)
-        m_extras->reset();
+    m_listedExtras.clear();
     emitProgress(true);
     m_running = false;
     qCDebug(lcModels) << "report of" << m_repositoryName << "done:" << m_rowsWritten << "rows";
@@ -477,13 +522,16 @@ void ReportJob::stopWork()
         m_pager->cancel();
         m_pager->deleteLater();
     }
-    if (m_service) {
-        for (const auto id : std::as_const(m_requests)) {
-            if (id)
-                m_service->cancel(id);
-        }
+    for (const QPointer<Job> &job : std::as_const(m_requests)) {
+        if (job)
+            job->cancel();
+    }
+    for (const QPointer<Job> &job : std::as_const(m_extrasJobs)) {
+        if (job)
+            job->cancel();
     }
     m_requests.clear();
+    m_extrasJobs.clear();
     m_slots.clear();
     if (m_file) {
         // Nothing reaches the destination: the temporary file is removed with the QSaveFile.
@@ -493,8 +541,8 @@ void ReportJob::stopWork()
     m_records.clear();
     m_images.clear();
     m_imageIds.clear();
-    if (m_useExtras)
-        m_extras->reset();
+    m_listedExtras.clear();
+    m_listedExtras.squeeze();
 }
 
 void ReportJob::emitProgress(bool force)

@@ -5,6 +5,7 @@
 #include "models/report/reportwriter.h"
 
 #include "models/metadata/metadataservice.h"
+#include "models/metadata/requestpump.h"
 #include "net/core/error.h"
 
 #include <QElapsedTimer>
@@ -22,7 +23,6 @@ class QSaveFile;
 namespace Berth {
 
 class Pager;
-class TagExtrasProvider;
 
 //! Where a report stands, for a progress bar or a terminal line.
 struct ReportProgress
@@ -36,10 +36,16 @@ struct ReportProgress
 };
 
 //! Produces one report: lists the repository's tags through the backend's tag pager (or takes
-//! an explicit selection), filters them, fetches each tag's metadata through the shared
-//! MetadataService (so the table's cache and per-digest dedup serve the report too, and the
-//! requests run at Background priority behind what a person is looking at), and streams rows to
-//! a ReportWriter.
+//! an explicit selection), filters them, fetches each tag's metadata (and on Harbor its extras:
+//! pushed, pulled, labels, vulnerabilities) through the shared MetadataService (so the table's
+//! cache and per-digest dedup serve the report too, and the requests run at Background priority
+//! behind what a person is looking at), and streams rows to a ReportWriter.
+//!
+//! Harbor columns: on Harbor 2.x the whole-repository listing goes through the server-sorted
+//! artifact listing, whose pages bring every tag's extras along (Pager::extrasReady); those are
+//! kept (compact, one per listed tag) until the tag's row asks for them, so a listed tag costs no
+//! request of its own. Selections, tags a page did not cover and Harbor 1.x ask the service per
+//! tag.
 //!
 //! Memory: sorted by tag, rows are written in order as they complete; besides the tag names only
 //! a window of ReorderWindow finished rows and MaxInFlight requests are held. Sorted by created,
@@ -77,13 +83,14 @@ public:
                        QObject *parent = nullptr);
     ~ReportJob() override;
 
-    //! Adds the Harbor columns (pushed, pulled, labels, vulnerabilities) from provider; needed
-    //! for ReportSort::Pushed and for any Harbor column in ReportOptions::columns. With it the
-    //! default columns include Harbor's. When the listing comes from the provider's pager
-    //! (TagExtrasProvider::createTagPager()), listed tags cost no extra request. Not owned;
-    //! must outlive the job.
-    void setExtrasProvider(TagExtrasProvider *provider) { m_extras = provider; }
     const ReportOptions &options() const { return m_options; }
+    //! The registry keeps Harbor's extras: the default columns include them, and
+    //! ReportSort::Pushed and the Harbor columns are possible.
+    bool hasHarborColumns() const;
+
+    //! Extras served from listing pages / fetched one by one (tests check the cost).
+    qint64 listedExtrasUsed() const { return m_listedHits; }
+    qint64 extrasRequested() const { return m_extrasFetched; }
 
     //! Writes options().destination. finished() follows exactly once (never synchronously).
     void start();
@@ -121,11 +128,13 @@ private:
 
     void begin(QIODevice *device);
     void startListing();
+    Pager *createPager();
     void onPage(const QStringList &names);
     void addNames(const QStringList &names);
     void onListed();
     void pump();
     void request(qint64 index);
+    void requestExtras(qint64 index, const QString &tag);
     void onMetadata(quint64 generation, qint64 index,
                     const Result<MetadataService::TagMetadata> &result);
     void onExtras(quint64 generation, qint64 index, const Result<TagExtras> &result);
@@ -143,8 +152,7 @@ private:
 
     QPointer<MetadataService> m_service;
     ReportOptions m_options;
-    TagExtrasProvider *m_extras = nullptr;
-    bool m_useExtras = false; //!< a chosen column or the sort needs m_extras
+    bool m_useExtras = false; //!< a chosen column or the sort needs Harbor's extras
     QList<ReportColumn> m_columns;
     QRegularExpression m_filter;
     QString m_repositoryName;
@@ -158,13 +166,17 @@ private:
     bool m_listing = false;
     quint64 m_generation = 0;
     QStringList m_names;
-    qint64 m_next = 0;        //!< next tag to request
     qint64 m_nextToWrite = 0; //!< streaming: next tag to write
     qint64 m_done = 0;
     qint64 m_rowsWritten = 0;
     qint64 m_failedTags = 0;
-    QHash<qint64, MetadataService::RequestId> m_requests;
+    RequestPump m_pump{MaxInFlight};
+    QHash<qint64, QPointer<Job>> m_requests;       //!< metadata in flight, by tag index
+    QHash<qint64, QPointer<Job>> m_extrasJobs; //!< extras in flight, by tag index
     QHash<qint64, Slot> m_slots; //!< in flight or finished but not yet written / stored
+    QHash<QString, TagExtras> m_listedExtras; //!< from listing pages, until the row asks
+    qint64 m_listedHits = 0;
+    qint64 m_extrasFetched = 0;
 
     // Sorted mode.
     std::vector<Record> m_records;

@@ -84,7 +84,8 @@ QString ReportRow::indexDigest() const
 static QJsonObject extrasObject(const TagExtras &extras)
 {
     QJsonObject vulnerabilities;
-    for (auto it = extras.vulnerabilities.cbegin(); it != extras.vulnerabilities.cend(); ++it)
+    const QMap<QString, int> counts = extras.scannedVulnerabilities();
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
         vulnerabilities.insert(it.key(), it.value());
     const auto time = [](const QDateTime &t) {
         return t.isValid() ? QJsonValue(reportTime(t)) : QJsonValue(QJsonValue::Null);
@@ -92,9 +93,9 @@ static QJsonObject extrasObject(const TagExtras &extras)
     return QJsonObject{
             {u"pushed"_s, time(extras.pushed)},
             {u"pulled"_s, time(extras.pulled)},
-            {u"labels"_s, QJsonArray::fromStringList(extras.labels)},
+            {u"labels"_s, QJsonArray::fromStringList(extras.labelNames())},
             {u"vulnerabilities"_s,
-             extras.scanned ? QJsonValue(vulnerabilities) : QJsonValue(QJsonValue::Null)},
+             extras.isScanned() ? QJsonValue(vulnerabilities) : QJsonValue(QJsonValue::Null)},
     };
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "models/report/reportoptions.h"
-#include "models/report/tagextras.h"
+#include "net/formats/tagextras.h"
 
 #include "net/formats/imagemetadata.h"
 

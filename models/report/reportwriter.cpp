@@ -79,7 +79,7 @@ QString ReportWriter::plainValue(const ReportRow &row, ReportColumn column)
         // Never pulled (Harbor's Go zero time) and unknown are both empty.
         return row.extras ? reportTime(row.extras->pulled) : QString();
     case ReportColumn::Labels:
-        return row.extras ? row.extras->labels.join(u';') : QString();
+        return row.extras ? row.extras->labelNames().join(u';') : QString();
     case ReportColumn::Vulnerabilities:
         return row.extras ? vulnerabilitiesText(*row.extras) : QString();
     }
@@ -88,10 +88,11 @@ QString ReportWriter::plainValue(const ReportRow &row, ReportColumn column)
 
 QString ReportWriter::vulnerabilitiesText(const TagExtras &extras)
 {
-    if (!extras.scanned)
+    if (!extras.isScanned())
         return QString();
     QStringList parts;
-    for (auto it = extras.vulnerabilities.cbegin(); it != extras.vulnerabilities.cend(); ++it)
+    const QMap<QString, int> counts = extras.scannedVulnerabilities();
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
         parts.append(it.key() + u'=' + QString::number(it.value()));
     // A clean scan says so; empty stays "not scanned".
     return parts.isEmpty() ? u"none"_s : parts.join(u';');

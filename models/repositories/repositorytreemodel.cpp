@@ -4,6 +4,8 @@
 #include "net/backend/pager.h"
 #include "net/backend/registrybackend.h"
 
+#include "models/session/registrysession.h"
+
 #include <QTimer>
 
 #include <algorithm>
@@ -64,16 +66,15 @@ RepositoryTreeModel::~RepositoryTreeModel()
     clear();
 }
 
-void RepositoryTreeModel::setBackend(RegistryBackend *backend)
+void RepositoryTreeModel::setSession(RegistrySession *session)
 {
     beginResetModel();
-    if (m_backend)
-        disconnect(m_backend, nullptr, this, nullptr);
+    if (m_session)
+        disconnect(m_session, nullptr, this, nullptr);
     clear();
-    m_backend = backend;
-    if (m_backend) {
-        connect(m_backend, &QObject::destroyed, this, [this] { setBackend(nullptr); });
-    }
+    m_session = session;
+    if (m_session)
+        connect(m_session, &QObject::destroyed, this, [this] { setSession(nullptr); });
     endResetModel();
 }
 
@@ -251,7 +252,7 @@ QHash<int, QByteArray> RepositoryTreeModel::roleNames() const
 
 bool RepositoryTreeModel::canFetchMore(const QModelIndex &parent) const
 {
-    if (!m_backend || m_catalogUnavailable)
+    if (!m_session || m_catalogUnavailable)
         return false;
     const Node *node = nodeOf(parent);
     if (node->kind != NodeKind::Folder || node->complete || node->fetching || node->failed)
@@ -271,7 +272,7 @@ void RepositoryTreeModel::startFetch(Node *node)
 {
     if (!node->pager) {
         const QString prefix = node == m_root.get() ? QString() : node->path + u'/';
-        node->pager = m_backend->createRepositoryPager(prefix, this);
+        node->pager = m_session->backend()->createRepositoryPager(prefix, this);
         node->pager->setPageSize(m_pageSize);
         connect(node->pager, &Pager::pageReady, this,
                 [this, node](const QStringList &names) { onPage(node, names); });

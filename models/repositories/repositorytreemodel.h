@@ -1,6 +1,5 @@
 #pragma once
 
-#include "net/backend/registrybackend.h"
 #include "net/core/error.h"
 
 #include <QAbstractItemModel>
@@ -13,6 +12,7 @@
 namespace Berth {
 
 class Pager;
+class RegistrySession;
 
 //! The repositories of one registry as a lazy tree: namespace folders (the first path
 //! component: "team-a/api" and "team-a/sub/deep" go under "team-a", shown as "api" and
@@ -43,10 +43,10 @@ public:
     explicit RepositoryTreeModel(QObject *parent = nullptr);
     ~RepositoryTreeModel() override;
 
-    //! Shows backend's repositories (resets; loading starts with the first fetchMore()). Null
-    //! clears. The model follows the backend's destruction.
-    void setBackend(RegistryBackend *backend);
-    RegistryBackend *backend() const { return m_backend; }
+    //! Shows the repositories of session's registry (resets; loading starts with the first
+    //! fetchMore()). Null clears. The model follows the session's destruction.
+    void setSession(RegistrySession *session);
+    RegistrySession *session() const { return m_session; }
     //! Names asked per catalog request. 100 is Distribution's own default page and a few
     //! screens of tree; tests use small pages.
     void setPageSize(int n) { m_pageSize = qMax(1, n); }
@@ -106,7 +106,7 @@ private:
     void markComplete(Node *folder);
     void dropPager(Node *node);
 
-    QPointer<RegistryBackend> m_backend;
+    QPointer<RegistrySession> m_session;
     std::unique_ptr<Node> m_root;
     QHash<QString, Node *> m_repositories; //!< full path -> node
     QHash<QString, Node *> m_folders;      //!< folder name -> node

@@ -1,10 +1,10 @@
 #include "models/session/sessionmanager.h"
 
 #include "models/metadata/metadatacache.h"
-#include "models/metadata/metadataservice.h"
+#include "models/session/registrysession.h"
+#include "models/session/sessionopener.h"
 #include "models/modelslogging.h"
 #include "models/session/connectionstore.h"
-#include "net/backend/registrybackend.h"
 #include "net/transport/networkaccessmanager.h"
 #include "net/transport/requestscheduler.h"
 
@@ -13,23 +13,6 @@
 using namespace Qt::StringLiterals;
 
 namespace Berth {
-
-RegistrySession::RegistrySession(const Connection &connection, RegistryBackend *backend,
-                                 MetadataService *service, QObject *parent)
-    : QObject(parent)
-    , m_connection(connection)
-    , m_backend(backend)
-    , m_service(service)
-{
-    m_backend->setParent(this);
-    m_service->setParent(this);
-}
-
-RegistrySession::~RegistrySession()
-{
-    delete m_service;
-    delete m_backend;
-}
 
 //! One open() in progress: everyone who asked meanwhile waits for the same answer. The context
 //! object carries every callback of the attempt, so close() drops them all by deleting it.
@@ -139,54 +122,43 @@ void SessionManager::startOpening(const QString &connectionId)
         });
         return;
     }
-    m_connections->readSecret(connectionId, context, [=, this](Result<QString> secret) {
-        if (!current())
-            return;
-        if (!secret.ok()) {
-            finishOpening(connectionId, secret.error());
-            return;
-        }
-        const RegistryEndpoint endpoint = connection.endpoint(secret.value());
-        if (const auto kind = configuredKind(connection.kind)) {
-            connectBackend(connectionId, connection, endpoint, *kind);
-            return;
-        }
-        detectBackendKind(endpoint, m_scheduler, context, [=, this](Result<BackendInfo> info) {
-            if (!current())
-                return;
-            if (!info.ok()) {
-                finishOpening(connectionId, explain(connection, info.error()));
-                return;
-            }
-            connectBackend(connectionId, connection, endpoint, info->kind, info.value());
-        });
-    });
+    m_connections->readSecret(connectionId, context,
+                              [this, connectionId, connection, current](Result<QString> secret) {
+                                  if (!current())
+                                      return;
+                                  if (!secret.ok())
+                                      finishOpening(connectionId, secret.error());
+                                  else
+                                      openWithSecret(connectionId, connection, secret.value());
+                              });
 }
 
-void SessionManager::connectBackend(const QString &connectionId, const Connection &connection,
-                                    const RegistryEndpoint &endpoint, BackendKind kind,
-                                    const std::optional<BackendInfo> &info)
+void SessionManager::openWithSecret(const QString &connectionId, const Connection &connection,
+                                    const QString &secret)
 {
     const std::shared_ptr<Attempt> attempt = m_opening.value(connectionId);
-    QObject *context = attempt->context.get();
-    // Owned by the attempt until it succeeds: a cancelled attempt takes its backend along.
-    RegistryBackend *backend = info ? createBackend(endpoint, *info, m_scheduler, context)
-                                    : createBackend(endpoint, kind, m_scheduler, context);
-    backend->connectToRegistry(context, [this, connectionId, connection, backend,
-                                         weak
-                                         = std::weak_ptr<Attempt>(attempt)](Result<void> result) {
+    SessionOptions options;
+    options.kind = configuredKind(connection.kind);
+    options.cache = m_cache;
+    // The opener is a child of the attempt's context: a cancelled attempt takes it (and the
+    // backend it made) along.
+    SessionOpener *opener = openSession(connection.endpoint(secret), options, m_scheduler, this,
+                                        attempt->context.get());
+    opener->onFinished(attempt->context.get(), [this, connectionId, connection,
+                                                 weak = std::weak_ptr<Attempt>(attempt)](
+                                                        const Result<RegistrySession *> &opened) {
         const std::shared_ptr<Attempt> now = m_opening.value(connectionId);
-        if (!now || now != weak.lock())
-            return;
-        if (!result.ok()) {
-            finishOpening(connectionId, explain(connection, result.error()));
+        if (!now || now != weak.lock()) {
+            if (opened.ok())
+                opened.value()->deleteLater(); // opened for an attempt that ended meanwhile
             return;
         }
-        auto *service = new MetadataService(backend, m_cache, this);
-        auto *session = new RegistrySession(connection, backend, service, this);
-        m_sessions.insert(connectionId, session);
-        qCInfo(lcModels).noquote() << "opened" << connection.host() << "as" << backend->kindName();
-        finishOpening(connectionId, session);
+        if (!opened.ok()) {
+            finishOpening(connectionId, explain(connection, opened.error()));
+            return;
+        }
+        m_sessions.insert(connectionId, opened.value());
+        finishOpening(connectionId, opened.value());
         Q_EMIT sessionOpened(connectionId);
     });
 }
@@ -262,39 +234,27 @@ void SessionManager::runCheck(const Connection &connection, const QString &secre
 {
     // Everything the check makes hangs off this object and goes when it ends (or context does).
     auto *holder = new QObject(context);
-    const RegistryEndpoint endpoint = connection.endpoint(secret);
-    const auto connectAs = [this, holder, connection, endpoint,
-                            done](std::optional<BackendInfo> info, BackendKind kind) {
-        // What detection found saves a Harbor backend its own probe, unless the kind was
-        // overridden by hand.
-        RegistryBackend *backend = info && info->kind == kind
-                                           ? createBackend(endpoint, *info, m_scheduler, holder)
-                                           : createBackend(endpoint, kind, m_scheduler, holder);
-        backend->connectToRegistry(holder,
-                                   [this, holder, connection, info, done](Result<void> result) {
-                                       ConnectionCheck check;
-                                       check.backend = info;
-                                       check.authenticated = result.ok();
-                                       if (!result.ok())
-                                           check.authError = explain(connection, result.error());
-                                       holder->deleteLater();
-                                       done(check);
-                                   });
-    };
+    SessionOptions options;
     // Probed even when the kind was chosen by hand: the person learns what the server is.
-    const std::optional<BackendKind> configured = configuredKind(connection.kind);
-    detectBackendKind(
-            endpoint, m_scheduler, holder,
-            [this, holder, connection, configured, connectAs, done](Result<BackendInfo> info) {
-                if (!info.ok()) {
-                    ConnectionCheck check;
-                    check.reachError = explain(connection, info.error());
-                    holder->deleteLater();
-                    done(check);
-                    return;
-                }
-                connectAs(info.value(), configured.value_or(info->kind));
-            });
+    options.kind = configuredKind(connection.kind);
+    options.alwaysDetect = true;
+    SessionOpener *opener
+            = openSession(connection.endpoint(secret), options, m_scheduler, holder, holder);
+    opener->onFinished(holder, [this, holder, opener, connection,
+                                done](const Result<RegistrySession *> &opened) {
+        ConnectionCheck check;
+        check.backend = opener->detected();
+        check.authenticated = opened.ok();
+        if (!opened.ok()) {
+            const Error error = explain(connection, opened.error());
+            if (opener->step() == SessionOpener::Step::Detect)
+                check.reachError = error;
+            else
+                check.authError = error;
+        }
+        holder->deleteLater(); // the session made for the check goes with it
+        done(check);
+    });
 }
 
 } // namespace Berth

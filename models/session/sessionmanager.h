@@ -1,7 +1,7 @@
 #pragma once
 
 #include "models/session/connection.h"
-#include "net/backend/backendfactory.h"
+#include "net/core/backendinfo.h"
 #include "net/core/error.h"
 
 #include <QHash>
@@ -16,33 +16,9 @@ namespace Berth {
 
 class ConnectionStore;
 class MetadataCache;
-class MetadataService;
 class NetworkAccessManager;
-class RegistryBackend;
+class RegistrySession;
 class RequestScheduler;
-
-//! One open registry: its backend (OCI or Harbor, detected for Kind::Auto) and the metadata
-//! service the tag table and details pane share. Owned by the SessionManager.
-class RegistrySession final : public QObject
-{
-    Q_OBJECT
-    Q_DISABLE_COPY_MOVE(RegistrySession)
-public:
-    //! Takes ownership of backend and service.
-    RegistrySession(const Connection &connection, RegistryBackend *backend,
-                    MetadataService *service, QObject *parent = nullptr);
-    //! The service goes first: it cancels its requests through the backend.
-    ~RegistrySession() override;
-
-    Connection connection() const { return m_connection; }
-    RegistryBackend *backend() const { return m_backend; }
-    MetadataService *metadataService() const { return m_service; }
-
-private:
-    Connection m_connection;
-    RegistryBackend *m_backend;
-    MetadataService *m_service;
-};
 
 //! What "Test connection" found: the kind of server (or why none was found) and whether the
 //! credentials were accepted.
@@ -55,8 +31,9 @@ struct ConnectionCheck
     bool ok() const { return backend.has_value() && authenticated; }
 };
 
-//! Opens connections on demand and keeps one RegistrySession per connection, all sharing one
-//! NetworkAccessManager, one RequestScheduler and one MetadataCache.
+//! Opens connections on demand (openSession(): detect, connect) and keeps one RegistrySession
+//! per connection, all sharing one NetworkAccessManager, one RequestScheduler and one
+//! MetadataCache.
 class SessionManager final : public QObject
 {
     Q_OBJECT
@@ -93,11 +70,8 @@ Q_SIGNALS:
 private:
     struct Attempt;
     void startOpening(const QString &connectionId);
-    //! info: what detection found (a Harbor backend then knows its generation and does not
-    //! probe again); nullopt when the kind was configured by hand.
-    void connectBackend(const QString &connectionId, const Connection &connection,
-                        const RegistryEndpoint &endpoint, BackendKind kind,
-                        const std::optional<BackendInfo> &info = std::nullopt);
+    void openWithSecret(const QString &connectionId, const Connection &connection,
+                        const QString &secret);
     void finishOpening(const QString &connectionId, Result<RegistrySession *> result);
     void runCheck(const Connection &connection, const QString &secret, QObject *context,
                   std::function<void(ConnectionCheck)> done);

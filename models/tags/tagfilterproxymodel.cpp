@@ -1,6 +1,7 @@
 #include "models/tags/tagfilterproxymodel.h"
 
 #include "models/tags/naturalcompare.h"
+#include "models/tags/metadataupdater.h"
 #include "models/tags/tagtablemodel.h"
 
 #include <QTimer>
@@ -162,7 +163,7 @@ void TagFilterProxyModel::sort(int column, Qt::SortOrder order)
     }
     QSortFilterProxyModel::sort(column, order);
     if (sortsByMetadata() && m_tagModel)
-        m_tagModel->loadAllMetadata();
+        m_tagModel->updater()->loadAll();
     else if (column == TagTableModel::TagColumn && m_tagModel && !m_tagModel->isAtEnd())
         // A sorted first page alone would put "build-04801" at the top of 5,000 builds: tag
         // order needs every name (names only, no metadata; re-sorted in batches as they come).

@@ -1,6 +1,8 @@
 #include "models/tags/tagtablemodel.h"
 
 #include "models/modelslogging.h"
+#include "models/tags/metadataupdater.h"
+#include "models/tags/tagcolumns.h"
 
 #include "net/backend/pager.h"
 #include "net/backend/registrybackend.h"
@@ -20,36 +22,22 @@ namespace Berth {
 static constexpr int PageSize = 200;
 // Roughly one frame at 60 Hz: results arriving within it reach the view as one repaint.
 static constexpr int DefaultBatchMs = 16;
-// Background (sort/export) requests kept queued at once. The scheduler runs 6 per host; 16
-// keeps it fed while visible rows, at a higher priority, still go first.
-static constexpr int LoadAllConcurrency = 16;
-
-static const QString Placeholder = QStringLiteral("\u2026"); // …
 
 TagTableModel::TagTableModel(QObject *parent)
     : QAbstractTableModel(parent)
-    , m_visibleTimer(new QTimer(this))
+    , m_updater(new MetadataUpdater(this))
     , m_changeTimer(new QTimer(this))
 {
-    m_visibleTimer->setSingleShot(true);
-    m_visibleTimer->setInterval(DefaultBatchMs);
-    connect(m_visibleTimer, &QTimer::timeout, this, &TagTableModel::updateRequests);
     m_changeTimer->setSingleShot(true);
     m_changeTimer->setInterval(DefaultBatchMs);
     connect(m_changeTimer, &QTimer::timeout, this, &TagTableModel::flushChanges);
 }
 
-TagTableModel::~TagTableModel()
-{
-    if (m_service) {
-        for (MetadataService::RequestId id : std::as_const(m_inFlight))
-            m_service->cancel(id);
-    }
-}
+TagTableModel::~TagTableModel() = default;
 
 void TagTableModel::setBatchInterval(int ms)
 {
-    m_visibleTimer->setInterval(ms);
+    m_updater->setInterval(ms);
     m_changeTimer->setInterval(ms);
 }
 
@@ -59,6 +47,7 @@ void TagTableModel::setRepository(MetadataService *service, const QString &repos
     resetState();
     m_service = service;
     m_repository = repository;
+    m_updater->reset(service, repository);
     if (m_service && !m_repository.isEmpty())
         m_cachedTags = m_service->knownTags(m_repository);
     endResetModel();
@@ -81,7 +70,7 @@ void TagTableModel::clear()
 
 bool TagTableModel::hasHarborColumns() const
 {
-    return m_service && m_service->backend() && m_service->backend()->hasTagExtras();
+    return m_service && m_service->hasTagExtras();
 }
 
 bool TagTableModel::supportsServerSort() const
@@ -101,29 +90,18 @@ void TagTableModel::resetState()
 {
     // A new generation: answers of the old one that are still on their way are dropped.
     ++m_generation;
-    if (m_service) {
-        for (MetadataService::RequestId id : std::as_const(m_inFlight))
-            m_service->cancel(id);
-    }
     if (m_pager) {
         m_pager->cancel();
         m_pager->deleteLater();
     }
     m_pager = nullptr;
-    if (m_service && m_service->backend() && m_extrasOwner != 0)
-        m_service->backend()->cancel(m_extrasOwner);
-    m_extrasOwner = newOwnerId();
     m_extras.clear();
-    m_extrasInFlight.clear();
-    m_extrasFailed.clear();
     m_rows.clear();
     m_rows.shrink_to_fit();
     m_digests.clear();
     m_digestIds.clear();
     m_cachedTags.clear();
     m_errors.clear();
-    m_inFlight.clear();
-    m_inFlightPriority.clear();
     m_atEnd = false;
     m_pageInFlight = false;
     m_failed = false;
@@ -133,14 +111,8 @@ void TagTableModel::resetState()
     m_lastError = {};
     m_rowsWithMetadata = 0;
     m_stateCounts.fill(0);
-    m_visibleFirst = m_visibleLast = -1;
-    m_visibleList.clear();
-    m_prefetchList.clear();
     m_changed.clear();
     m_changeTimer->stop();
-    m_visibleTimer->stop();
-    m_loadAll = false;
-    m_loadAllNext = m_loadAllDone = 0;
     if (wasOffline)
         Q_EMIT offlineChanged(false);
 }
@@ -154,7 +126,7 @@ void TagTableModel::startPager()
     const quint64 generation = m_generation;
     // Extras that come with a page (Harbor's artifact listing) arrive just before its rows.
     connect(m_pager, &Pager::extrasReady, this,
-            [this, generation](const QHash<QString, HarborTagExtras> &extras) {
+            [this, generation](const QHash<QString, TagExtras> &extras) {
                 if (generation == m_generation)
                     m_extras.insert(extras);
             });
@@ -188,11 +160,6 @@ void TagTableModel::fetchMore(const QModelIndex &parent)
     m_pager->fetchNext();
 }
 
-bool TagTableModel::isFetchingPage() const
-{
-    return m_pageInFlight;
-}
-
 void TagTableModel::fetchAll()
 {
     m_fetchAll = true;
@@ -208,12 +175,11 @@ void TagTableModel::onPage(quint64 generation, const QStringList &names)
     const int first = int(m_rows.size());
     appendRows(names);
     Q_EMIT pageFetched(first, int(names.size()), totalCount());
-    Q_EMIT loadingChanged(false);
+    // A listener of rowsInserted (a view, the model tester) may have asked for the next page.
+    if (!m_pageInFlight)
+        Q_EMIT loadingChanged(false);
     Q_EMIT countsChanged();
-    if (m_visibleLast >= first || m_visibleFirst < 0)
-        scheduleVisibleUpdate();
-    if (m_loadAll)
-        pumpLoadAll();
+    m_updater->rowsAppended(first);
     if (m_fetchAll && !m_atEnd) {
         // One page per event-loop turn: the view repaints between pages, nothing stalls.
         QTimer::singleShot(0, this, [this, generation] {
@@ -236,27 +202,27 @@ void TagTableModel::onPageFailed(quint64 generation, const Error &error)
     qCWarning(lcModels) << "listing tags of" << m_repository << "failed:" << error.toString();
     Q_EMIT loadingChanged(false);
     Q_EMIT fetchFailed(error);
-
-    // Nothing listed yet but the disk cache knows this repository: show its last known state,
-    // marked offline, instead of an empty table.
-    if (m_rows.empty() && !m_cachedTags.isEmpty()) {
-        QStringList names = m_cachedTags.keys();
-        std::sort(names.begin(), names.end());
-        m_offline = true;
-        appendRows(names);
-        m_atEnd = true;
-        for (int row = 0; row < int(m_rows.size()); ++row) {
-            const QString digest = m_cachedTags.value(m_rows[size_t(row)].tag);
-            if (auto metadata = m_service ? m_service->knownMetadata(digest) : nullptr)
-                setRowDigest(row, digest, metadata);
-            else
-                setRowDigest(row, digest, nullptr);
-            setState(row, LoadState::Cached);
-        }
-        Q_EMIT offlineChanged(true);
-        flushChanges();
-    }
+    if (m_rows.empty() && !m_cachedTags.isEmpty())
+        showOfflineState();
     Q_EMIT countsChanged();
+}
+
+void TagTableModel::showOfflineState()
+{
+    // Nothing listed but the disk cache knows this repository: its last known state, marked
+    // offline, instead of an empty table.
+    QStringList names = m_cachedTags.keys();
+    std::sort(names.begin(), names.end());
+    m_offline = true;
+    appendRows(names);
+    m_atEnd = true;
+    for (int row = 0; row < int(m_rows.size()); ++row) {
+        const QString digest = m_cachedTags.value(m_rows[size_t(row)].tag);
+        setRowDigest(row, digest, m_service ? m_service->knownMetadata(digest) : nullptr);
+        setState(row, LoadState::Cached);
+    }
+    Q_EMIT offlineChanged(true);
+    flushChanges();
 }
 
 void TagTableModel::appendRows(const QStringList &names)
@@ -291,247 +257,63 @@ QString TagTableModel::countText() const
     return tr("%1 of %2").arg(locale.toString(qint64(m_rows.size())), locale.toString(total));
 }
 
-void TagTableModel::setVisibleRows(int first, int last)
+void TagTableModel::markLoading(int row)
 {
-    if (first > last)
-        std::swap(first, last);
-    if (first == m_visibleFirst && last == m_visibleLast && m_visibleList.isEmpty())
-        return;
-    m_visibleList.clear();
-    m_prefetchList.clear();
-    m_visibleFirst = std::max(0, first);
-    m_visibleLast = std::max(0, last);
-    scheduleVisibleUpdate();
+    if (m_rows[size_t(row)].state == LoadState::Cached)
+        return; // keeps showing the cached values until the answer arrives
+    setState(row, LoadState::Loading);
+    markChanged(row);
 }
 
-void TagTableModel::scheduleVisibleUpdate()
+void TagTableModel::markNotLoaded(int row)
 {
-    // Coalesced: a fast scroll reports dozens of ranges; only where it stops is asked for.
-    if (m_visibleTimer->interval() == 0)
-        updateRequests();
-    else
-        m_visibleTimer->start();
+    if (m_rows[size_t(row)].state != LoadState::Loading)
+        return;
+    setState(row, LoadState::NotLoaded);
+    markChanged(row);
 }
 
-void TagTableModel::setVisibleSourceRows(const QList<int> &visible, const QList<int> &prefetch)
+void TagTableModel::clearFailure(int row)
 {
-    if (visible == m_visibleList && prefetch == m_prefetchList)
-        return;
-    m_visibleList = visible;
-    m_prefetchList = prefetch;
-    if (visible.isEmpty()) {
-        m_visibleFirst = m_visibleLast = -1;
-        m_prefetchList.clear();
-        return;
-    }
-    const auto [lo, hi] = std::minmax_element(visible.cbegin(), visible.cend());
-    m_visibleFirst = std::max(0, *lo);
-    m_visibleLast = std::max(0, *hi);
-    scheduleVisibleUpdate();
-}
-
-void TagTableModel::cancelOutside(const QSet<int> &window)
-{
-    // Rows far away: their requests go, unless a full load (sort/export) wants them anyway.
-    QList<int> stale;
-    QList<int> demoted;
-    for (auto it = m_inFlight.cbegin(); it != m_inFlight.cend(); ++it) {
-        const int row = it.key();
-        if (window.contains(row))
-            continue;
-        if (!m_loadAll)
-            stale.append(row);
-        else if (m_inFlightPriority.value(row) == Priority::Background)
-            continue;
-        // A row the full load has passed over (it was in flight for the screen then) is not
-        // asked again by pumpLoadAll(): cancelling it would leave it NotLoaded and the full
-        // load would never finish. It keeps its request, at the full load's priority.
-        else if (row < m_loadAllNext)
-            demoted.append(row);
-        else
-            stale.append(row);
-    }
-    for (int row : std::as_const(demoted)) {
-        m_service->setPriority(m_inFlight.value(row), Priority::Background);
-        m_inFlightPriority.insert(row, Priority::Background);
-    }
-    for (int row : std::as_const(stale)) {
-        m_service->cancel(m_inFlight.take(row));
-        m_inFlightPriority.remove(row);
-        if (m_rows[size_t(row)].state == LoadState::Loading) {
-            setState(row, LoadState::NotLoaded);
-            markChanged(row);
-        }
-    }
-}
-
-void TagTableModel::updateRequests()
-{
-    if (!m_service || m_rows.empty() || m_visibleFirst < 0)
-        return;
-    const int count = int(m_rows.size());
-    if (!m_visibleList.isEmpty()) {
-        QSet<int> window;
-        window.reserve(m_visibleList.size() + m_prefetchList.size());
-        for (int row : std::as_const(m_visibleList))
-            window.insert(row);
-        for (int row : std::as_const(m_prefetchList))
-            window.insert(row);
-        cancelOutside(window);
-        for (int row : std::as_const(m_visibleList)) {
-            if (row >= 0 && row < count)
-                ensureRequested(row, Priority::Visible);
-        }
-        for (int row : std::as_const(m_prefetchList)) {
-            if (row >= 0 && row < count)
-                ensureRequested(row, Priority::Prefetch);
-        }
-        return;
-    }
-    const int first = std::min(m_visibleFirst, count - 1);
-    const int last = std::min(m_visibleLast, count - 1);
-    const int margin = last - first + 1; // about one screen above and below
-    const int windowFirst = std::max(0, first - margin);
-    const int windowLast = std::min(count - 1, last + margin);
-
-    QSet<int> window;
-    window.reserve(windowLast - windowFirst + 1);
-    for (int row = windowFirst; row <= windowLast; ++row)
-        window.insert(row);
-    cancelOutside(window);
-
-    for (int row = windowFirst; row <= windowLast; ++row)
-        ensureRequested(row,
-                        (row >= first && row <= last) ? Priority::Visible : Priority::Prefetch);
-}
-
-void TagTableModel::ensureRequested(int row, Priority priority)
-{
-    ensureExtras(row, priority);
-    Row &r = m_rows[size_t(row)];
-    if (r.state == LoadState::Loaded || r.state == LoadState::Failed)
-        return;
-    if (const auto it = m_inFlight.constFind(row); it != m_inFlight.cend()) {
-        if (m_inFlightPriority.value(row) < priority) {
-            m_service->setPriority(*it, priority);
-            m_inFlightPriority.insert(row, priority);
-        }
-        return;
-    }
-    if (r.state == LoadState::NotLoaded && r.digestId < 0) {
-        // Known from an earlier session: show it now, confirm it with a HEAD below.
-        const QString digest = m_cachedTags.value(r.tag);
-        if (!digest.isEmpty()) {
-            if (auto metadata = m_service->knownMetadata(digest)) {
-                setRowDigest(row, digest, metadata);
-                setState(row, LoadState::Cached);
-            }
-        }
-    }
-    if (m_offline)
-        return;
-    requestRow(row, priority);
-}
-
-void TagTableModel::ensureExtras(int row, Priority priority)
-{
-    if (m_offline || !hasHarborColumns())
-        return;
-    const QString &tag = m_rows[size_t(row)].tag;
-    if (m_extras.contains(tag) || m_extrasInFlight.contains(tag) || m_extrasFailed.contains(tag))
-        return;
-    requestExtras(row, priority);
-}
-
-void TagTableModel::requestExtras(int row, Priority priority)
-{
-    const QString tag = m_rows[size_t(row)].tag;
-    const quint64 generation = m_generation;
-    CallOptions options;
-    options.priority = priority;
-    options.owner = m_extrasOwner;
-    m_extrasInFlight.insert(tag);
-    m_service->backend()->fetchTagExtras(
-            m_repository, tag, options, this,
-            [this, generation, row, tag](const Result<HarborTagExtras> &result) {
-                if (generation != m_generation)
-                    return;
-                m_extrasInFlight.remove(tag);
-                if (result.ok()) {
-                    m_extras.insert(tag, *result);
-                } else if (result.error().code != ErrorCode::Cancelled) {
-                    // Not asked again for this listing: the other columns still show, and a
-                    // refresh tries again.
-                    qCDebug(lcModels)
-                            << "Harbor details of" << tag << "failed:" << result.error().toString();
-                    m_extrasFailed.insert(tag);
-                }
-                const int found = findRow(row, tag);
-                if (found >= 0)
-                    markChanged(found);
-            });
-}
-
-void TagTableModel::requestRow(int row, Priority priority)
-{
-    Row &r = m_rows[size_t(row)];
-    const quint64 generation = m_generation;
-    const QString tag = r.tag;
-    const auto id = m_service->request(
-            m_repository, tag, priority, this,
-            [this, generation, row, tag](const Result<MetadataService::TagMetadata> &result) {
-                onMetadata(generation, row, tag, result);
-            });
-    m_inFlight.insert(row, id);
-    m_inFlightPriority.insert(row, priority);
-    if (r.state != LoadState::Cached) {
-        setState(row, LoadState::Loading);
-        markChanged(row);
-    }
-}
-
-void TagTableModel::retryRow(int row)
-{
-    if (row < 0 || row >= int(m_rows.size()) || !m_service || m_inFlight.contains(row))
-        return;
     if (m_rows[size_t(row)].state == LoadState::Failed)
         setState(row, LoadState::NotLoaded);
     m_errors.remove(row);
-    requestRow(row, Priority::Interactive);
 }
 
-void TagTableModel::onMetadata(quint64 generation, int row, const QString &tag,
-                               const Result<MetadataService::TagMetadata> &result)
+void TagTableModel::applyMetadata(int row, const Result<MetadataService::TagMetadata> &result)
 {
-    if (generation != m_generation)
-        return;
-    const int hint = row;
-    row = findRow(hint, tag);
-    m_inFlight.remove(hint);
-    m_inFlightPriority.remove(hint);
-    if (row < 0)
-        return;
-    Row &r = m_rows[size_t(row)];
-    if (!result) {
-        if (result.error().code == ErrorCode::Cancelled) {
-            if (r.state == LoadState::Loading)
-                setState(row, LoadState::NotLoaded);
-            // Cancelled below us (not by the model): a full load that passed this row asks
-            // again, or it would wait for it forever.
-            if (m_loadAll)
-                m_loadAllNext = std::min(m_loadAllNext, row);
-        } else {
-            setState(row, LoadState::Failed);
-            m_errors.insert(row, result.error().toString());
-        }
+    if (!result.ok()) {
+        setState(row, LoadState::Failed);
+        m_errors.insert(row, result.error().toString());
     } else {
         setRowDigest(row, result->digest, result->metadata);
         setState(row, LoadState::Loaded);
         m_errors.remove(row);
     }
     markChanged(row);
-    if (m_loadAll)
-        pumpLoadAll();
+}
+
+void TagTableModel::showCachedState(int row)
+{
+    Row &r = m_rows[size_t(row)];
+    if (r.state != LoadState::NotLoaded || r.digestId >= 0 || !m_service)
+        return;
+    const QString digest = m_cachedTags.value(r.tag);
+    if (digest.isEmpty())
+        return;
+    if (auto metadata = m_service->knownMetadata(digest)) {
+        setRowDigest(row, digest, metadata);
+        setState(row, LoadState::Cached);
+        markChanged(row);
+    }
+}
+
+void TagTableModel::setExtras(int rowHint, const QString &tag, const TagExtras &extras)
+{
+    m_extras.insert(tag, extras);
+    const int row = findRow(rowHint, tag);
+    if (row >= 0)
+        markChanged(row);
 }
 
 void TagTableModel::setRowDigest(int row, const QString &digest,
@@ -579,8 +361,7 @@ bool TagTableModel::removeTag(const QString &tag)
     const int row = rowOfTag(tag);
     if (row < 0)
         return false;
-    if (const auto it = m_inFlight.constFind(row); it != m_inFlight.cend() && m_service)
-        m_service->cancel(*it);
+    m_updater->rowRemoved(row, tag);
     beginRemoveRows({}, row, row);
     setState(row, LoadState::NotLoaded); // keeps the state counters right
     Row &r = m_rows[size_t(row)];
@@ -591,26 +372,20 @@ bool TagTableModel::removeTag(const QString &tag)
             --m_rowsWithMetadata;
     }
     m_extras.remove(tag);
-    m_extrasFailed.remove(tag);
     m_rows.erase(m_rows.begin() + row);
     // Row-keyed bookkeeping shifts down by one past the removed row.
-    const auto shift = [row](auto &hash) {
-        std::remove_reference_t<decltype(hash)> shifted;
-        for (auto it = hash.cbegin(); it != hash.cend(); ++it) {
-            if (it.key() != row)
-                shifted.insert(it.key() > row ? it.key() - 1 : it.key(), it.value());
-        }
-        hash = std::move(shifted);
-    };
-    shift(m_inFlight);
-    shift(m_inFlightPriority);
-    shift(m_errors);
-    QSet<int> changed;
-    for (int r2 : std::as_const(m_changed)) {
-        if (r2 != row)
-            changed.insert(r2 > row ? r2 - 1 : r2);
+    QHash<int, QString> errors;
+    for (auto it = m_errors.cbegin(); it != m_errors.cend(); ++it) {
+        if (it.key() != row)
+            errors.insert(it.key() > row ? it.key() - 1 : it.key(), it.value());
     }
-    m_changed = changed;
+    m_errors = std::move(errors);
+    QSet<int> changed;
+    for (int other : std::as_const(m_changed)) {
+        if (other != row)
+            changed.insert(other > row ? other - 1 : other);
+    }
+    m_changed = std::move(changed);
     endRemoveRows();
     Q_EMIT countsChanged();
     return true;
@@ -622,65 +397,8 @@ void TagTableModel::addTag(const QString &tag)
         return;
     const int row = int(m_rows.size());
     appendRows({tag});
-    requestRow(row, Priority::Interactive);
+    m_updater->requestRow(row);
     Q_EMIT countsChanged();
-}
-
-void TagTableModel::loadAllMetadata()
-{
-    if (!m_service)
-        return;
-    m_loadAll = true;
-    m_loadAllNext = 0;
-    fetchAll();
-    pumpLoadAll();
-}
-
-void TagTableModel::cancelLoadAll()
-{
-    if (!m_loadAll)
-        return;
-    m_loadAll = false;
-    m_fetchAll = false;
-    QList<int> background;
-    for (auto it = m_inFlightPriority.cbegin(); it != m_inFlightPriority.cend(); ++it) {
-        if (it.value() == Priority::Background)
-            background.append(it.key());
-    }
-    for (int row : std::as_const(background)) {
-        m_service->cancel(m_inFlight.take(row));
-        m_inFlightPriority.remove(row);
-        if (m_rows[size_t(row)].state == LoadState::Loading) {
-            setState(row, LoadState::NotLoaded);
-            markChanged(row);
-        }
-    }
-    scheduleVisibleUpdate();
-}
-
-void TagTableModel::pumpLoadAll()
-{
-    if (!m_loadAll || !m_service)
-        return;
-    int background = 0;
-    for (Priority p : std::as_const(m_inFlightPriority))
-        background += p == Priority::Background ? 1 : 0;
-    const int count = int(m_rows.size());
-    while (background < LoadAllConcurrency && m_loadAllNext < count) {
-        const int row = m_loadAllNext++;
-        const LoadState state = m_rows[size_t(row)].state;
-        if (state == LoadState::Loaded || state == LoadState::Failed || m_inFlight.contains(row))
-            continue;
-        requestRow(row, Priority::Background);
-        ++background;
-    }
-    const int done = stateCount(LoadState::Loaded) + stateCount(LoadState::Failed);
-    const qint64 total = totalCount() >= 0 ? totalCount() : qint64(count);
-    Q_EMIT metadataProgress(done, int(total));
-    if (m_atEnd && done >= count) {
-        m_loadAll = false;
-        Q_EMIT countsChanged();
-    }
 }
 
 void TagTableModel::setState(int row, LoadState state)
@@ -713,50 +431,46 @@ void TagTableModel::flushChanges()
     const int count = int(m_rows.size());
     int start = -1;
     int previous = -2;
-    const auto emitRange = [this](int from, int to) {
-        Q_EMIT dataChanged(index(from, 0), index(to, ColumnCount - 1), roles);
-    };
     for (int row : std::as_const(rows)) {
         if (row >= count)
             break;
         if (row != previous + 1) {
             if (start >= 0)
-                emitRange(start, previous);
+                Q_EMIT dataChanged(index(start, 0), index(previous, ColumnCount - 1), roles);
             start = row;
         }
         previous = row;
     }
     if (start >= 0)
-        emitRange(start, previous);
-    // Shared counts of rows on screen may have changed with rows elsewhere.
-    if (!m_visibleList.isEmpty()) {
-        // Scattered rows of a sorted view: one signal per contiguous run, never the whole span.
-        QList<int> visible = m_visibleList;
-        std::sort(visible.begin(), visible.end());
-        int runStart = -1;
-        int runEnd = -2;
-        const auto emitShared = [this](int from, int to) {
-            Q_EMIT dataChanged(index(from, SharedColumn), index(to, SharedColumn),
-                               {Qt::DisplayRole, SortRole});
-        };
-        for (int row : std::as_const(visible)) {
-            if (row < 0 || row >= count)
-                continue;
-            if (row != runEnd + 1) {
-                if (runStart >= 0)
-                    emitShared(runStart, runEnd);
-                runStart = row;
-            }
-            runEnd = row;
-        }
-        if (runStart >= 0)
-            emitShared(runStart, runEnd);
-    } else if (m_visibleFirst >= 0 && m_visibleFirst < count) {
-        const int last = std::min(m_visibleLast, count - 1);
-        Q_EMIT dataChanged(index(m_visibleFirst, SharedColumn), index(last, SharedColumn),
-                           {Qt::DisplayRole, SortRole});
-    }
+        Q_EMIT dataChanged(index(start, 0), index(previous, ColumnCount - 1), roles);
+    emitSharedChanged();
     Q_EMIT countsChanged();
+}
+
+void TagTableModel::emitSharedChanged()
+{
+    // How many rows share a digest changes with rows anywhere: the Shared column of the rows on
+    // screen may have changed. One signal per contiguous run of them (a sorted view scatters
+    // them), never the whole column: a proxy would look at every row of it.
+    QList<int> visible = m_updater->visibleRows();
+    std::sort(visible.begin(), visible.end());
+    const int count = int(m_rows.size());
+    int runStart = -1;
+    int runEnd = -2;
+    for (int row : std::as_const(visible)) {
+        if (row < 0 || row >= count)
+            continue;
+        if (row != runEnd + 1) {
+            if (runStart >= 0)
+                Q_EMIT dataChanged(index(runStart, SharedColumn), index(runEnd, SharedColumn),
+                                   {Qt::DisplayRole, SortRole});
+            runStart = row;
+        }
+        runEnd = row;
+    }
+    if (runStart >= 0)
+        Q_EMIT dataChanged(index(runStart, SharedColumn), index(runEnd, SharedColumn),
+                           {Qt::DisplayRole, SortRole});
 }
 
 QVariant TagTableModel::data(const QModelIndex &index, int role) const
@@ -765,31 +479,10 @@ QVariant TagTableModel::data(const QModelIndex &index, int role) const
         return {};
     const Row &row = m_rows[size_t(index.row())];
     const DigestInfo *info = row.digestId >= 0 ? &m_digests[size_t(row.digestId)] : nullptr;
-    const ImageMetadata *metadata = info ? info->metadata.get() : nullptr;
-    const HarborTagExtras *extras = extrasOf(row);
-    if (isHarborColumn(index.column())) {
-        if (!hasHarborColumns())
-            return {};
-        if (role == Qt::DisplayRole)
-            return harborDisplayData(extras, index.column());
-        if (role == SortRole)
-            return harborSortData(extras, index.column());
-        if (role == Qt::ToolTipRole && extras) {
-            if (index.column() == LabelsColumn) {
-                QStringList lines;
-                for (const HarborLabel &label : extras->labels) {
-                    lines.append(label.description.isEmpty()
-                                         ? label.name
-                                         : label.name + u": "_s + label.description);
-                }
-                return lines.join(u'\n');
-            }
-            if (index.column() == VulnerabilitiesColumn && extras->vulnerabilities.isValid()
-                && extras->vulnerabilities.fixable >= 0) {
-                return tr("%1 fixable").arg(extras->vulnerabilities.fixable);
-            }
-            return {};
-        }
+    if (isHarborColumn(index.column())
+        && (role == Qt::DisplayRole || role == SortRole || role == Qt::ToolTipRole)) {
+        return hasHarborColumns() ? TagColumns::harborData(extrasOf(row), index.column(), role)
+                                  : QVariant();
     }
     switch (role) {
     case Qt::DisplayRole:
@@ -797,17 +490,34 @@ QVariant TagTableModel::data(const QModelIndex &index, int role) const
     case SortRole:
         return sortData(row, info, index.column());
     case Qt::ToolTipRole:
-        if (row.state == LoadState::Failed)
-            return errorFor(index.row());
-        if (index.column() == DigestColumn && info)
-            return info->digest;
-        if (row.state == LoadState::Cached)
-            return tr("Last known state from the cache; not yet confirmed by the registry.");
-        return {};
+        return toolTipData(row, info, index);
     case Qt::TextAlignmentRole:
         if (index.column() == SizeColumn || index.column() == SharedColumn)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         return {};
+    default:
+        return roleData(row, info, index, role);
+    }
+}
+
+QVariant TagTableModel::toolTipData(const Row &row, const DigestInfo *info,
+                                    const QModelIndex &index) const
+{
+    if (row.state == LoadState::Failed)
+        return errorFor(index.row());
+    if (index.column() == DigestColumn && info)
+        return info->digest;
+    if (row.state == LoadState::Cached)
+        return tr("Last known state from the cache; not yet confirmed by the registry.");
+    return {};
+}
+
+QVariant TagTableModel::roleData(const Row &row, const DigestInfo *info, const QModelIndex &index,
+                                 int role) const
+{
+    const ImageMetadata *metadata = info ? info->metadata.get() : nullptr;
+    const TagExtras *extras = extrasOf(row);
+    switch (role) {
     case TagRole:
         return row.tag;
     case DigestRole:
@@ -849,59 +559,12 @@ QVariant TagTableModel::data(const QModelIndex &index, int role) const
     }
 }
 
-const HarborTagExtras *TagTableModel::extrasOf(const Row &row) const
+const TagExtras *TagTableModel::extrasOf(const Row &row) const
 {
     if (m_extras.isEmpty())
         return nullptr;
     const auto it = m_extras.constFind(row.tag);
     return it == m_extras.cend() ? nullptr : &*it;
-}
-
-QVariant TagTableModel::harborDisplayData(const HarborTagExtras *extras, int column) const
-{
-    if (!extras)
-        return Placeholder;
-    const QLocale locale;
-    switch (column) {
-    case PushedColumn:
-        return extras->pushed.isValid()
-                       ? locale.toString(extras->pushed.toLocalTime(), QLocale::ShortFormat)
-                       : QString();
-    case PulledColumn:
-        return extras->pulled.isValid()
-                       ? locale.toString(extras->pulled.toLocalTime(), QLocale::ShortFormat)
-                       : tr("never");
-    case LabelsColumn:
-        return extras->labelNames().join(u", "_s);
-    case VulnerabilitiesColumn:
-        return extras->vulnerabilities.isValid() ? extras->vulnerabilities.text()
-                                                 : tr("not scanned");
-    case ImmutableColumn:
-        return extras->immutable ? tr("immutable") : QString();
-    default:
-        return {};
-    }
-}
-
-QVariant TagTableModel::harborSortData(const HarborTagExtras *extras, int column) const
-{
-    switch (column) {
-    case PushedColumn:
-        return extras && extras->pushed.isValid() ? extras->pushed.toMSecsSinceEpoch() : qint64(-1);
-    case PulledColumn:
-        return extras && extras->pulled.isValid() ? extras->pulled.toMSecsSinceEpoch() : qint64(-1);
-    case LabelsColumn:
-        return extras ? extras->labelNames().join(u", "_s) : QString();
-    case VulnerabilitiesColumn:
-        // Worst severity first, then the count: a raw number that orders "worse" higher.
-        return extras ? qint64(extras->vulnerabilities.severityRank()) * 1000000
-                                + std::max(0, extras->vulnerabilities.total)
-                      : qint64(-2000000);
-    case ImmutableColumn:
-        return extras && extras->immutable ? 1 : 0;
-    default:
-        return {};
-    }
 }
 
 QVariant TagTableModel::displayData(const Row &row, const DigestInfo *info, int column) const
@@ -913,23 +576,23 @@ QVariant TagTableModel::displayData(const Row &row, const DigestInfo *info, int 
         return column == DigestColumn ? tr("failed") : QString();
     switch (column) {
     case DigestColumn:
-        return info ? Digest::shortForm(info->digest) : Placeholder;
+        return info ? Digest::shortForm(info->digest) : TagColumns::placeholder();
     case SizeColumn:
         if (!metadata)
-            return Placeholder;
+            return TagColumns::placeholder();
         return metadata->size >= 0 ? QLocale().formattedDataSize(metadata->size) : QString();
     case CreatedColumn:
         if (!metadata)
-            return Placeholder;
+            return TagColumns::placeholder();
         return metadata->created.isValid()
                        ? QLocale().toString(metadata->created.toLocalTime(), QLocale::ShortFormat)
                        : QString();
     case PlatformsColumn:
-        return metadata ? info->platformsText : Placeholder;
+        return metadata ? info->platformsText : TagColumns::placeholder();
     case KindColumn:
-        return metadata ? artifactKindName(metadata->kind) : Placeholder;
+        return metadata ? artifactKindName(metadata->kind) : TagColumns::placeholder();
     case SharedColumn:
-        return info ? info->loadedTags : QVariant(Placeholder);
+        return info ? info->loadedTags : QVariant(TagColumns::placeholder());
     default:
         return {};
     }
@@ -961,78 +624,10 @@ QVariant TagTableModel::sortData(const Row &row, const DigestInfo *info, int col
 
 QVariant TagTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
-        return QAbstractTableModel::headerData(section, orientation, role);
-    if (role == Qt::InitialSortOrderRole) {
-        // The first click on a time or size header shows the newest / largest first: what a
-        // person sorting by those looks for (and on Harbor one server page answers it).
-        switch (section) {
-        case SizeColumn:
-        case CreatedColumn:
-        case PushedColumn:
-        case PulledColumn:
-            return int(Qt::DescendingOrder);
-        default:
-            return int(Qt::AscendingOrder);
-        }
+    if (orientation == Qt::Horizontal && section >= 0 && section < ColumnCount) {
+        if (QVariant value = TagColumns::headerData(section, role); value.isValid())
+            return value;
     }
-    if (role == Qt::DisplayRole) {
-        switch (section) {
-        case TagColumn:
-            return tr("Tag");
-        case DigestColumn:
-            return tr("Digest");
-        case SizeColumn:
-            return tr("Size");
-        case CreatedColumn:
-            return tr("Created");
-        case PlatformsColumn:
-            return tr("Platforms");
-        case KindColumn:
-            return tr("Kind");
-        case SharedColumn:
-            return tr("Shared");
-        case PushedColumn:
-            return tr("Pushed");
-        case PulledColumn:
-            return tr("Pulled");
-        case LabelsColumn:
-            return tr("Labels");
-        case VulnerabilitiesColumn:
-            return tr("Vulnerabilities");
-        case ImmutableColumn:
-            return tr("Immutable");
-        }
-    }
-    if (role == Qt::ToolTipRole) {
-        switch (section) {
-        case SizeColumn:
-            return tr("Compressed size as stored in the registry: config plus layers. For a "
-                      "multi-platform index, the sum over its platform images (attestations not "
-                      "counted). Layers shared between images are counted in each.");
-        case DigestColumn:
-            return tr("Manifest digest (the first 12 hex digits; the full digest in the tooltip).");
-        case CreatedColumn:
-            return tr("Creation time from the image config, in local time. For an index, the "
-                      "newest of its platform images.");
-        case SharedColumn:
-            return tr("How many of the loaded tags point at the same digest.");
-        case KindColumn:
-            return tr("image, index (multi-platform), attestation, signature, chart or artifact");
-        case PushedColumn:
-            return tr("When the tag was last pushed (Harbor), in local time.");
-        case PulledColumn:
-            return tr("When the tag was last pulled (Harbor); \"never\" if it never was.");
-        case LabelsColumn:
-            return tr("Harbor labels of the artifact.");
-        case VulnerabilitiesColumn:
-            return tr("Harbor's scan summary: vulnerabilities found, by severity.");
-        case ImmutableColumn:
-            return tr("Protected by a Harbor immutability rule: cannot be deleted or moved.");
-        }
-    }
-    if (role == Qt::TextAlignmentRole && (section == SizeColumn || section == SharedColumn))
-        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     return QAbstractTableModel::headerData(section, orientation, role);
 }
 

@@ -1,9 +1,9 @@
 #pragma once
 
 #include "models/metadata/metadataservice.h"
-#include "net/backend/registrybackend.h"
 #include "net/core/error.h"
-#include "net/formats/harbortaginfo.h"
+#include "net/core/tagquery.h"
+#include "net/formats/tagextras.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -17,12 +17,14 @@ class QTimer;
 
 namespace Berth {
 
+class MetadataUpdater;
 class Pager;
-class RegistryBackend;
 
 //! The lazy tag table. Rows are tags, appended a page at a time through canFetchMore()/
-//! fetchMore(); metadata (digest, size, created, platforms, kind) is asked for only for the rows
-//! the view reports visible, plus a margin, and applied in batches.
+//! fetchMore() from the backend's pager. Metadata (digest, size, created, platforms, kind) and
+//! Harbor's extras are asked for by the model's MetadataUpdater, only for the rows the view
+//! reports visible plus a margin; the model keeps rows, their states and what arrived, and tells
+//! the view in batches (one dataChanged per contiguous range per 16 ms).
 class TagTableModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -79,26 +81,29 @@ public:
     explicit TagTableModel(QObject *parent = nullptr);
     ~TagTableModel() override;
 
-    //! Shows repository of service's backend; resets the model and cancels what was in flight.
+    //! Shows repository through service; resets the model and cancels what was in flight.
     void setRepository(MetadataService *service, const QString &repository);
     QString repository() const { return m_repository; }
     //! Starts over: cancels, drops late answers, lists again.
     void refresh();
+    //! Empties the model.
+    void clear();
 
-    //! True when the backend knows Harbor's extras (pushed, pulled, labels, vulnerabilities,
+    //! Keeps metadata coming for what the view shows (visible range, full loads).
+    MetadataUpdater *updater() const { return m_updater; }
+
+    //! True when the registry knows Harbor's extras (pushed, pulled, labels, vulnerabilities,
     //! immutable): the Harbor columns have data. Views hide those columns otherwise.
     bool hasHarborColumns() const;
     static bool isHarborColumn(int column)
     {
         return column >= PushedColumn && column < ColumnCount;
     }
-    //! True when the backend sorts and filters tags itself (setTagQuery() is then cheap).
+    //! True when the registry sorts and filters tags itself (setTagQuery() is then cheap).
     bool supportsServerSort() const;
     //! Lists again in the server's order and filter (Harbor 2.x; the plain listing elsewhere).
     void setTagQuery(const TagQuery &query);
     TagQuery tagQuery() const { return m_query; }
-    //! Empties the model.
-    void clear();
 
     // QAbstractItemModel
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -109,20 +114,6 @@ public:
     bool canFetchMore(const QModelIndex &parent = {}) const override;
     void fetchMore(const QModelIndex &parent = {}) override;
 
-    //! The view's visible rows (inclusive). Metadata is requested for these at Visible priority
-    //! and for one screen above and below at Prefetch; requests for rows far away are cancelled.
-    void setVisibleRows(int first, int last);
-    //! The same for a sorted or filtered view, where the rows on screen are scattered over the
-    //! source: visible rows get Visible priority, prefetch rows (about a screen around them in
-    //! the view's order) Prefetch; requests for every other row are cancelled.
-    void setVisibleSourceRows(const QList<int> &visible, const QList<int> &prefetch);
-    //! Asks again for a row whose metadata failed.
-    void retryRow(int row);
-    //! Requests metadata of every row (fetching all pages first) at Background priority, with
-    //! bounded concurrency: for sorting by a metadata column. Progress via metadataProgress().
-    void loadAllMetadata();
-    void cancelLoadAll();
-    bool isLoadingAll() const { return m_loadAll; }
     //! Fetches every remaining page (filtering needs every name).
     void fetchAll();
 
@@ -132,7 +123,7 @@ public:
     //! Adds a tag that was just created (after a retag) and asks for its metadata.
     void addTag(const QString &tag);
 
-    bool isFetchingPage() const;
+    bool isFetchingPage() const { return m_pageInFlight; }
     bool isAtEnd() const { return m_atEnd; }
     //! Total tags when the server said (or the whole list is known); -1 otherwise.
     qint64 totalCount() const;
@@ -141,13 +132,12 @@ public:
     //! Rows with metadata (Loaded or Cached) / rows. For the status line.
     int rowsWithMetadata() const { return m_rowsWithMetadata; }
     //! Rows in a state; e.g. Loaded + Failed = rows done for a full load.
-    int rowsInState(LoadState state) const { return stateCount(state); }
-    int metadataRequestsInFlight() const { return int(m_inFlight.size()); }
+    int rowsInState(LoadState state) const { return m_stateCounts[size_t(state)]; }
     Error lastError() const { return m_lastError; }
     //! True when the listing failed and the rows come from the disk cache's last known state.
     bool isOffline() const { return m_offline; }
 
-    //! Coalescing interval for dataChanged batches and visible-range requests (tests use 0).
+    //! Coalescing interval for dataChanged batches and the updater's reports (tests use 0).
     void setBatchInterval(int ms);
 
 Q_SIGNALS:
@@ -155,10 +145,10 @@ Q_SIGNALS:
     void pageFetched(int first, int count, qint64 total);
     void fetchFailed(const Berth::Error &error);
     void countsChanged();
-    void metadataProgress(int done, int total);
     void offlineChanged(bool offline);
 
 private:
+    friend class MetadataUpdater;
     struct Row
     {
         QString tag;
@@ -173,54 +163,54 @@ private:
         int loadedTags = 0;    //!< rows pointing here (the Shared column)
     };
 
+    // For MetadataUpdater: what a row is, and what its requests found.
+    const QString &tagAt(int row) const { return m_rows[size_t(row)].tag; }
+    LoadState stateAt(int row) const { return m_rows[size_t(row)].state; }
+    int findRow(int hint, const QString &tag) const;
+    void markLoading(int row);
+    void markNotLoaded(int row);
+    void clearFailure(int row);
+    void applyMetadata(int row, const Result<MetadataService::TagMetadata> &result);
+    //! Shows the disk cache's last known digest and metadata of a row not asked for yet.
+    void showCachedState(int row);
+    bool hasExtras(const QString &tag) const { return m_extras.contains(tag); }
+    void setExtras(int rowHint, const QString &tag, const TagExtras &extras);
+    void stopFetchAll() { m_fetchAll = false; }
+
     void resetState();
     void startPager();
     void onPage(quint64 generation, const QStringList &names);
     void onPageFailed(quint64 generation, const Error &error);
+    void showOfflineState();
     void appendRows(const QStringList &names);
-    void applyCachedTags(int first, int last);
-    void scheduleVisibleUpdate();
-    void updateRequests();
-    void requestRow(int row, Priority priority);
-    void ensureRequested(int row, Priority priority);
-    void cancelOutside(const QSet<int> &window);
-    void onMetadata(quint64 generation, int row, const QString &tag,
-                    const Result<MetadataService::TagMetadata> &result);
     void setRowDigest(int row, const QString &digest, const MetadataService::MetadataPtr &metadata);
     void setState(int row, LoadState state);
-    int stateCount(LoadState state) const { return m_stateCounts[size_t(state)]; }
     void markChanged(int row);
     void flushChanges();
-    void pumpLoadAll();
-    int findRow(int hint, const QString &tag) const;
+    void emitSharedChanged();
     QString errorFor(int row) const { return m_errors.value(row); }
     QVariant displayData(const Row &row, const DigestInfo *info, int column) const;
     QVariant sortData(const Row &row, const DigestInfo *info, int column) const;
-    QVariant harborDisplayData(const HarborTagExtras *extras, int column) const;
-    QVariant harborSortData(const HarborTagExtras *extras, int column) const;
-    const HarborTagExtras *extrasOf(const Row &row) const;
-    void requestExtras(int row, Priority priority);
-    void ensureExtras(int row, Priority priority);
+    QVariant toolTipData(const Row &row, const DigestInfo *info, const QModelIndex &index) const;
+    QVariant roleData(const Row &row, const DigestInfo *info, const QModelIndex &index,
+                      int role) const;
+    const TagExtras *extrasOf(const Row &row) const;
 
     QPointer<MetadataService> m_service;
+    MetadataUpdater *m_updater;
     QString m_repository;
     QPointer<Pager> m_pager;
     quint64 m_generation = 0;
     TagQuery m_query;
 
     // Harbor extras by tag (sparse: pages that carried them and visible rows asked for).
-    QHash<QString, HarborTagExtras> m_extras;
-    QSet<QString> m_extrasInFlight;
-    QSet<QString> m_extrasFailed;
-    OwnerId m_extrasOwner = 0;
+    QHash<QString, TagExtras> m_extras;
 
     std::vector<Row> m_rows;
     std::vector<DigestInfo> m_digests;
     QHash<QString, qint32> m_digestIds;
     QHash<QString, QString> m_cachedTags; //!< disk cache: tag -> digest, for instant fill
     QHash<int, QString> m_errors;         //!< row -> reason (sparse)
-    QHash<int, MetadataService::RequestId> m_inFlight; //!< row -> request
-    QHash<int, Priority> m_inFlightPriority;
 
     bool m_atEnd = false;
     bool m_pageInFlight = false;
@@ -231,19 +221,8 @@ private:
     int m_rowsWithMetadata = 0;
     std::array<int, 5> m_stateCounts{}; //!< rows per LoadState, kept by setState()
 
-    int m_visibleFirst = -1;
-    int m_visibleLast = -1;
-    //! Set by setVisibleSourceRows(); used instead of the first..last range when not empty.
-    QList<int> m_visibleList;
-    QList<int> m_prefetchList;
-    QTimer *m_visibleTimer;
-
     QSet<int> m_changed;
     QTimer *m_changeTimer;
-
-    bool m_loadAll = false;
-    int m_loadAllNext = 0;
-    int m_loadAllDone = 0;
 };
 
 } // namespace Berth

@@ -1,10 +1,13 @@
 #pragma once
 
 #include "net/core/error.h"
-#include "net/formats/harbortaginfo.h"
+#include "net/core/job.h"
+#include "net/formats/tagextras.h"
 
 #include <QHash>
+#include <QList>
 #include <QObject>
+#include <QPointer>
 #include <QStringList>
 
 namespace Berth {
@@ -34,9 +37,32 @@ public:
 Q_SIGNALS:
     //! Sent just before the pageReady() it belongs to by pagers that learn more than names
     //! with a page (Harbor's artifact listing): tag -> extras, for some or all of its names.
-    void extrasReady(const QHash<QString, Berth::HarborTagExtras> &extras);
+    void extrasReady(const QHash<QString, Berth::TagExtras> &extras);
     void pageReady(const QStringList &names);
     void failed(const Berth::Error &error);
+
+protected:
+    //! Keeps job (a request for a page) so that cancelJobs() can stop it; returns it.
+    template<typename J>
+    J *track(J *job)
+    {
+        m_jobs.removeAll(nullptr);
+        m_jobs.append(job);
+        return job;
+    }
+    //! Cancels every tracked job still running. Their ends still arrive: pagers drop them by
+    //! generation.
+    void cancelJobs()
+    {
+        const QList<QPointer<Job>> jobs = std::exchange(m_jobs, {});
+        for (const QPointer<Job> &job : jobs) {
+            if (job)
+                job->cancel();
+        }
+    }
+
+private:
+    QList<QPointer<Job>> m_jobs;
 };
 
 } // namespace Berth

@@ -17,6 +17,20 @@ bool Error::isTransient() const
     }
 }
 
+bool Error::isItemError() const
+{
+    switch (code) {
+    case ErrorCode::NotFound:
+    case ErrorCode::BadResponse:
+    case ErrorCode::DigestMismatch:
+    case ErrorCode::TooLarge:
+    case ErrorCode::Unsupported:
+        return true;
+    default:
+        return false;
+    }
+}
+
 QString Error::toString() const
 {
     if (!isError())

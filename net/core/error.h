@@ -46,6 +46,10 @@ struct Error
     bool isError() const { return code != ErrorCode::None; }
     //! Worth retrying later (network trouble, 429, 5xx, timeout).
     bool isTransient() const;
+    //! A failure of the one thing asked for (it is gone, broken, too large, of a kind Berth
+    //! cannot read) rather than of the connection, the credentials or the server: the rest of a
+    //! larger piece of work (an index's other platforms, a report's other tags) can go on.
+    bool isItemError() const;
     //! "Not found: manifest unknown" style text: the code's name and the message.
     QString toString() const;
 };

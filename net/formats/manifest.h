@@ -69,4 +69,28 @@ inline constexpr int MaxDescriptorsPerManifest = 10000;
 //! body carries no mediaType (OCI allows that). Errors: BadResponse, TooLarge, Unsupported.
 Result<Manifest> parseManifest(const QByteArray &body, const QString &contentType = {});
 
+//! What a HEAD of a manifest tells.
+struct ManifestHead
+{
+    QString digest;    //!< Docker-Content-Digest (may be empty if the registry omits it on HEAD)
+    QString mediaType; //!< Content-Type
+    qint64 size = -1;
+};
+
+struct FetchedManifest
+{
+    QByteArray bytes;  //!< exactly as served; retag PUTs these
+    QString digest;    //!< verified: sha256 of bytes
+    QString mediaType; //!< Content-Type (or the body's mediaType)
+    Manifest manifest;
+};
+
+//! A tag and the manifest it points at.
+struct TagDigest
+{
+    QString tag;
+    QString digest;
+    QString mediaType;
+};
+
 } // namespace Berth

@@ -58,68 +58,69 @@ QString HarborApi::repositoryPath(const QString &repository) const
             repository.left(slash), harborRepositorySegment(repository.mid(slash + 1)));
 }
 
-void HarborApi::ensureReady(QObject *context, std::function<void(Error)> next)
+ResultJob<void> *HarborApi::ensureReady()
 {
-    if (m_ready) {
-        next(Error());
-        return;
+    if (m_ready)
+        return finishedJob<void>(Result<void>(), this);
+    auto *task = new Task<void>(Priority::Interactive, this);
+    if (!m_client) {
+        task->fail(Error(ErrorCode::Cancelled, u"the registry session is closed"_s));
+        return task;
     }
-    m_waiters.append({QPointer<QObject>(context), std::move(next)});
-    if (m_preparing || !m_client)
-        return;
-    m_preparing = true;
-    m_client->ping(this, [this](Result<void> pinged) {
+    if (!m_preparing || m_preparing->isFinished()) {
+        auto *ready = new Task<void>(Priority::Interactive, this);
+        m_preparing = ready;
+        prepare(ready);
+    }
+    // Each caller its own job: cancelling it leaves the shared preparation to the others.
+    task->follow(m_preparing.data(), [task](const Result<void> &ready) { task->finish(ready); });
+    return task;
+}
+
+void HarborApi::prepare(Task<void> *ready)
+{
+    ready->await(m_client->ping(), [this, ready](const Result<void> &pinged) {
         if (!pinged.ok()) {
-            finishReady(pinged.error());
+            ready->fail(pinged.error());
             return;
         }
         m_auth->setBaseUrl(m_client->baseUrl());
         const RegistryEndpoint &endpoint = m_client->endpoint();
         switch (endpoint.credentialSource) {
         case RegistryEndpoint::CredentialSource::None:
-            finishReady(Error());
-            return;
+            break;
         case RegistryEndpoint::CredentialSource::Explicit:
             m_auth->setCredentials(endpoint.credentials);
-            finishReady(Error());
-            return;
+            break;
         case RegistryEndpoint::CredentialSource::DockerConfig:
-            resolveDockerConfigCredentials(endpoint.host, this,
-                                           [this](Result<Credentials> credentials) {
+            resolveDockerConfigCredentials(endpoint.host, ready,
+                                           [this, ready](Result<Credentials> credentials) {
                                                if (credentials.ok())
                                                    m_auth->setCredentials(*credentials);
-                                               finishReady(Error());
+                                               m_ready = true;
+                                               ready->finish(Result<void>());
                                            });
             return;
         }
+        m_ready = true;
+        ready->finish(Result<void>());
     });
 }
 
-void HarborApi::finishReady(const Error &error)
+ResultJob<Response> *HarborApi::send(const QByteArray &method, const QString &path,
+                                     const QueryItems &query, const QByteArray &jsonBody,
+                                     Priority priority)
 {
-    m_preparing = false;
-    m_ready = !error.isError();
-    const auto waiters = std::exchange(m_waiters, {});
-    for (const auto &[context, next] : waiters) {
-        if (context)
-            next(error);
-    }
-}
-
-void HarborApi::send(const QByteArray &method, const QString &path, const QueryItems &query,
-                     const QByteArray &jsonBody, const CallOptions &options, QObject *context,
-                     Done done)
-{
-    QPointer<QObject> guard(context);
-    ensureReady(context, [=, this](Error ready) {
-        if (ready.isError()) {
-            Response failed;
-            failed.error = ready;
-            done(failed);
+    auto *task = new Task<Response>(priority, this);
+    task->await(ensureReady(), [=, this](const Result<void> &ready) {
+        if (!ready.ok()) {
+            task->fail(ready.error());
             return;
         }
-        if (!m_client)
+        if (!m_client) {
+            task->fail(Error(ErrorCode::Cancelled, u"the registry session is closed"_s));
             return;
+        }
         QUrl url = m_client->baseUrl();
         url.setPath(root() + path, QUrl::DecodedMode);
         if (!query.isEmpty())
@@ -127,8 +128,7 @@ void HarborApi::send(const QByteArray &method, const QString &path, const QueryI
         RequestSpec spec;
         spec.method = method;
         spec.url = url;
-        spec.priority = options.priority;
-        spec.owner = options.owner;
+        spec.priority = task->priority();
         spec.authenticator = m_auth;
         spec.sslConfiguration = m_client->sslConfiguration();
         spec.maxBodyBytes = MaxListingBytes;
@@ -140,41 +140,53 @@ void HarborApi::send(const QByteArray &method, const QString &path, const QueryI
             spec.body = jsonBody;
             spec.headers.append({"Content-Type"_ba, "application/json"_ba});
         }
-        m_client->scheduler()->submit(spec, guard.data(), std::move(done));
+        task->await(m_client->scheduler()->submit(spec),
+                    [task](const Response &response) { task->finish(response); });
     });
+    return task;
 }
 
-void HarborApi::getPage(const QString &path, const QueryItems &query, const QString &what,
-                        const CallOptions &options, QObject *context, Callback<HarborPage> done)
+ResultJob<HarborPage> *HarborApi::getPage(const QString &path, const QueryItems &query,
+                                          const QString &what, Priority priority)
 {
-    send("GET", path, query, {}, options, context, [what, done](const Response &response) {
-        if (const Error error = harborError(response, what); error.isError()) {
-            done(error);
-            return;
-        }
-        HarborPage page;
-        page.body = response.body;
-        bool ok = false;
-        const qint64 total = response.header("X-Total-Count").trimmed().toLongLong(&ok);
-        page.total = ok ? total : -1;
-        page.hasNext = !nextLink(response.header("Link"), response.url).isEmpty();
-        done(page);
-    });
+    auto *task = new Task<HarborPage>(priority, this);
+    task->await(send("GET", path, query, {}, priority),
+                [task, what](const Result<Response> &response) {
+                    if (!response.ok()) {
+                        task->fail(response.error());
+                        return;
+                    }
+                    if (const Error error = harborError(*response, what); error.isError()) {
+                        task->fail(error);
+                        return;
+                    }
+                    HarborPage page;
+                    page.body = response->body;
+                    bool ok = false;
+                    const qint64 total
+                            = response->header("X-Total-Count").trimmed().toLongLong(&ok);
+                    page.total = ok ? total : -1;
+                    page.hasNext = !nextLink(response->header("Link"), response->url).isEmpty();
+                    task->finish(page);
+                });
+    return task;
 }
 
-void HarborApi::write(const QByteArray &method, const QString &path, const QueryItems &query,
-                      const QByteArray &jsonBody, const QString &what, QObject *context,
-                      Callback<void> done)
+ResultJob<void> *HarborApi::write(const QByteArray &method, const QString &path,
+                                  const QueryItems &query, const QByteArray &jsonBody,
+                                  const QString &what)
 {
-    CallOptions options;
-    options.priority = Priority::Interactive;
-    send(method, path, query, jsonBody, options, context, [what, done](const Response &response) {
-        if (const Error error = harborError(response, what); error.isError()) {
-            done(error);
-            return;
-        }
-        done(Result<void>());
-    });
+    auto *task = new Task<void>(Priority::Interactive, this);
+    task->await(send(method, path, query, jsonBody, Priority::Interactive),
+                [task, what](const Result<Response> &response) {
+                    if (!response.ok()) {
+                        task->fail(response.error());
+                        return;
+                    }
+                    const Error error = harborError(*response, what);
+                    task->finish(error.isError() ? Result<void>(error) : Result<void>());
+                });
+    return task;
 }
 
 } // namespace Berth

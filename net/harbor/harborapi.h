@@ -6,7 +6,6 @@
 #include <QObject>
 #include <QPointer>
 
-#include <functional>
 #include <utility>
 
 namespace Berth {
@@ -25,7 +24,7 @@ struct HarborPage
 
 //! Harbor's REST API (2.x under /api/v2.0, 1.x under /api) for one server: basic auth on every
 //! call, the registry client's scheme and TLS settings, Harbor's error cases as messages.
-//! Every call ends with exactly one callback on context (skipped if context died).
+//! Every call returns a job that finishes exactly once (children of the api object).
 class HarborApi final : public QObject
 {
     Q_OBJECT
@@ -34,15 +33,12 @@ public:
     //! client: the /v2/ client of the same server (its ping settles http vs https).
     HarborApi(RegistryClient *client, HarborGeneration generation, QObject *parent = nullptr);
 
-    using Done = std::function<void(const Response &)>;
-    template<typename T>
-    using Callback = std::function<void(Result<T>)>;
-
     HarborGeneration generation() const { return m_generation; }
     void setGeneration(HarborGeneration generation) { m_generation = generation; }
     RegistryClient *client() const { return m_client; }
-    //! Pings the registry (scheme) and resolves the credentials once; later calls wait for it.
-    void ensureReady(QObject *context, std::function<void(Error)> next);
+
+    //! Pings the registry (scheme) and resolves the credentials once; calls wait for it.
+    ResultJob<void> *ensureReady();
     bool hasCredentials() const;
 
     //! "/api/v2.0" or "/api".
@@ -53,29 +49,29 @@ public:
     QString repositoryPath(const QString &repository) const;
 
     //! A request to root() + path (decoded form: '%' in it is sent as %25). Query values are
-    //! percent-encoded completely ("tags=~x" -> "tags%3D~x").
-    void send(const QByteArray &method, const QString &path, const QueryItems &query,
-              const QByteArray &jsonBody, const CallOptions &options, QObject *context, Done done);
+    //! percent-encoded completely ("tags=~x" -> "tags%3D~x"). The result is the response,
+    //! whatever its status (callers map it); an error only when the server was not ready.
+    ResultJob<Response> *send(const QByteArray &method, const QString &path,
+                              const QueryItems &query, const QByteArray &jsonBody,
+                              Priority priority);
     //! GET a page; errors mapped with harborError(what).
-    void getPage(const QString &path, const QueryItems &query, const QString &what,
-                 const CallOptions &options, QObject *context, Callback<HarborPage> done);
-    //! A write; errors mapped with harborError(what).
-    void write(const QByteArray &method, const QString &path, const QueryItems &query,
-               const QByteArray &jsonBody, const QString &what, QObject *context,
-               Callback<void> done);
+    ResultJob<HarborPage> *getPage(const QString &path, const QueryItems &query,
+                                   const QString &what, Priority priority);
+    //! A write (Interactive); errors mapped with harborError(what).
+    ResultJob<void> *write(const QByteArray &method, const QString &path, const QueryItems &query,
+                           const QByteArray &jsonBody, const QString &what);
 
     //! Harbor caps page_size at 100 (2.x swagger; 1.x servers allow 500 but 100 is safe).
     static constexpr int MaxPageSize = 100;
 
 private:
-    void finishReady(const Error &error);
+    void prepare(Task<void> *ready);
 
     QPointer<RegistryClient> m_client;
     HarborGeneration m_generation;
     HarborAuthenticator *m_auth;
     bool m_ready = false;
-    bool m_preparing = false;
-    QList<std::pair<QPointer<QObject>, std::function<void(Error)>>> m_waiters;
+    QPointer<ResultJob<void>> m_preparing; //!< shared by every call waiting for readiness
 };
 
 } // namespace Berth

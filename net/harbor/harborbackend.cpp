@@ -7,11 +7,10 @@
 #include "net/harbor/harborrepositorypager.h"
 #include "net/harbor/harbortagpager.h"
 #include "net/oci/ocibackend.h"
+#include "net/oci/registryclient.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QPointer>
-#include <QTimer>
 
 #include <memory>
 
@@ -20,21 +19,6 @@ using namespace Qt::StringLiterals;
 namespace Berth {
 
 namespace {
-
-template<typename T>
-std::function<void(Result<T>)> guarded(QObject *context, std::function<void(Result<T>)> done)
-{
-    return [guard = QPointer<QObject>(context), done](Result<T> result) {
-        if (guard)
-            done(std::move(result));
-    };
-}
-
-template<typename T>
-void failLater(QObject *context, const std::function<void(Result<T>)> &done, const Error &error)
-{
-    QTimer::singleShot(0, context, [done, error] { done(error); });
-}
 
 QByteArray jsonBody(const QJsonObject &object)
 {
@@ -59,11 +43,6 @@ RegistryClient *HarborBackend::client() const
     return m_registry->client();
 }
 
-MetadataFetcher *HarborBackend::metadataFetcher() const
-{
-    return m_registry->metadataFetcher();
-}
-
 QString HarborBackend::registryHost() const
 {
     return m_registry->registryHost();
@@ -83,69 +62,75 @@ HarborBackend::HarborBackend(const RegistryEndpoint &endpoint, RequestScheduler 
     m_generationKnown = false;
 }
 
-void HarborBackend::connectToRegistry(QObject *context, Callback<void> done)
+ResultJob<void> *HarborBackend::connectToRegistry()
 {
-    auto deliver = guarded<void>(context, std::move(done));
-    m_api->ensureReady(this, [this, deliver](Error ready) {
-        if (ready.isError()) {
-            deliver(ready);
-            return;
-        }
-        if (m_generationKnown) {
-            checkCredentials(deliver);
-            return;
-        }
-        detectHarbor(scheduler(), client()->baseUrl(), client()->sslConfiguration(), this,
-                     [this, deliver](Result<HarborInfo> info) {
-                         if (!info.ok()) {
-                             deliver(info.error());
-                             return;
-                         }
-                         if (!info->isHarbor) {
-                             deliver(Error(ErrorCode::Unsupported,
-                                           u"%1 does not answer as Harbor (no /api/version or "
-                                           u"/api/systeminfo)"_s.arg(registryHost())));
-                             return;
-                         }
-                         m_generation = info->generation;
-                         m_api->setGeneration(info->generation);
-                         m_version = info->version;
-                         m_generationKnown = true;
-                         checkCredentials(deliver);
-                     });
+    auto *task = new Task<void>(Priority::Interactive, this);
+    task->await(m_api->ensureReady(), [this, task](const Result<void> &ready) {
+        if (!ready.ok())
+            task->fail(ready.error());
+        else if (m_generationKnown)
+            checkCredentials(task);
+        else
+            detectGeneration(task);
     });
+    return task;
 }
 
-void HarborBackend::checkCredentials(std::function<void(Result<void>)> deliver)
+void HarborBackend::detectGeneration(Task<void> *task)
 {
-    {
-        if (!m_api->hasCredentials()) {
-            deliver(Result<void>()); // anonymous: public projects only
-            return;
-        }
-        CallOptions options;
-        options.priority = Priority::Interactive;
-        const bool isRobot = client()->endpoint().credentials.username.startsWith(u"robot$"_s);
-        m_api->send("GET", u"/users/current"_s, {}, {}, options, this,
-                    [this, deliver, isRobot](const Response &response) {
-                        // Robots have no user record: Harbor answers users/current with an
-                        // error other than 401 for them (412 "not available for security
-                        // context: robot"). A wrong robot secret is anonymous, hence 401.
-                        if (response.status == 412 && isRobot) {
-                            deliver(Result<void>());
-                            return;
-                        }
-                        if (response.status == 401 || response.status == 403
-                            || response.error.code == ErrorCode::Unauthorized) {
-                            deliver(Error(ErrorCode::Unauthorized,
-                                          u"Connecting to %1: Harbor did not accept the user "
-                                          u"name or password"_s.arg(registryHost()),
-                                          401));
-                            return;
-                        }
-                        deliver(harborError(response, u"Connecting to %1"_s.arg(registryHost())));
-                    });
+    task->await(detectHarbor(scheduler(), client()->baseUrl(), client()->sslConfiguration(), task),
+                [this, task](const Result<HarborInfo> &info) {
+                    if (!info.ok()) {
+                        task->fail(info.error());
+                        return;
+                    }
+                    if (!info->isHarbor) {
+                        task->fail(Error(ErrorCode::Unsupported,
+                                         u"%1 does not answer as Harbor (no /api/version or "
+                                         u"/api/systeminfo)"_s.arg(registryHost())));
+                        return;
+                    }
+                    m_generation = info->generation;
+                    m_api->setGeneration(info->generation);
+                    m_version = info->version;
+                    m_generationKnown = true;
+                    checkCredentials(task);
+                });
+}
+
+void HarborBackend::checkCredentials(Task<void> *task)
+{
+    if (!m_api->hasCredentials()) {
+        task->finish(Result<void>()); // anonymous: public projects only
+        return;
     }
+    const bool isRobot = client()->endpoint().credentials.username.startsWith(u"robot$"_s);
+    task->await(
+            m_api->send("GET", u"/users/current"_s, {}, {}, Priority::Interactive),
+            [this, task, isRobot](const Result<Response> &answer) {
+                if (!answer.ok()) {
+                    task->fail(answer.error());
+                    return;
+                }
+                const Response &response = *answer;
+                // Robots have no user record: Harbor answers users/current with an error other
+                // than 401 for them (412 "not available for security context: robot"). A wrong
+                // robot secret is anonymous, hence 401.
+                if (response.status == 412 && isRobot) {
+                    task->finish(Result<void>());
+                    return;
+                }
+                if (response.status == 401 || response.status == 403
+                    || response.error.code == ErrorCode::Unauthorized) {
+                    task->fail(Error(ErrorCode::Unauthorized,
+                                     u"Connecting to %1: Harbor did not accept the user name or "
+                                     u"password"_s.arg(registryHost()),
+                                     401));
+                    return;
+                }
+                const Error error = harborError(response, u"Connecting to %1"_s.arg(registryHost()));
+                task->finish(error.isError() ? Result<void>(error) : Result<void>());
+            });
 }
 
 Pager *HarborBackend::createRepositoryPager(const QString &prefix, QObject *parent)
@@ -172,252 +157,249 @@ Pager *HarborBackend::createTagPager(const QString &repository, const TagQuery &
     return new HarborTagPager(m_api, repository, query, parent);
 }
 
-void HarborBackend::fetchTagExtras(const QString &repository, const QString &tag,
-                                   const CallOptions &options, QObject *context,
-                                   Callback<HarborTagExtras> done)
+ResultJob<TagExtras> *HarborBackend::fetchTagExtras(const QString &repository,
+                                                    const QString &tag, Priority priority)
 {
-    auto deliver = guarded<HarborTagExtras>(context, std::move(done));
     const QString path = m_api->repositoryPath(repository);
     if (path.isEmpty() || !ImageReference::isValidTag(tag)) {
-        failLater<HarborTagExtras>(
-                this, deliver,
-                Error(ErrorCode::InvalidInput, u"not a Harbor tag: %1:%2"_s.arg(repository, tag)));
-        return;
+        return failedJob<TagExtras>(
+                Error(ErrorCode::InvalidInput, u"not a Harbor tag: %1:%2"_s.arg(repository, tag)),
+                this);
     }
     const QString what = u"Harbor details of %1:%2"_s.arg(repository, tag);
-    if (m_generation == HarborGeneration::V1) {
-        m_api->getPage(path + u"/tags/"_s + tag, {}, what, options, this,
-                       [deliver, what](Result<HarborPage> page) {
-                           if (!page.ok()) {
-                               deliver(page.error());
-                               return;
-                           }
-                           Result<HarborTagExtras> extras = parseHarborV1Tag(page->body);
-                           if (!extras.ok()) {
-                               Error error = extras.error();
-                               error.message = what + u": "_s + error.message;
-                               deliver(error);
-                               return;
-                           }
-                           deliver(extras);
-                       });
-        return;
-    }
-    // Two small requests in parallel: the artifact (labels, scan, size, references) without its
-    // tags (it may have thousands), and just this tag (its own push/pull time, immutability).
-    struct State
+    if (m_generation == HarborGeneration::V1)
+        return fetchTagExtrasV1(path + u"/tags/"_s + tag, what, priority);
+    return fetchTagExtrasV2(path, tag, what, priority);
+}
+
+ResultJob<TagExtras> *HarborBackend::fetchTagExtrasV1(const QString &path, const QString &what,
+                                                      Priority priority)
+{
+    auto *task = new Task<TagExtras>(priority, this);
+    task->await(m_api->getPage(path, {}, what, priority),
+                [task, what](const Result<HarborPage> &page) {
+                    if (!page.ok()) {
+                        task->fail(page.error());
+                        return;
+                    }
+                    Result<TagExtras> extras = parseHarborV1Tag(page->body);
+                    if (!extras.ok()) {
+                        Error error = extras.error();
+                        error.message = what + u": "_s + error.message;
+                        task->fail(error);
+                        return;
+                    }
+                    task->finish(extras);
+                });
+    return task;
+}
+
+ResultJob<TagExtras> *HarborBackend::fetchTagExtrasV2(const QString &path, const QString &tag,
+                                                      const QString &what, Priority priority)
+{
+    // Two small requests side by side: the artifact (labels, scan, size, references) without
+    // its tags (it may have thousands), and just this tag (its own push/pull time, immutability).
+    struct Answers
     {
         std::optional<Result<HarborArtifact>> artifact;
         std::optional<Result<HarborTag>> tag;
     };
-    auto state = std::make_shared<State>();
-    const auto finish = [state, deliver, tag, what] {
-        if (!state->artifact || !state->tag)
+    auto *task = new Task<TagExtras>(priority, this);
+    auto answers = std::make_shared<Answers>();
+    const auto finish = [task, answers, tag] {
+        if (!answers->artifact || !answers->tag)
             return;
-        if (!state->artifact->ok()) {
-            deliver(state->artifact->error());
+        if (!answers->artifact->ok()) {
+            task->fail(answers->artifact->error());
             return;
         }
         // The tag's own times are a nicety: without them the artifact's stand in.
         HarborTag harborTag;
         harborTag.name = tag;
-        if (state->tag->ok())
-            harborTag = **state->tag;
-        deliver(tagExtras(**state->artifact, harborTag));
+        if (answers->tag->ok())
+            harborTag = **answers->tag;
+        task->finish(tagExtras(**answers->artifact, harborTag));
     };
-    m_api->getPage(path + u"/artifacts/"_s + tag,
-                   {{u"with_tag"_s, u"false"_s},
-                    {u"with_label"_s, u"true"_s},
-                    {u"with_scan_overview"_s, u"true"_s}},
-                   what, options, this, [state, finish, what](Result<HarborPage> page) {
-                       if (!page.ok()) {
-                           state->artifact = Result<HarborArtifact>(page.error());
-                       } else {
-                           Result<HarborArtifact> artifact = parseHarborArtifact(page->body);
-                           if (!artifact.ok()) {
-                               Error error = artifact.error();
-                               error.message = what + u": "_s + error.message;
-                               artifact = Result<HarborArtifact>(error);
-                           }
-                           state->artifact = std::move(artifact);
-                       }
-                       finish();
-                   });
-    m_api->getPage(path + u"/artifacts/"_s + tag + u"/tags"_s,
-                   {{u"q"_s, u"name="_s + tag},
-                    {u"page_size"_s, u"1"_s},
-                    {u"with_immutable_status"_s, u"true"_s}},
-                   what, options, this, [state, finish, tag](Result<HarborPage> page) {
-                       Result<HarborTag> found(Error(ErrorCode::NotFound, u"no such tag"_s));
-                       if (!page.ok()) {
-                           found = Result<HarborTag>(page.error());
-                       } else if (Result<QList<HarborTag>> tags = parseHarborTags(page->body);
-                                  tags.ok()) {
-                           for (const HarborTag &t : *tags) {
-                               if (t.name == tag)
-                                   found = t;
-                           }
-                       }
-                       state->tag = std::move(found);
-                       finish();
-                   });
+    task->await(m_api->getPage(path + u"/artifacts/"_s + tag,
+                               {{u"with_tag"_s, u"false"_s},
+                                {u"with_label"_s, u"true"_s},
+                                {u"with_scan_overview"_s, u"true"_s}},
+                               what, priority),
+                [answers, finish, what](const Result<HarborPage> &page) {
+                    if (!page.ok()) {
+                        answers->artifact = Result<HarborArtifact>(page.error());
+                    } else {
+                        Result<HarborArtifact> artifact = parseHarborArtifact(page->body);
+                        if (!artifact.ok()) {
+                            Error error = artifact.error();
+                            error.message = what + u": "_s + error.message;
+                            artifact = Result<HarborArtifact>(error);
+                        }
+                        answers->artifact = std::move(artifact);
+                    }
+                    finish();
+                });
+    task->await(m_api->getPage(path + u"/artifacts/"_s + tag + u"/tags"_s,
+                               {{u"q"_s, u"name="_s + tag},
+                                {u"page_size"_s, u"1"_s},
+                                {u"with_immutable_status"_s, u"true"_s}},
+                               what, priority),
+                [answers, finish, tag](const Result<HarborPage> &page) {
+                    Result<HarborTag> found(Error(ErrorCode::NotFound, u"no such tag"_s));
+                    if (!page.ok()) {
+                        found = Result<HarborTag>(page.error());
+                    } else if (Result<QList<HarborTag>> tags = parseHarborTags(page->body);
+                               tags.ok()) {
+                        for (const HarborTag &t : *tags) {
+                            if (t.name == tag)
+                                found = t;
+                        }
+                    }
+                    answers->tag = std::move(found);
+                    finish();
+                });
+    return task;
 }
 
-void HarborBackend::resolveTag(const QString &repository, const QString &tag,
-                               const CallOptions &options, QObject *context,
-                               Callback<TagDigest> done)
+ResultJob<TagDigest> *HarborBackend::resolveTag(const QString &repository, const QString &tag,
+                                                Priority priority)
 {
-    m_registry->resolveTag(repository, tag, options, context, std::move(done));
+    return m_registry->resolveTag(repository, tag, priority);
 }
 
-void HarborBackend::fetchMetadata(const QString &repository, const QString &reference,
-                                  const CallOptions &options, QObject *context,
-                                  Callback<ImageMetadata> done)
+ResultJob<ImageMetadata> *HarborBackend::fetchMetadata(const QString &repository,
+                                                       const QString &reference, Priority priority)
 {
-    m_registry->fetchMetadata(repository, reference, options, context, std::move(done));
+    return m_registry->fetchMetadata(repository, reference, priority);
 }
 
-void HarborBackend::fetchManifest(const QString &repository, const QString &reference,
-                                  const CallOptions &options, QObject *context,
-                                  Callback<FetchedManifest> done)
+ResultJob<FetchedManifest> *HarborBackend::fetchManifest(const QString &repository,
+                                                         const QString &reference,
+                                                         Priority priority)
 {
-    m_registry->fetchManifest(repository, reference, options, context, std::move(done));
+    return m_registry->fetchManifest(repository, reference, priority);
 }
 
-void HarborBackend::addTag(const QString &repository, const QString &sourceReference,
-                           const QString &targetRepository, const QString &newTag, QObject *context,
-                           Callback<QString> done)
+ResultJob<QString> *HarborBackend::addTag(const QString &repository,
+                                          const QString &sourceReference,
+                                          const QString &targetRepository, const QString &newTag)
 {
-    auto deliver = guarded<QString>(context, std::move(done));
     const QString target = targetRepository.isEmpty() ? repository : targetRepository;
     if (!ImageReference::isValidTag(newTag)) {
-        failLater<QString>(this, deliver,
-                           Error(ErrorCode::InvalidInput, u"not a valid tag: %1"_s.arg(newTag)));
-        return;
+        return failedJob<QString>(
+                Error(ErrorCode::InvalidInput, u"not a valid tag: %1"_s.arg(newTag)), this);
     }
     if (m_api->repositoryPath(target).isEmpty() || m_api->repositoryPath(repository).isEmpty()
         || !ImageReference::isValidRepositoryPath(target)) {
-        failLater<QString>(
-                this, deliver,
+        return failedJob<QString>(
                 Error(ErrorCode::InvalidInput,
                       u"not a Harbor repository name (project/repository): %1"_s.arg(
-                              m_api->repositoryPath(target).isEmpty() ? target : repository)));
-        return;
+                              m_api->repositoryPath(target).isEmpty() ? target : repository)),
+                this);
+    }
+    auto *task = new Task<QString>(Priority::Interactive, this);
+    if (Digest::isValid(sourceReference)) {
+        addTagByDigest(task, repository, sourceReference, target, newTag, sourceReference);
+        return task;
     }
     // The digest first: the result names it, and a copy must name the exact artifact.
-    const auto withDigest = [this, repository, sourceReference, target, newTag,
-                             deliver](const QString &digest) {
-        const QString what = u"Tagging %1@%2 as %3:%4"_s.arg(repository, Digest::shortForm(digest),
-                                                             target, newTag);
-        if (m_generation == HarborGeneration::V1) {
-            const QJsonObject request{
-                    {u"tag"_s, newTag},
-                    // "project/repo:tag" is the form 1.x documents.
-                    {u"src_image"_s, Digest::isValid(sourceReference)
-                                             ? QString(repository + u'@' + digest)
-                                             : QString(repository + u':' + sourceReference)},
-                    {u"override"_s, false}};
-            m_api->write("POST", m_api->repositoryPath(target) + u"/tags"_s, {}, jsonBody(request),
-                         what, this, [digest, deliver](Result<void> result) {
-                             if (!result.ok())
-                                 deliver(result.error());
-                             else
-                                 deliver(digest);
-                         });
-            return;
-        }
-        if (target == repository) {
-            tagDigest(target, digest, newTag, deliver);
-            return;
-        }
-        m_api->write("POST", m_api->repositoryPath(target) + u"/artifacts"_s,
-                     {{u"from"_s, repository + u'@' + digest}}, {},
-                     u"Copying %1@%2 to %3"_s.arg(repository, Digest::shortForm(digest), target),
-                     this, [this, target, digest, newTag, deliver](Result<void> copied) {
-                         // 409: the artifact is in the target already; tagging it is all
-                         // that is left to do.
-                         if (!copied.ok() && copied.error().code != ErrorCode::Conflict) {
-                             deliver(copied.error());
-                             return;
-                         }
-                         tagDigest(target, digest, newTag, deliver);
-                     });
-    };
-    if (Digest::isValid(sourceReference)) {
-        QTimer::singleShot(0, this, [withDigest, sourceReference] { withDigest(sourceReference); });
+    task->await(m_registry->resolveTag(repository, sourceReference, Priority::Interactive),
+                [=, this](const Result<TagDigest> &resolved) {
+                    if (!resolved.ok())
+                        task->fail(resolved.error());
+                    else
+                        addTagByDigest(task, repository, sourceReference, target, newTag,
+                                       resolved->digest);
+                });
+    return task;
+}
+
+void HarborBackend::addTagByDigest(Task<QString> *task, const QString &repository,
+                                   const QString &sourceReference, const QString &target,
+                                   const QString &newTag, const QString &digest)
+{
+    const QString what = u"Tagging %1@%2 as %3:%4"_s.arg(repository, Digest::shortForm(digest),
+                                                         target, newTag);
+    if (m_generation == HarborGeneration::V1) {
+        const QJsonObject request{
+                {u"tag"_s, newTag},
+                // "project/repo:tag" is the form 1.x documents.
+                {u"src_image"_s, Digest::isValid(sourceReference)
+                                         ? QString(repository + u'@' + digest)
+                                         : QString(repository + u':' + sourceReference)},
+                {u"override"_s, false}};
+        task->await(m_api->write("POST", m_api->repositoryPath(target) + u"/tags"_s, {},
+                                 jsonBody(request), what),
+                    [task, digest](const Result<void> &result) {
+                        if (!result.ok())
+                            task->fail(result.error());
+                        else
+                            task->finish(digest);
+                    });
         return;
     }
-    CallOptions options;
-    options.priority = Priority::Interactive;
-    m_registry->resolveTag(repository, sourceReference, options, this,
-                           [withDigest, deliver](Result<TagDigest> resolved) {
-                               if (!resolved.ok()) {
-                                   deliver(resolved.error());
-                                   return;
-                               }
-                               withDigest(resolved->digest);
-                           });
+    if (target == repository) {
+        tagDigest(task, target, digest, newTag);
+        return;
+    }
+    task->await(m_api->write("POST", m_api->repositoryPath(target) + u"/artifacts"_s,
+                             {{u"from"_s, repository + u'@' + digest}}, {},
+                             u"Copying %1@%2 to %3"_s.arg(repository, Digest::shortForm(digest),
+                                                          target)),
+                [this, task, target, digest, newTag](const Result<void> &copied) {
+                    // 409: the artifact is in the target already; tagging it is all that is
+                    // left to do.
+                    if (!copied.ok() && copied.error().code != ErrorCode::Conflict) {
+                        task->fail(copied.error());
+                        return;
+                    }
+                    tagDigest(task, target, digest, newTag);
+                });
 }
 
-void HarborBackend::tagDigest(const QString &target, const QString &digest, const QString &newTag,
-                              std::function<void(Result<QString>)> deliver)
+void HarborBackend::tagDigest(Task<QString> *task, const QString &target, const QString &digest,
+                              const QString &newTag)
 {
-    m_api->write("POST", m_api->repositoryPath(target) + u"/artifacts/"_s + digest + u"/tags"_s, {},
-                 jsonBody(QJsonObject{{u"name"_s, newTag}}),
-                 u"Adding tag %1 to %2@%3"_s.arg(newTag, target, Digest::shortForm(digest)), this,
-                 [digest, deliver](Result<void> tagged) {
-                     if (!tagged.ok())
-                         deliver(tagged.error());
-                     else
-                         deliver(digest);
-                 });
+    task->await(m_api->write("POST",
+                             m_api->repositoryPath(target) + u"/artifacts/"_s + digest + u"/tags"_s,
+                             {}, jsonBody(QJsonObject{{u"name"_s, newTag}}),
+                             u"Adding tag %1 to %2@%3"_s.arg(newTag, target,
+                                                             Digest::shortForm(digest))),
+                [task, digest](const Result<void> &tagged) {
+                    if (!tagged.ok())
+                        task->fail(tagged.error());
+                    else
+                        task->finish(digest);
+                });
 }
 
-void HarborBackend::deleteTag(const QString &repository, const QString &tag, QObject *context,
-                              Callback<void> done)
+ResultJob<void> *HarborBackend::deleteTag(const QString &repository, const QString &tag)
 {
-    auto deliver = guarded<void>(context, std::move(done));
     const QString path = m_api->repositoryPath(repository);
     if (!ImageReference::isValidTag(tag) || path.isEmpty()) {
-        failLater<void>(
-                this, deliver,
-                Error(ErrorCode::InvalidInput, u"not a Harbor tag: %1:%2"_s.arg(repository, tag)));
-        return;
+        return failedJob<void>(
+                Error(ErrorCode::InvalidInput, u"not a Harbor tag: %1:%2"_s.arg(repository, tag)),
+                this);
     }
-    const QString what = u"Removing tag %1:%2"_s.arg(repository, tag);
     const QString tagPath = m_generation == HarborGeneration::V2
                                     ? QString(path + u"/artifacts/"_s + tag + u"/tags/"_s + tag)
                                     : QString(path + u"/tags/"_s + tag);
-    m_api->write("DELETE", tagPath, {}, {}, what, this, deliver);
+    return m_api->write("DELETE", tagPath, {}, {},
+                        u"Removing tag %1:%2"_s.arg(repository, tag));
 }
 
-void HarborBackend::deleteImage(const QString &repository, const QString &digest, QObject *context,
-                                Callback<void> done)
+ResultJob<void> *HarborBackend::deleteImage(const QString &repository, const QString &digest)
 {
-    if (m_generation == HarborGeneration::V1) {
-        m_registry->deleteImage(repository, digest, context, std::move(done));
-        return;
-    }
-    auto deliver = guarded<void>(context, std::move(done));
+    if (m_generation == HarborGeneration::V1)
+        return m_registry->deleteImage(repository, digest);
     const QString path = m_api->repositoryPath(repository);
     if (!Digest::isValid(digest) || path.isEmpty()) {
-        failLater<void>(this, deliver,
-                        Error(ErrorCode::InvalidInput,
-                              u"not a Harbor artifact: %1@%2"_s.arg(repository, digest)));
-        return;
+        return failedJob<void>(Error(ErrorCode::InvalidInput,
+                                     u"not a Harbor artifact: %1@%2"_s.arg(repository, digest)),
+                               this);
     }
-    m_api->write("DELETE", path + u"/artifacts/"_s + digest, {}, {},
-                 u"Deleting %1@%2"_s.arg(repository, Digest::shortForm(digest)), this, deliver);
-}
-
-void HarborBackend::cancel(OwnerId owner)
-{
-    scheduler()->cancelOwner(owner);
-}
-
-void HarborBackend::setOwnerPriority(OwnerId owner, Priority priority)
-{
-    scheduler()->setOwnerPriority(owner, priority);
+    return m_api->write("DELETE", path + u"/artifacts/"_s + digest, {}, {},
+                        u"Deleting %1@%2"_s.arg(repository, Digest::shortForm(digest)));
 }
 
 RequestScheduler *HarborBackend::scheduler() const

@@ -6,8 +6,8 @@
 namespace Berth {
 
 class HarborApi;
+class RegistryClient;
 class OciBackend;
-class MetadataFetcher;
 
 //! A Harbor server, 2.x or 1.x. Listings, extras and writes use Harbor's REST API (basic auth on
 //! every call, no cookies: NetworkAccessManager keeps none, so Harbor's "sid" session never
@@ -38,50 +38,51 @@ public:
     QString version() const { return m_version; }
     RegistryClient *client() const;
     HarborApi *api() const { return m_api; }
-    MetadataFetcher *metadataFetcher() const;
 
     QString kindName() const override { return QStringLiteral("harbor"); }
     QString registryHost() const override;
     QString serverVersion() const override;
     //! Pings /v2/, then (with credentials) GET users/current: Harbor answers a wrong password
     //! as anonymous everywhere else, so this is where it becomes an Unauthorized error.
-    void connectToRegistry(QObject *context, Callback<void> done) override;
+    ResultJob<void> *connectToRegistry() override;
     Pager *createRepositoryPager(const QString &prefix, QObject *parent) override;
     Pager *createTagPager(const QString &repository, QObject *parent) override;
     bool supportsServerSort() const override;
     Pager *createTagPager(const QString &repository, const TagQuery &query,
                           QObject *parent) override;
     bool hasTagExtras() const override { return true; }
-    void fetchTagExtras(const QString &repository, const QString &tag, const CallOptions &options,
-                        QObject *context, Callback<HarborTagExtras> done) override;
-    void resolveTag(const QString &repository, const QString &tag, const CallOptions &options,
-                    QObject *context, Callback<TagDigest> done) override;
-    void fetchMetadata(const QString &repository, const QString &reference,
-                       const CallOptions &options, QObject *context,
-                       Callback<ImageMetadata> done) override;
-    void fetchManifest(const QString &repository, const QString &reference,
-                       const CallOptions &options, QObject *context,
-                       Callback<FetchedManifest> done) override;
+    ResultJob<TagExtras> *fetchTagExtras(const QString &repository, const QString &tag,
+                                         Priority priority) override;
+    ResultJob<TagDigest> *resolveTag(const QString &repository, const QString &tag,
+                                     Priority priority) override;
+    ResultJob<ImageMetadata> *fetchMetadata(const QString &repository, const QString &reference,
+                                            Priority priority) override;
+    ResultJob<FetchedManifest> *fetchManifest(const QString &repository, const QString &reference,
+                                              Priority priority) override;
     //! 2.x: POST .../artifacts/{digest}/tags; into another repository the artifact is copied
     //! first (POST .../artifacts?from=project/repo@digest). 1.x: POST /api/repositories/{repo}/tags.
-    void addTag(const QString &repository, const QString &sourceReference,
-                const QString &targetRepository, const QString &newTag, QObject *context,
-                Callback<QString> done) override;
+    ResultJob<QString> *addTag(const QString &repository, const QString &sourceReference,
+                               const QString &targetRepository, const QString &newTag) override;
     //! 2.x: DELETE .../artifacts/{tag}/tags/{tag}. 1.x: DELETE /api/repositories/{repo}/tags/{tag}
     //! (NB: Harbor 1.x deletes the manifest behind the tag, so tags sharing its digest go too).
-    void deleteTag(const QString &repository, const QString &tag, QObject *context,
-                   Callback<void> done) override;
+    ResultJob<void> *deleteTag(const QString &repository, const QString &tag) override;
     //! 2.x: DELETE .../artifacts/{digest}. 1.x: DELETE /v2/<repo>/manifests/<digest>.
-    void deleteImage(const QString &repository, const QString &digest, QObject *context,
-                     Callback<void> done) override;
-    void cancel(OwnerId owner) override;
-    void setOwnerPriority(OwnerId owner, Priority priority) override;
+    ResultJob<void> *deleteImage(const QString &repository, const QString &digest) override;
     RequestScheduler *scheduler() const override;
 
 private:
-    void checkCredentials(std::function<void(Result<void>)> deliver);
-    void tagDigest(const QString &target, const QString &digest, const QString &newTag,
-                   std::function<void(Result<QString>)> deliver);
+    void detectGeneration(Task<void> *task);
+    void checkCredentials(Task<void> *task);
+    ResultJob<TagExtras> *fetchTagExtrasV1(const QString &path, const QString &what,
+                                           Priority priority);
+    ResultJob<TagExtras> *fetchTagExtrasV2(const QString &path, const QString &tag,
+                                           const QString &what, Priority priority);
+    //! addTag() once the source's digest is known.
+    void addTagByDigest(Task<QString> *task, const QString &repository,
+                        const QString &sourceReference, const QString &target,
+                        const QString &newTag, const QString &digest);
+    void tagDigest(Task<QString> *task, const QString &target, const QString &digest,
+                   const QString &newTag);
 
     HarborGeneration m_generation;
     OciBackend *m_registry;

@@ -4,7 +4,6 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QPointer>
 
 #include <memory>
 
@@ -17,36 +16,13 @@ namespace {
 // The probes' answers are a few hundred bytes of JSON.
 constexpr qint64 MaxProbeBytes = 64 * 1024;
 
-struct Probe
+// The three answers, kept until the last one arrives.
+struct Answers
 {
-    RequestScheduler *scheduler;
-    QUrl base;
-    std::optional<QSslConfiguration> ssl;
-    QPointer<QObject> context;
-    std::function<void(Result<HarborInfo>)> done;
-    // The three answers, kept until the last one arrives.
     std::optional<Response> version;
     std::optional<Response> v2Info;
     std::optional<Response> v1Info;
-
-    void get(const QString &path, std::function<void(const Response &)> next) const
-    {
-        RequestSpec spec;
-        spec.url = base;
-        spec.url.setPath(path);
-        spec.priority = Priority::Interactive;
-        spec.sslConfiguration = ssl;
-        spec.maxBodyBytes = MaxProbeBytes;
-        spec.headers.append({"Accept"_ba, "application/json"_ba});
-        // Not retried: a plain registry answers 404 at once, and detection should be quick.
-        spec.idempotent = false;
-        scheduler->submit(spec, context.data(), std::move(next));
-    }
-    void finish(Result<HarborInfo> result) const
-    {
-        if (context)
-            done(std::move(result));
-    }
+    bool complete() const { return version && v2Info && v1Info; }
 };
 
 bool isJsonObject(const Response &response)
@@ -55,14 +31,12 @@ bool isJsonObject(const Response &response)
 }
 
 //! Decides once every probe has answered: /api/version first (2.x), then /api/systeminfo (1.x).
-void decide(const Probe &probe)
+Result<HarborInfo> decide(const Answers &probe)
 {
     const Response &version = *probe.version;
     if (version.status == 0) {
-        probe.finish(version.error.isError()
-                             ? version.error
-                             : Error(ErrorCode::Network, u"no response from the server"_s));
-        return;
+        return version.error.isError() ? version.error
+                                       : Error(ErrorCode::Network, u"no response from the server"_s);
     }
     HarborInfo info;
     const QString apiVersion
@@ -81,29 +55,39 @@ void decide(const Probe &probe)
             info.version = parseHarborVersion(probe.v1Info->body);
         }
     }
-    probe.finish(info);
+    return info;
 }
 
 } // namespace
 
-void detectHarbor(RequestScheduler *scheduler, const QUrl &base,
-                  const std::optional<QSslConfiguration> &ssl, QObject *context,
-                  std::function<void(Result<HarborInfo>)> done)
+ResultJob<HarborInfo> *detectHarbor(RequestScheduler *scheduler, const QUrl &base,
+                                    const std::optional<QSslConfiguration> &ssl,
+                                    QObject *parent)
 {
-    auto probe = std::make_shared<Probe>(
-            Probe{scheduler, base, ssl, QPointer<QObject>(context), std::move(done), {}, {}, {}});
+    auto *task = new Task<HarborInfo>(Priority::Interactive, parent);
+    auto answers = std::make_shared<Answers>();
+    const auto get = [&](const QString &path, std::optional<Response> Answers::*slot) {
+        RequestSpec spec;
+        spec.url = base;
+        spec.url.setPath(path);
+        spec.priority = Priority::Interactive;
+        spec.sslConfiguration = ssl;
+        spec.maxBodyBytes = MaxProbeBytes;
+        spec.headers.append({"Accept"_ba, "application/json"_ba});
+        // Not retried: a plain registry answers 404 at once, and detection should be quick.
+        spec.idempotent = false;
+        task->await(scheduler->submit(spec), [task, answers, slot](const Response &response) {
+            (*answers).*slot = response;
+            if (answers->complete())
+                task->finish(decide(*answers));
+        });
+    };
     // All three at once: detection costs one round trip whatever the server is (the scheduler
     // runs up to 6 requests per host in parallel), instead of up to three in turn.
-    const auto answered = [probe](std::optional<Response> Probe::*slot) {
-        return [probe, slot](const Response &response) {
-            (*probe).*slot = response;
-            if (probe->version && probe->v2Info && probe->v1Info)
-                decide(*probe);
-        };
-    };
-    probe->get(u"/api/version"_s, answered(&Probe::version));
-    probe->get(u"/api/v2.0/systeminfo"_s, answered(&Probe::v2Info));
-    probe->get(u"/api/systeminfo"_s, answered(&Probe::v1Info));
+    get(u"/api/version"_s, &Answers::version);
+    get(u"/api/v2.0/systeminfo"_s, &Answers::v2Info);
+    get(u"/api/systeminfo"_s, &Answers::v1Info);
+    return task;
 }
 
 } // namespace Berth

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "net/core/error.h"
+#include "net/core/job.h"
 #include "net/harbor/harborjson.h"
 
 #include <QObject>
@@ -9,7 +10,6 @@
 #include <QUrl>
 #include <optional>
 
-#include <functional>
 
 namespace Berth {
 
@@ -28,8 +28,8 @@ struct HarborInfo
 //! for 1.x, else not Harbor. A server that answers none of them is a plain registry (not an
 //! error); only transport failures on the first probe are errors. base = "https://host" (the
 //! scheme the registry ping settled on).
-void detectHarbor(RequestScheduler *scheduler, const QUrl &base,
-                  const std::optional<QSslConfiguration> &ssl, QObject *context,
-                  std::function<void(Result<HarborInfo>)> done);
+ResultJob<HarborInfo> *detectHarbor(RequestScheduler *scheduler, const QUrl &base,
+                                    const std::optional<QSslConfiguration> &ssl,
+                                    QObject *parent);
 
 } // namespace Berth

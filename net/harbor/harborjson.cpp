@@ -225,7 +225,7 @@ Result<QList<HarborTag>> parseHarborTags(const QByteArray &body)
     return tags;
 }
 
-Result<HarborTagExtras> parseHarborV1Tag(const QByteArray &body)
+Result<TagExtras> parseHarborV1Tag(const QByteArray &body)
 {
     Result<QJsonDocument> doc = parseDocument(body);
     if (!doc.ok())
@@ -233,7 +233,7 @@ Result<HarborTagExtras> parseHarborV1Tag(const QByteArray &body)
     if (!doc->isObject())
         return Error(ErrorCode::BadResponse, u"expected a JSON object (a tag)"_s);
     const QJsonObject o = doc->object();
-    HarborTagExtras extras;
+    TagExtras extras;
     extras.tag = o.value(u"name"_s).toString();
     if (extras.tag.isEmpty())
         return Error(ErrorCode::BadResponse, u"the tag has no name"_s);
@@ -289,9 +289,9 @@ QString parseHarborVersion(const QByteArray &systemInfoBody)
     return doc.object().value(u"harbor_version"_s).toString();
 }
 
-HarborTagExtras tagExtras(const HarborArtifact &artifact, const HarborTag &tag)
+TagExtras tagExtras(const HarborArtifact &artifact, const HarborTag &tag)
 {
-    HarborTagExtras extras;
+    TagExtras extras;
     extras.tag = tag.name;
     extras.digest = artifact.digest;
     extras.pushed = tag.pushed.isValid() ? tag.pushed : artifact.pushed;

@@ -1,7 +1,8 @@
 #pragma once
 
+#include "net/core/backendinfo.h"
 #include "net/core/error.h"
-#include "net/formats/harbortaginfo.h"
+#include "net/formats/tagextras.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -13,8 +14,6 @@ namespace Berth {
 
 struct Response;
 
-//! Harbor's API generations: 2.x (/api/v2.0, artifacts) and 1.x (/api, tags of repositories).
-enum class HarborGeneration { V1, V2 };
 
 struct HarborProject
 {
@@ -67,7 +66,7 @@ Result<QList<HarborArtifact>> parseHarborArtifacts(const QByteArray &body);
 Result<HarborArtifact> parseHarborArtifact(const QByteArray &body);
 Result<QList<HarborTag>> parseHarborTags(const QByteArray &body);
 //! 1.x: GET /api/repositories/{repo}/tags/{tag} (DetailedTag).
-Result<HarborTagExtras> parseHarborV1Tag(const QByteArray &body);
+Result<TagExtras> parseHarborV1Tag(const QByteArray &body);
 //! scan_overview: a map of report MIME type -> NativeReportSummary (the first report wins), or
 //! a bare summary. Invalid summary when absent or unreadable.
 VulnerabilitySummary parseScanOverview(const QJsonValue &value);
@@ -75,7 +74,7 @@ VulnerabilitySummary parseScanOverview(const QJsonValue &value);
 QString parseHarborVersion(const QByteArray &systemInfoBody);
 
 //! The row extras of tag on artifact.
-HarborTagExtras tagExtras(const HarborArtifact &artifact, const HarborTag &tag);
+TagExtras tagExtras(const HarborArtifact &artifact, const HarborTag &tag);
 
 //! A repository name as one path segment of the 2.x API: percent-encoded once here and once
 //! more by QUrl ("a/b" -> "a%2Fb" -> "a%252Fb" on the wire), as the swagger asks.

@@ -19,7 +19,6 @@ HarborRepositoryPager::HarborRepositoryPager(HarborApi *api, const QString &pref
     : Pager(parent)
     , m_api(api)
     , m_prefix(prefix)
-    , m_owner(newOwnerId())
 {
     const qsizetype slash = prefix.indexOf(u'/');
     if (slash > 0)
@@ -28,8 +27,7 @@ HarborRepositoryPager::HarborRepositoryPager(HarborApi *api, const QString &pref
 
 HarborRepositoryPager::~HarborRepositoryPager()
 {
-    if (m_fetching && m_api && m_api->client())
-        m_api->client()->scheduler()->cancelOwner(m_owner);
+    cancelJobs();
 }
 
 bool HarborRepositoryPager::hasMore() const
@@ -45,17 +43,8 @@ void HarborRepositoryPager::setPageSize(int n)
 void HarborRepositoryPager::cancel()
 {
     ++m_generation;
-    if (m_fetching && m_api && m_api->client())
-        m_api->client()->scheduler()->cancelOwner(m_owner);
+    cancelJobs();
     m_fetching = false;
-}
-
-CallOptions HarborRepositoryPager::options() const
-{
-    CallOptions options;
-    options.priority = Priority::Interactive; // a person waits for every listing page
-    options.owner = m_owner;
-    return options;
 }
 
 void HarborRepositoryPager::fetchNext()
@@ -111,9 +100,7 @@ void HarborRepositoryPager::fetchProjects()
         if (v2)
             query.append({u"sort"_s, u"name"_s});
     }
-    m_api->getPage(
-            path, query, u"Listing Harbor projects"_s, options(), this,
-            [this, generation](Result<HarborPage> page) {
+    track(m_api->getPage(path, query, u"Listing Harbor projects"_s, Priority::Interactive))->onFinished(this, [this, generation](Result<HarborPage> page) {
                 if (generation != m_generation)
                     return;
                 if (!page.ok()) {
@@ -181,8 +168,7 @@ void HarborRepositoryPager::fetchRepositories()
         query.append({u"sort"_s, u"name"_s});
     }
     const QString what = u"Listing repositories of Harbor project %1"_s.arg(project.name);
-    m_api->getPage(path, query, what, options(), this,
-                   [this, generation, what, rest](Result<HarborPage> page) {
+    track(m_api->getPage(path, query, what, Priority::Interactive))->onFinished(this, [this, generation, what, rest](Result<HarborPage> page) {
                        if (generation != m_generation)
                            return;
                        if (!page.ok()) {

@@ -33,12 +33,10 @@ private:
     void fetchRepositories();
     void fail(const Error &error);
     void deliver(const QStringList &names);
-    CallOptions options() const;
 
     QPointer<HarborApi> m_api;
     QString m_prefix;
     QString m_onlyProject; //!< set when the prefix names a project ("p/...")
-    OwnerId m_owner;
     // Harbor's maximum; listings are small objects, so fewer round trips win.
     int m_pageSize = HarborApi::MaxPageSize;
     quint64 m_generation = 0;

@@ -16,13 +16,11 @@ HarborTagPager::HarborTagPager(HarborApi *api, const QString &repository, const 
     , m_repository(repository)
     , m_repositoryPath(api ? api->repositoryPath(repository) : QString())
     , m_query(query)
-    , m_owner(newOwnerId())
 {}
 
 HarborTagPager::~HarborTagPager()
 {
-    if (m_fetching && m_api && m_api->client())
-        m_api->client()->scheduler()->cancelOwner(m_owner);
+    cancelJobs();
 }
 
 bool HarborTagPager::hasMore() const
@@ -49,20 +47,11 @@ void HarborTagPager::setPageSize(int n)
 void HarborTagPager::cancel()
 {
     ++m_generation;
-    if (m_fetching && m_api && m_api->client())
-        m_api->client()->scheduler()->cancelOwner(m_owner);
+    cancelJobs();
     m_fetching = false;
     m_tagsInFlight = 0;
     for (Pending &pending : m_queue)
         pending.inFlight = false;
-}
-
-CallOptions HarborTagPager::options() const
-{
-    CallOptions options;
-    options.priority = Priority::Interactive; // a person waits for every listing page
-    options.owner = m_owner;
-    return options;
 }
 
 QString HarborTagPager::tagSort() const
@@ -126,10 +115,7 @@ void HarborTagPager::fetchArtifacts()
         query.append({u"sort"_s, m_query.descending ? u"-push_time"_s : u"push_time"_s});
     const quint64 generation = m_generation;
     const QString what = u"Listing artifacts of %1"_s.arg(m_repository);
-    ++m_requests;
-    m_api->getPage(
-            m_repositoryPath + u"/artifacts"_s, query, what, options(), this,
-            [this, generation, what](Result<HarborPage> page) {
+        track(m_api->getPage(m_repositoryPath + u"/artifacts"_s, query, what, Priority::Interactive))->onFinished(this, [this, generation, what](Result<HarborPage> page) {
                 if (generation != m_generation)
                     return;
                 if (!page.ok()) {
@@ -187,10 +173,7 @@ void HarborTagPager::fetchTags()
         pending.inFlight = true;
         ++m_tagsInFlight;
         ++started;
-        ++m_requests;
-        m_api->getPage(
-                m_repositoryPath + u"/artifacts/"_s + digest + u"/tags"_s, query, what, options(),
-                this, [this, generation, digest, what](Result<HarborPage> page) {
+                track(m_api->getPage(m_repositoryPath + u"/artifacts/"_s + digest + u"/tags"_s, query, what, Priority::Interactive))->onFinished(this, [this, generation, digest, what](Result<HarborPage> page) {
                     if (generation != m_generation)
                         return;
                     --m_tagsInFlight;
@@ -278,7 +261,7 @@ void HarborTagPager::handOut()
                     return;
                 const QStringList page = m_buffer.mid(0, m_pageSize);
                 m_buffer.remove(0, page.size());
-                QHash<QString, HarborTagExtras> extras;
+                QHash<QString, TagExtras> extras;
                 extras.reserve(page.size());
                 for (const QString &name : page)
                     extras.insert(name, m_extras.take(name));

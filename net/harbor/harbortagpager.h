@@ -41,9 +41,6 @@ public:
     void cancel() override;
     void setPageSize(int n) override;
 
-    //! Requests sent so far (tests check the cost of a page).
-    int requestsSent() const { return m_requests; }
-
     //! Tag requests run at once at most; the scheduler runs 6 per host, so more would only
     //! queue behind the view's metadata requests.
     static constexpr int ParallelTagRequests = 6;
@@ -67,18 +64,15 @@ private:
     void drain();
     void handOut();
     void fail(const Error &error);
-    CallOptions options() const;
     QString tagSort() const;
 
     QPointer<HarborApi> m_api;
     QString m_repository;
     QString m_repositoryPath;
     TagQuery m_query;
-    OwnerId m_owner;
     // Harbor's maximum page size: one request per 100 rows.
     int m_pageSize = HarborApi::MaxPageSize;
     quint64 m_generation = 0;
-    int m_requests = 0;
 
     int m_artifactPage = 1;
     bool m_moreArtifacts = true;
@@ -93,7 +87,7 @@ private:
 
     QList<Pending> m_queue;
     QStringList m_buffer;
-    QHash<QString, HarborTagExtras> m_extras; //!< of the names in m_buffer
+    QHash<QString, TagExtras> m_extras; //!< of the names in m_buffer
     qint64 m_handedOut = 0;
     bool m_done = false;
     bool m_fetching = false;

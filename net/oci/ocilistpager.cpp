@@ -17,13 +17,11 @@ constexpr int MaxEmptyPagesInARow = 50;
 OciListPager::OciListPager(RegistryClient *client, QObject *parent)
     : Pager(parent)
     , m_client(client)
-    , m_owner(newOwnerId())
 {}
 
 OciListPager::~OciListPager()
 {
-    if (m_fetching && m_client)
-        m_client->scheduler()->cancelOwner(m_owner);
+    cancelJobs();
 }
 
 bool OciListPager::hasMore() const
@@ -39,8 +37,7 @@ void OciListPager::setPageSize(int n)
 void OciListPager::cancel()
 {
     ++m_generation;
-    if (m_fetching && m_client)
-        m_client->scheduler()->cancelOwner(m_owner);
+    cancelJobs();
     m_fetching = false;
 }
 
@@ -66,14 +63,13 @@ void OciListPager::fetchNext()
 
 void OciListPager::requestNext()
 {
-    CallOptions options;
-    // A person waits for every listing page (the view asked for it).
-    options.priority = Priority::Interactive;
-    options.owner = m_owner;
     m_requested = m_next;
     const quint64 generation = m_generation;
-    requestPage(m_next, options,
-                [this, generation](Result<NamesPage> result) { onPage(generation, result); });
+    // A person waits for every listing page (the view asked for it).
+    track(requestPage(m_next, Priority::Interactive))
+            ->onFinished(this, [this, generation](const Result<NamesPage> &result) {
+                onPage(generation, result);
+            });
 }
 
 void OciListPager::onPage(quint64 generation, const Result<NamesPage> &result)

@@ -29,9 +29,7 @@ public:
 
 protected:
     //! Asks the client for the page at next (empty = the first page).
-    virtual void requestPage(const QUrl &next, const CallOptions &options,
-                             RegistryClient::Callback<NamesPage> done)
-            = 0;
+    virtual ResultJob<NamesPage> *requestPage(const QUrl &next, Priority priority) = 0;
     //! Drops names that do not belong; sets stop when no later page can match.
     virtual void filterPage(QStringList &names, bool &stop)
     {
@@ -47,7 +45,6 @@ private:
     void handOut();
 
     QPointer<RegistryClient> m_client;
-    OwnerId m_owner;
     // A person looks at the first rows; 100 is a few screens of a table and what Distribution's
     // own docs use. Models set their own.
     int m_pageSize = 100;

@@ -30,8 +30,7 @@ OciRepositoryPager::OciRepositoryPager(RegistryClient *client, const QString &pr
     , m_prefix(prefix)
 {}
 
-void OciRepositoryPager::requestPage(const QUrl &next, const CallOptions &options,
-                                     RegistryClient::Callback<NamesPage> done)
+ResultJob<NamesPage> *OciRepositoryPager::requestPage(const QUrl &next, Priority priority)
 {
     QUrl url = next;
     if (url.isEmpty() && m_prefix.size() > 1) {
@@ -45,7 +44,7 @@ void OciRepositoryPager::requestPage(const QUrl &next, const CallOptions &option
         query.addQueryItem(u"last"_s, m_prefix.chopped(1));
         url.setQuery(query);
     }
-    client()->catalogPage(pageSize(), url, options, this, std::move(done));
+    return client()->catalogPage(pageSize(), url, priority);
 }
 
 void OciRepositoryPager::filterPage(QStringList &names, bool &stop)

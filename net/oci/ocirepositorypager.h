@@ -15,8 +15,7 @@ public:
     OciRepositoryPager(RegistryClient *client, const QString &prefix, QObject *parent = nullptr);
 
 protected:
-    void requestPage(const QUrl &next, const CallOptions &options,
-                     RegistryClient::Callback<NamesPage> done) override;
+    ResultJob<NamesPage> *requestPage(const QUrl &next, Priority priority) override;
     void filterPage(QStringList &names, bool &stop) override;
 
 private:

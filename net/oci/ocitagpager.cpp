@@ -7,10 +7,9 @@ OciTagPager::OciTagPager(RegistryClient *client, const QString &repository, QObj
     , m_repository(repository)
 {}
 
-void OciTagPager::requestPage(const QUrl &next, const CallOptions &options,
-                              RegistryClient::Callback<NamesPage> done)
+ResultJob<NamesPage> *OciTagPager::requestPage(const QUrl &next, Priority priority)
 {
-    client()->tagsPage(m_repository, pageSize(), next, options, this, std::move(done));
+    return client()->tagsPage(m_repository, pageSize(), next, priority);
 }
 
 } // namespace Berth

@@ -14,8 +14,7 @@ public:
     OciTagPager(RegistryClient *client, const QString &repository, QObject *parent = nullptr);
 
 protected:
-    void requestPage(const QUrl &next, const CallOptions &options,
-                     RegistryClient::Callback<NamesPage> done) override;
+    ResultJob<NamesPage> *requestPage(const QUrl &next, Priority priority) override;
 
 private:
     QString m_repository;

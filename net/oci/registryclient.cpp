@@ -104,15 +104,6 @@ QUrl firstPageUrl(const QString &path, int pageSize)
     return first;
 }
 
-//! Refuses a call before it reaches the network, reported from the event loop like every other
-//! outcome (callers may rely on the callback never running inside the call).
-template<typename T>
-void failLater(QObject *context, const RegistryClient::Callback<T> &done, const Error &error)
-{
-    QMetaObject::invokeMethod(
-            context, [done, error] { done(error); }, Qt::QueuedConnection);
-}
-
 bool sameOrigin(const QUrl &a, const QUrl &b)
 {
     return a.scheme() == b.scheme() && a.host() == b.host() && a.port() == b.port();
@@ -208,28 +199,24 @@ QUrl RegistryClient::url(const QString &path) const
 }
 
 RequestSpec RegistryClient::makeSpec(const QByteArray &method, const QUrl &requestUrl,
-                                     const QString &scope, const CallOptions &options) const
+                                     const QString &scope, Priority priority) const
 {
     RequestSpec spec;
     spec.method = method;
     spec.url = requestUrl;
-    spec.priority = options.priority;
-    spec.owner = options.owner;
+    spec.priority = priority;
     spec.authScope = scope;
     spec.authenticator = m_auth;
     spec.sslConfiguration = m_ssl;
     return spec;
 }
 
-void RegistryClient::ping(QObject *context, Callback<void> done)
+ResultJob<void> *RegistryClient::ping()
 {
-    m_pingWaiters.append({QPointer<QObject>(context), [done](Error error) {
-                              if (error.isError())
-                                  done(std::move(error));
-                              else
-                                  done(Result<void>());
-                          }});
-    probe();
+    // Each caller gets its own job: cancelling it leaves the shared probe to the others.
+    auto *task = new Task<void>(Priority::Interactive, this);
+    task->follow(probe(), [task](const Result<void> &probed) { task->finish(probed); });
+    return task;
 }
 
 bool RegistryClient::mayFallBackToHttp() const
@@ -238,92 +225,99 @@ bool RegistryClient::mayFallBackToHttp() const
            && m_baseUrl.scheme() == u"https";
 }
 
-void RegistryClient::probe()
+ResultJob<void> *RegistryClient::probe()
 {
-    if (m_pinging)
-        return;
-    m_pinging = true;
-    if (m_setupError.isError()) {
-        // Reported from the event loop like every other outcome.
-        QMetaObject::invokeMethod(
-                this, [this] { finishPing(m_setupError); }, Qt::QueuedConnection);
-        return;
-    }
-    startPing(mayFallBackToHttp());
+    if (m_probe && !m_probe->isFinished())
+        return m_probe;
+    auto *probe = new Task<void>(Priority::Interactive, this);
+    m_probe = probe;
+    if (m_setupError.isError())
+        probe->fail(m_setupError); // reported from the event loop like every other outcome
+    else
+        startProbe(probe, mayFallBackToHttp());
+    return probe;
 }
 
-void RegistryClient::startPing(bool mayFallBack)
+void RegistryClient::startProbe(Task<void> *probe, bool mayFallBack)
 {
-    CallOptions options;
-    options.priority = Priority::Interactive;
-    RequestSpec spec = makeSpec("GET", url(u"/v2/"_s), QString(), options);
+    RequestSpec spec = makeSpec("GET", url(u"/v2/"_s), QString(), Priority::Interactive);
     if (mayFallBack) {
         // A TLS failure against a plain-http server is not transient: no retries while probing.
         spec.idempotent = false;
         spec.timeoutMs = ProbeTimeoutMs;
     }
     spec.maxBodyBytes = MaxSmallBodyBytes;
-    m_scheduler->submit(spec, this, [this, mayFallBack](const Response &response) {
-        const bool transportFailure = response.status == 0
-                                      && (response.error.code == ErrorCode::Tls
-                                          || response.error.code == ErrorCode::Network
-                                          || response.error.code == ErrorCode::Timeout);
-        if (mayFallBack && transportFailure) {
-            qCInfo(lcNet) << "https to" << m_endpoint.host << "failed, trying http (loopback)";
-            m_baseUrl.setScheme(u"http"_s);
-            setUpAuthenticator(m_baseUrl);
-            startPing(false);
-            return;
-        }
-        const QString what = u"Connecting to %1"_s.arg(m_endpoint.host);
-        if (response.status == 404) {
-            finishPing(Error(ErrorCode::NotFound,
-                             what
-                                     + u": no registry API at %1/v2/"_s.arg(
-                                             m_baseUrl.toString(QUrl::RemoveUserInfo)),
-                             404));
-            return;
-        }
-        Error error = errorFromResponse(response, what);
-        if (m_acceptAnonymousRefusal && error.code == ErrorCode::Unauthorized && m_auth
-            && m_auth->isKnownAnonymous()) {
-            // Without credentials a registry may refuse a registry-wide token (Harbor, like
-            // `docker login`), yet still hand out pull tokens for public repositories: the
-            // server is reachable, and each call asks for its own scope.
-            error = {};
-        }
-        if (!error.isError())
-            m_pinged = true;
-        finishPing(error);
+    probe->await(m_scheduler->submit(spec), [this, probe, mayFallBack](const Response &response) {
+        onProbeAnswered(probe, mayFallBack, response);
     });
 }
 
-void RegistryClient::finishPing(const Error &error)
+void RegistryClient::onProbeAnswered(Task<void> *probe, bool mayFallBack, const Response &response)
 {
-    m_pinging = false;
-    const auto waiters = std::exchange(m_pingWaiters, {});
-    for (const auto &[context, next] : waiters) {
-        if (context)
-            next(error);
+    const bool transportFailure = response.status == 0
+                                  && (response.error.code == ErrorCode::Tls
+                                      || response.error.code == ErrorCode::Network
+                                      || response.error.code == ErrorCode::Timeout);
+    if (mayFallBack && transportFailure) {
+        qCInfo(lcNet) << "https to" << m_endpoint.host << "failed, trying http (loopback)";
+        m_baseUrl.setScheme(u"http"_s);
+        setUpAuthenticator(m_baseUrl);
+        startProbe(probe, false);
+        return;
     }
+    const QString what = u"Connecting to %1"_s.arg(m_endpoint.host);
+    if (response.status == 404) {
+        probe->fail(Error(ErrorCode::NotFound,
+                          what
+                                  + u": no registry API at %1/v2/"_s.arg(
+                                          m_baseUrl.toString(QUrl::RemoveUserInfo)),
+                          404));
+        return;
+    }
+    Error error = errorFromResponse(response, what);
+    if (m_acceptAnonymousRefusal && error.code == ErrorCode::Unauthorized && m_auth
+        && m_auth->isKnownAnonymous()) {
+        // Without credentials a registry may refuse a registry-wide token (Harbor, like
+        // `docker login`), yet still hand out pull tokens for public repositories: the
+        // server is reachable, and each call asks for its own scope.
+        error = {};
+    }
+    if (!error.isError())
+        m_pinged = true;
+    probe->finish(error.isError() ? Result<void>(error) : Result<void>());
 }
 
-void RegistryClient::whenReady(QObject *context, std::function<void(Error)> next)
+template<typename T>
+void RegistryClient::whenReady(Task<T> *task, std::function<void()> next)
 {
-    if (!mayFallBackToHttp() && !m_setupError.isError()) {
+    if ((!mayFallBackToHttp() && !m_setupError.isError()) || m_pinged) {
         // The ping only has to come first when it decides the scheme (https, else http on
         // loopback). Otherwise the call itself finds out whatever the ping would (a 401 brings
         // its challenge, and the authenticator answers it), so it goes out at once: one round
         // trip less before the first answer. ping() and connectToRegistry() still probe.
-        next(Error());
+        next();
         return;
     }
-    if (m_pinged) {
-        next(Error());
-        return;
-    }
-    m_pingWaiters.append({QPointer<QObject>(context), std::move(next)});
-    probe();
+    task->follow(probe(), [task, next = std::move(next)](const Result<void> &ready) {
+        if (!ready.ok())
+            task->fail(ready.error());
+        else
+            next();
+    });
+}
+
+template<typename T>
+ResultJob<T> *RegistryClient::call(Priority priority, std::function<RequestSpec()> spec,
+                                   std::function<Result<T>(const Response &)> parse)
+{
+    auto *task = new Task<T>(priority, this);
+    whenReady(task, [this, task, spec = std::move(spec), parse = std::move(parse)] {
+        RequestSpec request = spec();
+        request.priority = task->priority();
+        task->await(m_scheduler->submit(std::move(request)),
+                    [task, parse](const Response &response) { task->finish(parse(response)); });
+    });
+    return task;
 }
 
 QUrl RegistryClient::resolveNext(const QUrl &next) const
@@ -331,32 +325,28 @@ QUrl RegistryClient::resolveNext(const QUrl &next) const
     return next.isRelative() ? m_baseUrl.resolved(next) : next;
 }
 
-void RegistryClient::listPage(const QUrl &firstUrl, const QUrl &next, int pageSize,
-                              const QString &key, const QString &scope, const QString &what,
-                              const CallOptions &options, QObject *context,
-                              Callback<NamesPage> done)
+ResultJob<NamesPage> *RegistryClient::listPage(const QUrl &firstUrl, const QUrl &next,
+                                               int pageSize, const QString &key,
+                                               const QString &scope, const QString &what,
+                                               Priority priority)
 {
-    QPointer<QObject> guard(context);
-    whenReady(context, [=, this](Error ready) {
-        if (ready.isError()) {
-            done(ready);
-            return;
-        }
+    auto *task = new Task<NamesPage>(priority, this);
+    whenReady(task, [=, this] {
         // Resolved only now: the ping may just have switched the scheme.
         QUrl requestUrl = resolveNext(firstUrl);
         if (!next.isEmpty()) {
             requestUrl = resolveNext(next);
             if (!sameOrigin(requestUrl, m_baseUrl)) {
-                done(Error(ErrorCode::BadResponse,
-                           what + u": the next-page link points to another server"_s));
+                task->fail(Error(ErrorCode::BadResponse,
+                                 what + u": the next-page link points to another server"_s));
                 return;
             }
         }
-        RequestSpec spec = makeSpec("GET", requestUrl, scope, options);
+        RequestSpec spec = makeSpec("GET", requestUrl, scope, task->priority());
         spec.maxBodyBytes = MaxListingBytes;
-        m_scheduler->submit(spec, context, [=](const Response &response) {
+        task->await(m_scheduler->submit(spec), [=](const Response &response) {
             if (const Error error = errorFromResponse(response, what); error.isError()) {
-                done(error);
+                task->fail(error);
                 return;
             }
             const QUrl linkNext = nextLink(response.header("Link"), response.url);
@@ -364,7 +354,7 @@ void RegistryClient::listPage(const QUrl &firstUrl, const QUrl &next, int pageSi
                 if (!names.ok()) {
                     Error error = names.error();
                     error.message = what + u": "_s + error.message;
-                    done(error);
+                    task->fail(error);
                     return;
                 }
                 NamesPage page;
@@ -380,262 +370,233 @@ void RegistryClient::listPage(const QUrl &firstUrl, const QUrl &next, int pageSi
                     nextUrl.setQuery(query);
                 }
                 page.next = nextUrl;
-                done(page);
+                task->finish(page);
             };
             if (response.body.size() > OffThreadParseBytes) {
-                // Value arguments only: the worker never touches `this` or the response.
+                // Value arguments only: the worker never touches `this` or the response. A task
+                // that was cancelled meanwhile ignores the answer (finish() does nothing).
                 QtConcurrent::run(&parseNameList, response.body, key)
-                        .then(guard.data(),
+                        .then(task,
                               [deliver](Result<QStringList> names) { deliver(std::move(names)); });
             } else {
                 deliver(parseNameList(response.body, key));
             }
         });
     });
+    return task;
 }
 
-void RegistryClient::catalogPage(int pageSize, const QUrl &next, const CallOptions &options,
-                                 QObject *context, Callback<NamesPage> done)
+ResultJob<NamesPage> *RegistryClient::catalogPage(int pageSize, const QUrl &next,
+                                                  Priority priority)
 {
-    listPage(firstPageUrl(u"/v2/_catalog"_s, pageSize), next, pageSize, u"repositories"_s,
-             u"registry:catalog:*"_s, u"Listing repositories"_s, options, context, std::move(done));
+    return listPage(firstPageUrl(u"/v2/_catalog"_s, pageSize), next, pageSize, u"repositories"_s,
+                    u"registry:catalog:*"_s, u"Listing repositories"_s, priority);
 }
 
-void RegistryClient::tagsPage(const QString &repository, int pageSize, const QUrl &next,
-                              const CallOptions &options, QObject *context,
-                              Callback<NamesPage> done)
+ResultJob<NamesPage> *RegistryClient::tagsPage(const QString &repository, int pageSize,
+                                               const QUrl &next, Priority priority)
 {
-    listPage(firstPageUrl(u"/v2/%1/tags/list"_s.arg(repository), pageSize), next, pageSize,
-             u"tags"_s, pullScope(repository), u"Listing tags of %1"_s.arg(repository), options,
-             context, std::move(done));
+    return listPage(firstPageUrl(u"/v2/%1/tags/list"_s.arg(repository), pageSize), next,
+                    pageSize, u"tags"_s, pullScope(repository),
+                    u"Listing tags of %1"_s.arg(repository), priority);
 }
 
-void RegistryClient::headManifest(const QString &repository, const QString &reference,
-                                  const CallOptions &options, QObject *context,
-                                  Callback<ManifestHead> done)
+ResultJob<ManifestHead> *RegistryClient::headManifest(const QString &repository,
+                                                      const QString &reference, Priority priority)
 {
-    whenReady(context, [=, this](Error ready) {
-        if (ready.isError()) {
-            done(ready);
-            return;
+    const auto spec = [=, this] {
+        RequestSpec head = makeSpec("HEAD", url(u"/v2/%1/manifests/%2"_s.arg(repository, reference)),
+                                    pullScope(repository), priority);
+        head.headers.append({"Accept"_ba, MediaType::manifestAcceptHeader()});
+        head.maxBodyBytes = MaxSmallBodyBytes;
+        return head;
+    };
+    const auto parse = [=](const Response &response) -> Result<ManifestHead> {
+        const QString what = u"Manifest %1:%2"_s.arg(repository, reference);
+        if (const Error error = errorFromResponse(response, what); error.isError())
+            return error;
+        ManifestHead head;
+        const QString digest = QString::fromLatin1(response.header("Docker-Content-Digest"));
+        if (Digest::isValid(digest))
+            head.digest = digest;
+        else if (isDigestReference(reference))
+            head.digest = reference;
+        head.mediaType = mediaTypeOf(response);
+        bool ok = false;
+        const qint64 length = response.header("Content-Length").toLongLong(&ok);
+        head.size = ok ? length : -1;
+        return head;
+    };
+    return call<ManifestHead>(priority, spec, parse);
+}
+
+namespace {
+
+//! A manifest response checked against the digest it must have and parsed.
+Result<FetchedManifest> parseFetchedManifest(const Response &response, const QString &reference,
+                                             const QString &what)
+{
+    if (const Error error = errorFromResponse(response, what); error.isError())
+        return error;
+    // The digest to check: the one asked for, else what the registry claims, else none (then
+    // the computed digest is the identity).
+    QString expected;
+    if (isDigestReference(reference)) {
+        expected = reference;
+    } else {
+        const QString header = QString::fromLatin1(response.header("Docker-Content-Digest"));
+        if (Digest::isValid(header))
+            expected = header;
+        else if (!header.isEmpty())
+            qCWarning(lcNet) << "ignoring malformed Docker-Content-Digest for" << what;
+    }
+    FetchedManifest fetched;
+    if (!expected.isEmpty()) {
+        if (!Digest::matches(response.body, expected)) {
+            return Error(ErrorCode::DigestMismatch,
+                         u"%1: expected digest %2 but the body hashes to %3"_s.arg(
+                                 what, expected, computeDigestLike(response.body, expected)));
         }
-        RequestSpec spec
-                = makeSpec("HEAD", url(u"/v2/%1/manifests/%2"_s.arg(repository, reference)),
-                           pullScope(repository), options);
-        spec.headers.append({"Accept"_ba, MediaType::manifestAcceptHeader()});
-        spec.maxBodyBytes = MaxSmallBodyBytes;
-        m_scheduler->submit(spec, context, [=](const Response &response) {
-            const QString what = u"Manifest %1:%2"_s.arg(repository, reference);
-            if (const Error error = errorFromResponse(response, what); error.isError()) {
-                done(error);
-                return;
-            }
-            ManifestHead head;
-            const QString digest = QString::fromLatin1(response.header("Docker-Content-Digest"));
-            if (Digest::isValid(digest))
-                head.digest = digest;
-            else if (isDigestReference(reference))
-                head.digest = reference;
-            head.mediaType = mediaTypeOf(response);
-            bool ok = false;
-            const qint64 length = response.header("Content-Length").toLongLong(&ok);
-            head.size = ok ? length : -1;
-            done(head);
-        });
-    });
+        fetched.digest = expected;
+    } else {
+        fetched.digest = Digest::sha256(response.body);
+    }
+    const QString contentType = mediaTypeOf(response);
+    Result<Manifest> parsed = parseManifest(response.body, contentType);
+    if (!parsed.ok()) {
+        Error error = parsed.error();
+        error.message = what + u": "_s + error.message;
+        return error;
+    }
+    fetched.bytes = response.body;
+    fetched.manifest = std::move(parsed).value();
+    fetched.mediaType
+            = fetched.manifest.mediaType.isEmpty() ? contentType : fetched.manifest.mediaType;
+    return fetched;
 }
 
-void RegistryClient::getManifest(const QString &repository, const QString &reference,
-                                 const CallOptions &options, QObject *context,
-                                 Callback<FetchedManifest> done)
+} // namespace
+
+ResultJob<FetchedManifest> *RegistryClient::getManifest(const QString &repository,
+                                                        const QString &reference,
+                                                        Priority priority)
 {
     if (isDigestReference(reference) && !Digest::isValid(reference)) {
-        failLater(context, done,
-                  Error(ErrorCode::InvalidInput, u"not a valid digest: %1"_s.arg(reference)));
-        return;
+        return failedJob<FetchedManifest>(
+                Error(ErrorCode::InvalidInput, u"not a valid digest: %1"_s.arg(reference)), this);
     }
-    whenReady(context, [=, this](Error ready) {
-        if (ready.isError()) {
-            done(ready);
-            return;
-        }
-        RequestSpec spec = makeSpec("GET", url(u"/v2/%1/manifests/%2"_s.arg(repository, reference)),
-                                    pullScope(repository), options);
-        spec.headers.append({"Accept"_ba, MediaType::manifestAcceptHeader()});
-        spec.maxBodyBytes = MaxManifestBytes;
-        m_scheduler->submit(spec, context, [=](const Response &response) {
-            const QString what = u"Manifest %1%2%3"_s.arg(
-                    repository, isDigestReference(reference) ? u"@"_s : u":"_s, reference);
-            if (const Error error = errorFromResponse(response, what); error.isError()) {
-                done(error);
-                return;
-            }
-            // The digest to check: the one asked for, else what the registry claims, else none
-            // (then the computed digest is the identity).
-            QString expected;
-            if (isDigestReference(reference)) {
-                expected = reference;
-            } else {
-                const QString header
-                        = QString::fromLatin1(response.header("Docker-Content-Digest"));
-                if (Digest::isValid(header))
-                    expected = header;
-                else if (!header.isEmpty())
-                    qCWarning(lcNet) << "ignoring malformed Docker-Content-Digest for" << what;
-            }
-            FetchedManifest fetched;
-            if (!expected.isEmpty()) {
-                if (!Digest::matches(response.body, expected)) {
-                    done(Error(
-                            ErrorCode::DigestMismatch,
-                            u"%1: expected digest %2 but the body hashes to %3"_s.arg(
-                                    what, expected, computeDigestLike(response.body, expected))));
-                    return;
-                }
-                fetched.digest = expected;
-            } else {
-                fetched.digest = Digest::sha256(response.body);
-            }
-            const QString contentType = mediaTypeOf(response);
-            Result<Manifest> parsed = parseManifest(response.body, contentType);
-            if (!parsed.ok()) {
-                Error error = parsed.error();
-                error.message = what + u": "_s + error.message;
-                done(error);
-                return;
-            }
-            fetched.bytes = response.body;
-            fetched.manifest = std::move(parsed).value();
-            fetched.mediaType = fetched.manifest.mediaType.isEmpty() ? contentType
-                                                                     : fetched.manifest.mediaType;
-            done(fetched);
-        });
+    const auto spec = [=, this] {
+        RequestSpec get = makeSpec("GET", url(u"/v2/%1/manifests/%2"_s.arg(repository, reference)),
+                                   pullScope(repository), priority);
+        get.headers.append({"Accept"_ba, MediaType::manifestAcceptHeader()});
+        get.maxBodyBytes = MaxManifestBytes;
+        return get;
+    };
+    const QString what = u"Manifest %1%2%3"_s.arg(
+            repository, isDigestReference(reference) ? u"@"_s : u":"_s, reference);
+    return call<FetchedManifest>(priority, spec, [reference, what](const Response &response) {
+        return parseFetchedManifest(response, reference, what);
     });
 }
 
-void RegistryClient::getBlob(const QString &repository, const QString &digest, qint64 maxBytes,
-                             const CallOptions &options, QObject *context,
-                             Callback<QByteArray> done)
+ResultJob<QByteArray> *RegistryClient::getBlob(const QString &repository, const QString &digest,
+                                               qint64 maxBytes, Priority priority)
 {
     if (!Digest::isValid(digest)) {
-        failLater(context, done,
-                  Error(ErrorCode::InvalidInput, u"not a valid digest: %1"_s.arg(digest)));
-        return;
+        return failedJob<QByteArray>(
+                Error(ErrorCode::InvalidInput, u"not a valid digest: %1"_s.arg(digest)), this);
     }
-    whenReady(context, [=, this](Error ready) {
-        if (ready.isError()) {
-            done(ready);
-            return;
+    const auto spec = [=, this] {
+        RequestSpec get = makeSpec("GET", url(u"/v2/%1/blobs/%2"_s.arg(repository, digest)),
+                                   pullScope(repository), priority);
+        get.maxBodyBytes = maxBytes;
+        return get;
+    };
+    return call<QByteArray>(priority, spec, [=](const Response &response) -> Result<QByteArray> {
+        const QString what = u"Blob %1@%2"_s.arg(repository, digest);
+        if (const Error error = errorFromResponse(response, what); error.isError())
+            return error;
+        if (!Digest::matches(response.body, digest)) {
+            return Error(ErrorCode::DigestMismatch,
+                         u"%1: expected digest %2 but the body hashes to %3"_s.arg(
+                                 what, digest, computeDigestLike(response.body, digest)));
         }
-        RequestSpec spec = makeSpec("GET", url(u"/v2/%1/blobs/%2"_s.arg(repository, digest)),
-                                    pullScope(repository), options);
-        spec.maxBodyBytes = maxBytes;
-        m_scheduler->submit(spec, context, [=](const Response &response) {
-            const QString what = u"Blob %1@%2"_s.arg(repository, digest);
-            if (const Error error = errorFromResponse(response, what); error.isError()) {
-                done(error);
-                return;
-            }
-            if (!Digest::matches(response.body, digest)) {
-                done(Error(ErrorCode::DigestMismatch,
-                           u"%1: expected digest %2 but the body hashes to %3"_s.arg(
-                                   what, digest, computeDigestLike(response.body, digest))));
-                return;
-            }
-            done(response.body);
-        });
+        return response.body;
     });
 }
 
-void RegistryClient::putManifest(const QString &repository, const QString &reference,
-                                 const QByteArray &bytes, const QString &mediaType,
-                                 QObject *context, Callback<QString> done)
+ResultJob<QString> *RegistryClient::putManifest(const QString &repository,
+                                                const QString &reference, const QByteArray &bytes,
+                                                const QString &mediaType)
 {
-    whenReady(context, [=, this](Error ready) {
-        if (ready.isError()) {
-            done(ready);
-            return;
-        }
-        CallOptions options;
-        options.priority = Priority::Interactive;
-        RequestSpec spec = makeSpec("PUT", url(u"/v2/%1/manifests/%2"_s.arg(repository, reference)),
-                                    pushScope(repository), options);
-        spec.headers.append({"Content-Type"_ba, mediaType.toUtf8()});
-        spec.body = bytes;
-        spec.maxBodyBytes = MaxSmallBodyBytes;
-        m_scheduler->submit(spec, context, [=](const Response &response) {
-            const QString what = u"Storing manifest %1:%2"_s.arg(repository, reference);
-            if (const Error error = errorFromResponse(response, what); error.isError()) {
-                done(error);
-                return;
-            }
-            const QString header = QString::fromLatin1(response.header("Docker-Content-Digest"));
-            done(Digest::isValid(header) ? header : Digest::sha256(bytes));
-        });
-    });
+    const auto spec = [=, this] {
+        RequestSpec put = makeSpec("PUT", url(u"/v2/%1/manifests/%2"_s.arg(repository, reference)),
+                                   pushScope(repository), Priority::Interactive);
+        put.headers.append({"Content-Type"_ba, mediaType.toUtf8()});
+        put.body = bytes;
+        put.maxBodyBytes = MaxSmallBodyBytes;
+        return put;
+    };
+    return call<QString>(Priority::Interactive, spec,
+                         [=](const Response &response) -> Result<QString> {
+                             const QString what
+                                     = u"Storing manifest %1:%2"_s.arg(repository, reference);
+                             if (const Error error = errorFromResponse(response, what);
+                                 error.isError())
+                                 return error;
+                             const QString header = QString::fromLatin1(
+                                     response.header("Docker-Content-Digest"));
+                             return Digest::isValid(header) ? header : Digest::sha256(bytes);
+                         });
 }
 
-void RegistryClient::deleteManifest(const QString &repository, const QString &digest,
-                                    QObject *context, Callback<void> done)
+ResultJob<void> *RegistryClient::deleteManifest(const QString &repository, const QString &digest)
 {
     if (!Digest::isValid(digest)) {
-        failLater(context, done,
-                  Error(ErrorCode::InvalidInput,
-                        u"manifests are deleted by digest; not a digest: %1"_s.arg(digest)));
-        return;
+        return failedJob<void>(
+                Error(ErrorCode::InvalidInput,
+                      u"manifests are deleted by digest; not a digest: %1"_s.arg(digest)),
+                this);
     }
-    whenReady(context, [=, this](Error ready) {
-        if (ready.isError()) {
-            done(ready);
-            return;
+    const auto spec = [=, this] {
+        RequestSpec remove
+                = makeSpec("DELETE", url(u"/v2/%1/manifests/%2"_s.arg(repository, digest)),
+                           deleteScope(repository), Priority::Interactive);
+        remove.maxBodyBytes = MaxSmallBodyBytes;
+        return remove;
+    };
+    return call<void>(Priority::Interactive, spec, [=](const Response &response) -> Result<void> {
+        const QString what = u"Deleting %1@%2"_s.arg(repository, digest);
+        if (response.status == 405) {
+            // Distribution answers 405 UNSUPPORTED unless storage.delete.enabled is set.
+            return Error(ErrorCode::Unsupported,
+                         what
+                                 + u": the registry does not allow deleting (Distribution "
+                                   u"needs storage.delete.enabled)"_s,
+                         405);
         }
-        CallOptions options;
-        options.priority = Priority::Interactive;
-        RequestSpec spec = makeSpec("DELETE", url(u"/v2/%1/manifests/%2"_s.arg(repository, digest)),
-                                    deleteScope(repository), options);
-        spec.maxBodyBytes = MaxSmallBodyBytes;
-        m_scheduler->submit(spec, context, [=](const Response &response) {
-            const QString what = u"Deleting %1@%2"_s.arg(repository, digest);
-            Error error = errorFromResponse(response, what);
-            if (response.status == 405) {
-                // Distribution answers 405 UNSUPPORTED unless storage.delete.enabled is set.
-                error = Error(ErrorCode::Unsupported,
-                              what
-                                      + u": the registry does not allow deleting (Distribution "
-                                        u"needs storage.delete.enabled)"_s,
-                              405);
-            }
-            if (error.isError())
-                done(error);
-            else
-                done(Result<void>());
-        });
+        if (const Error error = errorFromResponse(response, what); error.isError())
+            return error;
+        return {};
     });
 }
 
-void RegistryClient::blobExists(const QString &repository, const QString &digest,
-                                const CallOptions &options, QObject *context, Callback<bool> done)
+ResultJob<bool> *RegistryClient::blobExists(const QString &repository, const QString &digest,
+                                            Priority priority)
 {
-    whenReady(context, [=, this](Error ready) {
-        if (ready.isError()) {
-            done(ready);
-            return;
-        }
-        RequestSpec spec = makeSpec("HEAD", url(u"/v2/%1/blobs/%2"_s.arg(repository, digest)),
-                                    pullScope(repository), options);
-        spec.maxBodyBytes = MaxSmallBodyBytes;
-        m_scheduler->submit(spec, context, [=](const Response &response) {
-            if (response.status == 404) {
-                done(false);
-                return;
-            }
-            const QString what = u"Blob %1@%2"_s.arg(repository, digest);
-            if (const Error error = errorFromResponse(response, what); error.isError()) {
-                done(error);
-                return;
-            }
-            done(true);
-        });
+    const auto spec = [=, this] {
+        RequestSpec head = makeSpec("HEAD", url(u"/v2/%1/blobs/%2"_s.arg(repository, digest)),
+                                    pullScope(repository), priority);
+        head.maxBodyBytes = MaxSmallBodyBytes;
+        return head;
+    };
+    return call<bool>(priority, spec, [=](const Response &response) -> Result<bool> {
+        if (response.status == 404)
+            return false;
+        const QString what = u"Blob %1@%2"_s.arg(repository, digest);
+        if (const Error error = errorFromResponse(response, what); error.isError())
+            return error;
+        return true;
     });
 }
 
@@ -651,31 +612,27 @@ QUrl RegistryClient::uploadUrl(const Response &response) const
     return target.isRelative() ? base.resolved(target) : target;
 }
 
-void RegistryClient::uploadBlob(const QString &repository, const QByteArray &bytes,
-                                const CallOptions &options, QObject *context,
-                                Callback<QString> done)
+ResultJob<QString> *RegistryClient::uploadBlob(const QString &repository, const QByteArray &bytes,
+                                               Priority priority)
 {
     const QString digest = Digest::sha256(bytes);
-    whenReady(context, [=, this](Error ready) {
-        if (ready.isError()) {
-            done(ready);
-            return;
-        }
-        const QString what = u"Uploading %1 to %2"_s.arg(Digest::shortForm(digest), repository);
+    const QString what = u"Uploading %1 to %2"_s.arg(Digest::shortForm(digest), repository);
+    auto *task = new Task<QString>(priority, this);
+    whenReady(task, [=, this] {
         RequestSpec start = makeSpec("POST", url(u"/v2/%1/blobs/uploads/"_s.arg(repository)),
-                                     pushScope(repository), options);
+                                     pushScope(repository), task->priority());
         start.idempotent = false; // each POST opens a new upload session
         start.maxBodyBytes = MaxSmallBodyBytes;
-        m_scheduler->submit(start, context, [=, this](const Response &response) {
+        task->await(m_scheduler->submit(start), [=, this](const Response &response) {
             if (const Error error = errorFromResponse(response, what); error.isError()) {
-                done(error);
+                task->fail(error);
                 return;
             }
             QUrl target = uploadUrl(response);
             if (response.status != 202 || target.isEmpty()) {
-                done(Error(ErrorCode::BadResponse,
-                           what + u": the registry did not open an upload session"_s,
-                           response.status));
+                task->fail(Error(ErrorCode::BadResponse,
+                                 what + u": the registry did not open an upload session"_s,
+                                 response.status));
                 return;
             }
             // The Location may carry its own query (Distribution's _state); keep it verbatim.
@@ -684,71 +641,65 @@ void RegistryClient::uploadBlob(const QString &repository, const QByteArray &byt
                 query += u'&';
             query += u"digest="_s + QString::fromLatin1(QUrl::toPercentEncoding(digest));
             target.setQuery(query, QUrl::TolerantMode);
-            RequestSpec put = makeSpec("PUT", target, pushScope(repository), options);
+            RequestSpec put = makeSpec("PUT", target, pushScope(repository), task->priority());
             put.idempotent = false; // the session is consumed by the first PUT
             put.headers.append({"Content-Type"_ba, "application/octet-stream"_ba});
             put.body = bytes;
             put.maxBodyBytes = MaxSmallBodyBytes;
-            m_scheduler->submit(put, context, [=](const Response &putResponse) {
+            task->await(m_scheduler->submit(put), [=](const Response &putResponse) {
                 if (const Error error = errorFromResponse(putResponse, what); error.isError()) {
-                    done(error);
+                    task->fail(error);
                     return;
                 }
                 const QString stored
                         = QString::fromLatin1(putResponse.header("Docker-Content-Digest"));
                 if (Digest::isValid(stored) && stored != digest) {
-                    done(Error(ErrorCode::DigestMismatch,
-                               what + u": the registry stored %1"_s.arg(stored)));
+                    task->fail(Error(ErrorCode::DigestMismatch,
+                                     what + u": the registry stored %1"_s.arg(stored)));
                     return;
                 }
-                done(digest);
+                task->finish(digest);
             });
         });
     });
+    return task;
 }
 
-void RegistryClient::mountBlob(const QString &repository, const QString &digest,
-                               const QString &fromRepository, QObject *context, Callback<bool> done)
+ResultJob<bool> *RegistryClient::mountBlob(const QString &repository, const QString &digest,
+                                           const QString &fromRepository)
 {
-    whenReady(context, [=, this](Error ready) {
-        if (ready.isError()) {
-            done(ready);
-            return;
-        }
+    const auto spec = [=, this] {
         QUrl target = url(u"/v2/%1/blobs/uploads/"_s.arg(repository));
         QUrlQuery query;
         query.addQueryItem(u"mount"_s, digest);
         query.addQueryItem(u"from"_s, fromRepository);
         target.setQuery(query);
-        CallOptions options;
-        options.priority = Priority::Interactive;
         // Distribution checks pull on the source repository too (token auth: both scopes).
-        RequestSpec spec = makeSpec(
-                "POST", target, pushScope(repository) + u' ' + pullScope(fromRepository), options);
-        spec.idempotent = false;
-        spec.maxBodyBytes = MaxSmallBodyBytes;
-        m_scheduler->submit(spec, context, [=, this](const Response &response) {
-            const QString what = u"Mounting %1 from %2 into %3"_s.arg(Digest::shortForm(digest),
-                                                                      fromRepository, repository);
-            if (const Error error = errorFromResponse(response, what); error.isError()) {
-                done(error);
-                return;
-            }
-            if (response.status == 201) {
-                done(true);
-                return;
-            }
-            // 202: the registry opened a plain upload session instead. Close it so it does not
-            // linger until the registry's upload purge; the caller uploads with a fresh session.
-            const QUrl session = uploadUrl(response);
-            if (!session.isEmpty()) {
-                RequestSpec cancelSpec
-                        = makeSpec("DELETE", session, pushScope(repository), CallOptions());
-                cancelSpec.maxBodyBytes = MaxSmallBodyBytes;
-                m_scheduler->submit(cancelSpec, this, [](const Response &) {});
-            }
-            done(false);
-        });
+        RequestSpec mount = makeSpec("POST", target,
+                                     pushScope(repository) + u' ' + pullScope(fromRepository),
+                                     Priority::Interactive);
+        mount.idempotent = false;
+        mount.maxBodyBytes = MaxSmallBodyBytes;
+        return mount;
+    };
+    return call<bool>(Priority::Interactive, spec, [=, this](const Response &response) -> Result<bool> {
+        const QString what = u"Mounting %1 from %2 into %3"_s.arg(Digest::shortForm(digest),
+                                                                  fromRepository, repository);
+        if (const Error error = errorFromResponse(response, what); error.isError())
+            return error;
+        if (response.status == 201)
+            return true;
+        // 202: the registry opened a plain upload session instead. Close it so it does not
+        // linger until the registry's upload purge; the caller uploads with a fresh session.
+        // Nobody waits for that DELETE: the job ends on its own (and with the scheduler).
+        const QUrl session = uploadUrl(response);
+        if (!session.isEmpty()) {
+            RequestSpec close = makeSpec("DELETE", session, pushScope(repository),
+                                         Priority::Background);
+            close.maxBodyBytes = MaxSmallBodyBytes;
+            m_scheduler->submit(close);
+        }
+        return false;
     });
 }
 

@@ -14,7 +14,6 @@
 #include <QTimer>
 
 #include <algorithm>
-#include <atomic>
 
 using namespace Qt::StringLiterals;
 
@@ -74,12 +73,6 @@ int parseRetryAfterMs(const QByteArray &value)
 
 } // namespace
 
-OwnerId newOwnerId()
-{
-    static std::atomic<OwnerId> next{1};
-    return next.fetch_add(1, std::memory_order_relaxed);
-}
-
 QByteArray Response::header(QByteArrayView name) const
 {
     for (const auto &[key, value] : headers) {
@@ -91,36 +84,27 @@ QByteArray Response::header(QByteArrayView name) const
 
 // ---------------------------------------------------------------------------------------------
 
-PendingRequest::PendingRequest(RequestSpec spec, RequestScheduler *scheduler)
-    : QObject(scheduler)
+RequestJob::RequestJob(RequestSpec spec, RequestScheduler *scheduler)
+    : Job(spec.priority, scheduler)
+    , m_scheduler(scheduler)
     , m_spec(std::move(spec))
 {
     m_currentUrl = m_spec.url;
     m_currentMethod = m_spec.method;
     m_currentBody = m_spec.body;
+    // Until it finished, its result is no answer (Job's promise, as ResultJob's).
+    m_response.error = Error(ErrorCode::Cancelled, u"cancelled"_s);
 }
 
-void PendingRequest::cancel()
+void RequestJob::onCancel()
 {
-    if (auto *scheduler = qobject_cast<RequestScheduler *>(parent()))
-        scheduler->cancelRequest(this);
+    m_scheduler->cancelRequest(this);
 }
 
-void PendingRequest::setPriority(Priority priority)
+void RequestJob::onPriorityChanged(Priority priority)
 {
-    if (m_spec.priority == priority || m_done)
-        return;
     m_spec.priority = priority;
-    if (!m_queued)
-        return; // in flight or waiting: the new priority applies to its next queueing
-    auto *scheduler = qobject_cast<RequestScheduler *>(parent());
-    if (!scheduler)
-        return;
-    scheduler->m_queue.removeOne(QPointer<PendingRequest>(this));
-    m_queued = false;
-    --scheduler->m_queuedPerHost[m_hostKey];
-    --scheduler->m_stats.queued;
-    scheduler->enqueue(this);
+    m_scheduler->requeue(this);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -137,8 +121,8 @@ RequestScheduler::~RequestScheduler()
     // Nothing is emitted from here: receivers may already be half destroyed. Replies are
     // disconnected before abort() so their finished() does not reach us either.
     m_destroying = true;
-    const auto requests = findChildren<PendingRequest *>(Qt::FindDirectChildrenOnly);
-    for (PendingRequest *request : requests) {
+    for (RequestJob *request : std::as_const(m_live)) {
+        disconnect(request, nullptr, this, nullptr);
         request->m_done = true;
         if (request->m_retryTimer)
             request->m_retryTimer->stop();
@@ -151,46 +135,29 @@ RequestScheduler::~RequestScheduler()
     }
 }
 
-PendingRequest *RequestScheduler::submit(RequestSpec spec)
+RequestJob *RequestScheduler::submit(RequestSpec spec)
 {
-    auto *request = new PendingRequest(std::move(spec), this);
+    auto *request = new RequestJob(std::move(spec), this);
     request->m_sequence = m_nextSequence++;
+    m_live.insert(request);
+    connect(request, &QObject::destroyed, this, [this, request] { m_live.remove(request); });
+    connect(request, &Job::finished, this, [this] {
+        ++m_stats.completed;
+        Q_EMIT statsChanged();
+    });
     enqueue(request);
     return request;
 }
 
-PendingRequest *RequestScheduler::submit(RequestSpec spec, QObject *context,
-                                         std::function<void(const Response &)> done)
+void RequestScheduler::requeue(RequestJob *request)
 {
-    PendingRequest *request = submit(std::move(spec));
-    connect(request, &PendingRequest::finished, context ? context : request,
-            [done = std::move(done)](const Response &response) {
-                if (done)
-                    done(response);
-            });
-    return request;
-}
-
-void RequestScheduler::cancelOwner(OwnerId owner)
-{
-    if (owner == 0)
-        return;
-    const auto requests = findChildren<PendingRequest *>(Qt::FindDirectChildrenOnly);
-    for (PendingRequest *request : requests) {
-        if (request->m_spec.owner == owner)
-            cancelRequest(request);
-    }
-}
-
-void RequestScheduler::setOwnerPriority(OwnerId owner, Priority priority)
-{
-    if (owner == 0)
-        return;
-    const auto requests = findChildren<PendingRequest *>(Qt::FindDirectChildrenOnly);
-    for (PendingRequest *request : requests) {
-        if (request->m_spec.owner == owner)
-            request->setPriority(priority);
-    }
+    if (!request->m_queued)
+        return; // in flight or waiting: the new priority applies to its next queueing
+    m_queue.removeOne(QPointer<RequestJob>(request));
+    request->m_queued = false;
+    --m_queuedPerHost[request->m_hostKey];
+    --m_stats.queued;
+    enqueue(request);
 }
 
 void RequestScheduler::setMaxConcurrentPerHost(int n)
@@ -211,18 +178,18 @@ QString RequestScheduler::hostKey(const QUrl &url)
     return scheme + "://"_L1 + url.host().toLower() + u':' + QString::number(url.port(defaultPort));
 }
 
-void RequestScheduler::enqueue(PendingRequest *request)
+void RequestScheduler::enqueue(RequestJob *request)
 {
     // Sorted by priority (high first), then by sequence: FIFO within a priority. A request
     // keeps its sequence when it comes back for a retry, a redirect or after a challenge, so it
     // does not lose its place to requests submitted after it.
-    const auto before = [](const QPointer<PendingRequest> &a, const PendingRequest *b) {
+    const auto before = [](const QPointer<RequestJob> &a, const RequestJob *b) {
         if (a->m_spec.priority != b->m_spec.priority)
             return a->m_spec.priority > b->m_spec.priority;
         return a->m_sequence < b->m_sequence;
     };
     const auto it = std::lower_bound(m_queue.begin(), m_queue.end(), request, before);
-    m_queue.insert(it, QPointer<PendingRequest>(request));
+    m_queue.insert(it, QPointer<RequestJob>(request));
     request->m_queued = true;
     request->m_hostKey = hostKey(request->m_currentUrl);
     ++m_queuedPerHost[request->m_hostKey];
@@ -233,8 +200,8 @@ void RequestScheduler::enqueue(PendingRequest *request)
 
 void RequestScheduler::schedulePump()
 {
-    // Always from the event loop: submit() must not finish synchronously, and a cancelOwner()
-    // loop should not start requests it is about to cancel.
+    // Always from the event loop: submit() must not finish synchronously, and a loop that
+    // cancels requests should not start the ones it is about to cancel.
     if (m_pumpPosted || m_destroying)
         return;
     m_pumpPosted = true;
@@ -253,7 +220,7 @@ void RequestScheduler::pump()
     };
     qsizetype i = 0;
     while (i < m_queue.size() && anyHostFree()) {
-        PendingRequest *request = m_queue.at(i);
+        RequestJob *request = m_queue.at(i);
         if (!request) {
             m_queue.removeAt(i);
             continue;
@@ -270,7 +237,7 @@ void RequestScheduler::pump()
     }
 }
 
-void RequestScheduler::startAttempt(PendingRequest *request)
+void RequestScheduler::startAttempt(RequestJob *request)
 {
     const QUrl url = request->m_currentUrl;
     const QString scheme = url.scheme().toLower();
@@ -337,7 +304,7 @@ void RequestScheduler::startAttempt(PendingRequest *request)
     Q_EMIT attemptStarted(method, url.adjusted(QUrl::RemoveUserInfo));
 }
 
-void RequestScheduler::releaseReply(PendingRequest *request, bool abort)
+void RequestScheduler::releaseReply(RequestJob *request, bool abort)
 {
     QNetworkReply *reply = request->m_reply;
     request->m_reply = nullptr;
@@ -357,7 +324,7 @@ void RequestScheduler::releaseReply(PendingRequest *request, bool abort)
     reply->deleteLater();
 }
 
-void RequestScheduler::onMetaDataChanged(PendingRequest *request, QNetworkReply *reply)
+void RequestScheduler::onMetaDataChanged(RequestJob *request, QNetworkReply *reply)
 {
     if (request->m_reply != reply || request->m_currentMethod == "HEAD")
         return; // a HEAD's Content-Length is the size of what it describes, not of a body
@@ -376,7 +343,7 @@ void RequestScheduler::onMetaDataChanged(PendingRequest *request, QNetworkReply 
     }
 }
 
-void RequestScheduler::onReadyRead(PendingRequest *request, QNetworkReply *reply)
+void RequestScheduler::onReadyRead(RequestJob *request, QNetworkReply *reply)
 {
     if (request->m_reply != reply || !reply->isOpen()) // a timed-out reply is closed
         return;
@@ -394,7 +361,7 @@ void RequestScheduler::onReadyRead(PendingRequest *request, QNetworkReply *reply
     }
 }
 
-void RequestScheduler::onReplyFinished(PendingRequest *request, QNetworkReply *reply)
+void RequestScheduler::onReplyFinished(RequestJob *request, QNetworkReply *reply)
 {
     if (request->m_reply != reply || request->m_done) {
         disconnect(reply, nullptr, this, nullptr);
@@ -466,7 +433,7 @@ void RequestScheduler::onReplyFinished(PendingRequest *request, QNetworkReply *r
     handleHttpResponse(request, reply);
 }
 
-void RequestScheduler::handleHttpResponse(PendingRequest *request, QNetworkReply *reply)
+void RequestScheduler::handleHttpResponse(RequestJob *request, QNetworkReply *reply)
 {
     Response &response = request->m_response;
     const int status = response.status;
@@ -516,7 +483,7 @@ void RequestScheduler::handleHttpResponse(PendingRequest *request, QNetworkReply
             const QList<AuthChallenge> challenges = parseWwwAuthenticate(challengeHeader);
             if (!challenges.isEmpty()) {
                 request->m_authRetried = true;
-                QPointer<PendingRequest> guard(request);
+                QPointer<RequestJob> guard(request);
                 request->m_spec.authenticator->handleChallenge(
                         challenges, request->m_spec.authScope, request,
                         [this, guard](Error authError) {
@@ -545,13 +512,12 @@ void RequestScheduler::handleHttpResponse(PendingRequest *request, QNetworkReply
             return;
     }
 
-    if (status >= 400)
-        response.error = httpError(status, response.body);
+    response.error = status >= 400 ? httpError(status, response.body) : Error();
     Q_UNUSED(reply);
     finish(request);
 }
 
-void RequestScheduler::onChallengeAnswered(PendingRequest *request, const Error &error)
+void RequestScheduler::onChallengeAnswered(RequestJob *request, const Error &error)
 {
     if (request->m_done)
         return;
@@ -571,7 +537,7 @@ int RequestScheduler::backoffDelayMs(int retryIndex) const
     return int(std::min(exact * jitter, double(m_retryMaxMs)));
 }
 
-bool RequestScheduler::maybeRetry(PendingRequest *request, int retryAfterMs)
+bool RequestScheduler::maybeRetry(RequestJob *request, int retryAfterMs)
 {
     if (!request->m_spec.idempotent || request->m_retryCount >= m_maxRetries || request->m_done)
         return false;
@@ -586,7 +552,7 @@ bool RequestScheduler::maybeRetry(PendingRequest *request, int retryAfterMs)
     return true;
 }
 
-void RequestScheduler::scheduleRetry(PendingRequest *request, int delayMs)
+void RequestScheduler::scheduleRetry(RequestJob *request, int delayMs)
 {
     if (!request->m_retryTimer) {
         request->m_retryTimer = new QTimer(request);
@@ -603,7 +569,7 @@ void RequestScheduler::scheduleRetry(PendingRequest *request, int delayMs)
     request->m_retryTimer->start(delayMs);
 }
 
-void RequestScheduler::cancelRequest(PendingRequest *request)
+void RequestScheduler::cancelRequest(RequestJob *request)
 {
     if (request->m_done || m_destroying)
         return;
@@ -615,19 +581,19 @@ void RequestScheduler::cancelRequest(PendingRequest *request)
     fail(request, Error(ErrorCode::Cancelled, u"cancelled"_s));
 }
 
-void RequestScheduler::fail(PendingRequest *request, Error error)
+void RequestScheduler::fail(RequestJob *request, Error error)
 {
     request->m_response.error = std::move(error);
     finish(request);
 }
 
-void RequestScheduler::finish(PendingRequest *request)
+void RequestScheduler::finish(RequestJob *request)
 {
     if (request->m_done)
         return;
     request->m_done = true;
     if (request->m_queued) {
-        m_queue.removeOne(QPointer<PendingRequest>(request));
+        m_queue.removeOne(QPointer<RequestJob>(request));
         request->m_queued = false;
         --m_queuedPerHost[request->m_hostKey];
         --m_stats.queued;
@@ -638,18 +604,9 @@ void RequestScheduler::finish(PendingRequest *request)
     if (request->m_response.url.isEmpty())
         request->m_response.url = request->m_currentUrl;
     Q_EMIT statsChanged();
-
-    // finished() always comes from the event loop: a caller that cancels from inside a
+    // finished() comes from the event loop (Job): a caller that cancels from inside a
     // destructor or a loop over its own requests is not re-entered.
-    QMetaObject::invokeMethod(
-            request,
-            [this, request] {
-                ++m_stats.completed;
-                Q_EMIT statsChanged();
-                Q_EMIT request->finished(request->m_response);
-                request->deleteLater();
-            },
-            Qt::QueuedConnection);
+    request->finishJob(request->m_response.error);
 }
 
 } // namespace Berth

@@ -1,6 +1,9 @@
 #pragma once
 
 #include "net/core/error.h"
+#include "net/core/job.h"
+#include "net/core/priority.h"
+#include "net/core/schedulerstats.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>
@@ -9,6 +12,7 @@
 #include <QNetworkReply>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QSslConfiguration>
 #include <QUrl>
 
@@ -23,15 +27,6 @@ namespace Berth {
 class Authenticator;
 class NetworkAccessManager;
 
-//! Higher runs first. Interactive = a person is waiting on exactly this (details pane, a retag);
-//! Visible = rows on screen; Prefetch = the margin around them; Background = exports, sorts.
-enum class Priority { Background = 0, Prefetch = 1, Visible = 2, Interactive = 3 };
-
-//! Owners group requests so a view, a model generation or an export can cancel or re-prioritise
-//! all of its requests at once. 0 = no owner.
-using OwnerId = quint64;
-OwnerId newOwnerId();
-
 struct RequestSpec
 {
     QByteArray method = "GET";
@@ -39,7 +34,6 @@ struct RequestSpec
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
     Priority priority = Priority::Visible;
-    OwnerId owner = 0;
     //! Retried on transient failures only when true (GET, HEAD, PUT and DELETE of manifests are;
     //! blob upload POST/PATCH are not).
     bool idempotent = true;
@@ -74,30 +68,43 @@ struct Response
 
 class RequestScheduler;
 
-//! One scheduled request. Emits finished() exactly once (also when cancelled) and then deletes
-//! itself with deleteLater(). Owned by the scheduler; hold it in a QPointer.
-class PendingRequest final : public QObject
+//! One request in the scheduler's hands, as a Job: it owns its QNetworkReply (one per attempt:
+//! retries, redirects and the auth round make new ones), queues and re-queues itself by
+//! priority, and ends with finished() exactly once, also when cancelled. result() is the
+//! response of the final attempt. Parented to the scheduler.
+class RequestJob final : public Job
 {
     Q_OBJECT
-    Q_DISABLE_COPY_MOVE(PendingRequest)
+    Q_DISABLE_COPY_MOVE(RequestJob)
 public:
     const RequestSpec &spec() const { return m_spec; }
-    void cancel();
-    void setPriority(Priority priority);
+    //! The final attempt's response; its error is Cancelled until the job finished.
+    const Response &result() const { return m_response; }
 
-Q_SIGNALS:
-    void finished(const Berth::Response &response);
+    //! done(result()) on context when the request finished, unless context is gone by then.
+    template<typename Done>
+    RequestJob *onFinished(QObject *context, Done done)
+    {
+        connect(this, &Job::finished, context,
+                [this, done = std::move(done)]() mutable { done(m_response); });
+        return this;
+    }
+
+protected:
+    void onPriorityChanged(Priority priority) override;
+    void onCancel() override;
 
 private:
     friend class RequestScheduler;
-    PendingRequest(RequestSpec spec, RequestScheduler *scheduler);
+    RequestJob(RequestSpec spec, RequestScheduler *scheduler);
 
+    RequestScheduler *m_scheduler;
     RequestSpec m_spec;
     Response m_response;
     QPointer<QNetworkReply> m_reply;
     QTimer *m_retryTimer = nullptr;
     bool m_cancelled = false;
-    bool m_done = false;
+    bool m_done = false; //!< the scheduler is through with it (finished() may still be queued)
     bool m_authRetried = false;
     int m_redirects = 0;
     QUrl m_currentUrl;
@@ -111,18 +118,9 @@ private:
     bool m_inFlight = false;
 };
 
-//! Statistics for tests, status lines and benchmarks.
-struct SchedulerStats
-{
-    int queued = 0;
-    int inFlight = 0;
-    quint64 started = 0; //!< network attempts started (retries and auth round trips count)
-    quint64 retries = 0;
-    quint64 completed = 0; //!< PendingRequests finished (any outcome)
-};
-
 //! The one place every registry request goes through: per-host concurrency cap, priority queue
-//! (FIFO within a priority), cancellation and re-prioritisation by owner, bounded retries with
+//! (FIFO within a priority), cancellation and re-prioritisation through each RequestJob, bounded
+//! retries with
 //! exponential back-off and jitter honouring Retry-After, auth (Authorization from the
 //! authenticator; on 401 one challenge round and one retry), manual redirects without
 //! Authorization across hosts, transfer timeouts, and body caps.
@@ -135,14 +133,7 @@ public:
     ~RequestScheduler() override;
 
     //! Queues the request; never finishes synchronously (finished comes from the event loop).
-    PendingRequest *submit(RequestSpec spec);
-
-    //! Convenience: submit and call done(response) on context if it still lives.
-    PendingRequest *submit(RequestSpec spec, QObject *context,
-                           std::function<void(const Response &)> done);
-
-    void cancelOwner(OwnerId owner);
-    void setOwnerPriority(OwnerId owner, Priority priority);
+    RequestJob *submit(RequestSpec spec);
 
     //! Distribution answers hundreds of small GETs a second per connection; 6 matches
     //! QNetworkAccessManager's HTTP/1.1 connection pool per host, so nothing waits inside Qt
@@ -167,27 +158,29 @@ Q_SIGNALS:
     void attemptStarted(const QByteArray &method, const QUrl &url);
 
 private:
-    friend class PendingRequest;
-    void enqueue(PendingRequest *request);
+    friend class RequestJob;
+    void enqueue(RequestJob *request);
+    void requeue(RequestJob *request);
     void pump();
-    void startAttempt(PendingRequest *request);
-    void onReplyFinished(PendingRequest *request, QNetworkReply *reply);
-    void finish(PendingRequest *request);
-    void scheduleRetry(PendingRequest *request, int delayMs);
-    void cancelRequest(PendingRequest *request);
+    void startAttempt(RequestJob *request);
+    void onReplyFinished(RequestJob *request, QNetworkReply *reply);
+    void finish(RequestJob *request);
+    void scheduleRetry(RequestJob *request, int delayMs);
+    void cancelRequest(RequestJob *request);
     static QString hostKey(const QUrl &url);
     void schedulePump();
-    void releaseReply(PendingRequest *request, bool abort);
-    void fail(PendingRequest *request, Error error);
-    void onMetaDataChanged(PendingRequest *request, QNetworkReply *reply);
-    void onReadyRead(PendingRequest *request, QNetworkReply *reply);
-    void handleHttpResponse(PendingRequest *request, QNetworkReply *reply);
-    bool maybeRetry(PendingRequest *request, int retryAfterMs);
-    void onChallengeAnswered(PendingRequest *request, const Error &error);
+    void releaseReply(RequestJob *request, bool abort);
+    void fail(RequestJob *request, Error error);
+    void onMetaDataChanged(RequestJob *request, QNetworkReply *reply);
+    void onReadyRead(RequestJob *request, QNetworkReply *reply);
+    void handleHttpResponse(RequestJob *request, QNetworkReply *reply);
+    bool maybeRetry(RequestJob *request, int retryAfterMs);
+    void onChallengeAnswered(RequestJob *request, const Error &error);
     int backoffDelayMs(int retryIndex) const;
 
     NetworkAccessManager *m_nam;
-    QList<QPointer<PendingRequest>> m_queue;
+    QList<QPointer<RequestJob>> m_queue;
+    QSet<RequestJob *> m_live; //!< every job not yet destroyed (the destructor aborts them)
     QHash<QString, int> m_inFlightPerHost;
     int m_maxPerHost = 6;
     int m_maxRetries = 4;

@@ -5,7 +5,6 @@
 #include "processmemory.h"
 #include "rawclient.h"
 #include "stallchecker.h"
-#include "syntheticbackend.h"
 #include "waiter.h"
 
 #include "harborserver.h"
@@ -13,9 +12,11 @@
 #include "imageseeder.h"
 #include "registryprocess.h"
 #include "storagetags.h"
+#include "syntheticbackend.h"
 
 #include "models/metadata/metadatacache.h"
 #include "models/metadata/metadataservice.h"
+#include "models/tags/metadataupdater.h"
 #include "models/tags/tagtablemodel.h"
 #include "net/formats/mediatypes.h"
 
@@ -174,6 +175,18 @@ bool Benchmark::startRegistry()
     return true;
 }
 
+std::unique_ptr<BenchStack> Benchmark::openStack(const QString &scenario, const QString &host,
+                                                 MetadataCache *cache,
+                                                 const Credentials &credentials, BackendKind kind)
+{
+    auto stack = std::make_unique<BenchStack>(host, cache, credentials, kind);
+    if (const Error error = stack->open(ScenarioTimeoutMs); error.isError()) {
+        fail(u"%1: opening the session: %2"_s.arg(scenario, error.toString()));
+        return nullptr;
+    }
+    return stack;
+}
+
 int Benchmark::run()
 {
     m_workDir = std::make_unique<QTemporaryDir>();
@@ -292,14 +305,16 @@ void Benchmark::measureModelCold(int size, QJsonObject &result)
         fail(u"cannot open the metadata cache"_s);
         return;
     }
-    BenchStack stack(m_registry->host(), &cache);
+    const auto stack = openStack(u"model cold"_s, m_registry->host(), &cache);
+    if (!stack)
+        return;
     TagTableModel model;
     ProcessMemory::resetPeak();
     const qint64 rssBefore = ProcessMemory::residentKiB();
 
     QElapsedTimer clock;
     clock.start();
-    model.setRepository(&stack.service(), repositoryFor(size));
+    model.setRepository(&stack->service(), repositoryFor(size));
     const qint64 firstRowsMs = waitForFirstRows(model, clock);
     if (firstRowsMs < 0 || model.rowCount() < std::min(size, VisibleRows)) {
         fail(u"model: no first rows for %1 (%2)"_s.arg(repositoryFor(size),
@@ -311,21 +326,27 @@ void Benchmark::measureModelCold(int size, QJsonObject &result)
         m_visibleTags.append(model.index(row, 0).data(TagTableModel::TagRole).toString());
 
     // When 40 rows become visible
-    stack.resetCounts();
+    stack->resetCounts();
     QElapsedTimer visibleClock;
     visibleClock.start();
-    model.setVisibleRows(0, VisibleRows - 1);
+    model.updater()->setVisibleRange(0, VisibleRows - 1);
     const qint64 visibleMs = waitForVisibleRows(
             model, visibleClock,
             {TagTableModel::LoadState::Loaded, TagTableModel::LoadState::Failed});
-    const RequestCounts atVisible = stack.counts();
+    const RequestCounts atVisible = stack->counts();
     const int failed = countState(model, 0, VisibleRows - 1, TagTableModel::LoadState::Failed);
 
-    // The margin (one screen below) keeps loading at Prefetch priority: let it settle.
-    Waiter settled([&] { return stack.service().inFlight() == 0; }, visibleClock);
-    settled.on(&stack.service(), &MetadataService::inFlightChanged);
+    // The margin (one screen below) keeps loading at Prefetch priority: let it settle. Each
+    // answer reaches the model (a dataChanged batch) after the service counted its job done.
+    Waiter settled(
+            [&] {
+                return stack->service().inFlight() == 0 && model.updater()->requestsInFlight() == 0;
+            },
+            visibleClock);
+    settled.on(&model, &QAbstractItemModel::dataChanged);
+    settled.on(&stack->scheduler(), &RequestScheduler::statsChanged);
     const qint64 settledMs = settled.wait(ScenarioTimeoutMs);
-    const RequestCounts all = stack.counts();
+    const RequestCounts all = stack->counts();
     cache.flush();
 
     QSet<QString> digests;
@@ -360,20 +381,22 @@ void Benchmark::measureModelWarm(int size, QJsonObject &result)
         fail(u"cannot open the metadata cache"_s);
         return;
     }
-    BenchStack stack(m_registry->host(), &cache);
+    const auto stack = openStack(u"model warm"_s, m_registry->host(), &cache);
+    if (!stack)
+        return;
     TagTableModel model;
     QElapsedTimer clock;
     clock.start();
-    model.setRepository(&stack.service(), repositoryFor(size));
+    model.setRepository(&stack->service(), repositoryFor(size));
     const qint64 firstRowsMs = waitForFirstRows(model, clock);
     if (firstRowsMs < 0) {
         fail(u"model warm: no first rows"_s);
         return;
     }
-    stack.resetCounts();
+    stack->resetCounts();
     QElapsedTimer visibleClock;
     visibleClock.start();
-    model.setVisibleRows(0, VisibleRows - 1);
+    model.updater()->setVisibleRange(0, VisibleRows - 1);
     // Shown from the cache first (Cached), then confirmed by a HEAD each (Loaded).
     const qint64 shownMs = waitForVisibleRows(model, visibleClock,
                                               {TagTableModel::LoadState::Cached,
@@ -382,7 +405,7 @@ void Benchmark::measureModelWarm(int size, QJsonObject &result)
     const qint64 confirmedMs = waitForVisibleRows(
             model, visibleClock,
             {TagTableModel::LoadState::Loaded, TagTableModel::LoadState::Failed});
-    const RequestCounts atVisible = stack.counts();
+    const RequestCounts atVisible = stack->counts();
     if (confirmedMs < 0)
         fail(u"model warm: 40 visible rows were not confirmed"_s);
     result.insert(u"model_warm"_s, QJsonObject{{u"first_rows_ms"_s, firstRowsMs},
@@ -397,15 +420,17 @@ void Benchmark::measureModelWarm(int size, QJsonObject &result)
 
 void Benchmark::measureFullLoad(int size, QJsonObject &result)
 {
-    BenchStack stack(m_registry->host(), nullptr);
+    const auto stack = openStack(u"model full load"_s, m_registry->host(), nullptr);
+    if (!stack)
+        return;
     TagTableModel model;
     StallChecker checker;
     ProcessMemory::resetPeak();
     QElapsedTimer clock;
     clock.start();
     checker.start();
-    model.setRepository(&stack.service(), repositoryFor(size));
-    model.setVisibleRows(0, VisibleRows - 1);
+    model.setRepository(&stack->service(), repositoryFor(size));
+    model.updater()->setVisibleRange(0, VisibleRows - 1);
     model.fetchAll();
     Waiter done(
             [&] {
@@ -439,21 +464,23 @@ void Benchmark::measureBulkMetadata(int size, QJsonObject &result)
     // only where the whole repository fits the raw sample, so both move the same requests.
     if (size > m_options.rawSample)
         return;
-    BenchStack stack(m_registry->host(), nullptr);
+    const auto stack = openStack(u"bulk metadata"_s, m_registry->host(), nullptr);
+    if (!stack)
+        return;
     TagTableModel model;
     QElapsedTimer clock;
     clock.start();
-    model.setRepository(&stack.service(), repositoryFor(size));
-    model.loadAllMetadata();
+    model.setRepository(&stack->service(), repositoryFor(size));
+    model.updater()->loadAll();
     Waiter done(
             [&] {
-                return model.isAtEnd() && !model.isLoadingAll()
+                return model.isAtEnd() && !model.updater()->isLoadingAll()
                        && model.rowsInState(TagTableModel::LoadState::Loaded)
                                           + model.rowsInState(TagTableModel::LoadState::Failed)
                                   == model.rowCount();
             },
             clock);
-    done.on(&model, &TagTableModel::metadataProgress);
+    done.on(model.updater(), &MetadataUpdater::loadAllProgress);
     done.on(&model, &TagTableModel::countsChanged);
     const qint64 ms = done.wait(ScenarioTimeoutMs);
     const int failed = model.rowsInState(TagTableModel::LoadState::Failed);
@@ -462,11 +489,11 @@ void Benchmark::measureBulkMetadata(int size, QJsonObject &result)
     result.insert(u"model_bulk"_s,
                   QJsonObject{{u"tags"_s, model.rowCount()},
                               {u"ms"_s, ms},
-                              {u"requests"_s, stack.counts().toJson()},
+                              {u"requests"_s, stack->counts().toJson()},
                               {u"tags_per_s"_s, ms > 0 ? model.rowCount() * 1000.0 / ms : 0.0}});
     say(u"model loadAllMetadata: %1 tags in %2 ms with %3 requests"_s.arg(model.rowCount())
                 .arg(ms)
-                .arg(stack.counts().toText()));
+                .arg(stack->counts().toText()));
 }
 
 void Benchmark::measureCli(int size, QJsonObject &result)
@@ -772,16 +799,18 @@ void Benchmark::measureHarbor(int size, QJsonObject &result)
         Credentials admin;
         admin.username = HarborServer::adminName;
         admin.password = HarborServer::adminPassword;
-        BenchStack stack(m_harbor->host(), nullptr, admin);
-        TagTableModel model;
-        clock.restart();
-        model.setRepository(&stack.service(), repository);
-        const qint64 firstRowsMs = waitForFirstRows(model, clock);
-        if (firstRowsMs < 0 || model.rowCount() == 0)
-            fail(u"Harbor: no first rows (%1)"_s.arg(model.lastError().toString()));
-        harbor.insert(u"model_first_rows_ms"_s, firstRowsMs);
-        harbor.insert(u"model_first_rows"_s, model.rowCount());
-        harbor.insert(u"requests_to_first_rows"_s, stack.counts().total());
+        // As the plain registry it also is (Registry kind): the /v2/ tags listing, paged.
+        if (const auto stack = openStack(u"Harbor"_s, m_harbor->host(), nullptr, admin)) {
+            TagTableModel model;
+            clock.restart();
+            model.setRepository(&stack->service(), repository);
+            const qint64 firstRowsMs = waitForFirstRows(model, clock);
+            if (firstRowsMs < 0 || model.rowCount() == 0)
+                fail(u"Harbor: no first rows (%1)"_s.arg(model.lastError().toString()));
+            harbor.insert(u"model_first_rows_ms"_s, firstRowsMs);
+            harbor.insert(u"model_first_rows"_s, model.rowCount());
+            harbor.insert(u"requests_to_first_rows"_s, stack->counts().total());
+        }
     }
     measureHarborApi(repository, harbor);
     if (size <= m_options.exportMax) {
@@ -840,22 +869,10 @@ void Benchmark::measureHarborApi(const QString &repository, QJsonObject &harbor)
     admin.password = HarborServer::adminPassword;
     for (const bool byPushTime : {false, true}) {
         const QString key = byPushTime ? u"api_first_rows_by_push_time"_s : u"api_first_rows"_s;
-        BenchStack stack(m_harbor->host(), nullptr, admin, BackendKind::Harbor);
-        QEventLoop loop;
-        std::optional<Error> connectResult;
-        stack.backend().connectToRegistry(&loop, [&](Result<void> connected) {
-            connectResult = connected.ok() ? Error() : connected.error();
-            loop.quit();
-        });
-        QTimer::singleShot(ScenarioTimeoutMs, &loop, &QEventLoop::quit);
-        if (!connectResult)
-            loop.exec();
-        if (!connectResult || connectResult->isError()) {
-            fail(u"Harbor API: connect: %1"_s.arg(connectResult ? connectResult->toString()
-                                                                : u"timed out"_s));
+        const auto stack
+                = openStack(u"Harbor API"_s, m_harbor->host(), nullptr, admin, BackendKind::Harbor);
+        if (!stack)
             return;
-        }
-        stack.resetCounts();
         TagTableModel model;
         if (byPushTime) {
             TagQuery query;
@@ -865,7 +882,7 @@ void Benchmark::measureHarborApi(const QString &repository, QJsonObject &harbor)
         }
         QElapsedTimer clock;
         clock.start();
-        model.setRepository(&stack.service(), repository);
+        model.setRepository(&stack->service(), repository);
         const qint64 ms = waitForFirstRows(model, clock);
         if (ms < 0 || model.rowCount() == 0) {
             fail(u"Harbor API: no first rows (%1)"_s.arg(model.lastError().toString()));
@@ -873,16 +890,16 @@ void Benchmark::measureHarborApi(const QString &repository, QJsonObject &harbor)
         }
         harbor.insert(key, QJsonObject{{u"ms"_s, ms},
                                        {u"rows"_s, model.rowCount()},
-                                       {u"requests"_s, stack.counts().total()}});
+                                       {u"requests"_s, stack->counts().total()}});
         if (byPushTime || model.rowCount() < VisibleRows)
             continue;
 
         // 40 visible rows with full metadata, cold (no disk cache): digests and sizes through
         // Harbor's /v2/, as on the plain registry.
-        stack.resetCounts();
+        stack->resetCounts();
         QElapsedTimer visibleClock;
         visibleClock.start();
-        model.setVisibleRows(0, VisibleRows - 1);
+        model.updater()->setVisibleRange(0, VisibleRows - 1);
         const qint64 visibleMs = waitForVisibleRows(
                 model, visibleClock,
                 {TagTableModel::LoadState::Loaded, TagTableModel::LoadState::Failed});
@@ -892,7 +909,7 @@ void Benchmark::measureHarborApi(const QString &repository, QJsonObject &harbor)
                          .arg(failed));
         harbor.insert(u"api_visible"_s, QJsonObject{{u"ms"_s, visibleMs},
                                                     {u"failed"_s, failed},
-                                                    {u"requests"_s, stack.counts().toJson()}});
+                                                    {u"requests"_s, stack->counts().toJson()}});
     }
 }
 

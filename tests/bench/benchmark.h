@@ -1,5 +1,8 @@
 #pragma once
 
+#include "net/core/backendinfo.h"
+#include "net/core/credentials.h"
+
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -12,8 +15,13 @@
 
 class QTemporaryDir;
 
+namespace Berth {
+class MetadataCache;
+}
+
 namespace Berth::Test {
 
+class BenchStack;
 class HarborServer;
 class RegistryProcess;
 
@@ -57,6 +65,11 @@ public:
 
 private:
     bool startRegistry();
+    //! A client stack with its session open (BenchStack::open()); null when it did not open,
+    //! recorded as a failure of scenario.
+    std::unique_ptr<BenchStack> openStack(const QString &scenario, const QString &host,
+                                          MetadataCache *cache, const Credentials &credentials = {},
+                                          BackendKind kind = BackendKind::Registry);
     bool seed(int size, QJsonObject &result);
     void measureModelCold(int size, QJsonObject &result);
     void measureModelWarm(int size, QJsonObject &result);

@@ -1,6 +1,6 @@
 #include "benchstack.h"
 
-#include "net/core/registryendpoint.h"
+#include "jobwait.h"
 
 using namespace Qt::StringLiterals;
 
@@ -39,14 +39,31 @@ static RegistryEndpoint endpointFor(const QString &host, const Credentials &cred
 BenchStack::BenchStack(const QString &host, MetadataCache *cache, const Credentials &credentials,
                        BackendKind kind, QObject *parent)
     : QObject(parent)
+    , m_endpoint(endpointFor(host, credentials))
+    , m_options{kind, false, cache}
     , m_scheduler(&m_nam)
-    , m_backend(createBackend(endpointFor(host, credentials), kind, &m_scheduler))
-    , m_service(m_backend.get(), cache)
 {
     connect(&m_scheduler, &RequestScheduler::attemptStarted, this, &BenchStack::onAttempt);
 }
 
-BenchStack::~BenchStack() = default;
+BenchStack::~BenchStack()
+{
+    delete m_session;
+}
+
+Error BenchStack::open(int timeoutMs)
+{
+    const QPointer<SessionOpener> opener
+            = openSession(m_endpoint, m_options, &m_scheduler, this, this);
+    const Result<RegistrySession *> opened = waitFor<RegistrySession *>(opener, timeoutMs);
+    if (opener)
+        opener->cancel(); // timed out: no session may turn up later
+    if (!opened.ok())
+        return opened.error();
+    m_session = *opened;
+    resetCounts();
+    return {};
+}
 
 void BenchStack::onAttempt(const QByteArray &method, const QUrl &url)
 {

@@ -18,7 +18,7 @@
 namespace {
 
 //! Reads what callers read, so a bad value is touched, not only stored.
-void touch(const Berth::HarborTagExtras &extras)
+void touch(const Berth::TagExtras &extras)
 {
     (void)extras.tag.size();
     (void)extras.pushed.toMSecsSinceEpoch();

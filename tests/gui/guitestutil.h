@@ -1,11 +1,13 @@
 #pragma once
 
-// Shared by the GUI tests: one client stack as the app builds it, settings kept out of the
-// user's files, and small waits on backend calls.
+// Shared by the GUI tests: a registry session opened as the app opens one, settings kept out of
+// the user's files, and small waits on backend calls.
 
-#include "models/metadata/metadataservice.h"
+#include "jobwait.h"
+#include "models/session/registrysession.h"
+#include "models/session/sessionopener.h"
+#include "net/backend/registrybackend.h"
 #include "net/core/registryendpoint.h"
-#include "net/oci/ocibackend.h"
 #include "net/transport/networkaccessmanager.h"
 #include "net/transport/requestscheduler.h"
 
@@ -14,35 +16,51 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <optional>
-
 namespace Berth::Test {
 
-//! NetworkAccessManager + RequestScheduler + OciBackend + MetadataService for a loopback
-//! registry, with quick retries so a stopped registry fails in well under a second.
+//! An anonymous plain-HTTP endpoint on a loopback server.
+inline RegistryEndpoint loopbackEndpoint(const QString &host)
+{
+    RegistryEndpoint endpoint;
+    endpoint.host = host;
+    endpoint.scheme = RegistryEndpoint::Scheme::Http;
+    endpoint.credentialSource = RegistryEndpoint::CredentialSource::None;
+    return endpoint;
+}
+
+//! Opens a session the way the window's connections are opened (openSession(): detect the kind,
+//! create the backend, connect); the session is a child of sessionParent.
+inline Result<RegistrySession *> openTestSession(const RegistryEndpoint &endpoint,
+                                                 RequestScheduler *scheduler,
+                                                 QObject *sessionParent)
+{
+    return waitFor(openSession(endpoint, SessionOptions(), scheduler, sessionParent, nullptr));
+}
+
+//! NetworkAccessManager + RequestScheduler + an open RegistrySession for a loopback registry,
+//! with quick retries so a stopped registry fails in well under a second. session is null when
+//! opening failed (error says why).
 struct GuiStack
 {
     explicit GuiStack(const QString &host)
         : scheduler(&nam)
-        , backend(endpointFor(host), &scheduler)
-        , service(&backend, nullptr)
     {
         // One quick retry: the error banner test waits for the failure, not for back-off.
         scheduler.setMaxRetries(1);
         scheduler.setRetryDelays(10, 50);
+        const Result<RegistrySession *> opened
+                = openTestSession(loopbackEndpoint(host), &scheduler, &sessions);
+        if (opened.ok())
+            session = opened.value();
+        else
+            error = opened.error();
     }
-    static RegistryEndpoint endpointFor(const QString &host)
-    {
-        RegistryEndpoint endpoint;
-        endpoint.host = host;
-        endpoint.scheme = RegistryEndpoint::Scheme::Http;
-        endpoint.credentialSource = RegistryEndpoint::CredentialSource::None;
-        return endpoint;
-    }
+
     NetworkAccessManager nam;
     RequestScheduler scheduler;
-    OciBackend backend;
-    MetadataService service;
+    QObject sessions; //!< parent of session: goes before the scheduler it uses
+    RegistrySession *session = nullptr;
+    Error error;
 };
 
 //! QSettings of the test in a temporary directory, never the user's.
@@ -58,13 +76,7 @@ inline void isolateSettings(const QTemporaryDir &dir)
 inline Result<TagDigest> resolveNow(RegistryBackend *backend, const QString &repository,
                                     const QString &tag)
 {
-    std::optional<Result<TagDigest>> out;
-    QObject context;
-    backend->resolveTag(repository, tag, CallOptions{Priority::Interactive, 0}, &context,
-                        [&out](const Result<TagDigest> &result) { out = result; });
-    if (!QTest::qWaitFor([&out] { return out.has_value(); }, 15000))
-        return Error(ErrorCode::Timeout, QStringLiteral("no answer"));
-    return *out;
+    return waitFor(backend->resolveTag(repository, tag, Priority::Interactive), 15000);
 }
 
 } // namespace Berth::Test

@@ -13,7 +13,6 @@
 
 #include "models/tags/tagfilterproxymodel.h"
 #include "models/tags/tagtablemodel.h"
-#include "net/harbor/harborbackend.h"
 #include "ui/exportreportdialog.h"
 #include "ui/mainwindow.h"
 #include "ui/tagactions.h"
@@ -128,6 +127,7 @@ void TestExportDialog::initTestCase()
              qPrintable(error));
 
     m_stack = std::make_unique<GuiStack>(m_registry->host());
+    QVERIFY2(m_stack->session, qPrintable(m_stack->error.toString()));
 }
 
 void TestExportDialog::cleanupTestCase()
@@ -138,7 +138,7 @@ void TestExportDialog::cleanupTestCase()
 
 std::unique_ptr<ExportReportDialog> TestExportDialog::makeDialog(const QString &repository)
 {
-    return std::make_unique<ExportReportDialog>(&m_stack->service, repository,
+    return std::make_unique<ExportReportDialog>(m_stack->session->metadata(), repository,
                                                 m_registry->host() + u'/' + repository);
 }
 
@@ -160,7 +160,7 @@ void TestExportDialog::openInWindow()
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     QVERIFY(!m_window->exportAction()->isEnabled());
-    m_window->showRepository(u"test"_s, &m_stack->service, Repo);
+    m_window->showRepository(u"test"_s, m_stack->session, Repo);
     QTRY_COMPARE_WITH_TIMEOUT(m_window->tagModel()->rowCount(), int(m_digests.size()), 15000);
     QVERIFY(m_window->exportAction()->isEnabled());
 }
@@ -465,17 +465,17 @@ void TestExportDialog::harborColumnsAndPushedSort()
         QVERIFY(harbor.setTagTimes(u"team"_s, u"app"_s, byPush.at(i), base.addDays(i)));
     const qint64 label = harbor.createLabel(u"release"_s);
     QVERIFY(harbor.attachLabel(u"team"_s, u"app"_s, u"2.0"_s, label));
-    RegistryEndpoint endpoint;
-    endpoint.host = harbor.host();
-    endpoint.scheme = RegistryEndpoint::Scheme::Http;
-    endpoint.credentialSource = RegistryEndpoint::CredentialSource::None;
+    // (opened as the window opens it: detected as Harbor 2.x)
     NetworkAccessManager nam;
     RequestScheduler scheduler(&nam);
-    HarborBackend backend(endpoint, &scheduler, HarborGeneration::V2);
-    MetadataService service(&backend, nullptr);
+    QObject sessions;
+    const Result<RegistrySession *> session
+            = openTestSession(loopbackEndpoint(harbor.host()), &scheduler, &sessions);
+    QVERIFY2(session.ok(), qPrintable(session.error().toString()));
+    QCOMPARE(session.value()->info().kind, BackendKind::Harbor);
 
     // When the dialog opens on it: twelve columns and the push-time sort
-    ExportReportDialog dialog(&service, Repo, harbor.host() + u'/' + Repo);
+    ExportReportDialog dialog(session.value()->metadata(), Repo, harbor.host() + u'/' + Repo);
     dialog.show();
     QVERIFY(dialog.hasHarborColumns());
     QCOMPARE(dialog.findChildren<QCheckBox *>(QRegularExpression(u"^column_"_s)).size(), 12);

@@ -9,13 +9,16 @@
 #include "imageseeder.h"
 #include "registryprocess.h"
 
-#include "models/metadata/metadataservice.h"
 #include "models/repositories/repositorytreemodel.h"
 #include "models/session/connectionstore.h"
+#include "models/session/registrysession.h"
 #include "models/session/secretstore.h"
 #include "models/session/sessionmanager.h"
+#include "models/tags/metadataupdater.h"
 #include "models/tags/tagfilterproxymodel.h"
 #include "models/tags/tagtablemodel.h"
+#include "net/backend/registrybackend.h"
+#include "net/transport/requestscheduler.h"
 #include "ui/detailspane.h"
 #include "ui/errorbanner.h"
 #include "ui/mainwindow.h"
@@ -269,8 +272,7 @@ void TestHarborGui::initTestCase()
                         connectionId, &m_context,
                         [this, connectionId, repository](Result<RegistrySession *> r) {
                             if (r)
-                                m_window->showRepository(connectionId, r.value()->metadataService(),
-                                                         repository);
+                                m_window->showRepository(connectionId, r.value(), repository);
                             else
                                 m_window->showOpenFailed(connectionId, repository, r.error());
                         });
@@ -300,8 +302,8 @@ void TestHarborGui::treeShowsProjectsAndRepositories()
 {
     // Then the saved connection is detected as Harbor and its projects become folders
     RepositoryTreeModel *tree = m_browser->treeModel();
-    QTRY_VERIFY_WITH_TIMEOUT(tree->backend() && tree->rowCount() > 0 && !tree->isLoading(), 20000);
-    QCOMPARE(tree->backend()->kindName(), u"harbor"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(tree->session() && tree->rowCount() > 0 && !tree->isLoading(), 20000);
+    QCOMPARE(tree->session()->backend()->kindName(), u"harbor"_s);
     const QAbstractItemModel *shown = m_browser->treeView()->model();
     QCOMPARE(labels(shown), (QStringList{u"library (2)"_s, u"private (1)"_s}));
     QCOMPARE(labels(shown, shown->index(0, 0)), (QStringList{u"hello"_s, u"team/api"_s}));
@@ -385,7 +387,7 @@ void TestHarborGui::pushedHeaderSortsOnTheServer()
     QTRY_VERIFY2_WITH_TIMEOUT(sameArtifactOrder(expected), qPrintable(shownTags().join(u' ')),
                               10000);
     // Never the manifest of every row: the extras came with the pages.
-    QVERIFY(!m_window->tagModel()->isLoadingAll());
+    QVERIFY(!m_window->tagModel()->updater()->isLoadingAll());
 
     m_harbor->resetCounters();
     clickPushed();

@@ -140,6 +140,7 @@ void TestMainWindow::initTestCase()
     ++m_tagCount;
 
     m_stack = std::make_unique<GuiStack>(m_registry->host());
+    QVERIFY2(m_stack->session, qPrintable(m_stack->error.toString()));
     m_window = std::make_unique<MainWindow>();
     m_window->setIntervals(0);
     m_window->resize(1280, 800);
@@ -193,7 +194,7 @@ QMenu *TestMainWindow::openContextMenuOn(const QString &tag)
 void TestMainWindow::opensRepositoryWithVisibleMetadata()
 {
     // When the window shows the repository
-    m_window->showRepository(u"test"_s, &m_stack->service, Repo);
+    m_window->showRepository(u"test"_s, m_stack->session, Repo);
 
     // Then every tag arrives, the visible rows get metadata, and the status line says so
     QTRY_COMPARE_WITH_TIMEOUT(m_window->tagModel()->rowCount(), m_tagCount, 10000);
@@ -323,7 +324,7 @@ void TestMainWindow::retagAddsVerifiedTag()
     QTRY_VERIFY_WITH_TIMEOUT(m_window->errorBanner()->message().contains(u"digest verified"_s),
                              10000);
     QCOMPARE(m_window->errorBanner()->kind(), ErrorBanner::Kind::Info);
-    const auto resolved = resolveNow(&m_stack->backend, Repo, u"retagged"_s);
+    const auto resolved = resolveNow(m_stack->session->backend(), Repo, u"retagged"_s);
     QVERIFY2(resolved.ok(), qPrintable(resolved.error().toString()));
     QCOMPARE(resolved->digest, m_digests.value(u"stable"_s));
     m_digests.insert(u"retagged"_s, resolved->digest);
@@ -346,11 +347,11 @@ void TestMainWindow::deleteTagKeepsSiblings()
 
     // Then the row goes, the registry no longer has the tag, and its siblings stay
     QTRY_VERIFY_WITH_TIMEOUT(m_window->tagModel()->rowOfTag(u"1.0.1"_s) < 0, 10000);
-    const auto gone = resolveNow(&m_stack->backend, Repo, u"1.0.1"_s);
+    const auto gone = resolveNow(m_stack->session->backend(), Repo, u"1.0.1"_s);
     QVERIFY(!gone.ok());
     QCOMPARE(gone.error().code, ErrorCode::NotFound);
     for (const QString &sibling : {u"1.0"_s, u"stable"_s}) {
-        const auto kept = resolveNow(&m_stack->backend, Repo, sibling);
+        const auto kept = resolveNow(m_stack->session->backend(), Repo, sibling);
         QVERIFY2(kept.ok(), qPrintable(kept.error().toString()));
         QCOMPARE(kept->digest, m_digests.value(sibling));
         QVERIFY(m_window->tagModel()->rowOfTag(sibling) >= 0);
@@ -377,11 +378,11 @@ void TestMainWindow::deleteImageRemovesAllItsTags()
                                      && m_window->tagModel()->rowOfTag(u"old-2"_s) < 0,
                              10000);
     for (const QString &tag : {u"old-1"_s, u"old-2"_s}) {
-        const auto gone = resolveNow(&m_stack->backend, Repo, tag);
+        const auto gone = resolveNow(m_stack->session->backend(), Repo, tag);
         QVERIFY(!gone.ok());
         QCOMPARE(gone.error().code, ErrorCode::NotFound);
     }
-    QVERIFY(resolveNow(&m_stack->backend, Repo, u"2.0"_s).ok());
+    QVERIFY(resolveNow(m_stack->session->backend(), Repo, u"2.0"_s).ok());
 }
 
 void TestMainWindow::detailsShowPlatformsOfAnIndex()

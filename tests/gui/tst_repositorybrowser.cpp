@@ -8,6 +8,7 @@
 
 #include "models/repositories/repositorytreemodel.h"
 #include "models/session/connectionstore.h"
+#include "models/session/registrysession.h"
 #include "models/session/secretstore.h"
 #include "models/session/sessionmanager.h"
 #include "net/transport/requestscheduler.h"
@@ -144,7 +145,7 @@ void TestRepositoryBrowser::opensTheSavedConnection()
     // Then it is chosen and listed without anyone asking
     QCOMPARE(m_browser->currentConnectionId(), m_id);
     RepositoryTreeModel *model = m_browser->treeModel();
-    QTRY_VERIFY_WITH_TIMEOUT(model->backend() && model->rowCount() > 0 && !model->isLoading(),
+    QTRY_VERIFY_WITH_TIMEOUT(model->session() && model->rowCount() > 0 && !model->isLoading(),
                              20000);
     const QAbstractItemModel *shown = m_browser->treeView()->model();
     QCOMPARE(labels(shown), (QStringList{u"busybox"_s, u"team-a (3)"_s, u"team-b (1)"_s}));
@@ -240,7 +241,7 @@ void TestRepositoryBrowser::failedOpenShowsInlineErrorAndRetries()
     // When it is back and Retry is pressed, the tree fills
     QVERIFY2(later.restart(&error), qPrintable(error));
     QTest::mouseClick(retry, Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(!status->isVisible() && m_browser->treeModel()->backend(), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(!status->isVisible() && m_browser->treeModel()->session(), 20000);
 
     m_store->remove(id);
     QCOMPARE(m_browser->currentConnectionId(), m_id);

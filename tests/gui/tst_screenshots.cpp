@@ -168,12 +168,13 @@ void TestScreenshots::window()
     QApplication::setPalette(dark ? darkPalette() : QApplication::style()->standardPalette());
 
     GuiStack stack(m_registry->host());
+    QVERIFY2(stack.session, qPrintable(stack.error.toString()));
     MainWindow window;
     window.setIntervals(0);
     window.resize(1280, 800);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    window.showRepository(u"demo"_s, &stack.service, Repo);
+    window.showRepository(u"demo"_s, stack.session, Repo);
 
     // Rows with their metadata on screen
     QTRY_VERIFY_WITH_TIMEOUT(window.tagModel()->rowCount() > 20, 10000);

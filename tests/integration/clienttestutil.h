@@ -1,8 +1,10 @@
 #pragma once
 
 // Helpers for tests that drive RegistryClient / OciBackend against a real registry: wait for
-// one callback, and build test images with RegistryClient's own upload code.
+// one callback (the few APIs that still take one: SessionManager, ConnectionStore), and build
+// test images with RegistryClient's own upload code.
 
+#include "jobwait.h"
 #include "net/core/digest.h"
 #include "net/formats/mediatypes.h"
 #include "net/oci/registryclient.h"
@@ -57,15 +59,14 @@ inline PushedBlob pushBlob(RegistryClient *client, const QString &repository,
                            const QByteArray &bytes, const QString &mediaType,
                            QString *error = nullptr)
 {
-    const auto result = await<QString>([&](QObject *context, auto done) {
-        client->uploadBlob(repository, bytes, CallOptions(), context, done);
-    });
-    if (!result || !result->ok()) {
+    const Result<QString> result
+            = waitFor(client->uploadBlob(repository, bytes, Priority::Visible));
+    if (!result.ok()) {
         if (error)
-            *error = result ? result->error().toString() : QStringLiteral("timeout");
+            *error = result.error().toString();
         return {};
     }
-    return {result->value(), bytes.size(), mediaType};
+    return {result.value(), bytes.size(), mediaType};
 }
 
 //! PUTs a manifest under reference; returns the registry's digest (empty on failure).
@@ -73,15 +74,14 @@ inline QString pushManifest(RegistryClient *client, const QString &repository,
                             const QString &reference, const QByteArray &bytes,
                             const QString &mediaType, QString *error = nullptr)
 {
-    const auto result = await<QString>([&](QObject *context, auto done) {
-        client->putManifest(repository, reference, bytes, mediaType, context, done);
-    });
-    if (!result || !result->ok()) {
+    const Result<QString> result
+            = waitFor(client->putManifest(repository, reference, bytes, mediaType));
+    if (!result.ok()) {
         if (error)
-            *error = result ? result->error().toString() : QStringLiteral("timeout");
+            *error = result.error().toString();
         return {};
     }
-    return result->value();
+    return result.value();
 }
 
 struct ImageSpec

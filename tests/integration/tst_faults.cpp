@@ -10,6 +10,7 @@
 #include "storagetags.h"
 
 #include "models/metadata/metadataservice.h"
+#include "models/tags/metadataupdater.h"
 #include "models/tags/tagtablemodel.h"
 #include "net/oci/ocibackend.h"
 #include "net/transport/networkaccessmanager.h"
@@ -258,14 +259,14 @@ void TestFaults::injected503sWhileLoading10000Tags()
         qInfo() << clock.elapsed() << "ms:" << model->rowCount() << "rows,"
                 << model->rowsInState(LoadState::Loaded) << "loaded,"
                 << model->rowsInState(LoadState::Failed) << "failed,"
-                << model->metadataRequestsInFlight() << "in flight," << m_proxy->requestCount()
+                << model->updater()->requestsInFlight() << "in flight," << m_proxy->requestCount()
                 << "requests";
     });
     progress.start();
 
     // When every row's metadata is loaded (as sorting by size or an export does)
-    model->loadAllMetadata();
-    QTRY_VERIFY_WITH_TIMEOUT(model->isAtEnd() && !model->isLoadingAll(), 120000);
+    model->updater()->loadAll();
+    QTRY_VERIFY_WITH_TIMEOUT(model->isAtEnd() && !model->updater()->isLoadingAll(), 120000);
     const qint64 elapsed = clock.elapsed();
 
     // Then every row is Loaded with the digest and size that were pushed
@@ -318,7 +319,7 @@ void TestFaults::retryAfterIsHonoured()
     // When the rows are shown
     QElapsedTimer clock;
     clock.start();
-    model->setVisibleRows(first, last);
+    model->updater()->setVisibleRange(first, last);
     QTRY_VERIFY_WITH_TIMEOUT(stateOf(*model, row3) == LoadState::Loaded, 15000);
     const qint64 waited = clock.elapsed();
 
@@ -348,8 +349,8 @@ void TestFaults::corruptedManifestIsReportedNotShown()
     auto model = newModel(stack, u"small/app"_s);
 
     // When every row is loaded (image 7 is behind t7, t107 and t207)
-    model->loadAllMetadata();
-    QTRY_VERIFY_WITH_TIMEOUT(model->isAtEnd() && !model->isLoadingAll(), 30000);
+    model->updater()->loadAll();
+    QTRY_VERIFY_WITH_TIMEOUT(model->isAtEnd() && !model->updater()->isLoadingAll(), 30000);
 
     // Then those rows failed with a digest mismatch and show nothing of the bad bytes
     QVERIFY(m_proxy->faultCount(FaultProxy::FaultKind::Corrupt) >= 1);
@@ -390,8 +391,8 @@ void TestFaults::truncatedAndResetBodiesAreRetried()
     auto model = newModel(stack, u"small/app"_s);
 
     // When every row is loaded
-    model->loadAllMetadata();
-    QTRY_VERIFY_WITH_TIMEOUT(model->isAtEnd() && !model->isLoadingAll(), 30000);
+    model->updater()->loadAll();
+    QTRY_VERIFY_WITH_TIMEOUT(model->isAtEnd() && !model->updater()->isLoadingAll(), 30000);
 
     // Then the cuts happened, each cost exactly one more request, and every row is right
     QCOMPARE(m_proxy->faultCount(FaultProxy::FaultKind::Truncate), ImageCount);
@@ -413,8 +414,8 @@ void TestFaults::droppedConnectionsAreRetried()
     stack.scheduler.setMaxRetries(8); // 0.2^9: no request fails for good in a run
     auto model = newModel(stack, u"small/app"_s);
 
-    model->loadAllMetadata();
-    QTRY_VERIFY_WITH_TIMEOUT(model->isAtEnd() && !model->isLoadingAll(), 30000);
+    model->updater()->loadAll();
+    QTRY_VERIFY_WITH_TIMEOUT(model->isAtEnd() && !model->updater()->isLoadingAll(), 30000);
 
     const int dropped = m_proxy->faultCount(FaultProxy::FaultKind::Drop);
     qInfo() << "dropped" << dropped << "of" << m_proxy->requestCount();
@@ -442,7 +443,7 @@ void TestFaults::visibleRowsGoFirstUnderLatency()
                         completions.append(row);
                 }
             });
-    model->loadAllMetadata();
+    model->updater()->loadAll();
     QTRY_VERIFY_WITH_TIMEOUT(model->rowsInState(LoadState::Loaded) >= 300 && model->isAtEnd(),
                              30000);
 
@@ -450,9 +451,9 @@ void TestFaults::visibleRowsGoFirstUnderLatency()
     const int first = 8000;
     const int last = 8039;
     const qsizetype before = completions.size();
-    model->setVisibleRows(first, last);
+    model->updater()->setVisibleRange(first, last);
     QTRY_VERIFY_WITH_TIMEOUT(rowsDone(*model, first, last), 20000);
-    model->cancelLoadAll();
+    model->updater()->cancelLoadAll();
 
     // Then the visible rows finished ahead of the queued background work: only what was already
     // on the wire (at most the per-host cap) finished in between.
@@ -479,14 +480,14 @@ void TestFaults::registryRestartMidLoad()
     const int latency = m_proxy->addFault(Fault::latency(10));
     Stack stack(m_proxy->host());
     auto model = newModel(stack, u"small/app"_s);
-    model->loadAllMetadata();
+    model->updater()->loadAll();
     QTRY_VERIFY_WITH_TIMEOUT(model->rowsInState(LoadState::Loaded) >= 50, 20000);
 
     // When the registry restarts
     QString error;
     QVERIFY2(m_registry->restart(&error), qPrintable(error));
     m_proxy->removeFault(latency);
-    QTRY_VERIFY_WITH_TIMEOUT(!model->isLoadingAll(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!model->updater()->isLoadingAll(), 30000);
 
     // Then every row is loaded, or failed with a clear network reason and loads on retry
     int failed = 0;
@@ -497,11 +498,11 @@ void TestFaults::registryRestartMidLoad()
         const QString reason = model->index(row, 0).data(TagTableModel::ErrorRole).toString();
         QVERIFY2(reason.startsWith(u"Network error"_s) || reason.startsWith(u"Server error"_s),
                  qPrintable(reason));
-        model->retryRow(row);
+        model->updater()->retryRow(row);
     }
     qInfo() << "rows failed by the restart:" << failed;
     QTRY_VERIFY_WITH_TIMEOUT(rowsDone(*model, 0, model->rowCount() - 1)
-                                     && model->metadataRequestsInFlight() == 0,
+                                     && model->updater()->requestsInFlight() == 0,
                              20000);
     QCOMPARE(model->rowCount(), SmallTagCount);
     for (int row = 0; row < model->rowCount(); ++row)

@@ -4,7 +4,9 @@
 #include "harborserver.h"
 #include "imagebuilder.h"
 #include "imageseeder.h"
+#include "jobwait.h"
 #include "models/metadata/metadataservice.h"
+#include "models/tags/metadataupdater.h"
 #include "models/tags/tagtablemodel.h"
 #include "net/backend/backendfactory.h"
 #include "net/backend/pager.h"
@@ -24,6 +26,7 @@
 using namespace Qt::StringLiterals;
 using namespace Berth;
 using Berth::Test::HarborServer;
+using Berth::Test::waitFor;
 
 namespace {
 
@@ -49,7 +52,7 @@ struct Stack
 struct Listing
 {
     QStringList names;
-    QHash<QString, HarborTagExtras> extras;
+    QHash<QString, TagExtras> extras;
     Error error;
 };
 
@@ -57,9 +60,8 @@ struct Listing
 Listing firstPage(Pager *pager)
 {
     Listing listing;
-    QObject::connect(
-            pager, &Pager::extrasReady, pager,
-            [&listing](const QHash<QString, HarborTagExtras> &e) { listing.extras.insert(e); });
+    QObject::connect(pager, &Pager::extrasReady, pager,
+                     [&listing](const QHash<QString, TagExtras> &e) { listing.extras.insert(e); });
     QSignalSpy ready(pager, &Pager::pageReady);
     QSignalSpy failed(pager, &Pager::failed);
     pager->fetchNext();
@@ -86,17 +88,6 @@ Listing drain(Pager *pager)
         all.extras.insert(page.extras);
     }
     return all;
-}
-
-template<typename T>
-Result<T> wait(const std::function<void(QObject *, std::function<void(Result<T>)>)> &call)
-{
-    std::optional<Result<T>> result;
-    QObject context;
-    call(&context, [&result](Result<T> r) { result = std::move(r); });
-    if (!QTest::qWaitFor([&] { return result.has_value(); }, 30000))
-        return Error(ErrorCode::Timeout, u"no answer"_s);
-    return *result;
 }
 
 } // namespace
@@ -204,9 +195,7 @@ private Q_SLOTS:
         QFETCH(HarborServer::Flavour, flavour);
         HarborServer *harbor = server(flavour);
         Stack s = stack(harbor);
-        const auto info = wait<HarborInfo>([&](QObject *context, auto done) {
-            detectHarbor(s.scheduler.get(), harbor->baseUrl(), {}, context, done);
-        });
+        const auto info = waitFor(detectHarbor(s.scheduler.get(), harbor->baseUrl(), {}, this));
         QVERIFY2(info.ok(), qPrintable(info.error().message));
         QVERIFY(info->isHarbor);
         QCOMPARE(info->generation, flavour == HarborServer::Flavour::V2 ? HarborGeneration::V2
@@ -217,9 +206,7 @@ private Q_SLOTS:
 
         // A plain registry is not Harbor, and that is not an error.
         QUrl plain(u"http://"_s + m_registry->host());
-        const auto notHarbor = wait<HarborInfo>([&](QObject *context, auto done) {
-            detectHarbor(s.scheduler.get(), plain, {}, context, done);
-        });
+        const auto notHarbor = waitFor(detectHarbor(s.scheduler.get(), plain, {}, this));
         QVERIFY(notHarbor.ok());
         QVERIFY(!notHarbor->isHarbor);
     }
@@ -236,9 +223,7 @@ private Q_SLOTS:
         endpoint.credentialSource = RegistryEndpoint::CredentialSource::Explicit;
         endpoint.credentials = Credentials{
                 QString(HarborServer::adminName), QString(HarborServer::adminPassword), {}};
-        const auto info = wait<BackendInfo>([&](QObject *context, auto done) {
-            detectBackendKind(endpoint, s.scheduler.get(), context, done);
-        });
+        const auto info = waitFor(detectBackendKind(endpoint, s.scheduler.get(), this));
         QVERIFY2(info.ok(), qPrintable(info.error().message));
         QCOMPARE(info->kind, BackendKind::Harbor);
         QCOMPARE(info->version, harbor->harborVersion());
@@ -247,8 +232,7 @@ private Q_SLOTS:
         std::unique_ptr<RegistryBackend> backend(
                 createBackend(endpoint, info->kind, s.scheduler.get()));
         QCOMPARE(backend->kindName(), u"harbor"_s);
-        QVERIFY(wait<void>(
-                [&](QObject *context, auto done) { backend->connectToRegistry(context, done); }));
+        QVERIFY(waitFor(backend->connectToRegistry()));
         QCOMPARE(backend->supportsServerSort(), flavour == HarborServer::Flavour::V2);
         QVERIFY(backend->serverVersion().contains(harbor->harborVersion()));
         std::unique_ptr<Pager> pager(backend->createRepositoryPager(u"library/"_s, nullptr));
@@ -258,9 +242,7 @@ private Q_SLOTS:
         RegistryEndpoint plain;
         plain.host = m_registry->host();
         plain.scheme = RegistryEndpoint::Scheme::Http;
-        const auto registry = wait<BackendInfo>([&](QObject *context, auto done) {
-            detectBackendKind(plain, s.scheduler.get(), context, done);
-        });
+        const auto registry = waitFor(detectBackendKind(plain, s.scheduler.get(), this));
         QVERIFY(registry.ok());
         QCOMPARE(registry->kind, BackendKind::Registry);
     }
@@ -272,9 +254,7 @@ private Q_SLOTS:
         HarborServer *harbor = server(flavour);
         const auto connectWith = [&](const QString &user, const QString &password) {
             Stack s = stack(harbor, user, password);
-            return wait<void>([&](QObject *context, auto done) {
-                s.backend->connectToRegistry(context, done);
-            });
+            return waitFor(s.backend->connectToRegistry());
         };
         // Harbor answers a wrong password as anonymous; the backend makes it an error here.
         const Result<void> wrong = connectWith(u"admin"_s, u"not-the-password"_s);
@@ -430,9 +410,8 @@ private Q_SLOTS:
         const QDateTime pushed = QDateTime::currentDateTimeUtc().addDays(-3);
         QVERIFY(harbor->setTagTimes(u"library"_s, u"other"_s, u"v2"_s, pushed, {}));
         Stack s = stack(harbor);
-        const auto extras = wait<HarborTagExtras>([&](QObject *context, auto done) {
-            s.backend->fetchTagExtras(u"library/other"_s, u"v2"_s, {}, context, done);
-        });
+        const auto extras = waitFor(
+                s.backend->fetchTagExtras(u"library/other"_s, u"v2"_s, Priority::Visible));
         QVERIFY2(extras.ok(), qPrintable(extras.error().message));
         QCOMPARE(extras->digest, m_other.digest);
         QVERIFY(!extras->pulled.isValid()); // Go zero time: never
@@ -442,15 +421,13 @@ private Q_SLOTS:
         QCOMPARE(extras->vulnerabilities.bySeverity.value(u"Low"_s), 2);
         QVERIFY(extras->immutableKnown);
         QVERIFY(!extras->immutable);
-        const auto release = wait<HarborTagExtras>([&](QObject *context, auto done) {
-            s.backend->fetchTagExtras(u"library/hello"_s, u"release-1"_s, {}, context, done);
-        });
+        const auto release = waitFor(
+                s.backend->fetchTagExtras(u"library/hello"_s, u"release-1"_s, Priority::Visible));
         QVERIFY(release.ok());
         QVERIFY(release->immutable);
         // Double-encoded name: the index and its children.
-        const auto multi = wait<HarborTagExtras>([&](QObject *context, auto done) {
-            s.backend->fetchTagExtras(u"library/team/app"_s, u"multi"_s, {}, context, done);
-        });
+        const auto multi = waitFor(
+                s.backend->fetchTagExtras(u"library/team/app"_s, u"multi"_s, Priority::Visible));
         QVERIFY2(multi.ok(), qPrintable(multi.error().message));
         QCOMPARE(multi->references.size(), 2);
         QVERIFY(harbor->pathCount(
@@ -467,37 +444,28 @@ private Q_SLOTS:
         // Reads first: every answer sets Harbor's sid cookie, which must never come back.
         std::unique_ptr<Pager> pager(s.backend->createRepositoryPager({}, nullptr));
         QVERIFY(!drain(pager.get()).error.isError());
-        const auto digest = wait<QString>([&](QObject *context, auto done) {
-            s.backend->addTag(u"library/hello"_s, u"v1"_s, {}, u"added"_s, context, done);
-        });
+        const auto digest = waitFor(s.backend->addTag(u"library/hello"_s, u"v1"_s, {}, u"added"_s));
         QVERIFY2(digest.ok(), qPrintable(digest.error().message));
         QCOMPARE(*digest, m_hello.digest);
         QCOMPARE(harbor->csrfRejections(), 0);
         QVERIFY(harbor->lastRequestHeader("Cookie").isEmpty());
         QVERIFY(!harbor->lastRequestHeader("Authorization").isEmpty());
-        const auto resolved = wait<TagDigest>([&](QObject *context, auto done) {
-            s.backend->resolveTag(u"library/hello"_s, u"added"_s, {}, context, done);
-        });
+        const auto resolved
+                = waitFor(s.backend->resolveTag(u"library/hello"_s, u"added"_s, Priority::Visible));
         QVERIFY(resolved.ok());
         QCOMPARE(resolved->digest, m_hello.digest);
 
-        const auto copied = wait<QString>([&](QObject *context, auto done) {
-            s.backend->addTag(u"library/hello"_s, u"v1"_s, u"target/copied"_s, u"c1"_s, context,
-                              done);
-        });
+        const auto copied = waitFor(
+                s.backend->addTag(u"library/hello"_s, u"v1"_s, u"target/copied"_s, u"c1"_s));
         QVERIFY2(copied.ok(), qPrintable(copied.error().message));
-        const auto inTarget = wait<TagDigest>([&](QObject *context, auto done) {
-            s.backend->resolveTag(u"target/copied"_s, u"c1"_s, {}, context, done);
-        });
+        const auto inTarget
+                = waitFor(s.backend->resolveTag(u"target/copied"_s, u"c1"_s, Priority::Visible));
         QVERIFY2(inTarget.ok(), qPrintable(inTarget.error().message));
         QCOMPARE(inTarget->digest, m_hello.digest);
 
-        QVERIFY(wait<void>([&](QObject *context, auto done) {
-            s.backend->deleteTag(u"target/copied"_s, u"c1"_s, context, done);
-        }));
-        const auto gone = wait<TagDigest>([&](QObject *context, auto done) {
-            s.backend->resolveTag(u"target/copied"_s, u"c1"_s, {}, context, done);
-        });
+        QVERIFY(waitFor(s.backend->deleteTag(u"target/copied"_s, u"c1"_s)));
+        const auto gone
+                = waitFor(s.backend->resolveTag(u"target/copied"_s, u"c1"_s, Priority::Visible));
         QCOMPARE(gone.error().code, ErrorCode::NotFound);
         QCOMPARE(harbor->csrfRejections(), 0);
         QCOMPARE(harbor->allTagsCalls(), 0);
@@ -508,9 +476,7 @@ private Q_SLOTS:
         Stack s = stack(m_v2.get());
         const auto add = [&](const QString &repository, const QString &source,
                              const QString &target, const QString &tag) {
-            return wait<QString>([&](QObject *context, auto done) {
-                s.backend->addTag(repository, source, target, tag, context, done);
-            });
+            return waitFor(s.backend->addTag(repository, source, target, tag));
         };
         const auto exists = add(u"library/hello"_s, u"v1"_s, {}, u"latest"_s);
         QCOMPARE(exists.error().code, ErrorCode::Conflict);
@@ -524,40 +490,31 @@ private Q_SLOTS:
         QCOMPARE(proxy.error().httpStatus, 405);
         QVERIFY2(proxy.error().message.contains(u"proxy-cache"_s),
                  qPrintable(proxy.error().message));
-        const auto deleteImmutable = wait<void>([&](QObject *context, auto done) {
-            s.backend->deleteTag(u"library/hello"_s, u"release-1"_s, context, done);
-        });
+        const auto deleteImmutable
+                = waitFor(s.backend->deleteTag(u"library/hello"_s, u"release-1"_s));
         QCOMPARE(deleteImmutable.error().httpStatus, 412);
     }
 
     void deleteImage()
     {
         Stack s = stack(m_v2.get());
-        QVERIFY(wait<QString>([&](QObject *context, auto done) {
-            s.backend->addTag(u"library/other"_s, u"v2"_s, u"target/gone"_s, u"x"_s, context, done);
-        }));
-        QVERIFY(wait<void>([&](QObject *context, auto done) {
-            s.backend->deleteImage(u"target/gone"_s, m_other.digest, context, done);
-        }));
+        QVERIFY(waitFor(s.backend->addTag(u"library/other"_s, u"v2"_s, u"target/gone"_s, u"x"_s)));
+        QVERIFY(waitFor(s.backend->deleteImage(u"target/gone"_s, m_other.digest)));
         QVERIFY(!m_v2->findArtifact(u"target"_s, u"gone"_s, m_other.digest));
     }
 
     void v1RetagAndDelete()
     {
         Stack s = stack(m_v1.get());
-        const auto digest = wait<QString>([&](QObject *context, auto done) {
-            s.backend->addTag(u"library/other"_s, u"v2"_s, {}, u"retagged"_s, context, done);
-        });
+        const auto digest
+                = waitFor(s.backend->addTag(u"library/other"_s, u"v2"_s, {}, u"retagged"_s));
         QVERIFY2(digest.ok(), qPrintable(digest.error().message));
         QCOMPARE(*digest, m_other.digest);
-        const auto extras = wait<HarborTagExtras>([&](QObject *context, auto done) {
-            s.backend->fetchTagExtras(u"library/other"_s, u"retagged"_s, {}, context, done);
-        });
+        const auto extras = waitFor(
+                s.backend->fetchTagExtras(u"library/other"_s, u"retagged"_s, Priority::Visible));
         QVERIFY2(extras.ok(), qPrintable(extras.error().message));
         QCOMPARE(extras->digest, m_other.digest);
-        QVERIFY(wait<void>([&](QObject *context, auto done) {
-            s.backend->deleteTag(u"library/other"_s, u"retagged"_s, context, done);
-        }));
+        QVERIFY(waitFor(s.backend->deleteTag(u"library/other"_s, u"retagged"_s)));
         QCOMPARE(m_v1->allTagsCalls(), 0);
     }
 
@@ -579,7 +536,7 @@ private Q_SLOTS:
         QCOMPARE(model.supportsServerSort(), flavour == HarborServer::Flavour::V2);
         const int row = model.rowOfTag(u"release-1"_s);
         QVERIFY(row >= 0);
-        model.setVisibleRows(0, model.rowCount() - 1);
+        model.updater()->setVisibleRange(0, model.rowCount() - 1);
         QTRY_VERIFY_WITH_TIMEOUT(
                 model.data(model.index(row, 0), TagTableModel::HasExtrasRole).toBool(), 30000);
         const auto cell = [&](int column, int role) {

@@ -1,7 +1,7 @@
 // OciBackend against the real Distribution 2.8 registry: pagers, metadata, retag, untag, delete.
 
 #include "clienttestutil.h"
-#include "net/oci/metadatafetcher.h"
+#include "models/metadata/metadataservice.h"
 #include "net/oci/ocibackend.h"
 #include "net/transport/networkaccessmanager.h"
 #include "net/transport/requestscheduler.h"
@@ -11,6 +11,7 @@
 #include <QTest>
 
 #include <memory>
+#include <optional>
 
 using namespace Berth;
 using namespace Berth::Test;
@@ -101,10 +102,8 @@ void TestOciBackend::initTestCase()
     endpoint.credentialSource = RegistryEndpoint::CredentialSource::None;
     m_backend = std::make_unique<OciBackend>(endpoint, m_scheduler.get());
     m_client = m_backend->client();
-    const auto connected = await<void>(
-            [&](QObject *context, auto done) { m_backend->connectToRegistry(context, done); });
-    QVERIFY(connected);
-    QVERIFY2(connected->ok(), qPrintable(connected->error().toString()));
+    const auto connected = waitFor(m_backend->connectToRegistry());
+    QVERIFY2(connected.ok(), qPrintable(connected.error().toString()));
 }
 
 QStringList TestOciBackend::allTags(const QString &repository)
@@ -237,12 +236,9 @@ void TestOciBackend::metadataOfSingleImages()
     const PushedManifest pushed = pushImage(m_client, repository, u"v1"_s, spec, &error);
     QVERIFY2(!pushed.digest.isEmpty(), qPrintable(error));
 
-    const auto meta = await<ImageMetadata>([&](QObject *context, auto done) {
-        m_backend->fetchMetadata(repository, u"v1"_s, CallOptions(), context, done);
-    });
-    QVERIFY(meta);
-    QVERIFY2(meta->ok(), qPrintable(meta->error().toString()));
-    const ImageMetadata &m = meta->value();
+    const auto meta = waitFor(m_backend->fetchMetadata(repository, u"v1"_s, Priority::Visible));
+    QVERIFY2(meta.ok(), qPrintable(meta.error().toString()));
+    const ImageMetadata &m = meta.value();
     QCOMPARE(m.digest, pushed.digest);
     QCOMPARE(m.mediaType, pushed.mediaType);
     QCOMPARE(m.kind, ArtifactKind::Image);
@@ -303,12 +299,9 @@ void TestOciBackend::metadataOfIndexWithAttestations()
     const PushedManifest index = pushIndex(m_client, repository, u"multi"_s, entries, oci, &error);
     QVERIFY2(!index.digest.isEmpty(), qPrintable(error));
 
-    const auto meta = await<ImageMetadata>([&](QObject *context, auto done) {
-        m_backend->fetchMetadata(repository, u"multi"_s, CallOptions(), context, done);
-    });
-    QVERIFY(meta);
-    QVERIFY2(meta->ok(), qPrintable(meta->error().toString()));
-    const ImageMetadata &m = meta->value();
+    const auto meta = waitFor(m_backend->fetchMetadata(repository, u"multi"_s, Priority::Visible));
+    QVERIFY2(meta.ok(), qPrintable(meta.error().toString()));
+    const ImageMetadata &m = meta.value();
     QCOMPARE(m.digest, index.digest);
     QCOMPARE(m.kind, ArtifactKind::Index);
     QCOMPARE(m.platforms.size(), 2);
@@ -354,23 +347,22 @@ void TestOciBackend::metadataOfHelmChartArtifact()
                                         if (url.path().contains(u"/blobs/"_s))
                                             blobRequests.append(url);
                                     });
-    const auto meta = await<ImageMetadata>([&](QObject *context, auto done) {
-        m_backend->fetchMetadata(repository, u"1.2.3"_s, CallOptions(), context, done);
-    });
+    const auto meta = waitFor(m_backend->fetchMetadata(repository, u"1.2.3"_s, Priority::Visible));
     disconnect(connection);
-    QVERIFY(meta);
-    QVERIFY2(meta->ok(), qPrintable(meta->error().toString()));
-    QCOMPARE(meta->value().kind, ArtifactKind::HelmChart);
-    QCOMPARE(meta->value().configMediaType, QString(MediaType::HelmConfig));
-    QCOMPARE(meta->value().size, config.size + chart.size);
-    QCOMPARE(meta->value().created, QDateTime(QDate(2022, 7, 8), QTime(9, 10, 11), Qt::UTC));
+    QVERIFY2(meta.ok(), qPrintable(meta.error().toString()));
+    QCOMPARE(meta.value().kind, ArtifactKind::HelmChart);
+    QCOMPARE(meta.value().configMediaType, QString(MediaType::HelmConfig));
+    QCOMPARE(meta.value().size, config.size + chart.size);
+    QCOMPARE(meta.value().created, QDateTime(QDate(2022, 7, 8), QTime(9, 10, 11), Qt::UTC));
     // A chart's config is not an image config: not fetched
     QVERIFY(blobRequests.isEmpty());
 }
 
 void TestOciBackend::tagsSharingADigestAreFetchedOnce()
 {
-    // Given 5 tags of one image
+    // Sharing and caching moved from the backend (MetadataFetcher) to MetadataService: the
+    // promise is proven where it lives now, over this backend and the real registry.
+    // Given 5 tags of one image, and a metadata service without a disk cache
     const QString repository = u"shared/app"_s;
     ImageSpec spec;
     spec.uniqueness = repository;
@@ -381,61 +373,79 @@ void TestOciBackend::tagsSharingADigestAreFetchedOnce()
         QVERIFY(!pushManifest(m_client, repository, u"tag-%1"_s.arg(i), pushed.bytes,
                               pushed.mediaType)
                          .isEmpty());
-    m_backend->metadataFetcher()->clearCache();
+    MetadataService service(m_backend.get(), nullptr);
 
+    QList<QUrl> manifestHeads;
     QList<QUrl> manifestGets;
     QList<QUrl> blobGets;
-    const auto connection = connect(m_scheduler.get(), &RequestScheduler::attemptStarted, this,
-                                    [&](const QByteArray &method, const QUrl &url) {
-                                        if (method != "GET")
-                                            return;
-                                        if (url.path().contains(u"/manifests/"_s))
-                                            manifestGets.append(url);
-                                        else if (url.path().contains(u"/blobs/"_s))
-                                            blobGets.append(url);
-                                    });
-    // When metadata of all 5 tags and of the digest is asked for at once
+    const auto connection
+            = connect(m_scheduler.get(), &RequestScheduler::attemptStarted, this,
+                      [&](const QByteArray &method, const QUrl &url) {
+                          const bool manifest = url.path().contains(u"/manifests/"_s);
+                          if (method == "HEAD" && manifest)
+                              manifestHeads.append(url);
+                          else if (method == "GET" && manifest)
+                              manifestGets.append(url);
+                          else if (method == "GET" && url.path().contains(u"/blobs/"_s))
+                              blobGets.append(url);
+                      });
+    // When metadata of the digest, of all 5 tags and (a caller that gives up at once) of the
+    // digest again is asked for at once
     QObject context;
-    QList<ImageMetadata> results;
-    int failures = 0;
+    QList<MetadataService::TagMetadata> results;
+    QList<Error> failures;
+    const auto collect = [&](const Result<MetadataService::TagMetadata> &r) {
+        if (r.ok())
+            results.append(r.value());
+        else
+            failures.append(r.error());
+    };
+    service.metadata(repository, pushed.digest, Priority::Visible)->onFinished(&context, collect);
     for (int i = 0; i < 5; ++i) {
-        m_backend->fetchMetadata(repository, u"tag-%1"_s.arg(i), CallOptions(), &context,
-                                 [&](Result<ImageMetadata> r) {
-                                     if (r.ok())
-                                         results.append(r.value());
-                                     else
-                                         ++failures;
-                                 });
+        service.metadata(repository, u"tag-%1"_s.arg(i), Priority::Visible)
+                ->onFinished(&context, collect);
     }
-    m_backend->fetchMetadata(repository, pushed.digest, CallOptions(), &context,
-                             [&](Result<ImageMetadata> r) {
-                                 if (r.ok())
-                                     results.append(r.value());
-                                 else
-                                     ++failures;
-                             });
-    QTRY_COMPARE_WITH_TIMEOUT(results.size() + failures, 6, 30000);
-    // Then each tag costs its manifest GET, the digest joins them, the config comes once
-    QCOMPARE(failures, 0);
-    for (const ImageMetadata &m : std::as_const(results))
-        QCOMPARE(m.digest, pushed.digest);
-    QCOMPARE(blobGets.size(), 1);
-    QVERIFY2(manifestGets.size() <= 6, qPrintable(QString::number(manifestGets.size())));
+    std::optional<Error> cancelled;
+    QPointer<ResultJob<MetadataService::TagMetadata>> leaving
+            = service.metadata(repository, pushed.digest, Priority::Visible);
+    leaving->onFinished(&context, [&cancelled](const Result<MetadataService::TagMetadata> &r) {
+        cancelled = r.error();
+    });
+    leaving->cancel();
+    QTRY_COMPARE_WITH_TIMEOUT(results.size() + failures.size(), 6, 30000);
+    QTRY_VERIFY(cancelled.has_value());
 
-    // And once cached, a digest costs nothing and a tag costs only its manifest GET
+    // Then each tag costs its HEAD, and the tags and the digest share one fetch of the digest:
+    // one manifest GET and one config GET. The caller that left ended Cancelled without taking
+    // the shared fetch from the others.
+    QVERIFY2(failures.isEmpty(), qPrintable(failures.value(0).toString()));
+    QCOMPARE(cancelled->code, ErrorCode::Cancelled);
+    for (const MetadataService::TagMetadata &m : std::as_const(results)) {
+        QCOMPARE(m.digest, pushed.digest);
+        QVERIFY(m.metadata);
+        QCOMPARE(m.metadata->digest, pushed.digest);
+    }
+    QCOMPARE(manifestHeads.size(), 5);
+    QCOMPARE(manifestGets.size(), 1);
+    QVERIFY2(manifestGets.constFirst().path().endsWith(pushed.digest),
+             qPrintable(manifestGets.constFirst().toString()));
+    QCOMPARE(blobGets.size(), 1);
+    QCOMPARE(service.metadataFetches(), quint64(1));
+
+    // And once cached, a digest costs nothing and a tag costs only its HEAD
+    manifestHeads.clear();
     manifestGets.clear();
     blobGets.clear();
-    const auto again = await<ImageMetadata>([&](QObject *ctx, auto done) {
-        m_backend->fetchMetadata(repository, pushed.digest, CallOptions(), ctx, done);
-    });
-    QVERIFY(again && again->ok());
+    const auto again = waitFor(service.metadata(repository, pushed.digest, Priority::Visible));
+    QVERIFY2(again.ok(), qPrintable(again.error().toString()));
+    QCOMPARE(manifestHeads.size() + manifestGets.size() + blobGets.size(), 0);
+    const auto byTag = waitFor(service.metadata(repository, u"tag-3"_s, Priority::Visible));
+    QVERIFY2(byTag.ok(), qPrintable(byTag.error().toString()));
+    QCOMPARE(byTag.value().digest, pushed.digest);
+    QCOMPARE(manifestHeads.size(), 1);
     QCOMPARE(manifestGets.size(), 0);
-    const auto byTag = await<ImageMetadata>([&](QObject *ctx, auto done) {
-        m_backend->fetchMetadata(repository, u"tag-3"_s, CallOptions(), ctx, done);
-    });
-    QVERIFY(byTag && byTag->ok());
-    QCOMPARE(manifestGets.size(), 1);
     QCOMPARE(blobGets.size(), 0);
+    QCOMPARE(service.metadataFetches(), quint64(1));
     disconnect(connection);
 }
 
@@ -446,13 +456,12 @@ void TestOciBackend::resolveTagGivesTheDigest()
     QString error;
     const PushedManifest pushed = pushImage(m_client, u"resolve/app"_s, u"v9"_s, spec, &error);
     QVERIFY2(!pushed.digest.isEmpty(), qPrintable(error));
-    const auto resolved = await<TagDigest>([&](QObject *context, auto done) {
-        m_backend->resolveTag(u"resolve/app"_s, u"v9"_s, CallOptions(), context, done);
-    });
-    QVERIFY(resolved && resolved->ok());
-    QCOMPARE(resolved->value().tag, u"v9"_s);
-    QCOMPARE(resolved->value().digest, pushed.digest);
-    QCOMPARE(resolved->value().mediaType, pushed.mediaType);
+    const auto resolved
+            = waitFor(m_backend->resolveTag(u"resolve/app"_s, u"v9"_s, Priority::Visible));
+    QVERIFY(resolved.ok());
+    QCOMPARE(resolved.value().tag, u"v9"_s);
+    QCOMPARE(resolved.value().digest, pushed.digest);
+    QCOMPARE(resolved.value().mediaType, pushed.mediaType);
 }
 
 void TestOciBackend::addTagKeepsTheDigest_data()
@@ -471,26 +480,18 @@ void TestOciBackend::addTagKeepsTheDigest()
     const PushedManifest pushed = pushImage(m_client, u"retag/app"_s, u"v1"_s, spec, &error);
     QVERIFY2(!pushed.digest.isEmpty(), qPrintable(error));
 
-    const auto tagged = await<QString>([&](QObject *context, auto done) {
-        m_backend->addTag(u"retag/app"_s, u"v1"_s, targetRepository, u"release"_s, context, done);
-    });
-    QVERIFY(tagged);
-    QVERIFY2(tagged->ok(), qPrintable(tagged->error().toString()));
-    QCOMPARE(tagged->value(), pushed.digest);
+    const auto tagged
+            = waitFor(m_backend->addTag(u"retag/app"_s, u"v1"_s, targetRepository, u"release"_s));
+    QVERIFY2(tagged.ok(), qPrintable(tagged.error().toString()));
+    QCOMPARE(tagged.value(), pushed.digest);
     const QString target = targetRepository.isEmpty() ? u"retag/app"_s : targetRepository;
-    const auto resolved = await<TagDigest>([&](QObject *context, auto done) {
-        m_backend->resolveTag(target, u"release"_s, CallOptions(), context, done);
-    });
-    QVERIFY(resolved && resolved->ok());
-    QCOMPARE(resolved->value().digest, pushed.digest);
+    const auto resolved = waitFor(m_backend->resolveTag(target, u"release"_s, Priority::Visible));
+    QVERIFY(resolved.ok());
+    QCOMPARE(resolved.value().digest, pushed.digest);
     // The copy is complete: its metadata (config blob included) reads from the target
-    m_backend->metadataFetcher()->clearCache();
-    const auto meta = await<ImageMetadata>([&](QObject *context, auto done) {
-        m_backend->fetchMetadata(target, u"release"_s, CallOptions(), context, done);
-    });
-    QVERIFY(meta);
-    QVERIFY2(meta->ok() && meta->value().warnings.isEmpty(), qPrintable(meta->error().toString()));
-    QCOMPARE(meta->value().size, pushed.storedSize);
+    const auto meta = waitFor(m_backend->fetchMetadata(target, u"release"_s, Priority::Visible));
+    QVERIFY2(meta.ok() && meta.value().warnings.isEmpty(), qPrintable(meta.error().toString()));
+    QCOMPARE(meta.value().size, pushed.storedSize);
 }
 
 void TestOciBackend::addTagCopiesAnIndexAcrossRepositories()
@@ -511,20 +512,15 @@ void TestOciBackend::addTagCopiesAnIndexAcrossRepositories()
             true, &error);
     QVERIFY2(!index.digest.isEmpty(), qPrintable(error));
 
-    const auto tagged = await<QString>([&](QObject *context, auto done) {
-        m_backend->addTag(u"copyidx/src"_s, u"multi"_s, u"copyidx/dst"_s, u"copied"_s, context,
-                          done);
-    });
-    QVERIFY(tagged);
-    QVERIFY2(tagged->ok(), qPrintable(tagged->error().toString()));
-    QCOMPARE(tagged->value(), index.digest);
-    m_backend->metadataFetcher()->clearCache();
-    const auto meta = await<ImageMetadata>([&](QObject *context, auto done) {
-        m_backend->fetchMetadata(u"copyidx/dst"_s, u"copied"_s, CallOptions(), context, done);
-    });
-    QVERIFY(meta && meta->ok());
-    QCOMPARE(meta->value().platforms.size(), 2);
-    QVERIFY2(meta->value().warnings.isEmpty(), qPrintable(meta->value().warnings.join(u"; "_s)));
+    const auto tagged = waitFor(
+            m_backend->addTag(u"copyidx/src"_s, u"multi"_s, u"copyidx/dst"_s, u"copied"_s));
+    QVERIFY2(tagged.ok(), qPrintable(tagged.error().toString()));
+    QCOMPARE(tagged.value(), index.digest);
+    const auto meta
+            = waitFor(m_backend->fetchMetadata(u"copyidx/dst"_s, u"copied"_s, Priority::Visible));
+    QVERIFY(meta.ok());
+    QCOMPARE(meta.value().platforms.size(), 2);
+    QVERIFY2(meta.value().warnings.isEmpty(), qPrintable(meta.value().warnings.join(u"; "_s)));
 }
 
 void TestOciBackend::deleteTagKeepsSiblings()
@@ -538,24 +534,16 @@ void TestOciBackend::deleteTagKeepsSiblings()
     QVERIFY(!pushManifest(m_client, repository, u"drop"_s, pushed.bytes, pushed.mediaType)
                      .isEmpty());
 
-    const auto removed = await<void>([&](QObject *context, auto done) {
-        m_backend->deleteTag(repository, u"drop"_s, context, done);
-    });
-    QVERIFY(removed);
-    QVERIFY2(removed->ok(), qPrintable(removed->error().toString()));
+    const auto removed = waitFor(m_backend->deleteTag(repository, u"drop"_s));
+    QVERIFY2(removed.ok(), qPrintable(removed.error().toString()));
     QCOMPARE(allTags(repository), QStringList{u"keep"_s});
-    const auto kept = await<TagDigest>([&](QObject *context, auto done) {
-        m_backend->resolveTag(repository, u"keep"_s, CallOptions(), context, done);
-    });
-    QVERIFY(kept && kept->ok());
-    QCOMPARE(kept->value().digest, pushed.digest);
+    const auto kept = waitFor(m_backend->resolveTag(repository, u"keep"_s, Priority::Visible));
+    QVERIFY(kept.ok());
+    QCOMPARE(kept.value().digest, pushed.digest);
 
     // A tag that does not exist is NotFound, and nothing is created
-    const auto missing = await<void>([&](QObject *context, auto done) {
-        m_backend->deleteTag(repository, u"never-was"_s, context, done);
-    });
-    QVERIFY(missing);
-    QCOMPARE(missing->error().code, ErrorCode::NotFound);
+    const auto missing = waitFor(m_backend->deleteTag(repository, u"never-was"_s));
+    QCOMPARE(missing.error().code, ErrorCode::NotFound);
     QCOMPARE(allTags(repository), QStringList{u"keep"_s});
 }
 
@@ -572,21 +560,16 @@ void TestOciBackend::deleteImageRemovesAllItsTags()
     QVERIFY(!pushManifest(m_client, repository, u"b"_s, doomed.bytes, doomed.mediaType).isEmpty());
     QVERIFY(!pushImage(m_client, repository, u"c"_s, other, &error).digest.isEmpty());
 
-    const auto deleted = await<void>([&](QObject *context, auto done) {
-        m_backend->deleteImage(repository, doomed.digest, context, done);
-    });
-    QVERIFY(deleted);
-    QVERIFY2(deleted->ok(), qPrintable(deleted->error().toString()));
+    const auto deleted = waitFor(m_backend->deleteImage(repository, doomed.digest));
+    QVERIFY2(deleted.ok(), qPrintable(deleted.error().toString()));
     QCOMPARE(allTags(repository), QStringList{u"c"_s});
 }
 
 void TestOciBackend::unknownRepositoryIsNotFound()
 {
-    const auto meta = await<ImageMetadata>([&](QObject *context, auto done) {
-        m_backend->fetchMetadata(u"does/not-exist"_s, u"latest"_s, CallOptions(), context, done);
-    });
-    QVERIFY(meta);
-    QCOMPARE(meta->error().code, ErrorCode::NotFound);
+    const auto meta = waitFor(
+            m_backend->fetchMetadata(u"does/not-exist"_s, u"latest"_s, Priority::Visible));
+    QCOMPARE(meta.error().code, ErrorCode::NotFound);
     std::unique_ptr<Pager> pager(m_backend->createTagPager(u"does/not-exist"_s, nullptr));
     const Drained drained = drain(pager.get());
     QVERIFY(drained.error);

@@ -77,11 +77,9 @@ void TestRegistryClient::pingFallsBackToHttpOnLoopback()
     auto client = makeClient(*m_registry);
     QCOMPARE(client->baseUrl().scheme(), u"https"_s);
     // When pinging
-    const auto result
-            = await<void>([&](QObject *context, auto done) { client->ping(context, done); });
+    const auto result = waitFor(client->ping());
     // Then https failed, http answered, and the client remembers http
-    QVERIFY(result);
-    QVERIFY2(result->ok(), qPrintable(result->error().toString()));
+    QVERIFY2(result.ok(), qPrintable(result.error().toString()));
     QCOMPARE(client->baseUrl().scheme(), u"http"_s);
 }
 
@@ -95,48 +93,37 @@ void TestRegistryClient::pushedImageRoundTrips()
     QVERIFY2(!pushed.digest.isEmpty(), qPrintable(error));
     QCOMPARE(pushed.digest, Digest::sha256(pushed.bytes));
 
-    const auto head = await<ManifestHead>([&](QObject *context, auto done) {
-        client->headManifest(u"rt/app"_s, u"v1"_s, CallOptions(), context, done);
-    });
-    QVERIFY(head && head->ok());
-    QCOMPARE(head->value().digest, pushed.digest);
-    QCOMPARE(head->value().mediaType, pushed.mediaType);
-    QCOMPARE(head->value().size, qint64(pushed.bytes.size()));
+    const auto head = waitFor(client->headManifest(u"rt/app"_s, u"v1"_s, Priority::Visible));
+    QVERIFY(head.ok());
+    QCOMPARE(head.value().digest, pushed.digest);
+    QCOMPARE(head.value().mediaType, pushed.mediaType);
+    QCOMPARE(head.value().size, qint64(pushed.bytes.size()));
 
-    const auto byTag = await<FetchedManifest>([&](QObject *context, auto done) {
-        client->getManifest(u"rt/app"_s, u"v1"_s, CallOptions(), context, done);
-    });
-    QVERIFY(byTag);
-    QVERIFY2(byTag->ok(), qPrintable(byTag->error().toString()));
-    QCOMPARE(byTag->value().bytes, pushed.bytes);
-    QCOMPARE(byTag->value().digest, pushed.digest);
-    QCOMPARE(byTag->value().manifest.layers.size(), 2);
+    const auto byTag = waitFor(client->getManifest(u"rt/app"_s, u"v1"_s, Priority::Visible));
+    QVERIFY2(byTag.ok(), qPrintable(byTag.error().toString()));
+    QCOMPARE(byTag.value().bytes, pushed.bytes);
+    QCOMPARE(byTag.value().digest, pushed.digest);
+    QCOMPARE(byTag.value().manifest.layers.size(), 2);
 
-    const auto byDigest = await<FetchedManifest>([&](QObject *context, auto done) {
-        client->getManifest(u"rt/app"_s, pushed.digest, CallOptions(), context, done);
-    });
-    QVERIFY(byDigest && byDigest->ok());
-    QCOMPARE(byDigest->value().bytes, pushed.bytes);
+    const auto byDigest
+            = waitFor(client->getManifest(u"rt/app"_s, pushed.digest, Priority::Visible));
+    QVERIFY(byDigest.ok());
+    QCOMPARE(byDigest.value().bytes, pushed.bytes);
 
-    const auto config = await<QByteArray>([&](QObject *context, auto done) {
-        client->getBlob(u"rt/app"_s, pushed.configDigest, 1024 * 1024, CallOptions(), context,
-                        done);
-    });
-    QVERIFY(config && config->ok());
-    QCOMPARE(Digest::sha256(config->value()), pushed.configDigest);
+    const auto config = waitFor(
+            client->getBlob(u"rt/app"_s, pushed.configDigest, 1024 * 1024, Priority::Visible));
+    QVERIFY(config.ok());
+    QCOMPARE(Digest::sha256(config.value()), pushed.configDigest);
 
     // A cap smaller than the blob is a clear TooLarge, not a truncated body.
-    const auto capped = await<QByteArray>([&](QObject *context, auto done) {
-        client->getBlob(u"rt/app"_s, pushed.configDigest, 8, CallOptions(), context, done);
-    });
-    QVERIFY(capped);
-    QCOMPARE(capped->error().code, ErrorCode::TooLarge);
+    const auto capped
+            = waitFor(client->getBlob(u"rt/app"_s, pushed.configDigest, 8, Priority::Visible));
+    QCOMPARE(capped.error().code, ErrorCode::TooLarge);
 
-    const auto exists = await<bool>([&](QObject *context, auto done) {
-        client->blobExists(u"rt/app"_s, pushed.configDigest, CallOptions(), context, done);
-    });
-    QVERIFY(exists && exists->ok());
-    QVERIFY(exists->value());
+    const auto exists
+            = waitFor(client->blobExists(u"rt/app"_s, pushed.configDigest, Priority::Visible));
+    QVERIFY(exists.ok());
+    QVERIFY(exists.value());
 }
 
 void TestRegistryClient::blobExistsIsFalseForUnknownBlob()
@@ -145,13 +132,10 @@ void TestRegistryClient::blobExistsIsFalseForUnknownBlob()
     QString error;
     QVERIFY2(!pushImage(client.get(), u"rt/blobs"_s, u"v1"_s, ImageSpec(), &error).digest.isEmpty(),
              qPrintable(error));
-    const auto exists = await<bool>([&](QObject *context, auto done) {
-        client->blobExists(u"rt/blobs"_s, Digest::sha256("never uploaded"), CallOptions(), context,
-                           done);
-    });
-    QVERIFY(exists);
-    QVERIFY2(exists->ok(), qPrintable(exists->error().toString()));
-    QVERIFY(!exists->value());
+    const auto exists = waitFor(
+            client->blobExists(u"rt/blobs"_s, Digest::sha256("never uploaded"), Priority::Visible));
+    QVERIFY2(exists.ok(), qPrintable(exists.error().toString()));
+    QVERIFY(!exists.value());
 }
 
 void TestRegistryClient::catalogFollowsLinkPages()
@@ -175,14 +159,11 @@ void TestRegistryClient::catalogFollowsLinkPages()
     QList<int> pageSizes;
     QUrl next;
     for (int guard = 0; guard < 10; ++guard) {
-        const auto page = await<NamesPage>([&](QObject *context, auto done) {
-            client->catalogPage(3, next, CallOptions(), context, done);
-        });
-        QVERIFY(page);
-        QVERIFY2(page->ok(), qPrintable(page->error().toString()));
-        seen += page->value().names;
-        pageSizes.append(int(page->value().names.size()));
-        next = page->value().next;
+        const auto page = waitFor(client->catalogPage(3, next, Priority::Visible));
+        QVERIFY2(page.ok(), qPrintable(page.error().toString()));
+        seen += page.value().names;
+        pageSizes.append(int(page.value().names.size()));
+        next = page.value().next;
         if (next.isEmpty())
             break;
     }
@@ -196,23 +177,18 @@ void TestRegistryClient::catalogFollowsLinkPages()
 void TestRegistryClient::tagsOfUnknownRepositoryAreNotFound()
 {
     auto client = makeClient(*m_registry);
-    const auto page = await<NamesPage>([&](QObject *context, auto done) {
-        client->tagsPage(u"no/such-repo"_s, 10, QUrl(), CallOptions(), context, done);
-    });
-    QVERIFY(page);
-    QCOMPARE(page->error().code, ErrorCode::NotFound);
-    QVERIFY2(page->error().message.contains(u"no/such-repo"_s), qPrintable(page->error().message));
+    const auto page = waitFor(client->tagsPage(u"no/such-repo"_s, 10, QUrl(), Priority::Visible));
+    QCOMPARE(page.error().code, ErrorCode::NotFound);
+    QVERIFY2(page.error().message.contains(u"no/such-repo"_s), qPrintable(page.error().message));
 }
 
 void TestRegistryClient::unknownManifestIsNotFound()
 {
     auto client = makeClient(*m_registry);
-    const auto manifest = await<FetchedManifest>([&](QObject *context, auto done) {
-        client->getManifest(u"no/such-repo"_s, u"latest"_s, CallOptions(), context, done);
-    });
-    QVERIFY(manifest);
-    QCOMPARE(manifest->error().code, ErrorCode::NotFound);
-    QCOMPARE(manifest->error().httpStatus, 404);
+    const auto manifest
+            = waitFor(client->getManifest(u"no/such-repo"_s, u"latest"_s, Priority::Visible));
+    QCOMPARE(manifest.error().code, ErrorCode::NotFound);
+    QCOMPARE(manifest.error().httpStatus, 404);
 }
 
 void TestRegistryClient::mountAcrossRepositories()
@@ -224,25 +200,19 @@ void TestRegistryClient::mountAcrossRepositories()
     QVERIFY2(!blob.digest.isEmpty(), qPrintable(error));
 
     // Present in the source: mounted (201)
-    const auto mounted = await<bool>([&](QObject *context, auto done) {
-        client->mountBlob(u"mount/target"_s, blob.digest, u"mount/source"_s, context, done);
-    });
-    QVERIFY(mounted);
-    QVERIFY2(mounted->ok(), qPrintable(mounted->error().toString()));
-    QVERIFY(mounted->value());
-    const auto exists = await<bool>([&](QObject *context, auto done) {
-        client->blobExists(u"mount/target"_s, blob.digest, CallOptions(), context, done);
-    });
-    QVERIFY(exists && exists->ok() && exists->value());
+    const auto mounted
+            = waitFor(client->mountBlob(u"mount/target"_s, blob.digest, u"mount/source"_s));
+    QVERIFY2(mounted.ok(), qPrintable(mounted.error().toString()));
+    QVERIFY(mounted.value());
+    const auto exists
+            = waitFor(client->blobExists(u"mount/target"_s, blob.digest, Priority::Visible));
+    QVERIFY(exists.ok() && exists.value());
 
     // Unknown blob: the registry starts an upload instead (202) -> false
-    const auto refused = await<bool>([&](QObject *context, auto done) {
-        client->mountBlob(u"mount/target"_s, Digest::sha256("not there"), u"mount/source"_s,
-                          context, done);
-    });
-    QVERIFY(refused);
-    QVERIFY2(refused->ok(), qPrintable(refused->error().toString()));
-    QVERIFY(!refused->value());
+    const auto refused = waitFor(
+            client->mountBlob(u"mount/target"_s, Digest::sha256("not there"), u"mount/source"_s));
+    QVERIFY2(refused.ok(), qPrintable(refused.error().toString()));
+    QVERIFY(!refused.value());
 }
 
 void TestRegistryClient::deleteManifestRemovesEveryTag()
@@ -256,25 +226,16 @@ void TestRegistryClient::deleteManifestRemovesEveryTag()
     QCOMPARE(pushManifest(client.get(), u"del/app"_s, u"b"_s, pushed.bytes, pushed.mediaType),
              pushed.digest);
 
-    const auto deleted = await<void>([&](QObject *context, auto done) {
-        client->deleteManifest(u"del/app"_s, pushed.digest, context, done);
-    });
-    QVERIFY(deleted);
-    QVERIFY2(deleted->ok(), qPrintable(deleted->error().toString()));
+    const auto deleted = waitFor(client->deleteManifest(u"del/app"_s, pushed.digest));
+    QVERIFY2(deleted.ok(), qPrintable(deleted.error().toString()));
     for (const QString &tag : {u"a"_s, u"b"_s}) {
-        const auto head = await<ManifestHead>([&](QObject *context, auto done) {
-            client->headManifest(u"del/app"_s, tag, CallOptions(), context, done);
-        });
-        QVERIFY(head);
-        QCOMPARE(head->error().code, ErrorCode::NotFound);
+        const auto head = waitFor(client->headManifest(u"del/app"_s, tag, Priority::Visible));
+        QCOMPARE(head.error().code, ErrorCode::NotFound);
     }
 
     // Deleting by tag is refused before any request (Distribution cannot).
-    const auto byTag = await<void>([&](QObject *context, auto done) {
-        client->deleteManifest(u"del/app"_s, u"a"_s, context, done);
-    });
-    QVERIFY(byTag);
-    QCOMPARE(byTag->error().code, ErrorCode::InvalidInput);
+    const auto byTag = waitFor(client->deleteManifest(u"del/app"_s, u"a"_s));
+    QCOMPARE(byTag.error().code, ErrorCode::InvalidInput);
 }
 
 void TestRegistryClient::authModeEndToEnd_data()
@@ -299,36 +260,24 @@ void TestRegistryClient::authModeEndToEnd()
                                                     : RegistryEndpoint::CredentialSource::Explicit,
                          Credentials{options.username, options.password, {}});
 
-    const auto ping
-            = await<void>([&](QObject *context, auto done) { client->ping(context, done); });
-    QVERIFY(ping);
-    QVERIFY2(ping->ok(), qPrintable(ping->error().toString()));
+    const auto ping = waitFor(client->ping());
+    QVERIFY2(ping.ok(), qPrintable(ping.error().toString()));
 
     // Push (pull,push scope), list (catalog scope), pull (pull scope), delete (delete scope)
     ImageSpec spec;
     const PushedManifest pushed = pushImage(client.get(), u"auth/app"_s, u"v1"_s, spec, &error);
     QVERIFY2(!pushed.digest.isEmpty(), qPrintable(error));
-    const auto catalog = await<NamesPage>([&](QObject *context, auto done) {
-        client->catalogPage(100, QUrl(), CallOptions(), context, done);
-    });
-    QVERIFY(catalog);
-    QVERIFY2(catalog->ok(), qPrintable(catalog->error().toString()));
-    QCOMPARE(catalog->value().names, QStringList{u"auth/app"_s});
-    const auto tags = await<NamesPage>([&](QObject *context, auto done) {
-        client->tagsPage(u"auth/app"_s, 100, QUrl(), CallOptions(), context, done);
-    });
-    QVERIFY(tags && tags->ok());
-    QCOMPARE(tags->value().names, QStringList{u"v1"_s});
-    const auto manifest = await<FetchedManifest>([&](QObject *context, auto done) {
-        client->getManifest(u"auth/app"_s, u"v1"_s, CallOptions(), context, done);
-    });
-    QVERIFY(manifest && manifest->ok());
-    QCOMPARE(manifest->value().digest, pushed.digest);
-    const auto deleted = await<void>([&](QObject *context, auto done) {
-        client->deleteManifest(u"auth/app"_s, pushed.digest, context, done);
-    });
-    QVERIFY(deleted);
-    QVERIFY2(deleted->ok(), qPrintable(deleted->error().toString()));
+    const auto catalog = waitFor(client->catalogPage(100, QUrl(), Priority::Visible));
+    QVERIFY2(catalog.ok(), qPrintable(catalog.error().toString()));
+    QCOMPARE(catalog.value().names, QStringList{u"auth/app"_s});
+    const auto tags = waitFor(client->tagsPage(u"auth/app"_s, 100, QUrl(), Priority::Visible));
+    QVERIFY(tags.ok());
+    QCOMPARE(tags.value().names, QStringList{u"v1"_s});
+    const auto manifest = waitFor(client->getManifest(u"auth/app"_s, u"v1"_s, Priority::Visible));
+    QVERIFY(manifest.ok());
+    QCOMPARE(manifest.value().digest, pushed.digest);
+    const auto deleted = waitFor(client->deleteManifest(u"auth/app"_s, pushed.digest));
+    QVERIFY2(deleted.ok(), qPrintable(deleted.error().toString()));
 }
 
 void TestRegistryClient::wrongPasswordIsUnauthorizedAtConnect_data()
@@ -351,20 +300,15 @@ void TestRegistryClient::wrongPasswordIsUnauthorizedAtConnect()
                              Credentials{options.username, wrongPassword, {}});
 
     // When connecting with a wrong password
-    const auto ping
-            = await<void>([&](QObject *context, auto done) { client->ping(context, done); });
+    const auto ping = waitFor(client->ping());
     // Then the error says so at connect time, without the password in it
-    QVERIFY(ping);
-    QCOMPARE(ping->error().code, ErrorCode::Unauthorized);
-    QVERIFY(!ping->error().message.contains(wrongPassword));
-    QVERIFY(!ping->error().message.isEmpty());
+    QCOMPARE(ping.error().code, ErrorCode::Unauthorized);
+    QVERIFY(!ping.error().message.contains(wrongPassword));
+    QVERIFY(!ping.error().message.isEmpty());
 
     // And a later call reports the same instead of hanging
-    const auto tags = await<NamesPage>([&](QObject *context, auto done) {
-        client->tagsPage(u"any/repo"_s, 10, QUrl(), CallOptions(), context, done);
-    });
-    QVERIFY(tags);
-    QCOMPARE(tags->error().code, ErrorCode::Unauthorized);
+    const auto tags = waitFor(client->tagsPage(u"any/repo"_s, 10, QUrl(), Priority::Visible));
+    QCOMPARE(tags.error().code, ErrorCode::Unauthorized);
 }
 
 QTEST_GUILESS_MAIN(TestRegistryClient)

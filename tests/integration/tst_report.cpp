@@ -13,7 +13,7 @@
 #include "models/metadata/metadataservice.h"
 #include "models/report/markdownreportwriter.h"
 #include "models/report/reportjob.h"
-#include "models/report/tagextras.h"
+#include "models/session/registrysession.h"
 #include "models/tags/naturalcompare.h"
 #include "net/core/imagereference.h"
 #include "net/oci/ocibackend.h"
@@ -32,7 +32,6 @@
 #include <QTextDocument>
 #include <QTextFrame>
 #include <QTextTable>
-#include <QTimer>
 
 #include <memory>
 
@@ -42,25 +41,115 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
+//! Harbor's extras, invented per tag: pushed one hour apart in a shuffled order of the tags
+//! given, labels with a comma (CSV quoting), a scan summary (no count zero) for every other tag.
+QHash<QString, TagExtras> inventExtras(const QStringList &tags)
+{
+    QHash<QString, TagExtras> out;
+    const QDateTime base(QDate(2024, 6, 1), QTime(12, 0), Qt::UTC);
+    for (qsizetype i = 0; i < tags.size(); ++i) {
+        TagExtras extras;
+        extras.tag = tags.at(i);
+        extras.pushed = base.addSecs(3600 * ((i * 7) % tags.size()));
+        extras.pulled = i % 2 ? QDateTime() : base.addDays(1);
+        extras.labels = {HarborLabel{u"team-a"_s, {}, {}}, HarborLabel{u"needs, review"_s, {}, {}}};
+        if (i % 2 == 0) {
+            extras.vulnerabilities.scanStatus = u"Success"_s;
+            extras.vulnerabilities.bySeverity = {{u"Critical"_s, int(i) + 1}, {u"High"_s, 2}};
+        }
+        out.insert(tags.at(i), extras);
+    }
+    return out;
+}
+
+//! A plain registry that also keeps extras per tag (as Harbor does): the report gets them
+//! through the MetadataService, which asks the backend. Everything else is the registry's.
+class ExtrasBackend final : public RegistryBackend
+{
+public:
+    ExtrasBackend(RegistryBackend *registry, const QHash<QString, TagExtras> &extras)
+        : m_registry(registry)
+        , m_extras(extras)
+    {
+        m_registry->setParent(this);
+    }
+
+    QString kindName() const override { return m_registry->kindName(); }
+    QString registryHost() const override { return m_registry->registryHost(); }
+    ResultJob<void> *connectToRegistry() override { return m_registry->connectToRegistry(); }
+    Pager *createRepositoryPager(const QString &prefix, QObject *parent) override
+    {
+        return m_registry->createRepositoryPager(prefix, parent);
+    }
+    using RegistryBackend::createTagPager;
+    Pager *createTagPager(const QString &repository, QObject *parent) override
+    {
+        return m_registry->createTagPager(repository, parent);
+    }
+    bool hasTagExtras() const override { return true; }
+    ResultJob<TagExtras> *fetchTagExtras(const QString &, const QString &tag, Priority) override
+    {
+        return finishedJob<TagExtras>(m_extras.value(tag), this);
+    }
+    ResultJob<TagDigest> *resolveTag(const QString &repository, const QString &tag,
+                                     Priority priority) override
+    {
+        return m_registry->resolveTag(repository, tag, priority);
+    }
+    ResultJob<ImageMetadata> *fetchMetadata(const QString &repository, const QString &reference,
+                                            Priority priority) override
+    {
+        return m_registry->fetchMetadata(repository, reference, priority);
+    }
+    ResultJob<FetchedManifest> *fetchManifest(const QString &repository, const QString &reference,
+                                              Priority priority) override
+    {
+        return m_registry->fetchManifest(repository, reference, priority);
+    }
+    ResultJob<QString> *addTag(const QString &repository, const QString &sourceReference,
+                               const QString &targetRepository, const QString &newTag) override
+    {
+        return m_registry->addTag(repository, sourceReference, targetRepository, newTag);
+    }
+    ResultJob<void> *deleteTag(const QString &repository, const QString &tag) override
+    {
+        return m_registry->deleteTag(repository, tag);
+    }
+    ResultJob<void> *deleteImage(const QString &repository, const QString &digest) override
+    {
+        return m_registry->deleteImage(repository, digest);
+    }
+    RequestScheduler *scheduler() const override { return m_registry->scheduler(); }
+
+private:
+    RegistryBackend *m_registry;
+    QHash<QString, TagExtras> m_extras;
+};
+
+//! A session on the registry (made directly: reports send no detection requests); with extras,
+//! on an ExtrasBackend.
 struct Stack
 {
-    explicit Stack(const QString &host)
+    explicit Stack(const QString &host, const QHash<QString, TagExtras> &extras = {})
         : scheduler(&nam)
-        , backend(endpointFor(host), &scheduler)
-        , service(&backend, nullptr)
+        , session(BackendInfo(), makeBackend(host, extras), nullptr)
     {}
-    static RegistryEndpoint endpointFor(const QString &host)
+    RegistryBackend *makeBackend(const QString &host, const QHash<QString, TagExtras> &extras)
     {
         RegistryEndpoint endpoint;
         endpoint.host = host;
         endpoint.scheme = RegistryEndpoint::Scheme::Http;
         endpoint.credentialSource = RegistryEndpoint::CredentialSource::None;
-        return endpoint;
+        auto *registry = new OciBackend(endpoint, &scheduler);
+        if (extras.isEmpty())
+            return registry;
+        return new ExtrasBackend(registry, extras);
     }
+    MetadataService *service() const { return session.metadata(); }
+
     NetworkAccessManager nam;
     RequestScheduler scheduler;
-    OciBackend backend;
-    MetadataService service;
+    RegistrySession session;
 };
 
 struct Outcome
@@ -69,6 +158,7 @@ struct Outcome
     QByteArray bytes;
     qint64 rows = 0;
     qint64 failed = 0;
+    qint64 extrasRequested = 0;
     bool fileExists = false;
 };
 
@@ -85,34 +175,6 @@ qint64 peakRssKb()
     }
     return -1;
 }
-
-//! Harbor's extras, invented per tag: pushed one hour apart in tag order given, labels with a
-//! comma (CSV quoting), a scan summary for every other tag.
-class FakeExtras final : public TagExtrasProvider
-{
-public:
-    explicit FakeExtras(const QStringList &tags)
-    {
-        const QDateTime base(QDate(2024, 6, 1), QTime(12, 0), Qt::UTC);
-        for (qsizetype i = 0; i < tags.size(); ++i) {
-            TagExtras extras;
-            extras.pushed = base.addSecs(3600 * ((i * 7) % tags.size()));
-            extras.pulled = i % 2 ? QDateTime() : base.addDays(1);
-            extras.labels = {u"team-a"_s, u"needs, review"_s};
-            extras.scanned = i % 2 == 0;
-            if (extras.scanned)
-                extras.vulnerabilities = {{u"Critical"_s, int(i)}, {u"High"_s, 2}};
-            m_extras.insert(tags.at(i), extras);
-        }
-    }
-    void fetchTagExtras(const QString &, const QString &tag, QObject *context,
-                        Callback done) override
-    {
-        const TagExtras extras = m_extras.value(tag);
-        QTimer::singleShot(0, context, [extras, done] { done(extras); });
-    }
-    QHash<QString, TagExtras> m_extras;
-};
 
 QString cellText(const QTextTableCell &cell)
 {
@@ -160,7 +222,8 @@ private Q_SLOTS:
     void cancelLeavesNoFile();
 
 private:
-    Outcome run(ReportOptions options, TagExtrasProvider *extras = nullptr, int timeoutMs = 60000);
+    //! A report on stack (null: m_stack, the plain registry).
+    Outcome run(ReportOptions options, Stack *stack = nullptr, int timeoutMs = 60000);
     QString display() const { return m_registry->host() + u"/report/app"_s; }
     void checkCommon(const QString &tag, const QStringList &fields);
 
@@ -263,7 +326,7 @@ void TestReport::initTestCase()
     QVERIFY(m_out.isValid());
 }
 
-Outcome TestReport::run(ReportOptions options, TagExtrasProvider *extras, int timeoutMs)
+Outcome TestReport::run(ReportOptions options, Stack *stack, int timeoutMs)
 {
     static int counter = 0;
     if (options.repository.isEmpty())
@@ -273,8 +336,7 @@ Outcome TestReport::run(ReportOptions options, TagExtrasProvider *extras, int ti
     if (options.destination.isEmpty())
         options.destination = m_out.filePath(
                 u"report-%1%2"_s.arg(++counter).arg(reportFormatSuffix(options.format)));
-    ReportJob job(&m_stack->service, options);
-    job.setExtrasProvider(extras);
+    ReportJob job((stack ? stack : m_stack.get())->service(), options);
     QSignalSpy finished(&job, &ReportJob::finished);
     job.start();
     Outcome outcome;
@@ -285,6 +347,7 @@ Outcome TestReport::run(ReportOptions options, TagExtrasProvider *extras, int ti
     outcome.error = finished.constFirst().constFirst().value<Error>();
     outcome.rows = job.rowsWritten();
     outcome.failed = job.failedTags();
+    outcome.extrasRequested = job.extrasRequested();
     QFile file(options.destination);
     outcome.fileExists = file.exists();
     if (file.open(QIODevice::ReadOnly))
@@ -826,45 +889,49 @@ void TestReport::selectionOnly()
 
 void TestReport::harborColumns()
 {
-    // Given a source with Harbor's extras
-    FakeExtras extras(m_tags);
+    // Given a registry that keeps Harbor's extras
+    const QHash<QString, TagExtras> extras = inventExtras(m_tags);
+    Stack stack(m_registry->host(), extras);
     ReportOptions options;
     options.sort = ReportSort::Pushed;
-    const Outcome out = run(options, &extras);
+    const Outcome out = run(options, &stack);
     QVERIFY2(!out.error.isError(), qPrintable(out.error.toString()));
+    // (its plain listing brings none along: every tag's extras are asked of the service)
+    QCOMPARE(out.extrasRequested, m_tags.size());
     const QList<QStringList> records = parseCsv(QString::fromUtf8(out.bytes));
     QCOMPARE(records.constFirst().join(u','),
              u"repository,tag,digest,kind,media_type,platforms,size_bytes,created,pushed,pulled,"
              "labels,vulnerabilities"_s);
+    QCOMPARE(records.size() - 1, m_tags.size());
     QStringList got;
     for (qsizetype i = 1; i < records.size(); ++i) {
         const QStringList &r = records.at(i);
         QCOMPARE(r.size(), 12);
         checkCommon(r.at(1), r);
-        const TagExtras e = extras.m_extras.value(r.at(1));
+        const TagExtras e = extras.value(r.at(1));
         QCOMPARE(r.at(8), expectedTime(e.pushed));
         QCOMPARE(r.at(9), expectedTime(e.pulled));
         QCOMPARE(r.at(10), u"team-a;needs, review"_s);
-        QCOMPARE(r.at(11),
-                 e.scanned ? u"Critical=%1;High=2"_s.arg(e.vulnerabilities.value(u"Critical"_s))
-                           : QString());
+        QCOMPARE(r.at(11), e.isScanned() ? u"Critical=%1;High=2"_s.arg(
+                                   e.vulnerabilities.bySeverity.value(u"Critical"_s))
+                                         : QString());
         got.append(r.at(1));
     }
     // Sorted by push time, newest first
     QStringList expected = m_tags;
     std::sort(expected.begin(), expected.end(), [&extras](const QString &a, const QString &b) {
-        return extras.m_extras.value(a).pushed > extras.m_extras.value(b).pushed;
+        return extras.value(a).pushed > extras.value(b).pushed;
     });
     QCOMPARE(got, expected);
 
     // And the JSON carries them under "harbor", valid against the schema
     options.format = ReportFormat::Json;
-    const Outcome json = run(options, &extras);
+    const Outcome json = run(options, &stack);
     const QJsonObject root = QJsonDocument::fromJson(json.bytes).object();
     const QStringList problems = MiniSchemaValidator(loadReportSchema()).validate(root);
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
     const QJsonObject first = root.value(u"tags"_s).toArray().at(0).toObject();
-    const TagExtras e = extras.m_extras.value(first.value(u"tag"_s).toString());
+    const TagExtras e = extras.value(first.value(u"tag"_s).toString());
     QCOMPARE(first.value(u"harbor"_s).toObject().value(u"pushed"_s).toString(),
              expectedTime(e.pushed));
 
@@ -883,7 +950,7 @@ void TestReport::streamsToADevice()
     ReportOptions options;
     options.repository = u"report/app"_s;
     options.format = ReportFormat::Json;
-    ReportJob job(&m_stack->service, options);
+    ReportJob job(m_stack->service(), options);
     QSignalSpy finished(&job, &ReportJob::finished);
     QSignalSpy progress(&job, &ReportJob::progressChanged);
     job.start(&buffer);
@@ -973,7 +1040,7 @@ void TestReport::cancelLeavesNoFile()
     ReportOptions options;
     options.repository = u"big/report"_s;
     options.destination = dir.filePath(u"cancelled.csv"_s);
-    ReportJob job(&m_stack->service, options);
+    ReportJob job(m_stack->service(), options);
     QSignalSpy finished(&job, &ReportJob::finished);
     QSignalSpy progress(&job, &ReportJob::progressChanged);
     job.start();
@@ -988,7 +1055,7 @@ void TestReport::cancelLeavesNoFile()
     QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot),
              QStringList());
     // And no request of the report is left running
-    QTRY_COMPARE(m_stack->service.inFlight(), 0);
+    QTRY_COMPARE(m_stack->service()->inFlight(), 0);
 }
 
 QTEST_MAIN(TestReport)

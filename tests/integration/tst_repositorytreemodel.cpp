@@ -8,6 +8,7 @@
 #include "scriptedhttpserver.h"
 
 #include "models/repositories/repositorytreemodel.h"
+#include "models/session/registrysession.h"
 #include "net/oci/ocibackend.h"
 #include "net/transport/networkaccessmanager.h"
 #include "net/transport/requestscheduler.h"
@@ -26,12 +27,15 @@ namespace {
 
 using Kind = RepositoryTreeModel::NodeKind;
 
-//! A client stack for one registry with every catalog request recorded.
+//! A client stack for one registry with every catalog request recorded. The session is made
+//! directly (no detection or connect requests: only catalog requests are of interest here).
 struct Stack
 {
     explicit Stack(const QString &host, const Credentials &credentials = {})
         : scheduler(&nam)
-        , backend(std::make_unique<OciBackend>(endpointFor(host, credentials), &scheduler))
+        , session(std::make_unique<RegistrySession>(
+                  BackendInfo(), new OciBackend(endpointFor(host, credentials), &scheduler),
+                  nullptr))
     {
         QObject::connect(&scheduler, &RequestScheduler::attemptStarted, &scheduler,
                          [this](const QByteArray &method, const QUrl &url) {
@@ -54,7 +58,7 @@ struct Stack
 
     NetworkAccessManager nam;
     RequestScheduler scheduler;
-    std::unique_ptr<OciBackend> backend;
+    std::unique_ptr<RegistrySession> session;
     QStringList catalogRequests;
 };
 
@@ -98,7 +102,7 @@ private Q_SLOTS:
     void refusedCatalog_data();
     void refusedCatalog();
     void failedPageShowsErrorAndRetries();
-    void followsTheBackend();
+    void followsTheSession();
 
 private:
     std::unique_ptr<RepositoryTreeModel> newModel(Stack &stack, bool tester);
@@ -116,7 +120,7 @@ std::unique_ptr<RepositoryTreeModel> TestRepositoryTreeModel::newModel(Stack &st
         m_testers.push_back(std::make_unique<QAbstractItemModelTester>(
                 model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest));
     }
-    model->setBackend(stack.backend.get());
+    model->setSession(stack.session.get());
     return model;
 }
 
@@ -348,7 +352,7 @@ void TestRepositoryTreeModel::failedPageShowsErrorAndRetries()
     QCOMPARE(labels(*model, model->indexForFolder(u"a"_s)), (QStringList{u"b"_s, u"d"_s}));
 }
 
-void TestRepositoryTreeModel::followsTheBackend()
+void TestRepositoryTreeModel::followsTheSession()
 {
     Stack stack(m_registry->host());
     auto model = newModel(stack, true);
@@ -356,11 +360,13 @@ void TestRepositoryTreeModel::followsTheBackend()
     QVERIFY(model->rowCount() > 0);
     QSignalSpy reset(model.get(), &QAbstractItemModel::modelReset);
 
-    stack.backend.reset();
+    // When the session closes (a connection edited or removed)
+    stack.session.reset();
 
+    // Then the model empties itself and asks nothing more
     QCOMPARE(reset.count(), 1);
     QCOMPARE(model->rowCount(), 0);
-    QVERIFY(!model->backend());
+    QVERIFY(!model->session());
     QVERIFY(!model->canFetchMore({}));
 }
 

@@ -3,8 +3,8 @@
 // to another host, and no password, token or Basic value reaches a log line, an error, the
 // settings file (the keychain unavailable: the secret stays in memory) or a report.
 
-#include "../unit/scriptedstack.h"
 #include "imageseeder.h"
+#include "jobwait.h"
 #include "registryprocess.h"
 #include "scriptedhttpserver.h"
 
@@ -49,12 +49,7 @@ struct Stack
     {
         scheduler.setMaxRetries(0); // TLS and auth failures are final; retries only add time
     }
-    Result<void> ping()
-    {
-        const auto result
-                = await<void>([this](QObject *context, auto done) { client.ping(context, done); });
-        return result ? *result : Result<void>(Error(ErrorCode::Timeout, u"no answer"_s));
-    }
+    Result<void> ping() { return waitFor(client.ping()); }
 
     NetworkAccessManager nam;
     RequestScheduler scheduler;
@@ -165,11 +160,8 @@ void TestSecurity::givenCaIsTrusted()
     const Result<void> result = stack.ping();
     QVERIFY2(result.ok(), qPrintable(result.error().toString()));
     // And a real call goes through on the verified connection
-    const auto catalog = await<NamesPage>([&](QObject *context, auto done) {
-        stack.client.catalogPage(100, QUrl(), CallOptions(), context, done);
-    });
-    QVERIFY(catalog);
-    QVERIFY2(catalog->ok(), qPrintable(catalog->error().toString()));
+    const auto catalog = waitFor(stack.client.catalogPage(100, QUrl(), Priority::Visible));
+    QVERIFY2(catalog.ok(), qPrintable(catalog.error().toString()));
 }
 
 void TestSecurity::insecureOptInSkipsVerification()
@@ -221,14 +213,11 @@ void TestSecurity::authorizationNotForwardedToBlobStorage()
     Stack stack(endpoint);
 
     // When a blob is read through RegistryClient
-    const auto result = await<QByteArray>([&](QObject *context, auto done) {
-        stack.client.getBlob(u"app"_s, digest, 1024, CallOptions(), context, done);
-    });
+    const auto result = waitFor(stack.client.getBlob(u"app"_s, digest, 1024, Priority::Visible));
 
     // Then the bytes arrive (verified), the registry saw the credentials, the store did not
-    QVERIFY(result);
-    QVERIFY2(result->ok(), qPrintable(result->error().toString()));
-    QCOMPARE(result->value(), blob);
+    QVERIFY2(result.ok(), qPrintable(result.error().toString()));
+    QCOMPARE(result.value(), blob);
     QCOMPARE(storage.requestCount(), 1);
     QVERIFY(!storage.requests().constFirst().hasHeader("Authorization"));
     QVERIFY(storage.requests().constFirst().target.contains("X-Amz-Signature=abc"));
@@ -273,16 +262,14 @@ void TestSecurity::noSecretInLogsOrErrors()
         NetworkAccessManager nam;
         RequestScheduler scheduler(&nam);
         OciBackend backend(endpoint, &scheduler);
-        const auto connected = await<void>(
-                [&](QObject *context, auto done) { backend.connectToRegistry(context, done); });
-        if (connected && !connected->ok())
-            errors.append(connected->error().toString());
-        const auto tags = await<NamesPage>([&](QObject *context, auto done) {
-            backend.client()->tagsPage(u"no/such"_s, 10, QUrl(), CallOptions(), context, done);
-        });
-        if (tags && !tags->ok())
-            errors.append(tags->error().toString());
-        return connected && connected->ok();
+        const auto connected = waitFor(backend.connectToRegistry());
+        if (!connected.ok())
+            errors.append(connected.error().toString());
+        const auto tags
+                = waitFor(backend.client()->tagsPage(u"no/such"_s, 10, QUrl(), Priority::Visible));
+        if (!tags.ok())
+            errors.append(tags.error().toString());
+        return connected.ok();
     };
 
     // When a session with a wrong password and one with the right password run
@@ -328,6 +315,18 @@ QList<QByteArray> secretForms(const QString &username, const QString &password)
             password.toUtf8().toBase64()};
 }
 
+//! ConnectionStore still answers with a callback (it is no job): waits for it, empty when it
+//! did not come within 30 s.
+std::optional<Result<QString>> readSecret(ConnectionStore &store, const QString &id)
+{
+    std::optional<Result<QString>> out;
+    QObject context;
+    store.readSecret(id, &context, [&out](Result<QString> secret) { out = std::move(secret); });
+    if (!QTest::qWaitFor([&out] { return out.has_value(); }, 30000))
+        return std::nullopt;
+    return out;
+}
+
 } // namespace
 
 void TestSecurity::noSecretInSettingsWithoutKeychain()
@@ -363,8 +362,7 @@ void TestSecurity::noSecretInSettingsWithoutKeychain()
         tokenId = store.save(withToken, token);
         for (const auto &[id, secret] :
              {std::pair{passwordId, password}, std::pair{tokenId, token}}) {
-            const auto read = await<QString>(
-                    [&](QObject *context, auto done) { store.readSecret(id, context, done); });
+            const auto read = readSecret(store, id);
             QVERIFY(read && read->ok());
             QCOMPARE(read->value(), secret);
         }
@@ -394,8 +392,7 @@ void TestSecurity::noSecretInSettingsWithoutKeychain()
     nextSession.setKeychainTimeoutMs(20000);
     ConnectionStore reread(&nextSession);
     QCOMPARE(reread.connections().size(), 2);
-    const auto read = await<QString>(
-            [&](QObject *context, auto done) { reread.readSecret(passwordId, context, done); });
+    const auto read = readSecret(reread, passwordId);
     QVERIFY(read && read->ok());
     QVERIFY(read->value().isEmpty());
 }

@@ -8,6 +8,7 @@
 #include "clienttestutil.h"
 #include "models/metadata/metadataservice.h"
 #include "models/session/connectionstore.h"
+#include "models/session/registrysession.h"
 #include "models/session/secretstore.h"
 #include "models/session/sessionmanager.h"
 #include "net/backend/registrybackend.h"
@@ -140,9 +141,12 @@ void TestSessionManager::opensWithoutAuth()
     RegistrySession *s = session.value();
     QCOMPARE(s->backend()->kindName(), u"registry"_s);
     QCOMPARE(s->backend()->registryHost(), m_open->host());
-    QVERIFY(s->metadataService());
-    QCOMPARE(s->metadataService()->backend(), s->backend());
-    QCOMPARE(s->connection().id, id);
+    QCOMPARE(s->info().kind, BackendKind::Registry);
+    QVERIFY(!s->info().requiresAuthentication);
+    QCOMPARE(s->registryName(), m_open->host());
+    QVERIFY(s->metadata());
+    QCOMPARE(s->metadata()->backend(), s->backend());
+    QVERIFY(s->operations());
     QCOMPARE(f.sessions.session(id), s);
     QCOMPARE(opened.count(), 1);
     QCOMPARE(opened.at(0).at(0).toString(), id);
@@ -264,9 +268,15 @@ void TestSessionManager::closeAndEditForgetTheSession()
     QCOMPARE(closed.count(), 1);
     QVERIFY(!f.sessions.session(id));
     QTRY_VERIFY(firstSession.isNull()); // deleted later, not at once
+    QSignalSpy opened(&f.sessions, &SessionManager::sessionOpened);
+    const int before = int(f.attempts.size());
     const auto second = f.open(id);
     QVERIFY(second.ok());
-    QCOMPARE(second.value()->connection().name, u"Renamed"_s);
+    // (a session no longer carries its connection: that it is a new one shows in a new open,
+    // with its detection request, under the same id)
+    QCOMPARE(opened.count(), 1);
+    QVERIFY(int(f.attempts.size()) > before);
+    QCOMPARE(f.sessions.session(id), second.value());
 
     f.sessions.close(id);
     QCOMPARE(closed.count(), 2);

@@ -6,8 +6,11 @@
 #include "registryprocess.h"
 #include "storagetags.h"
 
+#include "jobwait.h"
 #include "models/metadata/metadatacache.h"
 #include "models/metadata/metadataservice.h"
+#include "models/session/registrysession.h"
+#include "models/tags/metadataupdater.h"
 #include "models/tags/tagfilterproxymodel.h"
 #include "models/tags/tagtablemodel.h"
 #include "net/oci/ocibackend.h"
@@ -29,13 +32,13 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-//! One client stack as the app builds it, with every network attempt recorded.
+//! One client stack as the app builds it, with every network attempt recorded. The session is
+//! made directly: detection and connect requests would only add to what the tests count.
 struct Stack
 {
     explicit Stack(const QString &host, MetadataCache *cache)
         : scheduler(&nam)
-        , backend(endpointFor(host), &scheduler)
-        , service(&backend, cache)
+        , session(BackendInfo(), new OciBackend(endpointFor(host), &scheduler), cache)
     {
         QObject::connect(&scheduler, &RequestScheduler::attemptStarted, &scheduler,
                          [this](const QByteArray &method, const QUrl &url) {
@@ -50,6 +53,7 @@ struct Stack
         endpoint.credentialSource = RegistryEndpoint::CredentialSource::None;
         return endpoint;
     }
+    MetadataService *service() const { return session.metadata(); }
     int count(const QString &method, const QString &pathPart) const
     {
         int n = 0;
@@ -69,8 +73,7 @@ struct Stack
 
     NetworkAccessManager nam;
     RequestScheduler scheduler;
-    OciBackend backend;
-    MetadataService service;
+    RegistrySession session;
     QStringList attempts;
 };
 
@@ -134,7 +137,7 @@ std::unique_ptr<TagTableModel> TestTagTableModel::newModel(Stack &stack, const Q
         m_testers.push_back(std::make_unique<QAbstractItemModelTester>(
                 model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest));
     }
-    model->setRepository(&stack.service, repository);
+    model->setRepository(stack.service(), repository);
     return model;
 }
 
@@ -250,11 +253,12 @@ void TestTagTableModel::onlyVisibleRowsGetMetadataAndSharedDigestsOnce()
     QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() >= 200, 10000);
 
     // When rows 0..39 are on screen
-    model->setVisibleRows(0, 39);
+    model->updater()->setVisibleRange(0, 39);
 
-    // Then those rows, and the one-screen margin below, get metadata; nothing else is asked
+    // Then those rows, and the one-screen margin below (above is nothing at the top), get
+    // metadata; nothing else is asked
     QTRY_VERIFY_WITH_TIMEOUT(rowsDone(*model, 0, 79), 20000);
-    QCOMPARE(stack.service.inFlight(), 0);
+    QCOMPARE(stack.service()->inFlight(), 0);
     QSet<QString> wantedTags;
     QSet<QString> wantedDigests;
     QSet<QString> wantedConfigs;
@@ -278,7 +282,7 @@ void TestTagTableModel::onlyVisibleRowsGetMetadataAndSharedDigestsOnce()
     QCOMPARE(stack.count(u"GET"_s, u"/manifests/sha256:"_s), wantedDigests.size());
     QCOMPARE(stack.count(u"GET"_s, u"/blobs/"_s), wantedConfigs.size());
     QVERIFY(wantedDigests.size() < 80);
-    QCOMPARE(stack.service.metadataFetches(), quint64(wantedDigests.size()));
+    QCOMPARE(stack.service()->metadataFetches(), quint64(wantedDigests.size()));
     QCOMPARE(model->rowsWithMetadata(), 80);
 }
 
@@ -287,7 +291,7 @@ void TestTagTableModel::metadataMatchesWhatWasPushed()
     Stack stack(m_registry->host(), nullptr);
     auto model = newModel(stack, u"multi/app"_s);
     QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 2, 10000);
-    model->setVisibleRows(0, 1);
+    model->updater()->setVisibleRange(0, 1);
     QTRY_VERIFY_WITH_TIMEOUT(rowsDone(*model, 0, 1), 20000);
 
     for (const SeededImage &image : {m_index, m_dockerImage}) {
@@ -331,14 +335,14 @@ void TestTagTableModel::scrollingAwayCancels()
 
     // When a person flings the scroll bar through the whole table
     for (int first = 0; first < 10000; first += 200)
-        model->setVisibleRows(first, first + 39);
-    model->setVisibleRows(9000, 9039);
+        model->updater()->setVisibleRange(first, first + 39);
+    model->updater()->setVisibleRange(9000, 9039);
 
     // Then only the final window (and its margin) is loaded, and what scrolled past was
     // cancelled before it reached the network: nowhere near 10,000 requests.
-    QVERIFY(model->metadataRequestsInFlight() <= 120);
+    QVERIFY(model->updater()->requestsInFlight() <= 120);
     QTRY_VERIFY_WITH_TIMEOUT(rowsDone(*model, 9000, 9039), 20000);
-    QTRY_COMPARE_WITH_TIMEOUT(stack.service.inFlight(), 0, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(stack.service()->inFlight(), 0, 20000);
     const int heads = stack.count(u"HEAD"_s, u"/manifests/"_s);
     qInfo() << "HEAD requests after flinging through 10,000 rows:" << heads;
     // Each abandoned window can have started at most the scheduler's per-host cap.
@@ -360,7 +364,7 @@ void TestTagTableModel::reopeningUsesTheCache()
         Stack stack(m_registry->host(), &cache);
         auto model = newModel(stack, u"big/tags"_s);
         QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() >= 200, 10000);
-        model->setVisibleRows(0, 39);
+        model->updater()->setVisibleRange(0, 39);
         QTRY_VERIFY_WITH_TIMEOUT(rowsDone(*model, 0, 79), 20000);
         cache.flush();
     }
@@ -371,7 +375,7 @@ void TestTagTableModel::reopeningUsesTheCache()
     Stack stack(m_registry->host(), &cache);
     auto model = newModel(stack, u"big/tags"_s);
     QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() >= 200, 10000);
-    model->setVisibleRows(0, 39);
+    model->updater()->setVisibleRange(0, 39);
     // Then known metadata shows at once (before any HEAD answers) ...
     QCOMPARE(stateOf(*model, 0), TagTableModel::LoadState::Cached);
     QVERIFY(model->index(0, 0).data(TagTableModel::SizeRole).toLongLong() > 0);
@@ -391,7 +395,7 @@ void TestTagTableModel::offlineShowsLastKnownState()
         Stack stack(m_registry->host(), &cache);
         auto model = newModel(stack, u"multi/app"_s);
         QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 2, 10000);
-        model->setVisibleRows(0, 1);
+        model->updater()->setVisibleRange(0, 1);
         QTRY_VERIFY_WITH_TIMEOUT(rowsDone(*model, 0, 1), 20000);
     }
     // When the registry is unreachable (nothing listens on this port any more)
@@ -427,16 +431,12 @@ void TestTagTableModel::failingRowSpoilsNothing()
     QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 3, 10000);
 
     // Given one image deleted after the listing
-    bool deleted = false;
-    stack.backend.deleteImage(u"fail/app"_s, m_failImages.at(1).digest, &stack.scheduler,
-                              [&deleted](Result<void> result) {
-                                  QVERIFY2(result.ok(), qPrintable(result.error().toString()));
-                                  deleted = true;
-                              });
-    QTRY_VERIFY(deleted);
+    const Result<void> deleted = waitFor(
+            stack.session.backend()->deleteImage(u"fail/app"_s, m_failImages.at(1).digest));
+    QVERIFY2(deleted.ok(), qPrintable(deleted.error().toString()));
 
     // When the rows become visible
-    model->setVisibleRows(0, 2);
+    model->updater()->setVisibleRange(0, 2);
     QTRY_VERIFY_WITH_TIMEOUT(rowsDone(*model, 0, 2), 20000);
 
     // Then that row failed with a reason, the others are fine
@@ -452,7 +452,7 @@ void TestTagTableModel::failingRowSpoilsNothing()
 
     // And a retry asks again (and fails again, cleanly)
     const int headsBefore = stack.count(u"HEAD"_s, u"/manifests/t1"_s);
-    model->retryRow(bad);
+    model->updater()->retryRow(bad);
     QTRY_COMPARE_WITH_TIMEOUT(stateOf(*model, bad), TagTableModel::LoadState::Failed, 10000);
     QTRY_VERIFY(stack.count(u"HEAD"_s, u"/manifests/t1"_s) > headsBefore);
 }
@@ -506,7 +506,7 @@ void TestTagTableModel::sortBySizeLoadsEverything()
     QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 2, 10000);
 
     // When sorted by size with nothing visible yet
-    QSignalSpy progress(model.get(), &TagTableModel::metadataProgress);
+    QSignalSpy progress(model->updater(), &MetadataUpdater::loadAllProgress);
     proxy.sort(TagTableModel::SizeColumn, Qt::DescendingOrder);
 
     // Then every row's metadata loads in the background and the order follows the sizes
@@ -531,18 +531,18 @@ void TestTagTableModel::loadAllFinishesWhenAVisibleRowIsScrolledAway()
     Stack stack(m_registry->host(), nullptr);
     auto model = newModel(stack, u"scroll/app"_s);
     QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 3, 10000);
-    model->setVisibleRows(0, 0);
+    model->updater()->setVisibleRange(0, 0);
     QCOMPARE(stateOf(*model, 0), TagTableModel::LoadState::Loading);
 
     // When a full load starts (it passes over rows already in flight) and the view then scrolls
     // to the last row, which cancels the request of row 0
     QSignalSpy counts(model.get(), &TagTableModel::countsChanged);
-    model->loadAllMetadata();
-    QVERIFY(model->isLoadingAll());
-    model->setVisibleRows(2, 2);
+    model->updater()->loadAll();
+    QVERIFY(model->updater()->isLoadingAll());
+    model->updater()->setVisibleRange(2, 2);
 
     // Then the full load still loads row 0 and finishes
-    QTRY_VERIFY_WITH_TIMEOUT(!model->isLoadingAll(), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(!model->updater()->isLoadingAll(), 20000);
     QVERIFY(rowsDone(*model, 0, 2));
     QCOMPARE(model->rowsInState(TagTableModel::LoadState::Loaded), 3);
     QVERIFY(!counts.isEmpty());
@@ -582,7 +582,7 @@ void TestTagTableModel::eventLoopKeepsTurningWhile100000TagsLoad()
     QSignalSpy first(model.get(), &TagTableModel::pageFetched);
     QVERIFY(first.wait(30000));
     const qint64 firstRowsMs = clock.elapsed();
-    model->setVisibleRows(0, 39);
+    model->updater()->setVisibleRange(0, 39);
     model->fetchAll();
     QTRY_VERIFY_WITH_TIMEOUT(model->isAtEnd(), 60000);
     QTRY_VERIFY_WITH_TIMEOUT(rowsDone(*model, 0, 39), 20000);

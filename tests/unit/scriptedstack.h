@@ -1,8 +1,10 @@
 #pragma once
 
 // The client stack the unit tests drive against a ScriptedHttpServer on loopback (a server
-// whose every answer the test writes), and the small helpers those tests share.
+// whose every answer the test writes), and the small helpers those tests share. Calls return
+// jobs: wait for one with waitFor() (jobwait.h).
 
+#include "jobwait.h"
 #include "net/core/digest.h"
 #include "net/oci/ocibackend.h"
 #include "net/oci/registryclient.h"
@@ -10,34 +12,12 @@
 #include "net/transport/requestscheduler.h"
 #include "scriptedhttpserver.h"
 
-#include <QEventLoop>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTimer>
 
 #include <memory>
-#include <optional>
 
 namespace Berth::Test {
-
-//! Calls call(context, callback) and runs the event loop until the callback came or timeoutMs
-//! passed (then empty). The context dies on return, so a late callback is never delivered.
-template<typename T, typename Call>
-std::optional<Result<T>> await(Call &&call, int timeoutMs = 30000)
-{
-    std::optional<Result<T>> out;
-    QObject context;
-    QEventLoop loop;
-    call(&context, [&out, &loop](Result<T> result) {
-        out.emplace(std::move(result));
-        loop.quit();
-    });
-    if (!out) {
-        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-        loop.exec();
-    }
-    return out;
-}
 
 inline QByteArray json(const QJsonObject &object)
 {

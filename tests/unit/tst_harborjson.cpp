@@ -102,7 +102,7 @@ void tst_HarborResponses::sampleArtifacts()
     QCOMPARE(a.tags.size(), 1);
 
     // When mapped to the row extras of its tag
-    const HarborTagExtras extras = tagExtras(a, a.tags.first());
+    const TagExtras extras = tagExtras(a, a.tags.first());
     // Then the tag's own times win, and the Go zero pull time is "never"
     QCOMPARE(extras.tag, u"v1"_s);
     QCOMPARE(extras.digest, a.digest);
@@ -260,7 +260,7 @@ void tst_HarborResponses::v1Tag()
         "scan_overview":{"application/vnd.scanner.adapter.vuln.report.harbor+json; version=1.0":
           {"scan_status":"Success","severity":"High","summary":{"total":2,"fixable":1,
            "summary":{"High":2}}}}})"_ba;
-    const Result<HarborTagExtras> extras = parseHarborV1Tag(body);
+    const Result<TagExtras> extras = parseHarborV1Tag(body);
     QVERIFY(extras.ok());
     QCOMPARE(extras->tag, u"v2"_s);
     QCOMPARE(extras->digest, u"sha256:d1"_s);

@@ -18,7 +18,6 @@
 #include "scriptedstack.h"
 
 #include <QElapsedTimer>
-#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -27,7 +26,6 @@
 #include <QTimer>
 
 #include <memory>
-#include <optional>
 
 using namespace Berth;
 using namespace Berth::Test;
@@ -154,14 +152,12 @@ void TestHostileInput::manifestOverCapIsRefused()
     reply.chunked = chunked;
     serve({{u"/v2/app/manifests/big"_s, reply}});
 
-    const auto fetched = await<FetchedManifest>([&](QObject *context, auto done) {
-        m_client->getManifest(u"app"_s, u"big"_s, CallOptions(), context, done);
-    });
-    QVERIFY(fetched);
-    QVERIFY(!fetched->ok());
-    QCOMPARE(fetched->error().code, ErrorCode::TooLarge);
-    QVERIFY2(fetched->error().message.contains(QString::number(MaxManifestBytes)),
-             qPrintable(fetched->error().message));
+    const Result<FetchedManifest> fetched
+            = waitFor(m_client->getManifest(u"app"_s, u"big"_s, Priority::Visible));
+    QVERIFY(!fetched.ok());
+    QCOMPARE(fetched.error().code, ErrorCode::TooLarge);
+    QVERIFY2(fetched.error().message.contains(QString::number(MaxManifestBytes)),
+             qPrintable(fetched.error().message));
     // And the same bytes handed to the parser directly are refused before parsing
     QCOMPARE(parseManifest(body).error().code, ErrorCode::TooLarge);
 }
@@ -188,16 +184,14 @@ void TestHostileInput::indexServedForItsOwnChildIsNotFollowed()
     });
 
     // When its metadata is read
-    const auto meta = await<ImageMetadata>([&](QObject *context, auto done) {
-        m_backend->fetchMetadata(u"app"_s, u"loop"_s, CallOptions(), context, done);
-    });
+    const Result<ImageMetadata> meta
+            = waitFor(m_backend->fetchMetadata(u"app"_s, u"loop"_s, Priority::Visible));
 
     // Then the child is refused (its bytes are not what its digest says), the walk ends with
     // a clear per-platform reason, and only two manifests were ever asked for
-    QVERIFY(meta);
-    QVERIFY2(meta->ok(), qPrintable(meta->error().toString()));
-    QCOMPARE(meta->value().platforms.size(), 1);
-    const QString reason = meta->value().platforms.constFirst().error;
+    QVERIFY2(meta.ok(), qPrintable(meta.error().toString()));
+    QCOMPARE(meta.value().platforms.size(), 1);
+    const QString reason = meta.value().platforms.constFirst().error;
     QVERIFY2(reason.contains(u"digest"_s, Qt::CaseInsensitive), qPrintable(reason));
     int manifestGets = 0;
     for (const auto &request : m_server->requests())
@@ -231,14 +225,12 @@ void TestHostileInput::deepIndexChainStopsAtTheCap()
     byPath.insert(u"/v2/app/manifests/deep"_s, manifestReply(inner, innerType));
     serve(byPath);
 
-    const auto meta = await<ImageMetadata>([&](QObject *context, auto done) {
-        m_backend->fetchMetadata(u"app"_s, u"deep"_s, CallOptions(), context, done);
-    });
-    QVERIFY(meta);
-    QVERIFY2(meta->ok(), qPrintable(meta->error().toString()));
-    QVERIFY(!meta->value().warnings.isEmpty());
-    QVERIFY2(meta->value().warnings.constFirst().contains(u"nested"_s),
-             qPrintable(meta->value().warnings.constFirst()));
+    const Result<ImageMetadata> meta
+            = waitFor(m_backend->fetchMetadata(u"app"_s, u"deep"_s, Priority::Visible));
+    QVERIFY2(meta.ok(), qPrintable(meta.error().toString()));
+    QVERIFY(!meta.value().warnings.isEmpty());
+    QVERIFY2(meta.value().warnings.constFirst().contains(u"nested"_s),
+             qPrintable(meta.value().warnings.constFirst()));
     // Bounded: a handful of levels fetched, not twelve
     int manifestGets = 0;
     for (const auto &request : m_server->requests())
@@ -293,12 +285,10 @@ void TestHostileInput::listingOverCapIsRefused()
     // Given a listing announcing 65 MiB (over the 64 MiB cap); refused from its headers
     Reply reply = Reply::json(200, QByteArray(65 * 1024 * 1024, ' '));
     serve({{u"/v2/huge/tags/list"_s, reply}});
-    const auto page = await<NamesPage>([&](QObject *context, auto done) {
-        m_client->tagsPage(u"huge"_s, 100, QUrl(), CallOptions(), context, done);
-    });
-    QVERIFY(page);
-    QVERIFY(!page->ok());
-    QCOMPARE(page->error().code, ErrorCode::TooLarge);
+    const Result<NamesPage> page
+            = waitFor(m_client->tagsPage(u"huge"_s, 100, QUrl(), Priority::Visible));
+    QVERIFY(!page.ok());
+    QCOMPARE(page.error().code, ErrorCode::TooLarge);
 }
 
 void TestHostileInput::absurdSizesAreErrors_data()
@@ -365,14 +355,12 @@ void TestHostileInput::absurdDatesAreUnknown()
     const auto parsed = parseImageConfig(config);
     QVERIFY2(parsed.ok(), qPrintable(parsed.error().toString()));
     QVERIFY(!parsed->created.isValid());
-    const auto meta = await<ImageMetadata>([&](QObject *context, auto done) {
-        m_backend->fetchMetadata(u"app"_s, u"odd"_s, CallOptions(), context, done);
-    });
-    QVERIFY(meta);
-    QVERIFY2(meta->ok(), qPrintable(meta->error().toString()));
-    QVERIFY(!meta->value().created.isValid());
-    QVERIFY(meta->value().toJson().value(u"created"_s).isNull());
-    QCOMPARE(meta->value().size, qint64(config.size() + layer.size()));
+    const Result<ImageMetadata> meta
+            = waitFor(m_backend->fetchMetadata(u"app"_s, u"odd"_s, Priority::Visible));
+    QVERIFY2(meta.ok(), qPrintable(meta.error().toString()));
+    QVERIFY(!meta.value().created.isValid());
+    QVERIFY(meta.value().toJson().value(u"created"_s).isNull());
+    QCOMPARE(meta.value().size, qint64(config.size() + layer.size()));
 }
 
 void TestHostileInput::deepNestingIsCappedEverywhere_data()
@@ -398,12 +386,10 @@ void TestHostileInput::deepNestingIsCappedEverywhere()
     (void)registryErrorMessage(body);
     // And a tag list of that shape through the client is a clear error
     serve({{u"/v2/deep/tags/list"_s, Reply::json(200, body)}});
-    const auto page = await<NamesPage>([&](QObject *context, auto done) {
-        m_client->tagsPage(u"deep"_s, 100, QUrl(), CallOptions(), context, done);
-    });
-    QVERIFY(page);
-    QVERIFY(!page->ok());
-    QCOMPARE(page->error().code, ErrorCode::BadResponse);
+    const Result<NamesPage> page
+            = waitFor(m_client->tagsPage(u"deep"_s, 100, QUrl(), Priority::Visible));
+    QVERIFY(!page.ok());
+    QCOMPARE(page.error().code, ErrorCode::BadResponse);
 }
 
 QTEST_MAIN(TestHostileInput)

@@ -1,3 +1,4 @@
+#include "jobwait.h"
 #include "net/auth/authenticator.h"
 #include "net/transport/networkaccessmanager.h"
 #include "net/transport/requestscheduler.h"
@@ -5,14 +6,15 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSignalSpy>
 #include <QTest>
 
 #include <memory>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 using namespace Berth;
 using Berth::Test::ScriptedHttpServer;
+using Berth::Test::waitFor;
 using Reply = ScriptedHttpServer::Reply;
 using Request = ScriptedHttpServer::Request;
 
@@ -20,14 +22,6 @@ namespace {
 
 constexpr auto kUser = "alice";
 constexpr auto kPassword = "s3cret-pass";
-
-Response waitFor(PendingRequest *request, int timeoutMs = 10000)
-{
-    QSignalSpy spy(request, &PendingRequest::finished);
-    if (!spy.wait(timeoutMs) || spy.count() != 1)
-        return Response{};
-    return spy.first().first().value<Response>();
-}
 
 //! A registry and its token service on one loopback server. Bearer mode: /v2/<repo>/... needs
 //! a token the service issued for "repository:<repo>:pull"; the service checks basic
@@ -267,14 +261,12 @@ void TestRegistryAuthenticator::concurrentRequestsShareOneTokenRequest()
 {
     // Given a slow token service, so that every request's 401 arrives while it works
     m_registry->tokenDelayMs = 100;
-    QList<QPointer<PendingRequest>> requests;
     int succeeded = 0;
     for (int i = 0; i < 5; ++i) {
-        requests.append(
-                m_scheduler->submit(spec(u"shared"_s), this, [&succeeded](const Response &r) {
-                    if (r.ok())
-                        ++succeeded;
-                }));
+        m_scheduler->submit(spec(u"shared"_s))->onFinished(this, [&succeeded](const Response &r) {
+            if (r.ok())
+                ++succeeded;
+        });
     }
     QTRY_COMPARE_WITH_TIMEOUT(succeeded, 5, 10000);
     QCOMPARE(m_auth->tokenRequests(), 1);
@@ -388,13 +380,13 @@ void TestRegistryAuthenticator::credentialResolverIsAskedOnce()
                         Qt::QueuedConnection);
             });
     // Two scopes at once, then a third later: the resolver runs a single time
-    PendingRequest *a = m_scheduler->submit(spec(u"a"_s));
-    PendingRequest *b = m_scheduler->submit(spec(u"b"_s));
-    QSignalSpy spyA(a, &PendingRequest::finished);
-    QSignalSpy spyB(b, &PendingRequest::finished);
-    QTRY_COMPARE(spyA.count() + spyB.count(), 2);
-    QVERIFY(spyA.first().first().value<Response>().ok());
-    QVERIFY(spyB.first().first().value<Response>().ok());
+    std::optional<Response> a;
+    std::optional<Response> b;
+    m_scheduler->submit(spec(u"a"_s))->onFinished(this, [&a](const Response &r) { a = r; });
+    m_scheduler->submit(spec(u"b"_s))->onFinished(this, [&b](const Response &r) { b = r; });
+    QTRY_VERIFY(a && b);
+    QVERIFY2(a->ok(), qPrintable(a->error.message));
+    QVERIFY2(b->ok(), qPrintable(b->error.message));
     QVERIFY(waitFor(m_scheduler->submit(spec(u"c"_s))).ok());
     QCOMPARE(asked, 1);
     QCOMPARE(m_auth->tokenRequests(), 3);

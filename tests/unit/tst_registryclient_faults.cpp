@@ -10,16 +10,13 @@
 #include "scriptedhttpserver.h"
 #include "scriptedstack.h"
 
-#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
 #include <QTest>
-#include <QTimer>
 
 #include <memory>
-#include <optional>
 
 using namespace Berth;
 using namespace Berth::Test;
@@ -119,12 +116,10 @@ void TestRegistryClientFaults::malformedTagListIsBadResponse()
     Content content;
     content.byPath.insert(u"/v2/app/tags/list"_s, Reply::json(200, body));
     serve(content);
-    const auto page = await<NamesPage>([&](QObject *context, auto done) {
-        m_client->tagsPage(u"app"_s, 100, QUrl(), CallOptions(), context, done);
-    });
-    QVERIFY(page);
-    QCOMPARE(page->error().code, ErrorCode::BadResponse);
-    QVERIFY2(page->error().message.contains(u"app"_s), qPrintable(page->error().message));
+    const Result<NamesPage> page
+            = waitFor(m_client->tagsPage(u"app"_s, 100, QUrl(), Priority::Visible));
+    QCOMPARE(page.error().code, ErrorCode::BadResponse);
+    QVERIFY2(page.error().message.contains(u"app"_s), qPrintable(page.error().message));
 }
 
 void TestRegistryClientFaults::nullTagsAndNullEntriesAreTolerated()
@@ -137,17 +132,15 @@ void TestRegistryClientFaults::nullTagsAndNullEntriesAreTolerated()
                           Reply::json(200, R"({"name":"odd","tags":["a",null,")"_ba
                                                    + digestLike.toLatin1() + R"(",7]})"_ba));
     serve(content);
-    const auto empty = await<NamesPage>([&](QObject *context, auto done) {
-        m_client->tagsPage(u"empty"_s, 100, QUrl(), CallOptions(), context, done);
-    });
-    QVERIFY(empty && empty->ok());
-    QVERIFY(empty->value().names.isEmpty());
-    QVERIFY(empty->value().next.isEmpty());
-    const auto odd = await<NamesPage>([&](QObject *context, auto done) {
-        m_client->tagsPage(u"odd"_s, 100, QUrl(), CallOptions(), context, done);
-    });
-    QVERIFY(odd && odd->ok());
-    QCOMPARE(odd->value().names, (QStringList{u"a"_s, digestLike}));
+    const Result<NamesPage> empty
+            = waitFor(m_client->tagsPage(u"empty"_s, 100, QUrl(), Priority::Visible));
+    QVERIFY(empty.ok());
+    QVERIFY(empty.value().names.isEmpty());
+    QVERIFY(empty.value().next.isEmpty());
+    const Result<NamesPage> odd
+            = waitFor(m_client->tagsPage(u"odd"_s, 100, QUrl(), Priority::Visible));
+    QVERIFY(odd.ok());
+    QCOMPARE(odd.value().names, (QStringList{u"a"_s, digestLike}));
 }
 
 void TestRegistryClientFaults::largeTagListIsParsedOffThread()
@@ -190,15 +183,13 @@ void TestRegistryClientFaults::truncatedManifestIsAnError()
     content.manifest(u"app"_s, u"v1"_s, bytes, QString(MediaType::OciManifest));
     content.byPath[u"/v2/app/manifests/v1"_s].closeAfterBodyBytes = 20;
     serve(content);
-    const auto manifest = await<FetchedManifest>([&](QObject *context, auto done) {
-        m_client->getManifest(u"app"_s, u"v1"_s, CallOptions(), context, done);
-    });
-    QVERIFY(manifest);
-    QVERIFY(!manifest->ok());
-    QVERIFY2(manifest->error().code == ErrorCode::Network
-                     || manifest->error().code == ErrorCode::BadResponse
-                     || manifest->error().code == ErrorCode::DigestMismatch,
-             qPrintable(manifest->error().toString()));
+    const Result<FetchedManifest> manifest
+            = waitFor(m_client->getManifest(u"app"_s, u"v1"_s, Priority::Visible));
+    QVERIFY(!manifest.ok());
+    QVERIFY2(manifest.error().code == ErrorCode::Network
+                     || manifest.error().code == ErrorCode::BadResponse
+                     || manifest.error().code == ErrorCode::DigestMismatch,
+             qPrintable(manifest.error().toString()));
 }
 
 void TestRegistryClientFaults::digestMismatchNamesBothDigests()
@@ -218,15 +209,13 @@ void TestRegistryClientFaults::digestMismatchNamesBothDigests()
                                                      realDigest.toLatin1());
     serve(content);
     for (const QString &reference : {realDigest, u"v1"_s}) {
-        const auto manifest = await<FetchedManifest>([&](QObject *context, auto done) {
-            m_client->getManifest(u"app"_s, reference, CallOptions(), context, done);
-        });
-        QVERIFY(manifest);
-        QCOMPARE(manifest->error().code, ErrorCode::DigestMismatch);
-        QVERIFY2(manifest->error().message.contains(realDigest),
-                 qPrintable(manifest->error().message));
-        QVERIFY2(manifest->error().message.contains(Digest::sha256(forged)),
-                 qPrintable(manifest->error().message));
+        const Result<FetchedManifest> manifest
+                = waitFor(m_client->getManifest(u"app"_s, reference, Priority::Visible));
+        QCOMPARE(manifest.error().code, ErrorCode::DigestMismatch);
+        QVERIFY2(manifest.error().message.contains(realDigest),
+                 qPrintable(manifest.error().message));
+        QVERIFY2(manifest.error().message.contains(Digest::sha256(forged)),
+                 qPrintable(manifest.error().message));
     }
 }
 
@@ -240,14 +229,12 @@ void TestRegistryClientFaults::missingContentDigestIsComputed()
     Content content;
     content.manifest(u"app"_s, u"v1"_s, bytes, QString(MediaType::DockerManifest), false);
     serve(content);
-    const auto manifest = await<FetchedManifest>([&](QObject *context, auto done) {
-        m_client->getManifest(u"app"_s, u"v1"_s, CallOptions(), context, done);
-    });
-    QVERIFY(manifest);
-    QVERIFY2(manifest->ok(), qPrintable(manifest->error().toString()));
-    QCOMPARE(manifest->value().digest, Digest::sha256(bytes));
-    QCOMPARE(manifest->value().mediaType, QString(MediaType::DockerManifest));
-    QCOMPARE(manifest->value().bytes, bytes);
+    const Result<FetchedManifest> manifest
+            = waitFor(m_client->getManifest(u"app"_s, u"v1"_s, Priority::Visible));
+    QVERIFY2(manifest.ok(), qPrintable(manifest.error().toString()));
+    QCOMPARE(manifest.value().digest, Digest::sha256(bytes));
+    QCOMPARE(manifest.value().mediaType, QString(MediaType::DockerManifest));
+    QCOMPARE(manifest.value().bytes, bytes);
 }
 
 void TestRegistryClientFaults::resolveTagFallsBackToGet()
@@ -259,12 +246,10 @@ void TestRegistryClientFaults::resolveTagFallsBackToGet()
     Content content;
     content.manifest(u"app"_s, u"v1"_s, bytes, QString(MediaType::OciManifest), false);
     serve(content);
-    const auto resolved = await<TagDigest>([&](QObject *context, auto done) {
-        m_backend->resolveTag(u"app"_s, u"v1"_s, CallOptions(), context, done);
-    });
-    QVERIFY(resolved);
-    QVERIFY2(resolved->ok(), qPrintable(resolved->error().toString()));
-    QCOMPARE(resolved->value().digest, Digest::sha256(bytes));
+    const Result<TagDigest> resolved
+            = waitFor(m_backend->resolveTag(u"app"_s, u"v1"_s, Priority::Visible));
+    QVERIFY2(resolved.ok(), qPrintable(resolved.error().toString()));
+    QCOMPARE(resolved.value().digest, Digest::sha256(bytes));
     QStringList methods;
     for (const auto &request : m_server->requests())
         methods.append(QString::fromLatin1(request.method));
@@ -299,13 +284,11 @@ void TestRegistryClientFaults::missingPlatformOfAnIndexIsTolerated()
     content.blob(u"app"_s, config);
     serve(content);
     // When fetching its metadata
-    const auto meta = await<ImageMetadata>([&](QObject *context, auto done) {
-        m_backend->fetchMetadata(u"app"_s, u"multi"_s, CallOptions(), context, done);
-    });
+    const Result<ImageMetadata> meta
+            = waitFor(m_backend->fetchMetadata(u"app"_s, u"multi"_s, Priority::Visible));
     // Then the index stands, the missing platform carries its error and a warning
-    QVERIFY(meta);
-    QVERIFY2(meta->ok(), qPrintable(meta->error().toString()));
-    const ImageMetadata &m = meta->value();
+    QVERIFY2(meta.ok(), qPrintable(meta.error().toString()));
+    const ImageMetadata &m = meta.value();
     QCOMPARE(m.platforms.size(), 2);
     QVERIFY(m.platforms.at(0).error.isEmpty());
     QCOMPARE(m.platforms.at(0).size, qint64(config.size() + layer.size()));
@@ -342,15 +325,13 @@ void TestRegistryClientFaults::indexNestingIsCapped()
         content.manifest(u"app"_s, Digest::sha256(bytes), bytes,
                          QString(bytes == image ? MediaType::OciManifest : MediaType::OciIndex));
     serve(content);
-    const auto meta = await<ImageMetadata>([&](QObject *context, auto done) {
-        m_backend->fetchMetadata(u"app"_s, u"nested"_s, CallOptions(), context, done);
-    });
+    const Result<ImageMetadata> meta
+            = waitFor(m_backend->fetchMetadata(u"app"_s, u"nested"_s, Priority::Visible));
     // Then the second level is followed, the third is reported, not followed
-    QVERIFY(meta);
-    QVERIFY2(meta->ok(), qPrintable(meta->error().toString()));
-    QCOMPARE(meta->value().warnings.size(), 1);
-    QVERIFY2(meta->value().warnings.constFirst().contains(u"nested"_s),
-             qPrintable(meta->value().warnings.constFirst()));
+    QVERIFY2(meta.ok(), qPrintable(meta.error().toString()));
+    QCOMPARE(meta.value().warnings.size(), 1);
+    QVERIFY2(meta.value().warnings.constFirst().contains(u"nested"_s),
+             qPrintable(meta.value().warnings.constFirst()));
     for (const auto &request : m_server->requests())
         QVERIFY2(!request.path().endsWith(Digest::sha256(image)), request.target.constData());
 }
@@ -376,12 +357,10 @@ void TestRegistryClientFaults::uploadKeepsTheLocationQuery()
         }
         return Reply::registryError(404, "NOT_FOUND", "not found");
     });
-    const auto uploaded = await<QString>([&](QObject *context, auto done) {
-        m_client->uploadBlob(u"app"_s, blob, CallOptions(), context, done);
-    });
-    QVERIFY(uploaded);
-    QVERIFY2(uploaded->ok(), qPrintable(uploaded->error().toString()));
-    QCOMPARE(uploaded->value(), Digest::sha256(blob));
+    const Result<QString> uploaded
+            = waitFor(m_client->uploadBlob(u"app"_s, blob, Priority::Visible));
+    QVERIFY2(uploaded.ok(), qPrintable(uploaded.error().toString()));
+    QCOMPARE(uploaded.value(), Digest::sha256(blob));
     const auto requests = m_server->requests();
     QVERIFY(!requests.isEmpty());
     const auto &put = requests.constLast();

@@ -1,3 +1,4 @@
+#include "jobwait.h"
 #include "net/auth/authenticator.h"
 #include "net/transport/networkaccessmanager.h"
 #include "net/transport/requestscheduler.h"
@@ -8,10 +9,12 @@
 #include <QTest>
 
 #include <memory>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 using namespace Berth;
 using Berth::Test::ScriptedHttpServer;
+using Berth::Test::waitFor;
 using Reply = ScriptedHttpServer::Reply;
 using Request = ScriptedHttpServer::Request;
 
@@ -41,13 +44,12 @@ public:
     QList<AuthChallenge> lastChallenges;
 };
 
-//! Waits for the request's one finished() and returns its response.
-Response waitFor(PendingRequest *request, int timeoutMs = 10000)
+//! A server handler that accepts every request and stays silent.
+Reply neverAnswer(const Request &)
 {
-    QSignalSpy spy(request, &PendingRequest::finished);
-    if (!spy.wait(timeoutMs) || spy.count() != 1)
-        return Response{};
-    return spy.first().first().value<Response>();
+    Reply reply;
+    reply.neverRespond = true;
+    return reply;
 }
 
 RequestSpec get(const QUrl &url)
@@ -72,8 +74,9 @@ private Q_SLOTS:
     void submitNeverFinishesSynchronously();
     void priorityOrderWithCapOne();
     void perHostCapIsRespected();
-    void cancelOwnerCancelsQueuedAndInFlight();
+    void cancellingJobsFreesQueuedAndInFlight();
     void cancelSingleRequest();
+    void resultIsCancelledUntilFinished();
     void timeoutIsNotCancelAndIsRetried();
     void serviceUnavailableHonoursRetryAfter();
     void tooManyRequestsExhaustsRetries();
@@ -93,7 +96,7 @@ private Q_SLOTS:
     void challengeRoundThenUnauthorized();
     void unauthorizedWithoutAuthenticator();
     void destroyingSchedulerWithRequestsInFlightIsSafe();
-    void convenienceSubmitSkipsDeadContext();
+    void onFinishedSkipsDeadContext();
 
 private:
     std::unique_ptr<NetworkAccessManager> m_nam;
@@ -173,15 +176,20 @@ void TestRequestScheduler::submitNeverFinishesSynchronously()
     // Given a request that fails before any network work (not an http URL)
     RequestSpec spec;
     spec.url = QUrl(u"ftp://127.0.0.1/x"_s);
-    PendingRequest *request = m_scheduler->submit(spec);
-    QSignalSpy spy(request, &PendingRequest::finished);
-    QPointer<PendingRequest> guard(request);
+    RequestJob *request = m_scheduler->submit(spec);
+    QSignalSpy spy(request, &Job::finished);
+    std::optional<Response> response;
+    QObject context; // dies before response: a late finished() writes nowhere
+    request->onFinished(&context, [&response](const Response &r) { response = r; });
+    QPointer<RequestJob> guard(request);
 
-    // Then finished comes only from the event loop, exactly once, and the object goes away
+    // Then finished comes only from the event loop, exactly once, and the job goes away
     QCOMPARE(spy.count(), 0);
+    QVERIFY(!request->isFinished());
     QVERIFY(spy.wait(5000));
     QCOMPARE(spy.count(), 1);
-    QCOMPARE(spy.first().first().value<Response>().error.code, ErrorCode::InvalidInput);
+    QVERIFY(response);
+    QCOMPARE(response->error.code, ErrorCode::InvalidInput);
     QTRY_VERIFY(guard.isNull());
     QCOMPARE(spy.count(), 1);
     QCOMPARE(m_server->requestCount(), 0);
@@ -192,7 +200,6 @@ void TestRequestScheduler::priorityOrderWithCapOne()
     // Given one connection per host, so the server sees requests in queue order
     m_scheduler->setMaxConcurrentPerHost(1);
     m_server->setHandler([](const Request &) { return Reply::json(200, "{}"); });
-    const OwnerId owner = newOwnerId();
 
     // When requests of mixed priority are submitted in one go and then re-prioritised
     const QList<QPair<QString, Priority>> plan{
@@ -200,20 +207,25 @@ void TestRequestScheduler::priorityOrderWithCapOne()
             {u"/c"_s, Priority::Interactive}, {u"/d"_s, Priority::Visible},
             {u"/e"_s, Priority::Interactive}, {u"/f"_s, Priority::Background},
             {u"/g"_s, Priority::Background},  {u"/h"_s, Priority::Prefetch}};
-    QList<QPointer<PendingRequest>> requests;
+    QList<QPointer<RequestJob>> requests;
     for (const auto &[path, priority] : plan) {
         RequestSpec spec = get(m_server->url(path));
         spec.priority = priority;
-        if (path == "/d"_L1 || path == "/f"_L1)
-            spec.owner = owner;
         requests.append(m_scheduler->submit(spec));
     }
     QCOMPARE(m_scheduler->stats().queued, 8);
-    m_scheduler->setOwnerPriority(owner, Priority::Interactive); // d, f
-    requests.at(6)->setPriority(Priority::Interactive);          // g
-    requests.at(7)->setPriority(Priority::Background);           // h, after b (FIFO)
+    // d and f are what one piece of work waits on (as a metadata job waits on its requests):
+    // re-prioritising that work moves both. Awaiting gives them the group's priority (Visible)
+    // at once; they keep their submission order.
+    QObject context;
+    auto *group = new Task<void>(Priority::Visible, &context);
+    group->await(requests.at(3).data(), [](const Response &) {});
+    group->await(requests.at(5).data(), [](const Response &) {});
+    group->setPriority(Priority::Interactive);          // d, f
+    requests.at(6)->setPriority(Priority::Interactive); // g
+    requests.at(7)->setPriority(Priority::Background);  // h, after b (FIFO)
 
-    QSignalSpy last(requests.at(7).data(), &PendingRequest::finished);
+    QSignalSpy last(requests.at(7).data(), &Job::finished);
     QVERIFY(last.wait(10000));
 
     // Then priority decides first, submission order second
@@ -243,7 +255,7 @@ void TestRequestScheduler::perHostCapIsRespected()
             [&] { maxInFlight = std::max(maxInFlight, m_scheduler->stats().inFlight); });
 
     // When ten requests per host are submitted at once
-    QList<QPointer<PendingRequest>> requests;
+    QList<QPointer<RequestJob>> requests;
     for (int i = 0; i < 10; ++i) {
         requests.append(m_scheduler->submit(get(m_server->url(u"/one/%1"_s.arg(i)))));
         requests.append(m_scheduler->submit(get(other.url(u"/two/%1"_s.arg(i)))));
@@ -258,7 +270,7 @@ void TestRequestScheduler::perHostCapIsRespected()
     QCOMPARE(maxInFlight, 6);
 }
 
-void TestRequestScheduler::cancelOwnerCancelsQueuedAndInFlight()
+void TestRequestScheduler::cancellingJobsFreesQueuedAndInFlight()
 {
     // Given one request in flight that the server never answers and two queued behind it
     m_scheduler->setMaxConcurrentPerHost(1);
@@ -267,29 +279,37 @@ void TestRequestScheduler::cancelOwnerCancelsQueuedAndInFlight()
         reply.neverRespond = r.path().startsWith("/owned"_L1);
         return reply;
     });
-    const OwnerId owner = newOwnerId();
-    QList<QPointer<PendingRequest>> requests;
+    QList<QPointer<RequestJob>> requests;
     QList<std::shared_ptr<QSignalSpy>> spies;
+    QList<std::optional<Response>> responses(3);
+    QObject context;
     for (int i = 0; i < 3; ++i) {
-        RequestSpec spec = get(m_server->url(u"/owned/%1"_s.arg(i)));
-        spec.owner = owner;
-        requests.append(m_scheduler->submit(spec));
-        spies.append(
-                std::make_shared<QSignalSpy>(requests.last().data(), &PendingRequest::finished));
+        requests.append(m_scheduler->submit(get(m_server->url(u"/owned/%1"_s.arg(i)))));
+        spies.append(std::make_shared<QSignalSpy>(requests.last().data(), &Job::finished));
+        requests.last()->onFinished(&context,
+                                    [&responses, i](const Response &r) { responses[i] = r; });
     }
     QTRY_COMPARE(m_server->requestCount(), 1);
     QCOMPARE(m_scheduler->stats().inFlight, 1);
     QCOMPARE(m_scheduler->stats().queued, 2);
 
-    // When the owner cancels
-    m_scheduler->cancelOwner(owner);
+    // When the caller cancels the jobs it kept (what cancelOwner() did for an owner's group)
+    for (const auto &request : std::as_const(requests))
+        request->cancel();
+
+    // Then the queue and the connection are freed at once, but no finished() came from inside
+    // the loop (a caller cancelling its jobs is not re-entered)
     QCOMPARE(m_scheduler->stats().inFlight, 0);
     QCOMPARE(m_scheduler->stats().queued, 0);
+    for (const auto &spy : std::as_const(spies))
+        QCOMPARE(spy->count(), 0);
 
-    // Then each request finishes once with Cancelled, and the slot is free for others
-    for (const auto &spy : spies) {
+    // And each request finishes once with Cancelled, and the slot is free for others
+    for (const auto &spy : std::as_const(spies))
         QTRY_COMPARE(spy->count(), 1);
-        QCOMPARE(spy->first().first().value<Response>().error.code, ErrorCode::Cancelled);
+    for (const auto &response : std::as_const(responses)) {
+        QVERIFY(response);
+        QCOMPARE(response->error.code, ErrorCode::Cancelled);
     }
     const Response after = waitFor(m_scheduler->submit(get(m_server->url(u"/after"_s))));
     QVERIFY(after.ok());
@@ -303,30 +323,50 @@ void TestRequestScheduler::cancelOwnerCancelsQueuedAndInFlight()
 
 void TestRequestScheduler::cancelSingleRequest()
 {
-    m_server->setHandler([](const Request &) {
-        Reply reply;
-        reply.neverRespond = true;
-        return reply;
-    });
-    PendingRequest *request = m_scheduler->submit(get(m_server->url(u"/hang"_s)));
-    QSignalSpy spy(request, &PendingRequest::finished);
+    m_server->setHandler(neverAnswer);
+    RequestJob *request = m_scheduler->submit(get(m_server->url(u"/hang"_s)));
+    QSignalSpy spy(request, &Job::finished);
+    std::optional<Response> response;
+    QObject context; // dies before response: a late finished() writes nowhere
+    request->onFinished(&context, [&response](const Response &r) { response = r; });
     QTRY_COMPARE(m_server->requestCount(), 1);
+
+    // When the job is cancelled while its request is in flight
     request->cancel();
     request->cancel(); // twice is harmless
+
+    // Then it has ended at once, with Cancelled, but says so only from the event loop
+    QVERIFY(request->isFinished());
+    QCOMPARE(request->error().code, ErrorCode::Cancelled);
+    QCOMPARE(request->result().error.code, ErrorCode::Cancelled);
+    QCOMPARE(spy.count(), 0);
     QVERIFY(spy.wait(5000));
-    QCOMPARE(spy.first().first().value<Response>().error.code, ErrorCode::Cancelled);
-    QCOMPARE(spy.first().first().value<Response>().attempts, 1);
+    QVERIFY(response);
+    QCOMPARE(response->error.code, ErrorCode::Cancelled);
+    QCOMPARE(response->attempts, 1);
     QCOMPARE(m_scheduler->stats().completed, 1u);
+    QTest::qWait(20);
+    QCOMPARE(spy.count(), 1); // once, although cancelled twice
+}
+
+void TestRequestScheduler::resultIsCancelledUntilFinished()
+{
+    // Given a request queued, then in flight, that the server never answers
+    m_server->setHandler(neverAnswer);
+    RequestJob *request = m_scheduler->submit(get(m_server->url(u"/hang"_s)));
+
+    // Then until it finished, its result is no success anyone could take for an answer
+    // (requestscheduler.h: "its error is Cancelled until the job finished", as ResultJob's)
+    QCOMPARE(request->result().error.code, ErrorCode::Cancelled);
+    QTRY_COMPARE(m_server->requestCount(), 1);
+    QVERIFY(!request->isFinished());
+    QCOMPARE(request->result().error.code, ErrorCode::Cancelled);
 }
 
 void TestRequestScheduler::timeoutIsNotCancelAndIsRetried()
 {
     // Given a server that accepts requests and never answers
-    m_server->setHandler([](const Request &) {
-        Reply reply;
-        reply.neverRespond = true;
-        return reply;
-    });
+    m_server->setHandler(neverAnswer);
     m_scheduler->setMaxRetries(2);
     RequestSpec spec = get(m_server->url(u"/silent"_s));
     spec.timeoutMs = 150; // short: three attempts must fit in the test's budget
@@ -665,53 +705,65 @@ void TestRequestScheduler::destroyingSchedulerWithRequestsInFlightIsSafe()
 {
     // Given requests in flight (never answered) and queued behind them
     m_scheduler->setMaxConcurrentPerHost(2);
-    m_server->setHandler([](const Request &) {
-        Reply reply;
-        reply.neverRespond = true;
-        return reply;
-    });
-    QList<QPointer<PendingRequest>> requests;
+    m_server->setHandler(neverAnswer);
+    QList<QPointer<RequestJob>> requests;
+    QList<std::shared_ptr<QSignalSpy>> spies;
     int callbacks = 0;
     QObject receiver;
     for (int i = 0; i < 5; ++i) {
-        requests.append(m_scheduler->submit(get(m_server->url(u"/p/%1"_s.arg(i))), &receiver,
-                                            [&callbacks](const Response &) { ++callbacks; }));
+        RequestJob *request = m_scheduler->submit(get(m_server->url(u"/p/%1"_s.arg(i))));
+        request->onFinished(&receiver, [&callbacks](const Response &) { ++callbacks; });
+        spies.append(std::make_shared<QSignalSpy>(request, &Job::finished));
+        requests.append(request);
     }
+    // And a piece of work waiting on the first (in flight) request
+    QObject workOwner;
+    auto *work = new Task<int>(Priority::Visible, &workOwner);
+    bool continued = false;
+    work->await(requests.first().data(), [&continued](const Response &) { continued = true; });
     QTRY_COMPARE(m_server->requestCount(), 2);
 
     // When the scheduler goes away
     m_scheduler.reset();
 
-    // Then its requests are gone, nothing is delivered, and the network manager still works
+    // Then its requests are gone without a finished(), nothing is delivered, the work that
+    // waited ends with Cancelled, and the network manager still works
     for (const auto &request : requests)
         QVERIFY(request.isNull());
+    const Result<int> abandoned = waitFor(work, 5000);
+    QCOMPARE(abandoned.error().code, ErrorCode::Cancelled);
+    QVERIFY(!continued);
     RequestScheduler fresh(m_nam.get());
     m_server->setHandler([](const Request &) { return Reply::json(200, "{}"); });
     QVERIFY(waitFor(fresh.submit(get(m_server->url(u"/after"_s)))).ok());
     QCOMPARE(callbacks, 0);
+    for (const auto &spy : std::as_const(spies))
+        QCOMPARE(spy->count(), 0);
     QCOMPARE(m_server->requests().last().path(), u"/after"_s);
 }
 
-void TestRequestScheduler::convenienceSubmitSkipsDeadContext()
+void TestRequestScheduler::onFinishedSkipsDeadContext()
 {
     m_server->setHandler([](const Request &) { return Reply::json(200, "{}"); });
     int calls = 0;
     auto context = std::make_unique<QObject>();
-    PendingRequest *request = m_scheduler->submit(get(m_server->url(u"/x"_s)), context.get(),
-                                                  [&calls](const Response &) { ++calls; });
-    QSignalSpy spy(request, &PendingRequest::finished);
+    RequestJob *request
+            = m_scheduler->submit(get(m_server->url(u"/x"_s)))
+                      ->onFinished(context.get(), [&calls](const Response &) { ++calls; });
+    QSignalSpy spy(request, &Job::finished);
     context.reset();
     QVERIFY(spy.wait(5000));
     QCOMPARE(calls, 0);
 
     QObject alive;
     Response got;
-    m_scheduler->submit(get(m_server->url(u"/y"_s)), &alive, [&](const Response &r) {
+    m_scheduler->submit(get(m_server->url(u"/y"_s)))->onFinished(&alive, [&](const Response &r) {
         ++calls;
         got = r;
     });
     QTRY_COMPARE(calls, 1);
     QVERIFY(got.ok());
+    QCOMPARE(got.url, m_server->url(u"/y"_s));
 }
 
 QTEST_GUILESS_MAIN(TestRequestScheduler)

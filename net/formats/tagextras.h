@@ -42,9 +42,10 @@ struct HarborReference
     bool operator==(const HarborReference &) const = default;
 };
 
-//! What Harbor knows about a tag beyond the registry API: the extra columns of the tag table.
-//! Filled from the artifacts API (2.x) or /api/repositories/{repo}/tags/{tag} (1.x).
-struct HarborTagExtras
+//! What a server knows about a tag beyond the registry API (today: Harbor): the extra columns of
+//! the tag table and of reports. Filled from the artifacts API (2.x) or
+//! /api/repositories/{repo}/tags/{tag} (1.x).
+struct TagExtras
 {
     QString tag;
     QString digest;
@@ -64,10 +65,15 @@ struct HarborTagExtras
 
     bool isValid() const { return !tag.isEmpty(); }
     QStringList labelNames() const;
-    bool operator==(const HarborTagExtras &) const = default;
+    //! Severity -> count of a finished scan ("Critical" -> 1), counts above zero only; empty when
+    //! the tag was not scanned or the scan did not finish.
+    QMap<QString, int> scannedVulnerabilities() const;
+    //! A finished scan (Success) is known.
+    bool isScanned() const;
+    bool operator==(const TagExtras &) const = default;
 };
 
 } // namespace Berth
 
-Q_DECLARE_METATYPE(Berth::HarborTagExtras)
+Q_DECLARE_METATYPE(Berth::TagExtras)
 Q_DECLARE_METATYPE(Berth::VulnerabilitySummary)

@@ -1,4 +1,4 @@
-#include "net/formats/harbortaginfo.h"
+#include "net/formats/tagextras.h"
 
 #include <QCoreApplication>
 
@@ -54,13 +54,32 @@ int VulnerabilitySummary::severityRank() const
     return 1; // scanned, nothing found ("None")
 }
 
-QStringList HarborTagExtras::labelNames() const
+QStringList TagExtras::labelNames() const
 {
     QStringList names;
     names.reserve(labels.size());
     for (const HarborLabel &label : labels)
         names.append(label.name);
     return names;
+}
+
+bool TagExtras::isScanned() const
+{
+    // Only a finished scan has counts; a running or failed one reads as not scanned.
+    return vulnerabilities.scanStatus.compare(u"Success"_s, Qt::CaseInsensitive) == 0;
+}
+
+QMap<QString, int> TagExtras::scannedVulnerabilities() const
+{
+    QMap<QString, int> counts;
+    if (!isScanned())
+        return counts;
+    for (auto it = vulnerabilities.bySeverity.cbegin(); it != vulnerabilities.bySeverity.cend();
+         ++it) {
+        if (it.value() > 0)
+            counts.insert(it.key(), it.value());
+    }
+    return counts;
 }
 
 } // namespace Berth

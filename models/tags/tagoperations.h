@@ -1,0 +1,73 @@
+#pragma once
+
+#include "net/core/job.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QStringList>
+
+namespace Berth {
+
+class RegistryBackend;
+
+//! What a retag did.
+struct RetagResult
+{
+    QString digest; //!< the digest the new tag should point at (the source's, pinned first)
+    //! What the registry says the new tag points at afterwards; empty when it could not say.
+    QString verifiedDigest;
+    //! Set when the tag was added but the registry could not confirm it points at digest
+    //! (the check failed, or the tag points elsewhere): the operation itself went through.
+    Error verification;
+};
+
+//! What a deletion of several tags did: some may go and others fail.
+struct TagsDeleted
+{
+    QStringList deleted;
+    QStringList failed;
+    Error error; //!< the last failure, when any
+};
+
+//! Changes to tags and images, for the window and the command line alike: resolve, retag,
+//! delete tags, delete images, find every tag of a digest. Registry-specific ways (Harbor's APIs,
+//! the untag dance on a plain registry) are the backend's; what is decided here is the same for
+//! every backend: pinning a source to its digest before tagging, verifying the result with the
+//! registry, what "the tags of an image" means. Every call returns a job.
+class TagOperations final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TagOperations)
+public:
+    explicit TagOperations(RegistryBackend *backend, QObject *parent = nullptr);
+
+    //! tag -> digest of each tag (a HEAD each, Interactive). The first failure fails the job.
+    ResultJob<QHash<QString, QString>> *resolveDigests(const QString &repository,
+                                                       const QStringList &tags);
+    //! Tags source (a tag or a digest) as newTag in targetRepository (empty = the same one):
+    //! the source is pinned to its digest first, so the new tag carries exactly what was
+    //! chosen even if someone pushes to the source tag meanwhile; then the registry is asked
+    //! what the new tag points at.
+    ResultJob<RetagResult> *retag(const QString &repository, const QString &source,
+                                  const QString &targetRepository, const QString &newTag);
+    //! Removes one tag; other tags of its image stay (where the registry allows that).
+    ResultJob<void> *deleteTag(const QString &repository, const QString &tag);
+    //! Removes tags side by side; the job succeeds with what went and what failed.
+    ResultJob<TagsDeleted> *deleteTags(const QString &repository, const QStringList &tags);
+    //! Deletes the manifest by digest: every tag pointing at it goes with it.
+    ResultJob<void> *deleteImage(const QString &repository, const QString &digest);
+    //! Every tag of repository that points at digest, asked of the server now: the whole tag
+    //! list, then a HEAD per tag (a tag deleted meanwhile is simply not one of them). Sorted in
+    //! natural order. An error's message says which step failed ("listing tags: ...",
+    //! "resolving TAG: ...") and holds the cause's code name.
+    ResultJob<QStringList> *tagsOfDigest(const QString &repository, const QString &digest);
+
+private:
+    void verifyRetag(Task<RetagResult> *task, const QString &target, const QString &newTag,
+                     const QString &digest);
+
+    QPointer<RegistryBackend> m_backend;
+};
+
+} // namespace Berth
