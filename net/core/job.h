@@ -68,6 +68,15 @@ protected:
         watch(child, [child, next = std::move(next)]() mutable { next(child->result()); });
     }
 
+    //! done(job->result()) on context when job finishes, unless context is gone by then: what
+    //! the typed jobs' onFinished() do.
+    template<typename Self, typename Done>
+    static void callWithResult(Self *job, QObject *context, Done done)
+    {
+        connect(job, &Job::finished, context,
+                [job, done = std::move(done)]() mutable { done(job->result()); });
+    }
+
     //! For jobs that hold something themselves (a reply, a place in a shared fetch).
     virtual void onPriorityChanged(Priority priority) { Q_UNUSED(priority) }
     //! Called once by cancel(), before the job ends with Cancelled.
@@ -120,8 +129,7 @@ public:
     template<typename Done>
     ResultJob *onFinished(QObject *context, Done done)
     {
-        connect(this, &Job::finished, context,
-                [this, done = std::move(done)]() mutable { done(m_result); });
+        callWithResult(this, context, std::move(done));
         return this;
     }
 

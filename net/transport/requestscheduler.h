@@ -85,8 +85,7 @@ public:
     template<typename Done>
     RequestJob *onFinished(QObject *context, Done done)
     {
-        connect(this, &Job::finished, context,
-                [this, done = std::move(done)]() mutable { done(m_response); });
+        callWithResult(this, context, std::move(done));
         return this;
     }
 
