@@ -67,9 +67,12 @@ void HarborTagPager::fetchNext()
         return;
     if (m_repositoryPath.isEmpty()) {
         m_fetching = true;
+        const quint64 generation = m_generation;
         QMetaObject::invokeMethod(
                 this,
-                [this] {
+                [this, generation] {
+                    if (generation != m_generation)
+                        return; // cancelled: no signal follows
                     fail(Error(ErrorCode::InvalidInput,
                                u"%1 is not a Harbor repository name (project/repository)"_s.arg(
                                        m_repository)));
@@ -115,7 +118,8 @@ void HarborTagPager::fetchArtifacts()
         query.append({u"sort"_s, m_query.descending ? u"-push_time"_s : u"push_time"_s});
     const quint64 generation = m_generation;
     const QString what = u"Listing artifacts of %1"_s.arg(m_repository);
-        track(m_api->getPage(m_repositoryPath + u"/artifacts"_s, query, what, Priority::Interactive))->onFinished(this, [this, generation, what](Result<HarborPage> page) {
+    track(m_api->getPage(m_repositoryPath + u"/artifacts"_s, query, what, Priority::Interactive))
+            ->onFinished(this, [this, generation, what](Result<HarborPage> page) {
                 if (generation != m_generation)
                     return;
                 if (!page.ok()) {
@@ -173,7 +177,9 @@ void HarborTagPager::fetchTags()
         pending.inFlight = true;
         ++m_tagsInFlight;
         ++started;
-                track(m_api->getPage(m_repositoryPath + u"/artifacts/"_s + digest + u"/tags"_s, query, what, Priority::Interactive))->onFinished(this, [this, generation, digest, what](Result<HarborPage> page) {
+        track(m_api->getPage(m_repositoryPath + u"/artifacts/"_s + digest + u"/tags"_s, query, what,
+                             Priority::Interactive))
+                ->onFinished(this, [this, generation, digest, what](Result<HarborPage> page) {
                     if (generation != m_generation)
                         return;
                     --m_tagsInFlight;
