@@ -101,8 +101,7 @@ void Desktop::openLocation(const QString &connectionId, const QString &repositor
                     m_window->showOpenFailed(connectionId, repository, result.error());
                     return;
                 }
-                m_window->showRepository(connectionId, result.value(),
-                                         repository);
+                m_window->showRepository(connectionId, result.value(), repository);
             });
 }
 

@@ -335,16 +335,17 @@ void DetailsPane::showReference(const QString &reference)
     // The service answers from its caches when it can (a tag costs a HEAD then).
     auto *metadata = m_service->metadata(m_repository, reference, Priority::Interactive);
     m_metadataJob = metadata;
-    metadata->onFinished(this, [this, metadata](const Result<MetadataService::TagMetadata> &result) {
-        if (metadata != m_metadataJob)
-            return; // cancelled: another reference is shown now
-        if (result)
-            m_metadata = *result->metadata;
-        else
-            m_error = result.error();
-        setState(result ? State::Loaded : State::Failed);
-        render();
-    });
+    metadata->onFinished(this,
+                         [this, metadata](const Result<MetadataService::TagMetadata> &result) {
+                             if (metadata != m_metadataJob)
+                                 return; // cancelled: another reference is shown now
+                             if (result)
+                                 m_metadata = *result->metadata;
+                             else
+                                 m_error = result.error();
+                             setState(result ? State::Loaded : State::Failed);
+                             render();
+                         });
     auto *manifest = m_service->manifest(m_repository, reference, Priority::Interactive);
     m_manifestJob = manifest;
     manifest->onFinished(this, [this, manifest](const Result<FetchedManifest> &result) {

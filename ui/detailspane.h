@@ -1,8 +1,8 @@
 #pragma once
 
 #include "net/core/error.h"
-#include "net/formats/imagemetadata.h"
 #include "net/core/job.h"
+#include "net/formats/imagemetadata.h"
 #include "net/formats/manifest.h"
 
 #include <QPointer>

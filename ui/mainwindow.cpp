@@ -1,10 +1,10 @@
 #include "ui/mainwindow.h"
 
 #include "models/metadata/metadataservice.h"
-#include "models/tags/tagfilterproxymodel.h"
-#include "models/tags/tagtablemodel.h"
 #include "models/session/registrysession.h"
 #include "models/tags/metadataupdater.h"
+#include "models/tags/tagfilterproxymodel.h"
+#include "models/tags/tagtablemodel.h"
 #include "net/core/schedulerstats.h"
 #include "ui/detailspane.h"
 #include "ui/errorbanner.h"
@@ -162,7 +162,8 @@ void MainWindow::connectModels()
     connect(m_model, &TagTableModel::countsChanged, this, &MainWindow::scheduleStatus);
     connect(m_model, &TagTableModel::loadingChanged, this, &MainWindow::scheduleStatus);
     connect(m_model, &TagTableModel::offlineChanged, this, &MainWindow::updateStatus);
-    connect(m_model->updater(), &MetadataUpdater::loadAllProgress, this, &MainWindow::updateProgress);
+    connect(m_model->updater(), &MetadataUpdater::loadAllProgress, this,
+            &MainWindow::updateProgress);
     connect(m_model, &TagTableModel::fetchFailed, this, &MainWindow::onFetchFailed);
     connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &MainWindow::scheduleStatus);
     connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &MainWindow::scheduleStatus);

@@ -2,8 +2,8 @@
 
 #include "models/repositories/repositorytreemodel.h"
 #include "models/session/connectionstore.h"
-#include "models/session/sessionmanager.h"
 #include "models/session/registrysession.h"
+#include "models/session/sessionmanager.h"
 #include "ui/connectiondialog.h"
 #include "ui/icons.h"
 

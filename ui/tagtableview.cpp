@@ -1,7 +1,7 @@
 #include "ui/tagtableview.h"
 
-#include "models/tags/tagfilterproxymodel.h"
 #include "models/tags/metadataupdater.h"
+#include "models/tags/tagfilterproxymodel.h"
 #include "models/tags/tagtablemodel.h"
 #include "ui/tagitemdelegate.h"
 

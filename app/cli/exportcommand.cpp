@@ -237,7 +237,7 @@ void ExportCommand::run(const QStringList &arguments)
             return usage(problem);
     }
     openSession(registryOptions.endpointFor(*reference), registryOptions.kind(),
-                            [this, options] { createJob(options); });
+                [this, options] { createJob(options); });
 }
 
 QString ExportCommand::needsHarbor(const ReportOptions &options)

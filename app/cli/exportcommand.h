@@ -19,7 +19,6 @@ struct ReportProgress;
 
 namespace Berth::Cli {
 
-
 //! `berth export REPOSITORY [--format csv|json|markdown|html] [-o FILE] [--filter REGEX]
 //! [--sort tag|created|size|pushed] [--order asc|desc] [--columns LIST] [--per-platform]`: a tag report through the same engine as
 //! the GUI's "Export report…" (ReportJob). stdout without -o; a file is only created complete.

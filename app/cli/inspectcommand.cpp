@@ -46,7 +46,7 @@ void InspectCommand::run(const QStringList &arguments)
 
     const RegistryOptions &options = args.registryOptions();
     openSession(options.endpointFor(reference), options.kind(),
-                            [this, reference, asJson] { inspect(reference, asJson); });
+                [this, reference, asJson] { inspect(reference, asJson); });
 }
 
 void InspectCommand::inspect(const ImageReference &reference, bool asJson)

@@ -9,7 +9,6 @@ class ImageReference;
 
 namespace Berth::Cli {
 
-
 //! `berth inspect IMAGE [--json]`: digest, kind, size, created and platforms of one image.
 class InspectCommand final : public Command
 {
@@ -27,7 +26,6 @@ public:
 
 private:
     void inspect(const ImageReference &reference, bool asJson);
-
 };
 
 } // namespace Berth::Cli

@@ -10,7 +10,6 @@ class Pager;
 
 namespace Berth::Cli {
 
-
 //! `berth repos REGISTRY[/PREFIX] [--json]`: repository paths, printed page by page.
 class ReposCommand final : public Command
 {

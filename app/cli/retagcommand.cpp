@@ -57,9 +57,9 @@ void RetagCommand::run(const QStringList &arguments)
 
     const RegistryOptions &options = args.registryOptions();
     openSession(options.endpointFor(reference), options.kind(),
-                            [this, reference, targetRepository, newTag] {
-                                retag(reference, targetRepository, newTag);
-                            });
+                [this, reference, targetRepository, newTag] {
+                    retag(reference, targetRepository, newTag);
+                });
 }
 
 void RetagCommand::retag(const ImageReference &reference, const QString &targetRepository,

@@ -8,7 +8,6 @@ class ImageReference;
 
 namespace Berth::Cli {
 
-
 //! `berth retag IMAGE NEW_TAG`: tags IMAGE's manifest as NEW_TAG in the same repository (the
 //! digest stays the same) and prints the digest.
 class RetagCommand final : public Command
@@ -25,7 +24,6 @@ public:
 private:
     void retag(const ImageReference &reference, const QString &targetRepository,
                const QString &newTag);
-
 };
 
 } // namespace Berth::Cli

@@ -6,9 +6,6 @@
 #include "models/session/registrysession.h"
 #include "models/tags/tagoperations.h"
 
-
-
-
 using namespace Qt::StringLiterals;
 
 namespace Berth::Cli {
@@ -53,7 +50,7 @@ void RmCommand::run(const QStringList &arguments)
     m_yes = args.isSet(yes);
     const RegistryOptions &options = args.registryOptions();
     openSession(options.endpointFor(m_reference), options.kind(),
-                            [this, byImage] { start(byImage); });
+                [this, byImage] { start(byImage); });
 }
 
 void RmCommand::start(bool byImage)

@@ -8,7 +8,6 @@
 
 namespace Berth::Cli {
 
-
 //! `berth rm IMAGE [--image] [--yes]`: removes a tag (the image and its other tags stay), or with
 //! --image deletes the manifest by digest and with it every tag pointing at it. Without --yes it
 //! only says what would go and exits 1.

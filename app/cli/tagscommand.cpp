@@ -65,7 +65,7 @@ void TagsCommand::run(const QStringList &arguments)
 
     const RegistryOptions &options = args.registryOptions();
     openSession(options.endpointFor(*reference), options.kind(),
-                            [this, ref = *reference] { list(ref); });
+                [this, ref = *reference] { list(ref); });
 }
 
 void TagsCommand::list(const ImageReference &reference)

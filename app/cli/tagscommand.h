@@ -12,7 +12,6 @@ class ImageReference;
 
 namespace Berth::Cli {
 
-
 //! `berth tags REPOSITORY [--json] [--sort name|pushed] [--filter TEXT]`: tag names, printed
 //! page by page as they arrive.
 class TagsCommand final : public Command

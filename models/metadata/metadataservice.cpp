@@ -65,9 +65,8 @@ bool MetadataService::hasTagExtras() const
     return m_backend && m_backend->hasTagExtras();
 }
 
-ResultJob<MetadataService::TagMetadata> *MetadataService::metadata(const QString &repository,
-                                                                   const QString &reference,
-                                                                   Priority priority)
+ResultJob<MetadataService::TagMetadata> *
+MetadataService::metadata(const QString &repository, const QString &reference, Priority priority)
 {
     if (!m_backend) {
         return failedJob<TagMetadata>(

@@ -171,7 +171,7 @@ private:
     qint64 m_rowsWritten = 0;
     qint64 m_failedTags = 0;
     RequestPump m_pump{MaxInFlight};
-    QHash<qint64, QPointer<Job>> m_requests;       //!< metadata in flight, by tag index
+    QHash<qint64, QPointer<Job>> m_requests;   //!< metadata in flight, by tag index
     QHash<qint64, QPointer<Job>> m_extrasJobs; //!< extras in flight, by tag index
     QHash<qint64, Slot> m_slots; //!< in flight or finished but not yet written / stored
     QHash<QString, TagExtras> m_listedExtras; //!< from listing pages, until the row asks

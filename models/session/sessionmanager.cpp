@@ -1,10 +1,10 @@
 #include "models/session/sessionmanager.h"
 
 #include "models/metadata/metadatacache.h"
-#include "models/session/registrysession.h"
-#include "models/session/sessionopener.h"
 #include "models/modelslogging.h"
 #include "models/session/connectionstore.h"
+#include "models/session/registrysession.h"
+#include "models/session/sessionopener.h"
 #include "net/transport/networkaccessmanager.h"
 #include "net/transport/requestscheduler.h"
 
@@ -145,8 +145,8 @@ void SessionManager::openWithSecret(const QString &connectionId, const Connectio
     SessionOpener *opener = openSession(connection.endpoint(secret), options, m_scheduler, this,
                                         attempt->context.get());
     opener->onFinished(attempt->context.get(), [this, connectionId, connection,
-                                                 weak = std::weak_ptr<Attempt>(attempt)](
-                                                        const Result<RegistrySession *> &opened) {
+                                                weak = std::weak_ptr<Attempt>(attempt)](
+                                                       const Result<RegistrySession *> &opened) {
         const std::shared_ptr<Attempt> now = m_opening.value(connectionId);
         if (!now || now != weak.lock()) {
             if (opened.ok())

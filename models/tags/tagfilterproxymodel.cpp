@@ -1,7 +1,7 @@
 #include "models/tags/tagfilterproxymodel.h"
 
-#include "models/tags/naturalcompare.h"
 #include "models/tags/metadataupdater.h"
+#include "models/tags/naturalcompare.h"
 #include "models/tags/tagtablemodel.h"
 
 #include <QTimer>

@@ -1,13 +1,12 @@
 #pragma once
 
+#include "net/core/backendinfo.h"
 #include "net/core/error.h"
 #include "net/core/job.h"
 #include "net/core/registryendpoint.h"
-#include "net/core/backendinfo.h"
 
 #include <QObject>
 #include <QString>
-
 
 namespace Berth {
 

@@ -5,9 +5,9 @@
 #include "net/core/job.h"
 #include "net/core/registryendpoint.h"
 #include "net/core/tagquery.h"
-#include "net/formats/tagextras.h"
 #include "net/formats/imagemetadata.h"
 #include "net/formats/manifest.h"
+#include "net/formats/tagextras.h"
 
 #include <QObject>
 #include <QString>

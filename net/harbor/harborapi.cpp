@@ -150,25 +150,24 @@ ResultJob<HarborPage> *HarborApi::getPage(const QString &path, const QueryItems 
                                           const QString &what, Priority priority)
 {
     auto *task = new Task<HarborPage>(priority, this);
-    task->await(send("GET", path, query, {}, priority),
-                [task, what](const Result<Response> &response) {
-                    if (!response.ok()) {
-                        task->fail(response.error());
-                        return;
-                    }
-                    if (const Error error = harborError(*response, what); error.isError()) {
-                        task->fail(error);
-                        return;
-                    }
-                    HarborPage page;
-                    page.body = response->body;
-                    bool ok = false;
-                    const qint64 total
-                            = response->header("X-Total-Count").trimmed().toLongLong(&ok);
-                    page.total = ok ? total : -1;
-                    page.hasNext = !nextLink(response->header("Link"), response->url).isEmpty();
-                    task->finish(page);
-                });
+    task->await(
+            send("GET", path, query, {}, priority), [task, what](const Result<Response> &response) {
+                if (!response.ok()) {
+                    task->fail(response.error());
+                    return;
+                }
+                if (const Error error = harborError(*response, what); error.isError()) {
+                    task->fail(error);
+                    return;
+                }
+                HarborPage page;
+                page.body = response->body;
+                bool ok = false;
+                const qint64 total = response->header("X-Total-Count").trimmed().toLongLong(&ok);
+                page.total = ok ? total : -1;
+                page.hasNext = !nextLink(response->header("Link"), response->url).isEmpty();
+                task->finish(page);
+            });
     return task;
 }
 

@@ -105,32 +105,33 @@ void HarborBackend::checkCredentials(Task<void> *task)
         return;
     }
     const bool isRobot = client()->endpoint().credentials.username.startsWith(u"robot$"_s);
-    task->await(
-            m_api->send("GET", u"/users/current"_s, {}, {}, Priority::Interactive),
-            [this, task, isRobot](const Result<Response> &answer) {
-                if (!answer.ok()) {
-                    task->fail(answer.error());
-                    return;
-                }
-                const Response &response = *answer;
-                // Robots have no user record: Harbor answers users/current with an error other
-                // than 401 for them (412 "not available for security context: robot"). A wrong
-                // robot secret is anonymous, hence 401.
-                if (response.status == 412 && isRobot) {
-                    task->finish(Result<void>());
-                    return;
-                }
-                if (response.status == 401 || response.status == 403
-                    || response.error.code == ErrorCode::Unauthorized) {
-                    task->fail(Error(ErrorCode::Unauthorized,
-                                     u"Connecting to %1: Harbor did not accept the user name or "
-                                     u"password"_s.arg(registryHost()),
-                                     401));
-                    return;
-                }
-                const Error error = harborError(response, u"Connecting to %1"_s.arg(registryHost()));
-                task->finish(error.isError() ? Result<void>(error) : Result<void>());
-            });
+    task->await(m_api->send("GET", u"/users/current"_s, {}, {}, Priority::Interactive),
+                [this, task, isRobot](const Result<Response> &answer) {
+                    if (!answer.ok()) {
+                        task->fail(answer.error());
+                        return;
+                    }
+                    const Response &response = *answer;
+                    // Robots have no user record: Harbor answers users/current with an error other
+                    // than 401 for them (412 "not available for security context: robot"). A wrong
+                    // robot secret is anonymous, hence 401.
+                    if (response.status == 412 && isRobot) {
+                        task->finish(Result<void>());
+                        return;
+                    }
+                    if (response.status == 401 || response.status == 403
+                        || response.error.code == ErrorCode::Unauthorized) {
+                        task->fail(
+                                Error(ErrorCode::Unauthorized,
+                                      u"Connecting to %1: Harbor did not accept the user name or "
+                                      u"password"_s.arg(registryHost()),
+                                      401));
+                        return;
+                    }
+                    const Error error
+                            = harborError(response, u"Connecting to %1"_s.arg(registryHost()));
+                    task->finish(error.isError() ? Result<void>(error) : Result<void>());
+                });
 }
 
 Pager *HarborBackend::createRepositoryPager(const QString &prefix, QObject *parent)
@@ -157,8 +158,8 @@ Pager *HarborBackend::createTagPager(const QString &repository, const TagQuery &
     return new HarborTagPager(m_api, repository, query, parent);
 }
 
-ResultJob<TagExtras> *HarborBackend::fetchTagExtras(const QString &repository,
-                                                    const QString &tag, Priority priority)
+ResultJob<TagExtras> *HarborBackend::fetchTagExtras(const QString &repository, const QString &tag,
+                                                    Priority priority)
 {
     const QString path = m_api->repositoryPath(repository);
     if (path.isEmpty() || !ImageReference::isValidTag(tag)) {
@@ -273,15 +274,13 @@ ResultJob<ImageMetadata> *HarborBackend::fetchMetadata(const QString &repository
     return m_registry->fetchMetadata(repository, reference, priority);
 }
 
-ResultJob<FetchedManifest> *HarborBackend::fetchManifest(const QString &repository,
-                                                         const QString &reference,
-                                                         Priority priority)
+ResultJob<FetchedManifest> *
+HarborBackend::fetchManifest(const QString &repository, const QString &reference, Priority priority)
 {
     return m_registry->fetchManifest(repository, reference, priority);
 }
 
-ResultJob<QString> *HarborBackend::addTag(const QString &repository,
-                                          const QString &sourceReference,
+ResultJob<QString> *HarborBackend::addTag(const QString &repository, const QString &sourceReference,
                                           const QString &targetRepository, const QString &newTag)
 {
     const QString target = targetRepository.isEmpty() ? repository : targetRepository;
@@ -360,11 +359,11 @@ void HarborBackend::addTagByDigest(Task<QString> *task, const QString &repositor
 void HarborBackend::tagDigest(Task<QString> *task, const QString &target, const QString &digest,
                               const QString &newTag)
 {
-    task->await(m_api->write("POST",
-                             m_api->repositoryPath(target) + u"/artifacts/"_s + digest + u"/tags"_s,
-                             {}, jsonBody(QJsonObject{{u"name"_s, newTag}}),
-                             u"Adding tag %1 to %2@%3"_s.arg(newTag, target,
-                                                             Digest::shortForm(digest))),
+    task->await(m_api->write(
+                        "POST",
+                        m_api->repositoryPath(target) + u"/artifacts/"_s + digest + u"/tags"_s, {},
+                        jsonBody(QJsonObject{{u"name"_s, newTag}}),
+                        u"Adding tag %1 to %2@%3"_s.arg(newTag, target, Digest::shortForm(digest))),
                 [task, digest](const Result<void> &tagged) {
                     if (!tagged.ok())
                         task->fail(tagged.error());
@@ -384,8 +383,7 @@ ResultJob<void> *HarborBackend::deleteTag(const QString &repository, const QStri
     const QString tagPath = m_generation == HarborGeneration::V2
                                     ? QString(path + u"/artifacts/"_s + tag + u"/tags/"_s + tag)
                                     : QString(path + u"/tags/"_s + tag);
-    return m_api->write("DELETE", tagPath, {}, {},
-                        u"Removing tag %1:%2"_s.arg(repository, tag));
+    return m_api->write("DELETE", tagPath, {}, {}, u"Removing tag %1:%2"_s.arg(repository, tag));
 }
 
 ResultJob<void> *HarborBackend::deleteImage(const QString &repository, const QString &digest)

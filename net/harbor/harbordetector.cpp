@@ -35,8 +35,9 @@ Result<HarborInfo> decide(const Answers &probe)
 {
     const Response &version = *probe.version;
     if (version.status == 0) {
-        return version.error.isError() ? version.error
-                                       : Error(ErrorCode::Network, u"no response from the server"_s);
+        return version.error.isError()
+                       ? version.error
+                       : Error(ErrorCode::Network, u"no response from the server"_s);
     }
     HarborInfo info;
     const QString apiVersion
@@ -61,8 +62,7 @@ Result<HarborInfo> decide(const Answers &probe)
 } // namespace
 
 ResultJob<HarborInfo> *detectHarbor(RequestScheduler *scheduler, const QUrl &base,
-                                    const std::optional<QSslConfiguration> &ssl,
-                                    QObject *parent)
+                                    const std::optional<QSslConfiguration> &ssl, QObject *parent)
 {
     auto *task = new Task<HarborInfo>(Priority::Interactive, parent);
     auto answers = std::make_shared<Answers>();

@@ -10,7 +10,6 @@
 #include <QUrl>
 #include <optional>
 
-
 namespace Berth {
 
 class RequestScheduler;
@@ -29,7 +28,6 @@ struct HarborInfo
 //! error); only transport failures on the first probe are errors. base = "https://host" (the
 //! scheme the registry ping settled on).
 ResultJob<HarborInfo> *detectHarbor(RequestScheduler *scheduler, const QUrl &base,
-                                    const std::optional<QSslConfiguration> &ssl,
-                                    QObject *parent);
+                                    const std::optional<QSslConfiguration> &ssl, QObject *parent);
 
 } // namespace Berth

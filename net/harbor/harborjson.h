@@ -14,7 +14,6 @@ namespace Berth {
 
 struct Response;
 
-
 struct HarborProject
 {
     qint64 id = -1;

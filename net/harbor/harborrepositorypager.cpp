@@ -100,7 +100,8 @@ void HarborRepositoryPager::fetchProjects()
         if (v2)
             query.append({u"sort"_s, u"name"_s});
     }
-    track(m_api->getPage(path, query, u"Listing Harbor projects"_s, Priority::Interactive))->onFinished(this, [this, generation](Result<HarborPage> page) {
+    track(m_api->getPage(path, query, u"Listing Harbor projects"_s, Priority::Interactive))
+            ->onFinished(this, [this, generation](Result<HarborPage> page) {
                 if (generation != m_generation)
                     return;
                 if (!page.ok()) {
@@ -168,48 +169,48 @@ void HarborRepositoryPager::fetchRepositories()
         query.append({u"sort"_s, u"name"_s});
     }
     const QString what = u"Listing repositories of Harbor project %1"_s.arg(project.name);
-    track(m_api->getPage(path, query, what, Priority::Interactive))->onFinished(this, [this, generation, what, rest](Result<HarborPage> page) {
-                       if (generation != m_generation)
-                           return;
-                       if (!page.ok()) {
-                           fail(page.error());
-                           return;
-                       }
-                       Result<QList<HarborRepository>> repositories
-                               = parseHarborRepositories(page->body);
-                       if (!repositories.ok()) {
-                           Error error = repositories.error();
-                           error.message = what + u": "_s + error.message;
-                           fail(error);
-                           return;
-                       }
-                       if (!m_onlyProject.isEmpty() && rest.isEmpty())
-                           m_total = page->total;
-                       const bool more = page->hasNext
-                                         || (page->total >= 0
-                                             && qint64(m_repositoryPage) * m_pageSize < page->total)
-                                         || (page->total < 0 && repositories->size() == m_pageSize);
-                       QStringList names;
-                       for (const HarborRepository &repository : *repositories) {
-                           if (repository.name.startsWith(m_prefix))
-                               names.append(repository.name);
-                       }
-                       if (more && !repositories->isEmpty()) {
-                           ++m_repositoryPage;
-                       } else {
-                           m_projects.removeFirst();
-                           m_repositoryPage = 1;
-                       }
-                       if (names.isEmpty()) {
-                           step();
-                           return;
-                       }
-                       if (m_projects.isEmpty() && (!m_moreProjects || !m_onlyProject.isEmpty())) {
-                           m_done = true;
-                           m_total = m_handedOut + names.size();
-                       }
-                       deliver(names);
-                   });
+    track(m_api->getPage(path, query, what, Priority::Interactive))
+            ->onFinished(this, [this, generation, what, rest](Result<HarborPage> page) {
+                if (generation != m_generation)
+                    return;
+                if (!page.ok()) {
+                    fail(page.error());
+                    return;
+                }
+                Result<QList<HarborRepository>> repositories = parseHarborRepositories(page->body);
+                if (!repositories.ok()) {
+                    Error error = repositories.error();
+                    error.message = what + u": "_s + error.message;
+                    fail(error);
+                    return;
+                }
+                if (!m_onlyProject.isEmpty() && rest.isEmpty())
+                    m_total = page->total;
+                const bool more = page->hasNext
+                                  || (page->total >= 0
+                                      && qint64(m_repositoryPage) * m_pageSize < page->total)
+                                  || (page->total < 0 && repositories->size() == m_pageSize);
+                QStringList names;
+                for (const HarborRepository &repository : *repositories) {
+                    if (repository.name.startsWith(m_prefix))
+                        names.append(repository.name);
+                }
+                if (more && !repositories->isEmpty()) {
+                    ++m_repositoryPage;
+                } else {
+                    m_projects.removeFirst();
+                    m_repositoryPage = 1;
+                }
+                if (names.isEmpty()) {
+                    step();
+                    return;
+                }
+                if (m_projects.isEmpty() && (!m_moreProjects || !m_onlyProject.isEmpty())) {
+                    m_done = true;
+                    m_total = m_handedOut + names.size();
+                }
+                deliver(names);
+            });
 }
 
 void HarborRepositoryPager::fail(const Error &error)

@@ -20,8 +20,8 @@ bool isForeignLayer(const Descriptor &layer)
 } // namespace
 
 ContentCopyJob::ContentCopyJob(RegistryClient *client, const QString &sourceRepository,
-                               const QString &targetRepository, const Manifest &manifest,
-                               int depth, QObject *parent)
+                               const QString &targetRepository, const Manifest &manifest, int depth,
+                               QObject *parent)
     : ResultJob<void>(Priority::Interactive, parent)
     , m_client(client)
     , m_source(sourceRepository)
@@ -101,8 +101,9 @@ void ContentCopyJob::uploadBlob(const QByteArray &bytes)
 void ContentCopyJob::copyChildren(const Manifest &index, int depth)
 {
     if (depth >= MetadataJob::MaxIndexDepth + 1) {
-        finish(Error(ErrorCode::TooLarge, u"indexes nested more than %1 levels deep are not copied"_s
-                                                  .arg(MetadataJob::MaxIndexDepth)));
+        finish(Error(ErrorCode::TooLarge,
+                     u"indexes nested more than %1 levels deep are not copied"_s.arg(
+                             MetadataJob::MaxIndexDepth)));
         return;
     }
     // Children first: an index may only be stored once everything it lists is present.

@@ -42,26 +42,27 @@ ResultJob<TagDigest> *OciBackend::resolveTag(const QString &repository, const QS
                                              Priority priority)
 {
     auto *task = new Task<TagDigest>(priority, this);
-    task->await(m_client->headManifest(repository, tag, priority),
-                [this, task, repository, tag](const Result<ManifestHead> &head) {
-                    if (!head.ok()) {
-                        task->fail(head.error());
-                        return;
-                    }
-                    if (!head->digest.isEmpty()) {
-                        task->finish(TagDigest{tag, head->digest, head->mediaType});
-                        return;
-                    }
-                    // Some registries omit Docker-Content-Digest on HEAD: the body tells.
-                    task->await(m_client->getManifest(repository, tag, task->priority()),
-                                [task, tag](const Result<FetchedManifest> &manifest) {
-                                    if (!manifest.ok())
-                                        task->fail(manifest.error());
-                                    else
-                                        task->finish(TagDigest{tag, manifest->digest,
-                                                               manifest->mediaType});
-                                });
-                });
+    task->await(
+            m_client->headManifest(repository, tag, priority),
+            [this, task, repository, tag](const Result<ManifestHead> &head) {
+                if (!head.ok()) {
+                    task->fail(head.error());
+                    return;
+                }
+                if (!head->digest.isEmpty()) {
+                    task->finish(TagDigest{tag, head->digest, head->mediaType});
+                    return;
+                }
+                // Some registries omit Docker-Content-Digest on HEAD: the body tells.
+                task->await(
+                        m_client->getManifest(repository, tag, task->priority()),
+                        [task, tag](const Result<FetchedManifest> &manifest) {
+                            if (!manifest.ok())
+                                task->fail(manifest.error());
+                            else
+                                task->finish(TagDigest{tag, manifest->digest, manifest->mediaType});
+                        });
+            });
     return task;
 }
 

@@ -254,10 +254,10 @@ void RegistryClient::startProbe(Task<void> *probe, bool mayFallBack)
 
 void RegistryClient::onProbeAnswered(Task<void> *probe, bool mayFallBack, const Response &response)
 {
-    const bool transportFailure = response.status == 0
-                                  && (response.error.code == ErrorCode::Tls
-                                      || response.error.code == ErrorCode::Network
-                                      || response.error.code == ErrorCode::Timeout);
+    const bool transportFailure
+            = response.status == 0
+              && (response.error.code == ErrorCode::Tls || response.error.code == ErrorCode::Network
+                  || response.error.code == ErrorCode::Timeout);
     if (mayFallBack && transportFailure) {
         qCInfo(lcNet) << "https to" << m_endpoint.host << "failed, trying http (loopback)";
         m_baseUrl.setScheme(u"http"_s);
@@ -325,10 +325,9 @@ QUrl RegistryClient::resolveNext(const QUrl &next) const
     return next.isRelative() ? m_baseUrl.resolved(next) : next;
 }
 
-ResultJob<NamesPage> *RegistryClient::listPage(const QUrl &firstUrl, const QUrl &next,
-                                               int pageSize, const QString &key,
-                                               const QString &scope, const QString &what,
-                                               Priority priority)
+ResultJob<NamesPage> *RegistryClient::listPage(const QUrl &firstUrl, const QUrl &next, int pageSize,
+                                               const QString &key, const QString &scope,
+                                               const QString &what, Priority priority)
 {
     auto *task = new Task<NamesPage>(priority, this);
     whenReady(task, [=, this] {
@@ -386,8 +385,7 @@ ResultJob<NamesPage> *RegistryClient::listPage(const QUrl &firstUrl, const QUrl 
     return task;
 }
 
-ResultJob<NamesPage> *RegistryClient::catalogPage(int pageSize, const QUrl &next,
-                                                  Priority priority)
+ResultJob<NamesPage> *RegistryClient::catalogPage(int pageSize, const QUrl &next, Priority priority)
 {
     return listPage(firstPageUrl(u"/v2/_catalog"_s, pageSize), next, pageSize, u"repositories"_s,
                     u"registry:catalog:*"_s, u"Listing repositories"_s, priority);
@@ -396,17 +394,18 @@ ResultJob<NamesPage> *RegistryClient::catalogPage(int pageSize, const QUrl &next
 ResultJob<NamesPage> *RegistryClient::tagsPage(const QString &repository, int pageSize,
                                                const QUrl &next, Priority priority)
 {
-    return listPage(firstPageUrl(u"/v2/%1/tags/list"_s.arg(repository), pageSize), next,
-                    pageSize, u"tags"_s, pullScope(repository),
-                    u"Listing tags of %1"_s.arg(repository), priority);
+    return listPage(firstPageUrl(u"/v2/%1/tags/list"_s.arg(repository), pageSize), next, pageSize,
+                    u"tags"_s, pullScope(repository), u"Listing tags of %1"_s.arg(repository),
+                    priority);
 }
 
 ResultJob<ManifestHead> *RegistryClient::headManifest(const QString &repository,
                                                       const QString &reference, Priority priority)
 {
     const auto spec = [=, this] {
-        RequestSpec head = makeSpec("HEAD", url(u"/v2/%1/manifests/%2"_s.arg(repository, reference)),
-                                    pullScope(repository), priority);
+        RequestSpec head
+                = makeSpec("HEAD", url(u"/v2/%1/manifests/%2"_s.arg(repository, reference)),
+                           pullScope(repository), priority);
         head.headers.append({"Accept"_ba, MediaType::manifestAcceptHeader()});
         head.maxBodyBytes = MaxSmallBodyBytes;
         return head;
@@ -478,8 +477,7 @@ Result<FetchedManifest> parseFetchedManifest(const Response &response, const QSt
 } // namespace
 
 ResultJob<FetchedManifest> *RegistryClient::getManifest(const QString &repository,
-                                                        const QString &reference,
-                                                        Priority priority)
+                                                        const QString &reference, Priority priority)
 {
     if (isDigestReference(reference) && !Digest::isValid(reference)) {
         return failedJob<FetchedManifest>(
@@ -525,9 +523,8 @@ ResultJob<QByteArray> *RegistryClient::getBlob(const QString &repository, const 
     });
 }
 
-ResultJob<QString> *RegistryClient::putManifest(const QString &repository,
-                                                const QString &reference, const QByteArray &bytes,
-                                                const QString &mediaType)
+ResultJob<QString> *RegistryClient::putManifest(const QString &repository, const QString &reference,
+                                                const QByteArray &bytes, const QString &mediaType)
 {
     const auto spec = [=, this] {
         RequestSpec put = makeSpec("PUT", url(u"/v2/%1/manifests/%2"_s.arg(repository, reference)),
@@ -537,17 +534,15 @@ ResultJob<QString> *RegistryClient::putManifest(const QString &repository,
         put.maxBodyBytes = MaxSmallBodyBytes;
         return put;
     };
-    return call<QString>(Priority::Interactive, spec,
-                         [=](const Response &response) -> Result<QString> {
-                             const QString what
-                                     = u"Storing manifest %1:%2"_s.arg(repository, reference);
-                             if (const Error error = errorFromResponse(response, what);
-                                 error.isError())
-                                 return error;
-                             const QString header = QString::fromLatin1(
-                                     response.header("Docker-Content-Digest"));
-                             return Digest::isValid(header) ? header : Digest::sha256(bytes);
-                         });
+    return call<QString>(
+            Priority::Interactive, spec, [=](const Response &response) -> Result<QString> {
+                const QString what = u"Storing manifest %1:%2"_s.arg(repository, reference);
+                if (const Error error = errorFromResponse(response, what); error.isError())
+                    return error;
+                const QString header
+                        = QString::fromLatin1(response.header("Docker-Content-Digest"));
+                return Digest::isValid(header) ? header : Digest::sha256(bytes);
+            });
 }
 
 ResultJob<void> *RegistryClient::deleteManifest(const QString &repository, const QString &digest)
@@ -675,32 +670,34 @@ ResultJob<bool> *RegistryClient::mountBlob(const QString &repository, const QStr
         query.addQueryItem(u"from"_s, fromRepository);
         target.setQuery(query);
         // Distribution checks pull on the source repository too (token auth: both scopes).
-        RequestSpec mount = makeSpec("POST", target,
-                                     pushScope(repository) + u' ' + pullScope(fromRepository),
-                                     Priority::Interactive);
+        RequestSpec mount
+                = makeSpec("POST", target, pushScope(repository) + u' ' + pullScope(fromRepository),
+                           Priority::Interactive);
         mount.idempotent = false;
         mount.maxBodyBytes = MaxSmallBodyBytes;
         return mount;
     };
-    return call<bool>(Priority::Interactive, spec, [=, this](const Response &response) -> Result<bool> {
-        const QString what = u"Mounting %1 from %2 into %3"_s.arg(Digest::shortForm(digest),
-                                                                  fromRepository, repository);
-        if (const Error error = errorFromResponse(response, what); error.isError())
-            return error;
-        if (response.status == 201)
-            return true;
-        // 202: the registry opened a plain upload session instead. Close it so it does not
-        // linger until the registry's upload purge; the caller uploads with a fresh session.
-        // Nobody waits for that DELETE: the job ends on its own (and with the scheduler).
-        const QUrl session = uploadUrl(response);
-        if (!session.isEmpty()) {
-            RequestSpec close = makeSpec("DELETE", session, pushScope(repository),
-                                         Priority::Background);
-            close.maxBodyBytes = MaxSmallBodyBytes;
-            m_scheduler->submit(close);
-        }
-        return false;
-    });
+    return call<bool>(
+            Priority::Interactive, spec, [=, this](const Response &response) -> Result<bool> {
+                const QString what = u"Mounting %1 from %2 into %3"_s.arg(
+                        Digest::shortForm(digest), fromRepository, repository);
+                if (const Error error = errorFromResponse(response, what); error.isError())
+                    return error;
+                if (response.status == 201)
+                    return true;
+                // 202: the registry opened a plain upload session instead. Close it so it does not
+                // linger until the registry's upload purge; the caller uploads with a fresh
+                // session. Nobody waits for that DELETE: the job ends on its own (and with the
+                // scheduler).
+                const QUrl session = uploadUrl(response);
+                if (!session.isEmpty()) {
+                    RequestSpec close = makeSpec("DELETE", session, pushScope(repository),
+                                                 Priority::Background);
+                    close.maxBodyBytes = MaxSmallBodyBytes;
+                    m_scheduler->submit(close);
+                }
+                return false;
+            });
 }
 
 } // namespace Berth

@@ -1,9 +1,9 @@
 #pragma once
 
 #include "net/core/error.h"
+#include "net/core/job.h"
 #include "net/core/registryendpoint.h"
 #include "net/formats/manifest.h"
-#include "net/core/job.h"
 #include "net/transport/requestscheduler.h"
 
 #include <QObject>

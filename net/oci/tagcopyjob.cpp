@@ -35,8 +35,8 @@ void TagCopyJob::onSource(const Result<FetchedManifest> &source)
 
 void TagCopyJob::copyContent()
 {
-    awaitJob(new ContentCopyJob(m_client, m_sourceRepository, m_targetRepository,
-                                m_source.manifest, 1, this),
+    awaitJob(new ContentCopyJob(m_client, m_sourceRepository, m_targetRepository, m_source.manifest,
+                                1, this),
              [this](const Result<void> &copied) {
                  if (!copied.ok())
                      finish(copied.error());
@@ -47,9 +47,9 @@ void TagCopyJob::copyContent()
 
 void TagCopyJob::put()
 {
-    awaitJob(m_client->putManifest(m_targetRepository, m_newTag, m_source.bytes,
-                                   m_source.mediaType),
-             [this](const Result<QString> &stored) { onStored(stored); });
+    awaitJob(
+            m_client->putManifest(m_targetRepository, m_newTag, m_source.bytes, m_source.mediaType),
+            [this](const Result<QString> &stored) { onStored(stored); });
 }
 
 void TagCopyJob::onStored(const Result<QString> &stored)
