@@ -53,10 +53,12 @@ public:
         if (it == m_entries.end() || !it->fetch || it->fetch->isFinished()) {
             ResultJob<T> *fetch = start(priority);
             it = m_entries.insert(key, Entry{fetch, {}});
+            // Connected before any waiter follows: the entry is gone when they hear the end.
             QObject::connect(fetch, &Job::finished, m_context,
-                             [this, key, fetch] { deliver(key, fetch); });
+                             [this, key, fetch] { forget(key, fetch); });
         }
         it->waiters.append(waiter);
+        waiter->follow(it->fetch);
         updatePriority(*it);
         return waiter;
     }
@@ -73,7 +75,11 @@ private:
             , m_owner(owner)
             , m_key(key)
         {}
-        void deliver(const Result<T> &result) { this->finish(result); }
+        //! Ends with fetch's result (a fetch that is destroyed unfinished ends it Cancelled).
+        void follow(ResultJob<T> *fetch)
+        {
+            this->followJob(fetch, [this](const Result<T> &result) { this->finish(result); });
+        }
         void detach() { m_owner = nullptr; }
 
     protected:
@@ -98,17 +104,11 @@ private:
         QList<QPointer<Waiter>> waiters;
     };
 
-    void deliver(const QString &key, ResultJob<T> *fetch)
+    void forget(const QString &key, ResultJob<T> *fetch)
     {
         const auto it = m_entries.find(key);
-        if (it == m_entries.end() || it->fetch != fetch)
-            return; // a fetch everyone left (a newer one may run under the key)
-        const QList<QPointer<Waiter>> waiters = it->waiters;
-        m_entries.erase(it);
-        for (const QPointer<Waiter> &waiter : waiters) {
-            if (waiter)
-                waiter->deliver(fetch->result());
-        }
+        if (it != m_entries.end() && it->fetch == fetch)
+            m_entries.erase(it); // else a fetch everyone left (a newer one may run under the key)
     }
     void leave(const QString &key, Waiter *waiter)
     {

@@ -67,16 +67,22 @@ void Job::finishJob(const Error &error)
         if (child)
             child->cancel();
     }
+    if (m_continuing) {
+        // Already in the event loop, delivering a sub-job's end: the maker of this job has
+        // connected long ago. One turn per step would add up (a row's metadata is ~6 steps).
+        announce();
+        return;
+    }
     // From the event loop: a caller connects to finished() after the call that made the job,
     // and one that cancels inside a loop over its jobs is never re-entered.
-    QMetaObject::invokeMethod(
-            this,
-            [this] {
-                m_announced = true;
-                Q_EMIT finished();
-                deleteLater();
-            },
-            Qt::QueuedConnection);
+    QMetaObject::invokeMethod(this, &Job::announce, Qt::QueuedConnection);
+}
+
+void Job::announce()
+{
+    m_announced = true;
+    Q_EMIT finished();
+    deleteLater();
 }
 
 void Job::adopt(Job *child)

@@ -15,7 +15,9 @@ namespace Berth {
 //! A handle on one piece of asynchronous work: an HTTP request, a manifest with its config, a
 //! retag. What every job promises (libQuotient's BaseJob's promises):
 //! - finished() comes exactly once, always from the event loop (never inside the call that made
-//!   the job), and then the job deletes itself (deleteLater()): hold it in a QPointer.
+//!   the job), and then the job deletes itself (deleteLater()): hold it in a QPointer. A job that
+//!   ends in one of its continuations (a sub-job's end) announces it right there, as a callback
+//!   chain would: steps of a job cost no event-loop turn each.
 //! - cancel() ends it at once with ErrorCode::Cancelled and stops what it waits on.
 //! - setPriority() moves what it waits on in the scheduler's queue.
 //! - A job destroyed before it finished (its parent went) stops what it waits on and emits
@@ -89,6 +91,7 @@ private:
     void adopt(Job *child);
     void release(Job *child);
     void failBy(const Error &error);
+    void announce();
     //! Calls done when child finishes (unless this job finished first); a child destroyed
     //! unfinished ends this job with Cancelled.
     template<typename Done>
@@ -100,8 +103,15 @@ private:
         auto ended = std::make_shared<bool>(false);
         connect(child, &Job::finished, this, [this, ended, done = std::move(done)]() mutable {
             *ended = true;
-            if (!m_finished)
-                done();
+            if (m_finished)
+                return;
+            // A handler of this job's end may delete what owns it: the flag is only reset on
+            // a job that still exists.
+            const QPointer<Job> self(this);
+            m_continuing = true;
+            done();
+            if (self)
+                m_continuing = false;
         });
         connect(child, &QObject::destroyed, this, [this, ended] {
             if (!*ended)
@@ -115,6 +125,9 @@ private:
     Error m_error;
     bool m_finished = false;
     bool m_announced = false; //!< finished() was emitted
+    //! A continuation of this job runs (a sub-job's end, delivered from the event loop): the job
+    //! was made before, so its end may be announced at once instead of one more turn later.
+    bool m_continuing = false;
 };
 
 //! A job with a typed outcome: what calls into net/ (and models' services) return.

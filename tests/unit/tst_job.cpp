@@ -81,6 +81,7 @@ class TestJob : public QObject
 private Q_SLOTS:
     void finishedComesOnceFromTheEventLoop();
     void answersFromMemoryComeFromTheEventLoop();
+    void stepsEndingInAContinuationCostNoExtraTurn();
     void cancelEndsWithCancelledOnce();
     void cancelStopsAwaitedNotFollowed();
     void finishingStopsAwaitedStillRunning();
@@ -152,6 +153,31 @@ void TestJob::answersFromMemoryComeFromTheEventLoop()
     QCOMPARE(knownResult->value(), 5);
     QCOMPARE(refusedResult->error().code, ErrorCode::InvalidInput);
     QCOMPARE(refusedResult->error().message, u"not a tag"_s);
+}
+
+void TestJob::stepsEndingInAContinuationCostNoExtraTurn()
+{
+    // Given a job of three steps, each ending in the continuation of the one before
+    Probe probe;
+    QObject owner;
+    auto *leaf = new LeafJob(&probe, &owner);
+    auto *middle = new Task<int>(Priority::Visible, &owner);
+    auto *outer = new Task<int>(Priority::Visible, &owner);
+    middle->await(leaf, [middle](const Result<int> &r) { middle->finish(r.value() + 1); });
+    outer->await(middle, [outer](const Result<int> &r) { outer->finish(r.value() + 1); });
+    QSignalSpy leafSpy(leaf, &Job::finished);
+    QSignalSpy outerSpy(outer, &Job::finished);
+
+    // When the leaf ends, and the event loop turns once (events posted while a turn runs wait
+    // for the next one)
+    leaf->finish(1);
+    QCOMPARE(outerSpy.count(), 0);
+    QCoreApplication::sendPostedEvents();
+
+    // Then the whole chain has announced its end in that turn, with the steps' outcome
+    QCOMPARE(leafSpy.count(), 1);
+    QCOMPARE(outerSpy.count(), 1);
+    QCOMPARE(outer->result().value(), 3);
 }
 
 void TestJob::cancelEndsWithCancelledOnce()
