@@ -30,8 +30,10 @@ void RmCommand::run(const QStringList &arguments)
                                  "error."));
     args.parser().addPositionalArgument(u"image"_s, tr("host[:port]/path:tag, or with --image "
                                                        "also host[:port]/path@digest"));
-    const QCommandLineOption image(u"image"_s,
-                                   tr("Delete the manifest by digest: every tag of it goes."));
+    const QCommandLineOption image(
+            {u"image"_s, u"delete-image"_s},
+            tr("Delete the image (the manifest, by digest): every tag of it goes; they are "
+               "listed first."));
     const QCommandLineOption yes({u"y"_s, u"yes"_s}, tr("Really delete."));
     args.parser().addOptions({image, yes});
     if (const auto exit = args.parse(arguments, 1, u"one IMAGE"_s))
@@ -77,13 +79,14 @@ void RmCommand::removeTag()
 {
     const QString name = m_reference.repositoryName() + u':' + m_reference.tag();
     if (!m_yes) {
+        // True on every backend: a tag is removed alone (UntagJob, or Harbor 2.x's tag API).
         writeErrLine(u"berth rm: would remove tag %1 (digest %2); the image and its other tags "
                      "stay. Nothing was deleted: add --yes to do it."_s.arg(name, m_digest));
         return Q_EMIT finished(ExitError);
     }
     session()
             ->operations()
-            ->deleteTag(m_reference.repository(), m_reference.tag())
+            ->deleteTag(m_reference.repository(), m_reference.tag(), m_digest)
             ->onFinished(this, [this, name](const Result<void> &done) {
                 if (!done)
                     return fail(done.error().toString());

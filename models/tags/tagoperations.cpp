@@ -213,15 +213,17 @@ void TagOperations::verifyRetag(Task<RetagResult> *task, const QString &target,
                 });
 }
 
-ResultJob<void> *TagOperations::deleteTag(const QString &repository, const QString &tag)
+ResultJob<void> *TagOperations::deleteTag(const QString &repository, const QString &tag,
+                                          const QString &expectedDigest)
 {
     if (!m_backend)
         return failedJob<void>(sessionClosed(), this);
-    return m_backend->deleteTag(repository, tag);
+    return m_backend->deleteTag(repository, tag, expectedDigest);
 }
 
 ResultJob<TagsDeleted> *TagOperations::deleteTags(const QString &repository,
-                                                  const QStringList &tags)
+                                                  const QStringList &tags,
+                                                  const QHash<QString, QString> &expectedDigests)
 {
     if (!m_backend)
         return failedJob<TagsDeleted>(sessionClosed(), this);
@@ -229,8 +231,8 @@ ResultJob<TagsDeleted> *TagOperations::deleteTags(const QString &repository,
     // A tag that cannot be deleted does not stop the others: the outcome lists both.
     awaitEach(
             task, tags,
-            [this, repository](const QString &tag) {
-                return m_backend->deleteTag(repository, tag);
+            [this, repository, expectedDigests](const QString &tag) {
+                return m_backend->deleteTag(repository, tag, expectedDigests.value(tag));
             },
             [](TagsDeleted &outcome, const QString &tag, const Result<void> &result) {
                 if (result.ok()) {

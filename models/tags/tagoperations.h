@@ -51,10 +51,14 @@ public:
     //! what the new tag points at.
     ResultJob<RetagResult> *retag(const QString &repository, const QString &source,
                                   const QString &targetRepository, const QString &newTag);
-    //! Removes one tag; other tags of its image stay (where the registry allows that).
-    ResultJob<void> *deleteTag(const QString &repository, const QString &tag);
-    //! Removes tags side by side; the job succeeds with what went and what failed.
-    ResultJob<TagsDeleted> *deleteTags(const QString &repository, const QStringList &tags);
+    //! Removes one tag; other tags of its image stay, on every backend. With expectedDigest, only
+    //! while the tag still points at it (a tag moved since it was looked at is left alone).
+    ResultJob<void> *deleteTag(const QString &repository, const QString &tag,
+                               const QString &expectedDigest = {});
+    //! Removes tags side by side; the job succeeds with what went and what failed. A tag with an
+    //! entry in expectedDigests goes only while it still points at that digest.
+    ResultJob<TagsDeleted> *deleteTags(const QString &repository, const QStringList &tags,
+                                       const QHash<QString, QString> &expectedDigests = {});
     //! Deletes the manifest by digest: every tag pointing at it goes with it.
     ResultJob<void> *deleteImage(const QString &repository, const QString &digest);
     //! Every tag of repository that points at digest, asked of the server now: the whole tag

@@ -76,8 +76,11 @@ public:
     virtual ResultJob<QString> *addTag(const QString &repository, const QString &sourceReference,
                                        const QString &targetRepository, const QString &newTag)
             = 0;
-    //! Removes one tag; other tags of the same digest stay.
-    virtual ResultJob<void> *deleteTag(const QString &repository, const QString &tag) = 0;
+    //! Removes one tag; other tags of the same digest stay. With expectedDigest, only while the
+    //! tag still points at it: a tag that moved meanwhile is left alone (an error says so).
+    virtual ResultJob<void> *deleteTag(const QString &repository, const QString &tag,
+                                       const QString &expectedDigest)
+            = 0;
     //! Deletes the manifest by digest: every tag pointing at it goes too.
     virtual ResultJob<void> *deleteImage(const QString &repository, const QString &digest) = 0;
 

@@ -372,18 +372,31 @@ void HarborBackend::tagDigest(Task<QString> *task, const QString &target, const 
                 });
 }
 
-ResultJob<void> *HarborBackend::deleteTag(const QString &repository, const QString &tag)
+ResultJob<void> *HarborBackend::deleteTag(const QString &repository, const QString &tag,
+                                          const QString &expectedDigest)
 {
+    if (m_generation == HarborGeneration::V1) {
+        // Harbor 1.x's API has no untag: DELETE /api/repositories/{repo}/tags/{tag} deletes the
+        // manifest, and every other tag on it goes too. Its /v2/ proxy takes what the untag on a
+        // plain registry needs (a Docker schema 2 PUT, a DELETE by digest: the core's
+        // middlewares check quota and immutability on both and pass them on), so the tag moves
+        // to a placeholder that is then deleted and the other tags stay.
+        return m_registry->deleteTag(repository, tag, expectedDigest);
+    }
     const QString path = m_api->repositoryPath(repository);
-    if (!ImageReference::isValidTag(tag) || path.isEmpty()) {
+    if (!ImageReference::isValidTag(tag) || path.isEmpty()
+        || (!expectedDigest.isEmpty() && !Digest::isValid(expectedDigest))) {
         return failedJob<void>(
                 Error(ErrorCode::InvalidInput, u"not a Harbor tag: %1:%2"_s.arg(repository, tag)),
                 this);
     }
-    const QString tagPath = m_generation == HarborGeneration::V2
-                                    ? QString(path + u"/artifacts/"_s + tag + u"/tags/"_s + tag)
-                                    : QString(path + u"/tags/"_s + tag);
-    return m_api->write("DELETE", tagPath, {}, {}, u"Removing tag %1:%2"_s.arg(repository, tag));
+    // The artifact named by the expected digest: Harbor removes the tag only if it is on it.
+    const QString artifact = expectedDigest.isEmpty() ? tag : expectedDigest;
+    return m_api->write("DELETE", path + u"/artifacts/"_s + artifact + u"/tags/"_s + tag, {}, {},
+                        expectedDigest.isEmpty()
+                                ? u"Removing tag %1:%2"_s.arg(repository, tag)
+                                : u"Removing tag %1:%2 from %3"_s.arg(
+                                        repository, tag, Digest::shortForm(expectedDigest)));
 }
 
 ResultJob<void> *HarborBackend::deleteImage(const QString &repository, const QString &digest)

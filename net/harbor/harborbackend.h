@@ -65,7 +65,8 @@ public:
                                const QString &targetRepository, const QString &newTag) override;
     //! 2.x: DELETE .../artifacts/{tag}/tags/{tag}. 1.x: DELETE /api/repositories/{repo}/tags/{tag}
     //! (NB: Harbor 1.x deletes the manifest behind the tag, so tags sharing its digest go too).
-    ResultJob<void> *deleteTag(const QString &repository, const QString &tag) override;
+    ResultJob<void> *deleteTag(const QString &repository, const QString &tag,
+                               const QString &expectedDigest) override;
     //! 2.x: DELETE .../artifacts/{digest}. 1.x: DELETE /v2/<repo>/manifests/<digest>.
     ResultJob<void> *deleteImage(const QString &repository, const QString &digest) override;
     RequestScheduler *scheduler() const override;

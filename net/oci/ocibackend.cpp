@@ -94,13 +94,14 @@ ResultJob<QString> *OciBackend::addTag(const QString &repository, const QString 
     return new TagCopyJob(m_client, repository, sourceReference, target, newTag, this);
 }
 
-ResultJob<void> *OciBackend::deleteTag(const QString &repository, const QString &tag)
+ResultJob<void> *OciBackend::deleteTag(const QString &repository, const QString &tag,
+                                       const QString &expectedDigest)
 {
     if (!ImageReference::isValidTag(tag)) {
         return failedJob<void>(Error(ErrorCode::InvalidInput, u"not a valid tag: %1"_s.arg(tag)),
                                this);
     }
-    return new UntagJob(m_client, repository, tag, this);
+    return new UntagJob(m_client, repository, tag, expectedDigest, this);
 }
 
 ResultJob<void> *OciBackend::deleteImage(const QString &repository, const QString &digest)

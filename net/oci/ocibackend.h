@@ -35,7 +35,8 @@ public:
                                const QString &targetRepository, const QString &newTag) override;
     //! Distribution cannot delete a tag, only a manifest: UntagJob moves the tag onto a
     //! placeholder of its own and deletes that.
-    ResultJob<void> *deleteTag(const QString &repository, const QString &tag) override;
+    ResultJob<void> *deleteTag(const QString &repository, const QString &tag,
+                               const QString &expectedDigest) override;
     ResultJob<void> *deleteImage(const QString &repository, const QString &digest) override;
     RequestScheduler *scheduler() const override;
 

@@ -1,5 +1,7 @@
 #include "net/oci/untagjob.h"
 
+#include "net/core/digest.h"
+#include "net/formats/manifest.h"
 #include "net/formats/mediatypes.h"
 #include "net/oci/registryclient.h"
 
@@ -15,25 +17,37 @@ namespace Berth {
 
 namespace {
 
-// The OCI empty descriptor: the blob "{}" (image-manifest.md, "Guidance for an Empty Descriptor").
+// The blob "{}": the OCI empty descriptor's content (image-manifest.md, "Guidance for an Empty
+// Descriptor"), here as the placeholder's config and its one layer.
 constexpr QLatin1StringView EmptyBlobDigest{
         "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"};
 
-//! A manifest nobody else has: empty config, one empty layer, a nonce.
+//! A manifest nobody else has: an empty config, one empty layer, a nonce. Docker schema 2, not
+//! OCI: Harbor 1.x's /v2/ proxy refuses every other manifest type on PUT (its quota interceptors
+//! parse only Docker schema 1 and 2: src/core/middlewares/util/util.go,
+//! ParseManifestInfoFromReq, v1.9/v1.10); Distribution, Harbor 2.x and OCI registries take it.
 QByteArray placeholderManifest()
 {
-    const QJsonObject empty{
-            {u"mediaType"_s, QString(MediaType::OciEmpty)},
+    const QJsonObject config{
+            {u"mediaType"_s, QString(MediaType::DockerConfig)},
+            {u"digest"_s, QString(EmptyBlobDigest)},
+            {u"size"_s, 2},
+    };
+    const QJsonObject layer{
+            {u"mediaType"_s, QString(MediaType::DockerLayer)},
             {u"digest"_s, QString(EmptyBlobDigest)},
             {u"size"_s, 2},
     };
     const QString nonce = QString::number(QRandomGenerator::system()->generate64(), 16);
     const QJsonObject manifest{
             {u"schemaVersion"_s, 2},
-            {u"mediaType"_s, QString(MediaType::OciManifest)},
-            {u"config"_s, empty},
+            {u"mediaType"_s, QString(MediaType::DockerManifest)},
+            {u"config"_s, config},
             // One layer: some registries insist on at least one.
-            {u"layers"_s, QJsonArray{empty}},
+            {u"layers"_s, QJsonArray{layer}},
+            // Distinct bytes per untag: two untags at once must not share a placeholder (the
+            // first DELETE would take the second's tag). Schema 2 has no annotations; parsers
+            // ignore the field and registries store the bytes as sent.
             {u"annotations"_s,
              QJsonObject{
                      {u"org.opencontainers.image.created"_s,
@@ -47,24 +61,51 @@ QByteArray placeholderManifest()
 } // namespace
 
 UntagJob::UntagJob(RegistryClient *client, const QString &repository, const QString &tag,
-                   QObject *parent)
+                   const QString &expectedDigest, QObject *parent)
     : ResultJob<void>(Priority::Interactive, parent)
     , m_client(client)
     , m_repository(repository)
     , m_tag(tag)
+    , m_expectedDigest(expectedDigest)
 {
-    checkTag();
+    fetchTag();
 }
 
-void UntagJob::checkTag()
+void UntagJob::fetchTag()
 {
-    awaitJob(m_client->headManifest(m_repository, m_tag, priority()),
-             [this](const Result<ManifestHead> &head) {
-                 if (!head.ok())
-                     finish(head.error());
-                 else
-                     ensureEmptyBlob();
+    awaitJob(m_client->getManifest(m_repository, m_tag, priority()),
+             [this](const Result<FetchedManifest> &fetched) {
+                 if (!fetched.ok())
+                     return finish(fetched.error());
+                 if (!m_expectedDigest.isEmpty() && fetched->digest != m_expectedDigest) {
+                     return finish(Error(
+                             ErrorCode::Conflict,
+                             u"%1:%2 now points at %3, not %4: it moved, and was left alone"_s.arg(
+                                     m_repository, m_tag, Digest::shortForm(fetched->digest),
+                                     Digest::shortForm(m_expectedDigest))));
+                 }
+                 m_original = fetched->bytes;
+                 m_originalMediaType = fetched->mediaType;
+                 checkDeletesAllowed();
              });
+}
+
+void UntagJob::checkDeletesAllowed()
+{
+    // The digest of a random 32 bytes: no registry holds a manifest by it.
+    const QString nobody = Digest::sha256(
+            QByteArray(QByteArray::number(QRandomGenerator::system()->generate64(), 16)
+                       + QByteArray::number(QDateTime::currentMSecsSinceEpoch())));
+    awaitJob(m_client->deleteManifest(m_repository, nobody), [this](const Result<void> &probe) {
+        if (!probe.ok() && probe.error().code != ErrorCode::NotFound) {
+            Error error = probe.error();
+            error.message = u"Removing tag %1:%2: nothing was changed, the registry does not let "
+                            u"us delete: "_s.arg(m_repository, m_tag)
+                            + error.message;
+            return finish(error);
+        }
+        ensureEmptyBlob();
+    });
 }
 
 void UntagJob::ensureEmptyBlob()
@@ -94,7 +135,7 @@ void UntagJob::uploadEmptyBlob()
 void UntagJob::putPlaceholder()
 {
     awaitJob(m_client->putManifest(m_repository, m_tag, placeholderManifest(),
-                                   QString(MediaType::OciManifest)),
+                                   QString(MediaType::DockerManifest)),
              [this](const Result<QString> &stored) {
                  if (!stored.ok())
                      finish(stored.error());
@@ -106,16 +147,29 @@ void UntagJob::putPlaceholder()
 void UntagJob::deletePlaceholder(const QString &digest)
 {
     awaitJob(m_client->deleteManifest(m_repository, digest), [this](const Result<void> &deleted) {
-        if (deleted.ok()) {
+        if (deleted.ok())
             finish(Result<void>());
-            return;
-        }
-        Error error = deleted.error();
-        error.message = u"Removing tag %1:%2: the tag was moved to a placeholder that could not "
-                        u"be deleted: "_s.arg(m_repository, m_tag)
-                        + error.message;
-        finish(error);
+        else
+            restoreTag(deleted.error());
     });
+}
+
+void UntagJob::restoreTag(const Error &cause)
+{
+    awaitJob(m_client->putManifest(m_repository, m_tag, m_original, m_originalMediaType),
+             [this, cause](const Result<QString> &restored) {
+                 Error error = cause;
+                 error.message
+                         = restored.ok()
+                                   ? u"Removing tag %1:%2 failed, the tag is back on its "
+                                     u"image: "_s.arg(m_repository, m_tag)
+                                             + cause.message
+                                   : u"Removing tag %1:%2 failed half-way: the tag points "
+                                     u"at a placeholder that could not be deleted (%3) nor "
+                                     u"moved back (%4)"_s.arg(m_repository, m_tag, cause.message,
+                                                              restored.error().message);
+                 finish(error);
+             });
 }
 
 } // namespace Berth

@@ -314,17 +314,26 @@ void TestCliHarbor::rm()
     QVERIFY(refused.err.contains("--yes"));
     QVERIFY(harbor->findArtifact(u"library"_s, name, u"gone"_s));
 
+    const HarborArtifact *before = harbor->findArtifact(u"library"_s, name, u"keep"_s);
+    QVERIFY(before);
+    const QString keptDigest = before->digest;
     const Run removed = berth({u"rm"_s, u"--yes"_s, image});
     QVERIFY2(removed.code == 0, removed.err.constData());
     QCOMPARE(lines(removed.out), QStringList{harbor->host() + u"/library/"_s + name + u":gone"_s});
     QVERIFY(!harbor->findArtifact(u"library"_s, name, u"gone"_s));
-    // Another image of the repository stays (1.x deletes the manifest behind the tag, so
-    // "keep", its sibling, goes there too: Harbor 1.x's own behaviour).
+    // Only the tag went, on both flavours: "keep" (same image) and "other" stay. Harbor 1.x's
+    // own API would have deleted the manifest with "keep"; Berth untags through /v2/.
+    const HarborArtifact *kept = harbor->findArtifact(u"library"_s, name, u"keep"_s);
+    QVERIFY(kept);
+    QCOMPARE(kept->digest, keptDigest);
     QVERIFY(harbor->findArtifact(u"library"_s, name, u"other"_s));
     const Run left = berth({u"tags"_s, harbor->host() + u"/library/"_s + name});
     QCOMPARE(left.code, 0);
-    QVERIFY(!lines(left.out).contains(u"gone"_s));
-    QVERIFY(lines(left.out).contains(u"other"_s));
+    QCOMPARE(sorted(lines(left.out)), (QStringList{u"keep"_s, u"other"_s}));
+    const Run inspected = berth(
+            {u"inspect"_s, u"--json"_s, harbor->host() + u"/library/"_s + name + u":keep"_s});
+    QVERIFY2(inspected.code == 0, inspected.err.constData());
+    QVERIFY(inspected.out.contains(keptDigest.toUtf8()));
 }
 
 void TestCliHarbor::wrongPassword()

@@ -463,7 +463,12 @@ private Q_SLOTS:
         QVERIFY2(inTarget.ok(), qPrintable(inTarget.error().message));
         QCOMPARE(inTarget->digest, m_hello.digest);
 
-        QVERIFY(waitFor(s.backend->deleteTag(u"target/copied"_s, u"c1"_s)));
+        // Pinned on a digest the tag is not on (it "moved"): left alone, on both flavours.
+        const auto wrong
+                = waitFor(s.backend->deleteTag(u"target/copied"_s, u"c1"_s, m_other.digest));
+        QVERIFY(!wrong.ok());
+        QVERIFY(waitFor(s.backend->resolveTag(u"target/copied"_s, u"c1"_s, Priority::Visible)));
+        QVERIFY(waitFor(s.backend->deleteTag(u"target/copied"_s, u"c1"_s, m_hello.digest)));
         const auto gone
                 = waitFor(s.backend->resolveTag(u"target/copied"_s, u"c1"_s, Priority::Visible));
         QCOMPARE(gone.error().code, ErrorCode::NotFound);
@@ -491,7 +496,7 @@ private Q_SLOTS:
         QVERIFY2(proxy.error().message.contains(u"proxy-cache"_s),
                  qPrintable(proxy.error().message));
         const auto deleteImmutable
-                = waitFor(s.backend->deleteTag(u"library/hello"_s, u"release-1"_s));
+                = waitFor(s.backend->deleteTag(u"library/hello"_s, u"release-1"_s, {}));
         QCOMPARE(deleteImmutable.error().httpStatus, 412);
     }
 
@@ -514,7 +519,24 @@ private Q_SLOTS:
                 s.backend->fetchTagExtras(u"library/other"_s, u"retagged"_s, Priority::Visible));
         QVERIFY2(extras.ok(), qPrintable(extras.error().message));
         QCOMPARE(extras->digest, m_other.digest);
-        QVERIFY(waitFor(s.backend->deleteTag(u"library/other"_s, u"retagged"_s)));
+        // 1.x's API would delete the manifest with every tag on it; the untag through /v2/
+        // takes the tag alone: v2, the same image, stays.
+        m_v1->resetCounters();
+        QVERIFY(waitFor(s.backend->deleteTag(u"library/other"_s, u"retagged"_s, {})));
+        QCOMPARE(m_v1->pathCount(u"/api/repositories/library/other/tags/retagged"_s), 0);
+        const auto gone = waitFor(
+                s.backend->resolveTag(u"library/other"_s, u"retagged"_s, Priority::Visible));
+        QCOMPARE(gone.error().code, ErrorCode::NotFound);
+        const auto sibling
+                = waitFor(s.backend->resolveTag(u"library/other"_s, u"v2"_s, Priority::Visible));
+        QVERIFY2(sibling.ok(), qPrintable(sibling.error().message));
+        QCOMPARE(sibling->digest, m_other.digest);
+        QVERIFY(m_v1->findArtifact(u"library"_s, u"other"_s, u"v2"_s));
+        std::unique_ptr<Pager> tags(s.backend->createTagPager(u"library/other"_s, nullptr));
+        const auto listed = drain(tags.get());
+        QVERIFY(!listed.error.isError());
+        QVERIFY(!listed.names.contains(u"retagged"_s));
+        QVERIFY(listed.names.contains(u"v2"_s));
         QCOMPARE(m_v1->allTagsCalls(), 0);
     }
 

@@ -76,6 +76,8 @@ private Q_SLOTS:
     void addTagKeepsTheDigest();
     void addTagCopiesAnIndexAcrossRepositories();
     void deleteTagKeepsSiblings();
+    void deleteTagLeavesAMovedTagAlone();
+    void deleteTagChangesNothingWhereDeletesAreOff();
     void deleteImageRemovesAllItsTags();
     void unknownRepositoryIsNotFound();
 
@@ -534,7 +536,7 @@ void TestOciBackend::deleteTagKeepsSiblings()
     QVERIFY(!pushManifest(m_client, repository, u"drop"_s, pushed.bytes, pushed.mediaType)
                      .isEmpty());
 
-    const auto removed = waitFor(m_backend->deleteTag(repository, u"drop"_s));
+    const auto removed = waitFor(m_backend->deleteTag(repository, u"drop"_s, {}));
     QVERIFY2(removed.ok(), qPrintable(removed.error().toString()));
     QCOMPARE(allTags(repository), QStringList{u"keep"_s});
     const auto kept = waitFor(m_backend->resolveTag(repository, u"keep"_s, Priority::Visible));
@@ -542,9 +544,67 @@ void TestOciBackend::deleteTagKeepsSiblings()
     QCOMPARE(kept.value().digest, pushed.digest);
 
     // A tag that does not exist is NotFound, and nothing is created
-    const auto missing = waitFor(m_backend->deleteTag(repository, u"never-was"_s));
+    const auto missing = waitFor(m_backend->deleteTag(repository, u"never-was"_s, {}));
     QCOMPARE(missing.error().code, ErrorCode::NotFound);
     QCOMPARE(allTags(repository), QStringList{u"keep"_s});
+}
+
+void TestOciBackend::deleteTagLeavesAMovedTagAlone()
+{
+    // Given a tag the caller saw on one image, pushed to another image since
+    const QString repository = u"untag/moved"_s;
+    ImageSpec first;
+    first.uniqueness = u"moved-first"_s;
+    ImageSpec second;
+    second.uniqueness = u"moved-second"_s;
+    QString error;
+    const PushedManifest seen = pushImage(m_client, repository, u"v1"_s, first, &error);
+    QVERIFY2(!seen.digest.isEmpty(), qPrintable(error));
+    const PushedManifest now = pushImage(m_client, repository, u"v1"_s, second, &error);
+    QVERIFY2(!now.digest.isEmpty(), qPrintable(error));
+
+    // When it is removed on the digest the caller saw
+    const auto removed = waitFor(m_backend->deleteTag(repository, u"v1"_s, seen.digest));
+
+    // Then nothing changes, and the error says it moved
+    QCOMPARE(removed.error().code, ErrorCode::Conflict);
+    QVERIFY2(removed.error().message.contains(u"moved"_s), qPrintable(removed.error().message));
+    const auto still = waitFor(m_backend->resolveTag(repository, u"v1"_s, Priority::Visible));
+    QVERIFY(still.ok());
+    QCOMPARE(still->digest, now.digest);
+
+    // And on the digest it has now, it goes
+    QVERIFY(waitFor(m_backend->deleteTag(repository, u"v1"_s, now.digest)).ok());
+    QVERIFY(allTags(repository).isEmpty());
+}
+
+void TestOciBackend::deleteTagChangesNothingWhereDeletesAreOff()
+{
+    // Given a registry without storage.delete.enabled
+    RegistryProcess::Options options;
+    options.deletes = false;
+    RegistryProcess registry(options);
+    QString error;
+    QVERIFY2(registry.start(&error), qPrintable(error));
+    RegistryEndpoint endpoint;
+    endpoint.host = registry.host();
+    endpoint.credentialSource = RegistryEndpoint::CredentialSource::None;
+    OciBackend backend(endpoint, m_scheduler.get());
+    const QString repository = u"nodelete/app"_s;
+    const PushedManifest pushed
+            = pushImage(backend.client(), repository, u"keep"_s, ImageSpec{}, &error);
+    QVERIFY2(!pushed.digest.isEmpty(), qPrintable(error));
+
+    // When a tag is removed
+    const auto removed = waitFor(backend.deleteTag(repository, u"keep"_s, {}));
+
+    // Then it fails before anything was written: the tag still points at its image
+    QCOMPARE(removed.error().code, ErrorCode::Unsupported);
+    QVERIFY2(removed.error().message.contains(u"nothing was changed"_s),
+             qPrintable(removed.error().message));
+    const auto kept = waitFor(backend.resolveTag(repository, u"keep"_s, Priority::Visible));
+    QVERIFY(kept.ok());
+    QCOMPARE(kept->digest, pushed.digest);
 }
 
 void TestOciBackend::deleteImageRemovesAllItsTags()

@@ -111,9 +111,10 @@ public:
     {
         return m_registry->addTag(repository, sourceReference, targetRepository, newTag);
     }
-    ResultJob<void> *deleteTag(const QString &repository, const QString &tag) override
+    ResultJob<void> *deleteTag(const QString &repository, const QString &tag,
+                               const QString &expectedDigest) override
     {
-        return m_registry->deleteTag(repository, tag);
+        return m_registry->deleteTag(repository, tag, expectedDigest);
     }
     ResultJob<void> *deleteImage(const QString &repository, const QString &digest) override
     {
