@@ -3,6 +3,7 @@
 #include "models/tags/metadataupdater.h"
 #include "models/tags/tagoperations.h"
 #include "models/tags/tagtablemodel.h"
+#include "net/core/digest.h"
 #include "net/core/imagereference.h"
 #include "ui/icons.h"
 #include "ui/retagdialog.h"
@@ -323,24 +324,38 @@ void TagActions::confirmDeleteTags()
                              .arg(m_repository.toHtmlEscaped())
                      + u"<br>"_s + list);
     }
-    box->setInformativeText(tr("Only the tag goes; the image and its other tags stay."));
+    box->setInformativeText(
+            tr("Only the tag goes; the image and its other tags stay, on every kind of registry "
+               "(Berth moves the tag to a placeholder and deletes that). An image left without "
+               "tags keeps its space until it is deleted (Delete Image)."));
     box->setStandardButtons(QMessageBox::Yes | QMessageBox::Cancel);
     box->button(QMessageBox::Yes)->setText(tr("Delete Tag"));
     box->setDefaultButton(QMessageBox::Cancel);
-    connect(box, &QMessageBox::finished, this, [this, box, tags] {
+    // The digests the rows showed when the user confirmed: a tag pushed to since then is not
+    // the one the user meant to remove, and is left alone.
+    QHash<QString, QString> seen;
+    if (TagTableModel *model = m_view->tagModel()) {
+        for (int row : m_view->selectedSourceRows()) {
+            const QModelIndex index = model->index(row, 0);
+            const QString digest = index.data(TagTableModel::DigestRole).toString();
+            if (!digest.isEmpty())
+                seen.insert(index.data(TagTableModel::TagRole).toString(), digest);
+        }
+    }
+    connect(box, &QMessageBox::finished, this, [this, box, tags, seen] {
         if (box->clickedButton() == box->button(QMessageBox::Yes))
-            deleteTags(tags);
+            deleteTags(tags, seen);
     });
     box->open();
 }
 
-void TagActions::deleteTags(const QStringList &tags)
+void TagActions::deleteTags(const QStringList &tags, const QHash<QString, QString> &seen)
 {
     if (!m_operations || tags.isEmpty())
         return;
     begin(tr("Deleting %n tag(s) …", nullptr, int(tags.size())));
-    m_operations->deleteTags(m_repository, tags)
-            ->onFinished(this, [this](const Result<TagsDeleted> &result) {
+    m_operations->deleteTags(m_repository, tags, seen)
+            ->onFinished(this, [this, seen](const Result<TagsDeleted> &result) {
                 end();
                 if (!result) {
                     fail(tr("Could not delete: %1").arg(result.error().toString()), {});
@@ -361,39 +376,8 @@ void TagActions::deleteTags(const QStringList &tags)
                 const QStringList again = result->failed;
                 fail(tr("Could not delete %1: %2")
                              .arg(again.join(u", "_s), result->error.toString()),
-                     [this, again] { deleteTags(again); });
+                     [this, again, seen] { deleteTags(again, seen); });
             });
-}
-
-QString TagActions::deleteImageSummary(const QString &digest, QStringList *siblings) const
-{
-    TagTableModel *model = m_view ? m_view->tagModel() : nullptr;
-    QStringList tags;
-    int unchecked = 0;
-    if (model) {
-        for (int row = 0; row < model->rowCount(); ++row) {
-            const QModelIndex index = model->index(row, 0);
-            const QString rowDigest = index.data(TagTableModel::DigestRole).toString();
-            if (rowDigest == digest)
-                tags.append(index.data(TagTableModel::TagRole).toString());
-            else if (rowDigest.isEmpty())
-                ++unchecked;
-        }
-    }
-    if (siblings)
-        *siblings = tags;
-    QString text = tr("These tags point at it and go with it:") + u"<br><b>"_s
-                   + tags.join(u", "_s).toHtmlEscaped() + u"</b>"_s;
-    if (unchecked > 0 || (model && !model->isAtEnd())) {
-        text += u"<br><br>"_s
-                + tr("Not every tag has been checked yet (%1 loaded tags without a known "
-                     "digest%2); "
-                     "any of them pointing at this image go too.")
-                          .arg(unchecked)
-                          .arg(model && !model->isAtEnd() ? tr(", more tags not listed yet")
-                                                          : QString());
-    }
-    return text;
 }
 
 void TagActions::confirmDeleteImage()
@@ -409,26 +393,47 @@ void TagActions::confirmDeleteImage()
             fail(tr("Could not resolve the digest of %1: %2").arg(tags.constFirst(), error), {});
             return;
         }
-        QStringList siblings;
-        const QString summary = deleteImageSummary(digest, &siblings);
-        auto *box = new QMessageBox(m_dialogParent);
-        box->setObjectName(u"deleteImageConfirmation"_s);
-        box->setAttribute(Qt::WA_DeleteOnClose);
-        box->setIcon(QMessageBox::Warning);
-        box->setWindowTitle(tr("Delete Image"));
-        box->setTextFormat(Qt::RichText);
-        box->setText(tr("Delete the image <code>%1</code> from <b>%2</b>?")
-                             .arg(byDigest(digest).toHtmlEscaped(), m_repository.toHtmlEscaped()));
-        box->setInformativeText(summary);
-        box->setStandardButtons(QMessageBox::Yes | QMessageBox::Cancel);
-        box->button(QMessageBox::Yes)->setText(tr("Delete Image"));
-        box->setDefaultButton(QMessageBox::Cancel);
-        connect(box, &QMessageBox::finished, this, [this, box, digest, siblings] {
-            if (box->clickedButton() == box->button(QMessageBox::Yes))
-                deleteImage(digest, siblings);
-        });
-        box->open();
+        // What goes is asked of the server now: every tag of the repository on this digest,
+        // also those the table has not listed or resolved yet.
+        begin(tr("Finding every tag of image %1 …").arg(Digest::shortForm(digest)));
+        m_operations->tagsOfDigest(m_repository, digest)
+                ->onFinished(this, [this, digest](const Result<QStringList> &siblings) {
+                    end();
+                    if (!siblings) {
+                        fail(tr("Could not find the tags of image %1, nothing was deleted: %2")
+                                     .arg(Digest::shortForm(digest), siblings.error().message),
+                             {});
+                        return;
+                    }
+                    askDeleteImage(digest, *siblings);
+                });
     });
+}
+
+void TagActions::askDeleteImage(const QString &digest, const QStringList &siblings)
+{
+    auto *box = new QMessageBox(m_dialogParent);
+    box->setObjectName(u"deleteImageConfirmation"_s);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setIcon(QMessageBox::Warning);
+    box->setWindowTitle(tr("Delete Image"));
+    box->setTextFormat(Qt::RichText);
+    box->setText(tr("Delete the image <code>%1</code> from <b>%2</b>?")
+                         .arg(byDigest(digest).toHtmlEscaped(), m_repository.toHtmlEscaped()));
+    box->setInformativeText(
+            siblings.isEmpty()
+                    ? tr("No tag points at it now (the registry was just asked).")
+                    : tr("The registry says these %n tag(s) point at it; all of them go with it:",
+                         nullptr, int(siblings.size()))
+                              + u"<br><b>"_s + siblings.join(u", "_s).toHtmlEscaped() + u"</b>"_s);
+    box->setStandardButtons(QMessageBox::Yes | QMessageBox::Cancel);
+    box->button(QMessageBox::Yes)->setText(tr("Delete Image"));
+    box->setDefaultButton(QMessageBox::Cancel);
+    connect(box, &QMessageBox::finished, this, [this, box, digest, siblings] {
+        if (box->clickedButton() == box->button(QMessageBox::Yes))
+            deleteImage(digest, siblings);
+    });
+    box->open();
 }
 
 void TagActions::deleteImage(const QString &digest, const QStringList &siblingTags)

@@ -53,11 +53,11 @@ public:
 
     // The operations behind the dialogs, usable without them.
     void retag(const QString &sourceTag, const QString &targetRepository, const QString &newTag);
-    void deleteTags(const QStringList &tags);
+    void deleteTags(const QStringList &tags, const QHash<QString, QString> &seen);
     void deleteImage(const QString &digest, const QStringList &siblingTags);
 
     //! Text the confirmation of "Delete image" shows for the current selection (tests).
-    QString deleteImageSummary(const QString &digest, QStringList *siblings = nullptr) const;
+    void askDeleteImage(const QString &digest, const QStringList &siblings);
     int operationsInFlight() const { return m_inFlight; }
     //! Runs the last failed operation again.
     void retryLastFailed();

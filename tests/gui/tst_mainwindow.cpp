@@ -360,16 +360,23 @@ void TestMainWindow::deleteTagKeepsSiblings()
 
 void TestMainWindow::deleteImageRemovesAllItsTags()
 {
-    // Given "old-1" is selected (old-2 points at the same image)
+    // Given "old-1" is selected (old-2 points at the same image), and someone else tagged the
+    // image "old-elsewhere" since the table was listed: the table has no row for it
     QTRY_VERIFY_WITH_TIMEOUT(allVisibleRowsDone(), 10000);
+    const auto added = waitFor(
+            m_stack->session->backend()->addTag(Repo, u"old-1"_s, {}, u"old-elsewhere"_s), 15000);
+    QVERIFY2(added.ok(), qPrintable(added.error().toString()));
+    QCOMPARE(m_window->tagModel()->rowOfTag(u"old-elsewhere"_s), -1);
     selectOnly(u"old-1"_s);
     // When Delete Image… is confirmed
     m_window->tagActions()->deleteImageAction()->trigger();
     auto *box = waitForChild<QMessageBox>(u"deleteImageConfirmation"_s);
     QVERIFY(box);
-    // Then the confirmation named every tag that goes with it
+    // Then the confirmation named every tag that goes with it, asked of the registry
     QVERIFY2(box->informativeText().contains(u"old-1"_s), qPrintable(box->informativeText()));
     QVERIFY2(box->informativeText().contains(u"old-2"_s), qPrintable(box->informativeText()));
+    QVERIFY2(box->informativeText().contains(u"old-elsewhere"_s),
+             qPrintable(box->informativeText()));
     QVERIFY(!box->informativeText().contains(u"stable"_s));
     box->button(QMessageBox::Yes)->click();
 
@@ -377,7 +384,7 @@ void TestMainWindow::deleteImageRemovesAllItsTags()
     QTRY_VERIFY_WITH_TIMEOUT(m_window->tagModel()->rowOfTag(u"old-1"_s) < 0
                                      && m_window->tagModel()->rowOfTag(u"old-2"_s) < 0,
                              10000);
-    for (const QString &tag : {u"old-1"_s, u"old-2"_s}) {
+    for (const QString &tag : {u"old-1"_s, u"old-2"_s, u"old-elsewhere"_s}) {
         const auto gone = resolveNow(m_stack->session->backend(), Repo, tag);
         QVERIFY(!gone.ok());
         QCOMPARE(gone.error().code, ErrorCode::NotFound);
