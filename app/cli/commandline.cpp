@@ -1,5 +1,6 @@
 #include "app/cli/commandline.h"
 
+#include "app/cli/cleanupcommand.h"
 #include "app/cli/exportcommand.h"
 #include "app/cli/inspectcommand.h"
 #include "app/cli/output.h"
@@ -7,6 +8,7 @@
 #include "app/cli/retagcommand.h"
 #include "app/cli/rmcommand.h"
 #include "app/cli/tagscommand.h"
+#include "app/cli/undocommand.h"
 
 #include <QCoreApplication>
 #include <QTimer>
@@ -17,16 +19,19 @@ namespace Berth::Cli {
 
 static const QStringList &commandNames()
 {
-    static const QStringList names{u"tags"_s,  u"inspect"_s, u"export"_s,
-                                   u"repos"_s, u"retag"_s,   u"rm"_s};
+    // Known before the commands are made (main() decides between the window and the command
+    // line with it): every command of CommandLine's constructor.
+    static const QStringList names{u"tags"_s,  u"inspect"_s, u"export"_s,  u"repos"_s,
+                                   u"retag"_s, u"rm"_s,      u"cleanup"_s, u"undo"_s};
     return names;
 }
 
 CommandLine::CommandLine(QObject *parent)
     : QObject(parent)
 {
-    m_commands = {new TagsCommand(this),  new InspectCommand(this), new ExportCommand(this),
-                  new ReposCommand(this), new RetagCommand(this),   new RmCommand(this)};
+    m_commands = {new TagsCommand(this),    new InspectCommand(this), new ExportCommand(this),
+                  new ReposCommand(this),   new RetagCommand(this),   new RmCommand(this),
+                  new CleanupCommand(this), new UndoCommand(this)};
     for (Command *command : std::as_const(m_commands))
         connect(command, &Command::finished, this, &CommandLine::finished);
 }

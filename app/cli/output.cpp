@@ -16,11 +16,15 @@ void writeOutLine(const QString &line)
     writeOut(line.toUtf8() + '\n');
 }
 
-void writeErrLine(const QString &line)
+void writeErr(const QByteArray &bytes)
 {
-    const QByteArray bytes = line.toUtf8() + '\n';
     std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stderr);
     std::fflush(stderr);
+}
+
+void writeErrLine(const QString &line)
+{
+    writeErr(line.toUtf8() + '\n');
 }
 
 bool stderrIsTerminal()

@@ -9,6 +9,7 @@ namespace Berth::Cli {
 //! unbuffered-by-line so `berth tags` output appears as pages arrive.
 void writeOut(const QByteArray &bytes);
 void writeOutLine(const QString &line);
+void writeErr(const QByteArray &bytes); //!< as is: progress lines that rewrite themselves ("\r")
 void writeErrLine(const QString &line);
 bool stderrIsTerminal();
 

@@ -45,18 +45,16 @@ void awaitEach(Task<T> *task, const QStringList &tags, Start start, Collect coll
     }
 }
 
-//! Every tag of a repository that points at a digest: the listing, then a HEAD per tag with a
-//! bounded number in flight.
-class DigestTagsJob final : public ResultJob<QStringList>
+//! Every tag of a repository with the digest it points at now: the listing, then a HEAD per tag
+//! with a bounded number in flight. A tag removed between the two is simply not in the result.
+class CurrentTagsJob final : public ResultJob<QHash<QString, QString>>
 {
-    Q_DISABLE_COPY_MOVE(DigestTagsJob)
+    Q_DISABLE_COPY_MOVE(CurrentTagsJob)
 public:
-    DigestTagsJob(RegistryBackend *backend, const QString &repository, const QString &digest,
-                  QObject *parent)
-        : ResultJob<QStringList>(Priority::Interactive, parent)
+    CurrentTagsJob(RegistryBackend *backend, const QString &repository, QObject *parent)
+        : ResultJob<QHash<QString, QString>>(Priority::Interactive, parent)
         , m_backend(backend)
         , m_repository(repository)
-        , m_digest(digest)
     {
         list();
     }
@@ -93,11 +91,8 @@ private:
             resolve(m_tags.at(index));
             return true;
         });
-        if (m_resolving == 0 && m_pump.next() >= m_tags.size()) {
-            std::sort(m_siblings.begin(), m_siblings.end(),
-                      [](const QString &a, const QString &b) { return naturalCompare(a, b) < 0; });
-            finish(m_siblings);
-        }
+        if (m_resolving == 0 && m_pump.next() >= m_tags.size())
+            finish(m_digests);
     }
 
     void resolve(const QString &tag)
@@ -106,15 +101,14 @@ private:
         awaitJob(m_backend->resolveTag(m_repository, tag, priority()),
                  [this, tag](const Result<TagDigest> &resolved) {
                      --m_resolving;
-                     // A tag removed meanwhile is simply not a sibling any more.
                      if (!resolved.ok() && resolved.error().code != ErrorCode::NotFound) {
                          Error error = resolved.error();
                          error.message = u"resolving %1: %2"_s.arg(tag, error.toString());
                          finish(error);
                          return;
                      }
-                     if (resolved.ok() && resolved->digest == m_digest)
-                         m_siblings.append(tag);
+                     if (resolved.ok())
+                         m_digests.insert(tag, resolved->digest);
                      resolveNext();
                  });
     }
@@ -124,10 +118,9 @@ private:
 
     QPointer<RegistryBackend> m_backend;
     QString m_repository;
-    QString m_digest;
     Pager *m_pager = nullptr;
     QStringList m_tags;
-    QStringList m_siblings;
+    QHash<QString, QString> m_digests;
     RequestPump m_pump{ResolveWindow};
     int m_resolving = 0;
 };
@@ -258,7 +251,30 @@ ResultJob<QStringList> *TagOperations::tagsOfDigest(const QString &repository,
 {
     if (!m_backend)
         return failedJob<QStringList>(sessionClosed(), this);
-    return new DigestTagsJob(m_backend, repository, digest, this);
+    auto *task = new Task<QStringList>(Priority::Interactive, this);
+    task->await(new CurrentTagsJob(m_backend, repository, task),
+                [task, digest](const Result<QHash<QString, QString>> &current) {
+                    if (!current.ok())
+                        return task->fail(current.error());
+                    QStringList siblings;
+                    for (auto it = current->cbegin(); it != current->cend(); ++it) {
+                        if (it.value() == digest)
+                            siblings.append(it.key());
+                    }
+                    std::sort(siblings.begin(), siblings.end(),
+                              [](const QString &a, const QString &b) {
+                                  return naturalCompare(a, b) < 0;
+                              });
+                    task->finish(siblings);
+                });
+    return task;
+}
+
+ResultJob<QHash<QString, QString>> *TagOperations::currentTags(const QString &repository)
+{
+    if (!m_backend)
+        return failedJob<QHash<QString, QString>>(sessionClosed(), this);
+    return new CurrentTagsJob(m_backend, repository, this);
 }
 
 } // namespace Berth

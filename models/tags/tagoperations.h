@@ -66,6 +66,9 @@ public:
     //! natural order. An error's message says which step failed ("listing tags: ...",
     //! "resolving TAG: ...") and holds the cause's code name.
     ResultJob<QStringList> *tagsOfDigest(const QString &repository, const QString &digest);
+    //! Every tag of repository with the digest it points at now, asked of the server: the
+    //! listing, then a HEAD per tag (16 at a time). Errors as tagsOfDigest()'s.
+    ResultJob<QHash<QString, QString>> *currentTags(const QString &repository);
 
 private:
     void verifyRetag(Task<RetagResult> *task, const QString &target, const QString &newTag,

@@ -84,6 +84,15 @@ public:
     //! Deletes the manifest by digest: every tag pointing at it goes too.
     virtual ResultJob<void> *deleteImage(const QString &repository, const QString &digest) = 0;
 
+    //! Stores manifest bytes under reference (a tag) through the registry API, as a push does;
+    //! returns the digest the registry computed. Undoing a clean-up puts manifests back this way.
+    virtual ResultJob<QString> *putManifest(const QString &repository, const QString &reference,
+                                            const QByteArray &bytes, const QString &mediaType)
+            = 0;
+    //! Whether the repository still has the blob (a HEAD): a deleted image can be put back only
+    //! while garbage collection has not taken its blobs.
+    virtual ResultJob<bool> *blobExists(const QString &repository, const QString &digest) = 0;
+
     //! The scheduler every request of this backend goes through (statistics, tests).
     virtual RequestScheduler *scheduler() const = 0;
 };

@@ -413,6 +413,18 @@ ResultJob<void> *HarborBackend::deleteImage(const QString &repository, const QSt
                         u"Deleting %1@%2"_s.arg(repository, Digest::shortForm(digest)));
 }
 
+// Pushes go through Harbor's /v2/ like docker push: its quota and immutability checks apply.
+ResultJob<QString> *HarborBackend::putManifest(const QString &repository, const QString &reference,
+                                               const QByteArray &bytes, const QString &mediaType)
+{
+    return m_registry->putManifest(repository, reference, bytes, mediaType);
+}
+
+ResultJob<bool> *HarborBackend::blobExists(const QString &repository, const QString &digest)
+{
+    return m_registry->blobExists(repository, digest);
+}
+
 RequestScheduler *HarborBackend::scheduler() const
 {
     return m_registry->scheduler();

@@ -69,6 +69,9 @@ public:
                                const QString &expectedDigest) override;
     //! 2.x: DELETE .../artifacts/{digest}. 1.x: DELETE /v2/<repo>/manifests/<digest>.
     ResultJob<void> *deleteImage(const QString &repository, const QString &digest) override;
+    ResultJob<QString> *putManifest(const QString &repository, const QString &reference,
+                                    const QByteArray &bytes, const QString &mediaType) override;
+    ResultJob<bool> *blobExists(const QString &repository, const QString &digest) override;
     RequestScheduler *scheduler() const override;
 
 private:

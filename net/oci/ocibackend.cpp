@@ -109,6 +109,17 @@ ResultJob<void> *OciBackend::deleteImage(const QString &repository, const QStrin
     return m_client->deleteManifest(repository, digest);
 }
 
+ResultJob<QString> *OciBackend::putManifest(const QString &repository, const QString &reference,
+                                            const QByteArray &bytes, const QString &mediaType)
+{
+    return m_client->putManifest(repository, reference, bytes, mediaType);
+}
+
+ResultJob<bool> *OciBackend::blobExists(const QString &repository, const QString &digest)
+{
+    return m_client->blobExists(repository, digest, Priority::Interactive);
+}
+
 RequestScheduler *OciBackend::scheduler() const
 {
     return m_client->scheduler();

@@ -38,6 +38,9 @@ public:
     ResultJob<void> *deleteTag(const QString &repository, const QString &tag,
                                const QString &expectedDigest) override;
     ResultJob<void> *deleteImage(const QString &repository, const QString &digest) override;
+    ResultJob<QString> *putManifest(const QString &repository, const QString &reference,
+                                    const QByteArray &bytes, const QString &mediaType) override;
+    ResultJob<bool> *blobExists(const QString &repository, const QString &digest) override;
     RequestScheduler *scheduler() const override;
 
 private:

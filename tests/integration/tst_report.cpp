@@ -120,6 +120,15 @@ public:
     {
         return m_registry->deleteImage(repository, digest);
     }
+    ResultJob<QString> *putManifest(const QString &repository, const QString &reference,
+                                    const QByteArray &bytes, const QString &mediaType) override
+    {
+        return m_registry->putManifest(repository, reference, bytes, mediaType);
+    }
+    ResultJob<bool> *blobExists(const QString &repository, const QString &digest) override
+    {
+        return m_registry->blobExists(repository, digest);
+    }
     RequestScheduler *scheduler() const override { return m_registry->scheduler(); }
 
 private:

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "net/core/error.h"
+
+#include <QByteArray>
+#include <QFile>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+namespace Berth {
+
+//! One removal as the journal records it, written before the removal happens: enough to put
+//! the tag back on the same manifest later (the manifest's exact bytes, so its digest is the
+//! same).
+struct JournalEntry
+{
+    QString repository;
+    QString tag;
+    QString digest;
+    QString mediaType;
+    QByteArray manifest;
+    QString action; //!< "untag" or "delete"
+};
+
+//! What a journal file holds: which registry, and the removals in the order they were started.
+struct Journal
+{
+    QString registry;   //!< "127.0.0.1:5000"
+    QString repository; //!< the one cleaned up
+    QString started;    //!< ISO time
+    QList<JournalEntry> entries;
+};
+
+//! The clean-up journal, JSON Lines: a header line {"berth_journal": 1, "registry",
+//! "repository", "started", "rules"}, then one line per removal {"repository", "tag", "digest",
+//! "media_type", "manifest" (base64), "action"}. Each line is flushed to the disk (fsync) before
+//! the change it describes is made, so a crash or a failed run always leaves a journal that
+//! undoes what was done.
+class JournalWriter
+{
+public:
+    //! The default place: <data dir>/journals/<registry>_<repository>-<UTC time>.jsonl.
+    static QString defaultPath(const QString &registry, const QString &repository);
+
+    //! Creates path (and its folder); fails if it exists already.
+    Error open(const QString &path, const QString &registry, const QString &repository,
+               const QJsonObject &rules);
+    Error append(const JournalEntry &entry);
+    QString path() const { return m_file.fileName(); }
+
+private:
+    Error writeLine(const QJsonObject &line);
+
+    QFile m_file;
+};
+
+//! Reads a journal; an unreadable or foreign file is an error that says what is wrong with it.
+Result<Journal> readJournal(const QString &path);
+
+} // namespace Berth

@@ -1,0 +1,90 @@
+#pragma once
+
+#include "models/cleanup/cleanupjournal.h"
+#include "models/cleanup/cleanupplan.h"
+#include "net/core/job.h"
+
+#include <QHash>
+#include <QPointer>
+
+namespace Berth {
+
+class MetadataService;
+class RegistryBackend;
+class TagOperations;
+
+//! What a clean-up run did.
+struct CleanupOutcome
+{
+    QString journalPath;
+    QStringList removed;    //!< tags that went
+    QStringList skipped;    //!< "tag: why": moved or gone since the plan, left alone
+    QStringList failed;     //!< "tag: error"
+    QStringList mismatches; //!< where the repository afterwards differs from the plan
+    bool ok() const { return skipped.isEmpty() && failed.isEmpty() && mismatches.isEmpty(); }
+};
+
+//! Runs a final clean-up plan. Safety first, in this order:
+//! 1. The tags are asked of the server again (listing + a HEAD each): a tag that moved to
+//!    another digest or went since the plan is skipped; an image the plan deletes is deleted
+//!    only while no tag outside the plan points at it (else its tags are untagged one by one).
+//! 2. Each step (untag one tag, or delete one image with its tags) re-checks right before it
+//!    acts: an untag is pinned to the planned digest, an image's tags are resolved again.
+//! 3. Before each change a journal line (repository, tag, digest, media type, manifest bytes)
+//!    is written and flushed, so `berth undo` can put back whatever was done.
+//! 4. Afterwards the repository is listed again and compared with the plan: every kept tag on
+//!    its planned digest, every removed tag gone.
+//! At most MaxInFlight steps run at once; cancel() stops between steps (the journal stays
+//! true: a line is only written for a change that is started).
+class CleanupRun final : public ResultJob<CleanupOutcome>
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(CleanupRun)
+public:
+    static constexpr int MaxInFlight = 4;
+
+    //! plan must be final (CleanupPlan::isFinal()); registry names the server in the journal.
+    CleanupRun(RegistryBackend *backend, MetadataService *service, TagOperations *operations,
+               const CleanupPlan &plan, const QString &registry, const QString &journalPath,
+               QObject *parent);
+
+    //! Tags dealt with (removed, skipped or failed) of those the plan removes.
+    int tagsDone() const { return m_tagsDone; }
+    int tagCount() const { return m_tagCount; }
+
+Q_SIGNALS:
+    void progressed();
+
+private:
+    struct Step
+    {
+        QString digest;
+        QStringList tags;
+        bool deleteImage = false;
+    };
+
+    void checkBeforeRun();
+    void planSteps(const QHash<QString, QString> &now);
+    void runNext();
+    void runStep(const Step &step);
+    void act(const Step &step, const FetchedManifest &manifest);
+    void untag(const Step &step);
+    void deleteImage(const Step &step);
+    void stepDone(int tags);
+    void verify();
+
+    QPointer<RegistryBackend> m_backend;
+    QPointer<MetadataService> m_service;
+    QPointer<TagOperations> m_operations;
+    CleanupPlan m_plan;
+    QString m_registry;
+    JournalWriter m_journal;
+    QList<Step> m_steps;
+    qsizetype m_next = 0;
+    int m_running = 0;
+    int m_tagsDone = 0;
+    int m_tagCount = 0;
+    CleanupOutcome m_outcome;
+};
+
+} // namespace Berth
