@@ -4,6 +4,7 @@
 // the state before; and the plan's safety: a tag moved between plan and run is left alone.
 
 #include "berthprocess.h"
+#include "faultproxy.h"
 #include "harborserver.h"
 #include "imageseeder.h"
 #include "jobwait.h"
@@ -22,6 +23,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -68,6 +70,8 @@ private Q_SLOTS:
     void planRunAndUndo();
     void movedTagIsLeftAlone_data() { backends(); }
     void movedTagIsLeftAlone();
+    void storm503MidRunLosesNothing_data() { backends(); }
+    void storm503MidRunLosesNothing();
     void usageErrors();
 
 private:
@@ -84,6 +88,8 @@ private:
     Run berth(Backend backend, const QStringList &arguments);
     //! Every tag and its digest, as the server says (a plan that keeps everything lists them).
     State state(Backend backend, const QString &repositoryName);
+    RegistrySession *open(Backend backend, const QString &host, RequestScheduler *scheduler,
+                          QObject *owner);
 
     std::unique_ptr<RegistryProcess> m_registry;
     std::unique_ptr<HarborServer> m_v2;
@@ -150,6 +156,26 @@ State TestCleanup::state(Backend backend, const QString &repositoryName)
     return tags;
 }
 
+RegistrySession *TestCleanup::open(Backend backend, const QString &host,
+                                   RequestScheduler *scheduler, QObject *owner)
+{
+    RegistryEndpoint endpoint;
+    endpoint.host = host;
+    endpoint.scheme = RegistryEndpoint::Scheme::Http;
+    endpoint.credentialSource = RegistryEndpoint::CredentialSource::None;
+    if (backend != Backend::Registry) {
+        endpoint.credentialSource = RegistryEndpoint::CredentialSource::Explicit;
+        endpoint.credentials.username = QString(HarborServer::adminName);
+        endpoint.credentials.password = QString(HarborServer::adminPassword);
+    }
+    const auto opened = waitFor(openSession(endpoint, {}, scheduler, owner, owner), 30000);
+    if (!opened.ok()) {
+        qWarning("opening %s: %s", qPrintable(host), qPrintable(opened.error().toString()));
+        return nullptr;
+    }
+    return *opened;
+}
+
 void TestCleanup::initTestCase()
 {
     if (!RegistryProcess::available())
@@ -160,6 +186,7 @@ void TestCleanup::initTestCase()
     QVERIFY2(m_registry->start(&error), qPrintable(error));
     seed(u"clean"_s);
     seed(u"moved"_s);
+    seed(u"storm"_s);
     for (auto *harbor : {&m_v2, &m_v1}) {
         const auto flavour
                 = harbor == &m_v2 ? HarborServer::Flavour::V2 : HarborServer::Flavour::V1;
@@ -235,21 +262,11 @@ void TestCleanup::movedTagIsLeftAlone()
     const QString fullName = repository(backend, u"moved"_s);
     const QString host = fullName.section(u'/', 0, 0);
     const QString path = fullName.section(u'/', 1);
-    RegistryEndpoint endpoint;
-    endpoint.host = host;
-    endpoint.scheme = RegistryEndpoint::Scheme::Http;
-    endpoint.credentialSource = RegistryEndpoint::CredentialSource::None;
-    if (backend != Backend::Registry) {
-        endpoint.credentialSource = RegistryEndpoint::CredentialSource::Explicit;
-        endpoint.credentials.username = QString(HarborServer::adminName);
-        endpoint.credentials.password = QString(HarborServer::adminPassword);
-    }
     NetworkAccessManager nam;
     RequestScheduler scheduler(&nam);
     QObject owner;
-    const auto opened = waitFor(openSession(endpoint, {}, &scheduler, &owner, &owner), 30000);
-    QVERIFY2(opened.ok(), qPrintable(opened.error().toString()));
-    RegistrySession *session = *opened;
+    RegistrySession *session = open(backend, host, &scheduler, &owner);
+    QVERIFY(session);
     const auto inventory
             = waitFor(new InventoryJob(session->metadata(), path, false, &owner), 60000);
     QVERIFY2(inventory.ok(), qPrintable(inventory.error().toString()));
@@ -284,6 +301,89 @@ void TestCleanup::movedTagIsLeftAlone()
     QCOMPARE(sorted(after.keys()), (QStringList{u"1.1"_s, u"1.3"_s}));
     QCOMPARE(after.value(u"1.1"_s), *pushed);
     QCOMPARE(after.value(u"1.3"_s), *pushed);
+}
+
+void TestCleanup::storm503MidRunLosesNothing()
+{
+    // Given a plan that removes five tags (keep the newest), made through a proxy
+    QFETCH(Backend, backend);
+    const QString fullName = repository(backend, u"storm"_s);
+    const QString path = fullName.section(u'/', 1);
+    const QString serverHost = fullName.section(u'/', 0, 0);
+    // The plain registry behind a FaultProxy; the Harbor test server makes its own 503s (a
+    // FaultProxy cannot stand in front of it).
+    FaultProxy proxy;
+    QString error;
+    QVERIFY2(proxy.start(u"127.0.0.1"_s, quint16(serverHost.section(u':', 1).toUInt()), &error),
+             qPrintable(error));
+    HarborServer *harbor = backend == Backend::Harbor2   ? m_v2.get()
+                           : backend == Backend::Harbor1 ? m_v1.get()
+                                                         : nullptr;
+    const QString host = harbor ? serverHost : proxy.host();
+    const State before = state(backend, fullName);
+    QCOMPARE(before.size(), 7);
+    NetworkAccessManager nam;
+    RequestScheduler scheduler(&nam);
+    QObject owner;
+    RegistrySession *session = open(backend, host, &scheduler, &owner);
+    QVERIFY(session);
+    const auto inventory
+            = waitFor(new InventoryJob(session->metadata(), path, false, &owner), 60000);
+    QVERIFY2(inventory.ok(), qPrintable(inventory.error().toString()));
+    RetentionRules rules;
+    rules.keepLast = 1;
+    const CleanupPlan plan = planCleanup(*inventory, rules, QDateTime::currentDateTimeUtc());
+    QCOMPARE(plan.removedTags().size(), 6);
+    const auto calm = qScopeGuard([harbor] {
+        if (harbor)
+            harbor->setUnavailableMethod({});
+    });
+
+    // When every DELETE after the first is answered 503 (the retries too)
+    bool stormStarted = false;
+    const auto startStorm = [&](const QByteArray &method) {
+        if (method != "DELETE" || stormStarted)
+            return;
+        stormStarted = true;
+        if (harbor)
+            harbor->setUnavailableMethod("DELETE");
+        else
+            proxy.addFault(FaultProxy::Fault::httpStatus(503).onMethod("DELETE"));
+    };
+    if (harbor) {
+        connect(harbor, &HarborServer::requestHandled, &owner,
+                [&](const QByteArray &method, const QString &, int) { startStorm(method); });
+    } else {
+        connect(&proxy, &FaultProxy::requestSeen, &owner,
+                [&](const QByteArray &method, const QString &) { startStorm(method); });
+    }
+    const QString journal = m_home.filePath(u"storm-%1.jsonl"_s.arg(int(backend)));
+    const auto outcome = waitFor(new CleanupRun(session->backend(), session->metadata(),
+                                                session->operations(), plan, host, journal, &owner),
+                                 180000);
+
+    // Then the run says which tags failed, and the repository is the plan's or the old state
+    // for each tag: nothing else went
+    QVERIFY2(outcome.ok(), qPrintable(outcome.error().toString()));
+    QVERIFY(stormStarted);
+    QVERIFY(!outcome->ok());
+    QVERIFY(!outcome->failed.isEmpty());
+    proxy.clearFaults();
+    if (harbor)
+        harbor->setUnavailableMethod({});
+    const State during = state(backend, fullName);
+    for (auto it = before.cbegin(); it != before.cend(); ++it) {
+        if (during.contains(it.key()))
+            QCOMPARE(during.value(it.key()), it.value());
+        else
+            QVERIFY2(outcome->removed.contains(it.key()), qPrintable(it.key()));
+    }
+    QVERIFY(during.contains(u"1.3"_s));
+
+    // And the journal undoes what was done
+    const Run undo = berth(backend, {u"undo"_s, u"--yes"_s, journal});
+    QVERIFY2(undo.code == 0, undo.err.constData());
+    QCOMPARE(state(backend, fullName), before);
 }
 
 void TestCleanup::usageErrors()
