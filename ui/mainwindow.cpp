@@ -1,11 +1,14 @@
 #include "ui/mainwindow.h"
 
+#include "models/cleanup/cleanupjournal.h"
+#include "models/cleanup/undojob.h"
 #include "models/metadata/metadataservice.h"
 #include "models/session/registrysession.h"
 #include "models/tags/metadataupdater.h"
 #include "models/tags/tagfilterproxymodel.h"
 #include "models/tags/tagtablemodel.h"
 #include "net/core/schedulerstats.h"
+#include "ui/cleanupdialog.h"
 #include "ui/detailspane.h"
 #include "ui/errorbanner.h"
 #include "ui/exportreportdialog.h"
@@ -17,6 +20,8 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -24,6 +29,7 @@
 #include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QSettings>
 #include <QSplitter>
@@ -234,6 +240,27 @@ void MainWindow::createActions()
             tr("Write a report of the repository's tags as CSV, JSON, Markdown or HTML"));
     m_exportAction->setEnabled(false);
     connect(m_exportAction, &QAction::triggered, this, [this] { openExportDialog(); });
+    m_cleanupAction = new QAction(Icons::themed(u"edit-clear-history"_s), tr("&Clean Up…"), this);
+    m_cleanupAction->setObjectName(u"cleanupAction"_s);
+    m_cleanupAction->setToolTip(tr("Plan which tags to remove by retention rules, preview the "
+                                   "plan, run it"));
+    m_cleanupAction->setEnabled(false);
+    connect(m_cleanupAction, &QAction::triggered, this, [this] { openCleanupDialog(); });
+    m_undoCleanupAction = new QAction(Icons::themed(u"edit-undo"_s), tr("&Undo Clean-Up…"), this);
+    m_undoCleanupAction->setObjectName(u"undoCleanupAction"_s);
+    m_undoCleanupAction->setToolTip(tr("Put back the tags a clean-up removed, from its journal"));
+    m_undoCleanupAction->setEnabled(false);
+    connect(m_undoCleanupAction, &QAction::triggered, this, [this] {
+        QString path = m_lastJournal;
+        if (path.isEmpty()) {
+            path = QFileDialog::getOpenFileName(
+                    this, tr("Undo Clean-Up"),
+                    QFileInfo(JournalWriter::defaultPath(registryName(), m_repository)).path(),
+                    tr("Clean-up journals (*.jsonl)"));
+        }
+        if (!path.isEmpty())
+            undoCleanup(path);
+    });
     connect(m_actions, &TagActions::exportSelectionRequested, this,
             [this](const QStringList &tags) { openExportDialog(tags); });
 }
@@ -246,6 +273,10 @@ void MainWindow::createMenus()
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
+
+    QMenu *repository = menuBar()->addMenu(tr("&Repository"));
+    repository->addAction(m_cleanupAction);
+    repository->addAction(m_undoCleanupAction);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_actions->refreshAction());
@@ -320,6 +351,90 @@ void MainWindow::showTagMenu(const QPoint &globalPos)
 {
     QMenu *menu = m_actions->createContextMenu(this);
     menu->popup(globalPos);
+}
+
+CleanupDialog *MainWindow::openCleanupDialog()
+{
+    if (!m_session || m_repository.isEmpty())
+        return nullptr;
+    auto *dialog = new CleanupDialog(m_session, m_repository, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &CleanupDialog::cleanedUp, this,
+            [this](const QString &journal, const QString &message) {
+                m_lastJournal = journal;
+                m_bannerSource = BannerSource::Action;
+                m_banner->showInfo(message);
+                refresh();
+            });
+    dialog->show();
+    return dialog;
+}
+
+void MainWindow::undoCleanup(const QString &path)
+{
+    if (!m_session)
+        return;
+    const Result<Journal> journal = readJournal(path);
+    const auto fail = [this](const QString &message) {
+        m_bannerSource = BannerSource::Action;
+        m_banner->showError(message, false);
+    };
+    if (!journal)
+        return fail(tr("Cannot undo: %1").arg(journal.error().message));
+    if (journal->registry != registryName()) {
+        return fail(tr("The journal %1 is for %2; connect to that registry to undo it.")
+                            .arg(path, journal->registry));
+    }
+    // A dry run first: the confirmation says what can come back and what cannot.
+    auto *check = new UndoJob(m_session->backend(), *journal, true, this);
+    check->onFinished(this, [this, path, journal = *journal,
+                             fail](const Result<UndoOutcome> &would) {
+        if (!would)
+            return fail(tr("Cannot undo: %1").arg(would.error().toString()));
+        auto *box = new QMessageBox(this);
+        box->setObjectName(u"undoCleanupConfirmation"_s);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setIcon(QMessageBox::Question);
+        box->setWindowTitle(tr("Undo Clean-Up"));
+        box->setText(tr("Put %n tag(s) back in <b>%1</b>?", nullptr, int(would->restored.size()))
+                             .arg(journal.repository.toHtmlEscaped()));
+        QStringList details;
+        for (const QString &line : would->restored)
+            details.append(tr("restore %1").arg(line));
+        for (const QString &line : would->alreadyThere)
+            details.append(tr("%1 is back already").arg(line));
+        for (const QString &line : would->unrestorable + would->failed)
+            details.append(tr("cannot restore %1").arg(line));
+        box->setInformativeText(
+                would->ok() ? tr("Every removed tag can be restored.")
+                            : tr("%n tag(s) cannot be restored (see the details).", nullptr,
+                                 int(would->unrestorable.size() + would->failed.size())));
+        box->setDetailedText(details.join(u'\n'));
+        box->setStandardButtons(QMessageBox::Yes | QMessageBox::Cancel);
+        box->button(QMessageBox::Yes)->setText(tr("Undo Clean-Up"));
+        box->button(QMessageBox::Yes)->setEnabled(!would->restored.isEmpty());
+        connect(box, &QMessageBox::finished, this, [this, box, journal, fail] {
+            if (box->clickedButton() != box->button(QMessageBox::Yes) || !m_session)
+                return;
+            auto *undo = new UndoJob(m_session->backend(), journal, false, this);
+            undo->onFinished(this, [this, fail](const Result<UndoOutcome> &done) {
+                if (!done)
+                    return fail(tr("Undo failed: %1").arg(done.error().toString()));
+                if (!done->ok()) {
+                    fail(tr("Restored %n tag(s); %1 could not be: %2", nullptr,
+                            int(done->restored.size()))
+                                 .arg(done->unrestorable.size() + done->failed.size())
+                                 .arg((done->unrestorable + done->failed).join(u"; "_s)));
+                } else {
+                    m_bannerSource = BannerSource::Action;
+                    m_banner->showInfo(
+                            tr("Restored %n tag(s).", nullptr, int(done->restored.size())));
+                }
+                refresh();
+            });
+        });
+        box->open();
+    });
 }
 
 ExportReportDialog *MainWindow::openExportDialog(const QStringList &tags)
@@ -408,6 +523,8 @@ void MainWindow::showRepository(const QString &connectionId, RegistrySession *se
     m_model->setRepository(metadata, repository);
     m_view->setHarborColumnsAvailable(m_model->hasHarborColumns());
     m_exportAction->setEnabled(session && !repository.isEmpty());
+    m_cleanupAction->setEnabled(session && !repository.isEmpty());
+    m_undoCleanupAction->setEnabled(session != nullptr);
     // The sort applies to the new rows too, with what it needs (every name, or every row's
     // metadata for a metadata column).
     if (m_proxy->sortColumn() >= 0)

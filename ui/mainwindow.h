@@ -18,6 +18,7 @@ class QToolButton;
 namespace Berth {
 
 class DetailsPane;
+class CleanupDialog;
 class ExportReportDialog;
 class ErrorBanner;
 class RegistrySession;
@@ -76,6 +77,16 @@ public:
     //! tags is empty, else those tags; filter and sort preset from the table. Null when no
     //! repository is open.
     ExportReportDialog *openExportDialog(const QStringList &tags = {});
+    //! "Clean Up…": the retention plan of the open repository (non-modal). Null when no
+    //! repository is open.
+    CleanupDialog *openCleanupDialog();
+    //! "Undo Clean-Up…": puts back what the journal at path removed, after a confirmation that
+    //! says what can be restored (a dry run against the registry).
+    void undoCleanup(const QString &path);
+    QAction *cleanupAction() const { return m_cleanupAction; }
+    QAction *undoCleanupAction() const { return m_undoCleanupAction; }
+    //! The journal of this window's last clean-up; empty when none ran.
+    QString lastJournal() const { return m_lastJournal; }
 
     //! Coalescing intervals of the model, proxy and view; tests use 0.
     void setIntervals(int ms);
@@ -141,6 +152,9 @@ private:
     QAction *m_findAction = nullptr;
     QAction *m_detailsAction = nullptr;
     QAction *m_exportAction = nullptr;
+    QAction *m_cleanupAction = nullptr;
+    QAction *m_undoCleanupAction = nullptr;
+    QString m_lastJournal;
     QMenu *m_columnsMenu = nullptr;
 };
 

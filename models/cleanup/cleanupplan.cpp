@@ -72,7 +72,7 @@ QString decide(const InventoryTag &tag, const RetentionRules &rules, const QSet<
 {
     *remove = false;
     if (const QString pattern = keepingPattern(tag.tag, rules); !pattern.isEmpty())
-        return u"matches --keep %1"_s.arg(pattern);
+        return u"matches the keep pattern %1"_s.arg(pattern);
     const bool byAge = rules.keepLast >= 0 || rules.olderThanSeconds >= 0;
     const QDateTime age = ageOf(tag, rules);
     if (byAge && !age.isValid())
@@ -92,7 +92,7 @@ QString decide(const InventoryTag &tag, const RetentionRules &rules, const QSet<
                 ageName(rules), RetentionRules::durationText(rules.olderThanSeconds)));
     }
     if (why.isEmpty())
-        why.append(rules.keep.isEmpty() ? u"no rule keeps it"_s : u"matches no --keep"_s);
+        why.append(rules.keep.isEmpty() ? u"no rule keeps it"_s : u"matches no keep pattern"_s);
     return why.join(u"; "_s);
 }
 
@@ -165,7 +165,7 @@ CleanupPlan planCleanup(const Inventory &inventory, const RetentionRules &rules,
         } else if (!tag.error.isEmpty() || tag.digest.isEmpty()) {
             planned.reason = u"could not be read, kept: "_s + tag.error;
         } else if (rules.only && !rules.only->match(tag.tag).hasMatch()) {
-            planned.reason = u"not matched by --only"_s;
+            planned.reason = u"not among the tags considered"_s;
         } else {
             bool remove = false;
             planned.reason = decide(tag, rules, newest, now, &remove);

@@ -12,6 +12,8 @@
 #include "net/transport/requestscheduler.h"
 
 #include <QCoreApplication>
+#include <QFile>
+#include <QPalette>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
@@ -70,6 +72,8 @@ inline void isolateSettings(const QTemporaryDir &dir)
     QCoreApplication::setApplicationName(QStringLiteral("berth-gui-test"));
     QSettings::setDefaultFormat(QSettings::IniFormat);
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir.path());
+    // Data the window writes (clean-up journals) stays in the test's folder too.
+    qputenv("XDG_DATA_HOME", QFile::encodeName(dir.filePath(QStringLiteral("data"))));
 }
 
 //! tag -> digest asked of the registry itself (HEAD), outside the window's view of it.
@@ -77,6 +81,28 @@ inline Result<TagDigest> resolveNow(RegistryBackend *backend, const QString &rep
                                     const QString &tag)
 {
     return waitFor(backend->resolveTag(repository, tag, Priority::Interactive), 15000);
+}
+
+//! A dark palette (what a dark desktop theme gives) for screenshots in both.
+inline QPalette darkPalette()
+{
+    QPalette p;
+    const QColor window(0x2b, 0x2b, 0x2e), base(0x1e, 0x1e, 0x20), text(0xe6, 0xe6, 0xe6);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, QColor(0x26, 0x26, 0x29));
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, window);
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::Highlight, QColor(0x3d, 0x6f, 0xb4));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::ToolTipBase, base);
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::PlaceholderText, QColor(0x9a, 0x9a, 0x9a));
+    p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x80, 0x80, 0x80));
+    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x80));
+    return p;
 }
 
 } // namespace Berth::Test

@@ -509,38 +509,7 @@ void TestExportDialog::harborColumnsAndPushedSort()
     QCOMPARE(tags, byPush);
 }
 
-namespace {
-
-QPalette darkPalette()
-{
-    // A neutral dark palette as desktops ship it (Breeze Dark-like values, as tst_screenshots).
-    QPalette p;
-    const QColor window(0x2a, 0x2e, 0x32);
-    const QColor base(0x1b, 0x1e, 0x20);
-    const QColor text(0xfc, 0xfc, 0xfc);
-    const QColor disabled(0x6e, 0x73, 0x78);
-    p.setColor(QPalette::Window, window);
-    p.setColor(QPalette::WindowText, text);
-    p.setColor(QPalette::Base, base);
-    p.setColor(QPalette::AlternateBase, QColor(0x23, 0x26, 0x29));
-    p.setColor(QPalette::Text, text);
-    p.setColor(QPalette::PlaceholderText, QColor(0x8a, 0x90, 0x96));
-    p.setColor(QPalette::Button, QColor(0x31, 0x36, 0x3b));
-    p.setColor(QPalette::ButtonText, text);
-    p.setColor(QPalette::Highlight, QColor(0x3d, 0xae, 0xe9));
-    p.setColor(QPalette::HighlightedText, text);
-    p.setColor(QPalette::Light, QColor(0x40, 0x46, 0x4c));
-    p.setColor(QPalette::Midlight, QColor(0x36, 0x3b, 0x40));
-    p.setColor(QPalette::Mid, QColor(0x24, 0x27, 0x2a));
-    p.setColor(QPalette::Dark, QColor(0x18, 0x1b, 0x1d));
-    p.setColor(QPalette::Shadow, QColor(0x10, 0x12, 0x13));
-    p.setColor(QPalette::Disabled, QPalette::Text, disabled);
-    p.setColor(QPalette::Disabled, QPalette::WindowText, disabled);
-    p.setColor(QPalette::Disabled, QPalette::ButtonText, disabled);
-    return p;
-}
-
-} // namespace
+namespace {} // namespace
 
 void TestExportDialog::screenshots()
 {

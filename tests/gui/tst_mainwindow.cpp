@@ -7,8 +7,10 @@
 #include "imageseeder.h"
 #include "registryprocess.h"
 
+#include "models/cleanup/cleanupplanmodel.h"
 #include "models/tags/tagfilterproxymodel.h"
 #include "models/tags/tagtablemodel.h"
+#include "ui/cleanupdialog.h"
 #include "ui/detailspane.h"
 #include "ui/errorbanner.h"
 #include "ui/mainwindow.h"
@@ -22,11 +24,14 @@
 #include <QComboBox>
 #include <QContextMenuEvent>
 #include <QDialogButtonBox>
+#include <QDir>
+#include <QFile>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTest>
 
 #include <limits>
@@ -53,6 +58,7 @@ private Q_SLOTS:
     void deleteImageRemovesAllItsTags();
     void detailsShowPlatformsOfAnIndex();
     void headerStateIsRemembered();
+    void cleanUpAndUndo();
     void errorBannerAndRetryOnStoppedRegistry();
     void cleanupTestCase();
 
@@ -424,6 +430,81 @@ void TestMainWindow::headerStateIsRemembered()
     QVERIFY(other.tagView()->horizontalHeader()->isSectionHidden(TagTableModel::KindColumn));
     QVERIFY(!other.tagView()->horizontalHeader()->isSectionHidden(TagTableModel::TagColumn));
     header->setSectionHidden(TagTableModel::KindColumn, false);
+}
+
+void TestMainWindow::cleanUpAndUndo()
+{
+    // Given Clean Up… on the repository, with rules that consider the dev-* tags and keep the
+    // newest of them
+    const QString devDigest1 = m_digests.value(u"dev-1"_s);
+    const QString devDigest2 = m_digests.value(u"dev-2"_s);
+    QVERIFY(m_window->cleanupAction()->isEnabled());
+    m_window->cleanupAction()->trigger();
+    auto *dialog = waitForChild<CleanupDialog>(u"cleanupDialog"_s);
+    QVERIFY(dialog);
+    dialog->findChild<QLineEdit *>(u"onlyEdit"_s)->setText(u"dev-.*"_s);
+    dialog->findChild<QSpinBox *>(u"keepLastSpin"_s)->setValue(1);
+
+    // Then the plan becomes final with every tag of the repository in it: one dev tag goes
+    // with its image, everything else stays
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->runButton()->isEnabled(), 20000);
+    const CleanupPlan &plan = dialog->planModel()->plan();
+    QCOMPARE(plan.tags.size(), qsizetype(m_window->tagModel()->rowCount()));
+    QCOMPARE(plan.summary.remove, 1);
+    QCOMPARE(plan.summary.imagesDeleted, 1);
+    const QString removed = plan.removedTags().constFirst();
+    QVERIFY(removed == u"dev-1" || removed == u"dev-2");
+    QVERIFY2(dialog->summaryText().contains(u"delete 1"_s), qPrintable(dialog->summaryText()));
+    // The plan exports as the command line prints it
+    QString error;
+    const QString csv = m_settingsDir.filePath(u"plan.csv"_s);
+    QVERIFY2(dialog->exportPlan(csv, &error), qPrintable(error));
+    QFile exported(csv);
+    QVERIFY(exported.open(QIODevice::ReadOnly));
+    QVERIFY(exported.readAll().startsWith("tag,digest,created,pushed,action,reason"));
+
+    // Looked at, light and dark
+    const QString dir
+            = qEnvironmentVariable("BERTH_BUILD_DIR", QDir::currentPath()) + u"/screenshots"_s;
+    QVERIFY(QDir().mkpath(dir));
+    const QPalette original = QApplication::palette();
+    for (const bool dark : {false, true}) {
+        QApplication::setPalette(dark ? darkPalette() : original);
+        QTest::qWait(50);
+        QVERIFY(dialog->grab().save(dir
+                                    + (dark ? u"/cleanup-dark.png"_s : u"/cleanup-light.png"_s)));
+    }
+    QApplication::setPalette(original);
+
+    // When it runs (confirmed)
+    dialog->runButton()->click();
+    auto *confirm = waitForChild<QMessageBox>(u"runCleanupConfirmation"_s);
+    QVERIFY(confirm);
+    confirm->button(QMessageBox::Yes)->click();
+
+    // Then the tag is gone from the registry, the other dev tag stays, and Undo knows the journal
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->lastJournal().isEmpty(), 20000);
+    QVERIFY(QFile::exists(m_window->lastJournal()));
+    QCOMPARE(resolveNow(m_stack->session->backend(), Repo, removed).error().code,
+             ErrorCode::NotFound);
+    const QString kept = removed == u"dev-1" ? u"dev-2"_s : u"dev-1"_s;
+    QVERIFY(resolveNow(m_stack->session->backend(), Repo, kept).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->tagModel()->rowOfTag(removed) < 0, 10000);
+    dialog->close();
+
+    // When Undo Clean-Up is confirmed
+    m_window->undoCleanup(m_window->lastJournal());
+    auto *undo = waitForChild<QMessageBox>(u"undoCleanupConfirmation"_s);
+    QVERIFY(undo);
+    QVERIFY2(undo->text().contains(u"1 tag"_s), qPrintable(undo->text()));
+    QVERIFY(undo->grab().save(dir + u"/undo-cleanup.png"_s));
+    undo->button(QMessageBox::Yes)->click();
+
+    // Then the tag is back on its digest
+    QTRY_VERIFY_WITH_TIMEOUT(resolveNow(m_stack->session->backend(), Repo, removed).ok(), 20000);
+    QCOMPARE(resolveNow(m_stack->session->backend(), Repo, removed)->digest,
+             removed == u"dev-1" ? devDigest1 : devDigest2);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->tagModel()->rowOfTag(removed) >= 0, 10000);
 }
 
 void TestMainWindow::errorBannerAndRetryOnStoppedRegistry()

@@ -146,9 +146,9 @@ void TestCleanupPlan::keepPatternsOnlyAndAgeCombine()
     rules.olderThanSeconds = *RetentionRules::parseDuration(u"90d"_s);
     const CleanupPlan plan = planCleanup(b.inventory, rules, Now);
     QCOMPARE(find(plan, u"release-1"_s).action, CleanupAction::Keep);
-    QCOMPARE(find(plan, u"release-1"_s).reason, u"matches --keep release-.*"_s);
+    QCOMPARE(find(plan, u"release-1"_s).reason, u"matches the keep pattern release-.*"_s);
     QCOMPARE(find(plan, u"feature-x"_s).action, CleanupAction::Keep);
-    QCOMPARE(find(plan, u"feature-x"_s).reason, u"not matched by --only"_s);
+    QCOMPARE(find(plan, u"feature-x"_s).reason, u"not among the tags considered"_s);
     QCOMPARE(find(plan, u"build-2"_s).action, CleanupAction::Keep);
     QVERIFY2(find(plan, u"build-2"_s).reason.contains(u"less than 90d"_s),
              qPrintable(find(plan, u"build-2"_s).reason));
