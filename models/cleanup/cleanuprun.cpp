@@ -112,6 +112,24 @@ void CleanupRun::runNext()
 
 void CleanupRun::runStep(const Step &step)
 {
+    if (step.deleteImage) {
+        // The first tag's manifest, asked by the tag: the bytes for the journal and, in the same
+        // answer, where the tag points right now. Anything unexpected takes the general way.
+        awaitJob(m_service->manifest(m_plan.repository, step.tags.constFirst(),
+                                     Priority::Interactive),
+                 [this, step](const Result<FetchedManifest> &manifest) {
+                     if (manifest.ok() && manifest->digest == step.digest)
+                         act(step, *manifest, step.tags.mid(1));
+                     else
+                         runStepByDigest(step);
+                 });
+        return;
+    }
+    runStepByDigest(step);
+}
+
+void CleanupRun::runStepByDigest(const Step &step)
+{
     // The manifest's exact bytes first: the journal line must be able to put it back.
     awaitJob(m_service->manifest(m_plan.repository, step.digest, Priority::Interactive),
              [this, step](const Result<FetchedManifest> &manifest) {
@@ -122,11 +140,12 @@ void CleanupRun::runStep(const Step &step)
                      }
                      return stepDone(int(step.tags.size()));
                  }
-                 act(step, *manifest);
+                 act(step, *manifest, step.tags);
              });
 }
 
-void CleanupRun::act(const Step &step, const FetchedManifest &manifest)
+void CleanupRun::act(const Step &step, const FetchedManifest &manifest,
+                     const QStringList &unchecked)
 {
     for (const QString &tag : step.tags) {
         const Error written = m_journal.append(JournalEntry{
@@ -140,7 +159,7 @@ void CleanupRun::act(const Step &step, const FetchedManifest &manifest)
             return finish(error);
         }
     }
-    step.deleteImage ? deleteImage(step) : untag(step);
+    step.deleteImage ? deleteImage(step, unchecked) : untag(step);
 }
 
 void CleanupRun::untag(const Step &step)
@@ -160,33 +179,37 @@ void CleanupRun::untag(const Step &step)
              });
 }
 
-void CleanupRun::deleteImage(const Step &step)
+void CleanupRun::deleteImage(const Step &step, const QStringList &unchecked)
 {
+    if (unchecked.isEmpty())
+        return deleteManifest(step);
     // Right before: are the image's tags still on it? If not, each goes on its own (pinned).
-    awaitJob(m_operations->resolveDigests(m_plan.repository, step.tags),
-             [this, step](const Result<QHash<QString, QString>> &now) {
+    awaitJob(m_operations->resolveDigests(m_plan.repository, unchecked),
+             [this, step, unchecked](const Result<QHash<QString, QString>> &now) {
                  bool unchanged = now.ok();
-                 for (const QString &tag : step.tags)
+                 for (const QString &tag : unchecked)
                      unchanged = unchanged && now->value(tag) == step.digest;
-                 if (!unchanged) {
-                     for (const QString &tag : step.tags)
-                         untag(Step{step.digest, {tag}, false});
-                     m_running += int(step.tags.size()) - 1;
-                     return;
+                 if (unchanged)
+                     return deleteManifest(step);
+                 for (const QString &tag : step.tags)
+                     untag(Step{step.digest, {tag}, false});
+                 m_running += int(step.tags.size()) - 1;
+             });
+}
+
+void CleanupRun::deleteManifest(const Step &step)
+{
+    awaitJob(m_backend->deleteImage(m_plan.repository, step.digest),
+             [this, step](const Result<void> &deleted) {
+                 for (const QString &tag : step.tags) {
+                     if (deleted.ok()) {
+                         m_outcome.removed.append(tag);
+                     } else {
+                         m_outcome.failed.append(u"%1: deleting its image %2: %3"_s.arg(
+                                 tag, Digest::shortForm(step.digest), deleted.error().toString()));
+                     }
                  }
-                 awaitJob(m_backend->deleteImage(m_plan.repository, step.digest),
-                          [this, step](const Result<void> &deleted) {
-                              for (const QString &tag : step.tags) {
-                                  if (deleted.ok())
-                                      m_outcome.removed.append(tag);
-                                  else
-                                      m_outcome.failed.append(
-                                              u"%1: deleting its image %2: %3"_s.arg(
-                                                      tag, Digest::shortForm(step.digest),
-                                                      deleted.error().toString()));
-                              }
-                              stepDone(int(step.tags.size()));
-                          });
+                 stepDone(int(step.tags.size()));
              });
 }
 

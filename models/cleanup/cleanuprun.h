@@ -67,9 +67,13 @@ private:
     void planSteps(const QHash<QString, QString> &now);
     void runNext();
     void runStep(const Step &step);
-    void act(const Step &step, const FetchedManifest &manifest);
+    void runStepByDigest(const Step &step);
+    //! Journals the step's tags, then acts; unchecked: tags of an image to delete that were not
+    //! yet checked to be on it right now.
+    void act(const Step &step, const FetchedManifest &manifest, const QStringList &unchecked);
     void untag(const Step &step);
-    void deleteImage(const Step &step);
+    void deleteImage(const Step &step, const QStringList &unchecked);
+    void deleteManifest(const Step &step);
     void stepDone(int tags);
     void verify();
 
