@@ -14,6 +14,10 @@
 #include "storagetags.h"
 #include "syntheticbackend.h"
 
+#include "jobwait.h"
+
+#include "models/cleanup/cleanuprun.h"
+#include "models/cleanup/inventoryjob.h"
 #include "models/metadata/metadatacache.h"
 #include "models/metadata/metadataservice.h"
 #include "models/tags/metadataupdater.h"
@@ -210,9 +214,11 @@ int Benchmark::run()
         measureRaw(size, result);
         measureBulkMetadata(size, result);
         measureExport(size, result);
+        measureCleanupPlan(size, result);
         measureHarbor(size, result);
         m_sizes.append(result);
     }
+    measureCleanupRun();
     measureMemory();
 
     const QJsonObject all{
@@ -224,6 +230,7 @@ int Benchmark::run()
                                      {u"quick"_s, m_options.quick}}},
             {u"sizes"_s, m_sizes},
             {u"memory"_s, m_memory},
+            {u"cleanup_run"_s, m_cleanupRun},
             {u"targets"_s, targets()},
             {u"failures"_s, QJsonArray::fromStringList(m_failures)}};
     if (!m_options.jsonPath.isEmpty()) {
@@ -913,6 +920,122 @@ void Benchmark::measureHarborApi(const QString &repository, QJsonObject &harbor)
     }
 }
 
+void Benchmark::measureCleanupPlan(int size, QJsonObject &result)
+{
+    if (size > m_options.cleanupMax)
+        return;
+    MetadataCache cache(cachePathFor(size));
+    if (!cache.open()) {
+        fail(u"cannot open the metadata cache"_s);
+        return;
+    }
+    const auto stack = openStack(u"cleanup plan"_s, m_registry->host(), &cache);
+    if (!stack)
+        return;
+    QElapsedTimer clock;
+    clock.start();
+    const auto inventory
+            = waitFor(new InventoryJob(&stack->service(), repositoryFor(size), false, stack.get()),
+                      ScenarioTimeoutMs);
+    const qint64 inventoryMs = clock.elapsed();
+    if (!inventory.ok()) {
+        fail(u"cleanup plan: "_s + inventory.error().toString());
+        return;
+    }
+    RetentionRules rules;
+    rules.keepLast = 10;
+    clock.restart();
+    const CleanupPlan plan = planCleanup(*inventory, rules, QDateTime::currentDateTimeUtc());
+    const qint64 planMs = clock.elapsed();
+    const RequestCounts counts = stack->counts();
+    result.insert(u"cleanup_plan"_s,
+                  QJsonObject{{u"inventory_ms"_s, inventoryMs},
+                              {u"plan_ms"_s, planMs},
+                              {u"final"_s, plan.isFinal()},
+                              {u"removed"_s, plan.summary.untag + plan.summary.remove},
+                              {u"requests"_s, counts.toJson()}});
+    say(u"cleanup plan (keep the newest 10): every tag read in %1 ms with %2 requests, planned in "
+        "%3 ms; %4 of %5 tags removed"_s.arg(inventoryMs)
+                .arg(counts.toText())
+                .arg(planMs)
+                .arg(plan.summary.untag + plan.summary.remove)
+                .arg(plan.tags.size()));
+}
+
+void Benchmark::measureCleanupRun()
+{
+    // Two repositories with the same images, a tag each: Berth's run deletes every image of one
+    // (the plan keeps none), the raw client sends the DELETEs alone to the other.
+    const int images = m_options.quick ? 20 : 100;
+    say(u"\n== clean-up run: %1 images =="_s.arg(images));
+    const QString runRepository = u"bench/cleanup-run"_s;
+    const QString rawRepository = u"bench/cleanup-raw"_s;
+    ImageSeeder seeder(m_registry->host());
+    const auto seededRun = seeder.pushAllAndWait(
+            ImageBuilder::manyTagsPlan(runRepository, images, images), ScenarioTimeoutMs);
+    const auto seededRaw = seeder.pushAllAndWait(
+            ImageBuilder::manyTagsPlan(rawRepository, images, images), ScenarioTimeoutMs);
+    if (!seededRun || !seededRaw) {
+        fail(u"cleanup run: seeding failed"_s);
+        return;
+    }
+    const auto stack = openStack(u"cleanup run"_s, m_registry->host(), nullptr);
+    if (!stack)
+        return;
+    const auto inventory
+            = waitFor(new InventoryJob(&stack->service(), runRepository, false, stack.get()),
+                      ScenarioTimeoutMs);
+    if (!inventory.ok()) {
+        fail(u"cleanup run: "_s + inventory.error().toString());
+        return;
+    }
+    RetentionRules rules;
+    rules.keepLast = 0;
+    const CleanupPlan plan = planCleanup(*inventory, rules, QDateTime::currentDateTimeUtc());
+    stack->resetCounts();
+    QElapsedTimer clock;
+    clock.start();
+    const auto outcome
+            = waitFor(new CleanupRun(&stack->backend(), &stack->service(),
+                                     stack->session().operations(), plan, m_registry->host(),
+                                     m_workDir->filePath(u"cleanup.jsonl"_s), stack.get()),
+                      ScenarioTimeoutMs);
+    const qint64 runMs = clock.elapsed();
+    if (!outcome.ok() || !outcome->ok() || outcome->removed.size() != images) {
+        fail(u"cleanup run: %1"_s.arg(outcome.ok() ? outcome->failed.join(u"; "_s)
+                                                   : outcome.error().toString()));
+        return;
+    }
+    const RequestCounts counts = stack->counts();
+    QList<RawRequest> deletes;
+    const QUrl base = m_registry->baseUrl();
+    for (const SeededImage &image : *seededRaw) {
+        deletes.append(
+                {"DELETE"_ba,
+                 base.resolved(QUrl(u"/v2/%1/manifests/%2"_s.arg(rawRepository, image.digest))),
+                 {}});
+    }
+    RawClient client;
+    const auto raw = client.run(base, deletes, ScenarioTimeoutMs);
+    if (raw.failed > 0 || raw.ms <= 0) {
+        fail(u"cleanup run: the raw DELETEs failed (%1)"_s.arg(raw.failed));
+        return;
+    }
+    m_cleanupRun = QJsonObject{{u"images"_s, images},
+                               {u"run_ms"_s, runMs},
+                               {u"requests"_s, counts.total()},
+                               {u"raw_deletes_ms"_s, raw.ms},
+                               {u"ratio"_s, double(runMs) / double(raw.ms)}};
+    say(u"cleanup run: %1 images deleted in %2 ms (%3/s) with %4 requests; the raw client's %1 "
+        "DELETEs: %5 ms (%6/s); run / raw %7x"_s.arg(images)
+                .arg(runMs)
+                .arg(images * 1000 / std::max<qint64>(1, runMs))
+                .arg(counts.total())
+                .arg(raw.ms)
+                .arg(images * 1000 / std::max<qint64>(1, raw.ms))
+                .arg(double(runMs) / double(raw.ms), 0, 'f', 2));
+}
+
 void Benchmark::measureMemory()
 {
     say(u"\n== memory: %1 tag rows (names only) =="_s.arg(m_options.memoryRows));
@@ -1187,6 +1310,17 @@ void Benchmark::printTable() const
     msRow(u"raw client: full mix, every tag"_s, u"export.raw_full.ms"_s);
     ratioRow(u"  berth export / raw"_s, u"export.ms"_s, u"export.raw_full.ms"_s);
     mibRow(u"peak RSS: berth export (MiB)"_s, u"export.peak_rss_kib"_s);
+    msRow(u"clean-up plan: every tag read (keep newest 10)"_s, u"cleanup_plan.inventory_ms"_s);
+    row(u"  requests HEAD/manifest/blob"_s,
+        [&](const QJsonObject &s) { return requestsText(s, u"cleanup_plan.requests"_s); });
+    row(u"  Berth / raw capacity (a HEAD per tag at raw/s)"_s, [&](const QJsonObject &s) {
+        const double rate = get(s, u"raw.sample.requests_per_s"_s).toDouble(-1);
+        const qint64 tags = s.value(u"tags"_s).toInteger();
+        return rate > 0 ? times(ratio(ms(s, u"cleanup_plan.inventory_ms"_s),
+                                      qint64(double(tags) * 1000.0 / rate)))
+                        : u"-"_s;
+    });
+    msRow(u"  planning alone (planCleanup)"_s, u"cleanup_plan.plan_ms"_s);
     msRow(u"model fetchAll: every row + 40 visible loaded"_s, u"model_full.all_rows_ms"_s);
     msRow(u"  longest event-loop stall (5 ms checker)"_s, u"model_full.longest_stall_ms"_s);
     mibRow(u"peak RSS: bench process, model cold (MiB)"_s, u"model_cold.peak_rss_kib"_s);
@@ -1217,6 +1351,16 @@ void Benchmark::printTable() const
     ratioRow(u"  berth tags / skopeo list-tags"_s, u"harbor.berth_tags.total_ms"_s,
              u"harbor.skopeo_list_tags.total_ms"_s);
 
+    if (!m_cleanupRun.isEmpty()) {
+        out << "\nClean-up run: " << m_cleanupRun.value(u"images"_s).toInt()
+            << " images deleted (plan: keep none) in "
+            << num(m_cleanupRun.value(u"run_ms"_s).toInteger()) << " ms with "
+            << m_cleanupRun.value(u"requests"_s).toInt()
+            << " requests (checks, journal, deletes, final listing); the raw client's DELETEs "
+               "alone: "
+            << num(m_cleanupRun.value(u"raw_deletes_ms"_s).toInteger()) << " ms; run / raw "
+            << QString::number(m_cleanupRun.value(u"ratio"_s).toDouble(), 'f', 2) << "x\n";
+    }
     if (!m_memory.isEmpty()) {
         out << "\nMemory: " << num(m_memory.value(u"rows"_s).toInteger())
             << " tag rows (names only, SyntheticTagPager) in a fresh process: total RSS "

@@ -46,6 +46,8 @@ public:
         //! Largest repository exported with `berth export` (and the raw client's full mix):
         //! both move every tag's requests, ~3 min each at 100,000 tags here.
         int exportMax = 10000;
+        //! Sizes up to this get the clean-up plan scenario (a HEAD per tag).
+        int cleanupMax = 100000;
         //! Runs of each external listing command; the median is reported.
         int repeats = 3;
         QString berthBinary;
@@ -81,6 +83,12 @@ private:
     void measureHarbor(int size, QJsonObject &result);
     void measureHarborApi(const QString &repository, QJsonObject &harbor);
     void measureExport(int size, QJsonObject &result);
+    //! The clean-up plan of the size's repository (every tag's digest and age through the
+    //! metadata service, on the cache the model scenarios filled, then planCleanup()).
+    void measureCleanupPlan(int size, QJsonObject &result);
+    //! A clean-up run deleting CleanupImages images against the raw client's DELETEs of the
+    //! same number of manifests (once, in repositories of its own).
+    void measureCleanupRun();
     void measureMemory();
     QJsonObject machine() const;
     QJsonArray targets() const;
@@ -96,6 +104,7 @@ private:
     std::unique_ptr<QTemporaryDir> m_workDir;
     QJsonArray m_sizes; //!< one object per size
     QJsonObject m_memory;
+    QJsonObject m_cleanupRun;
     QStringList m_failures;
     // Per size, filled while seeding and listing: what every scenario of that size works on.
     QStringList m_allTags;     //!< in the registry's listing order

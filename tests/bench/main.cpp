@@ -36,10 +36,13 @@ int main(int argc, char *argv[])
                                     u"200"_s);
     const QCommandLineOption exportMax(
             u"export-max"_s, u"Largest size exported with berth export."_s, u"n"_s, u"10000"_s);
+    const QCommandLineOption cleanupMax(u"cleanup-max"_s,
+                                        u"Largest size planned for a clean-up (a HEAD per tag)."_s,
+                                        u"n"_s, u"100000"_s);
     const QCommandLineOption memoryChild(u"memory-child"_s, u"(internal) memory scenario."_s,
                                          u"rows"_s);
-    parser.addOptions(
-            {quick, sizes, berth, json, memoryRows, repeats, images, exportMax, memoryChild});
+    parser.addOptions({quick, sizes, berth, json, memoryRows, repeats, images, exportMax,
+                       cleanupMax, memoryChild});
     parser.process(app);
 
     if (parser.isSet(memoryChild))
@@ -61,6 +64,7 @@ int main(int argc, char *argv[])
     options.repeats = std::max(1, parser.value(repeats).toInt());
     options.images = std::max(1, parser.value(images).toInt());
     options.exportMax = parser.value(exportMax).toInt();
+    options.cleanupMax = parser.value(cleanupMax).toInt();
     if (options.quick) {
         // The smoke run keeps the harness from rotting in seconds, not figures worth quoting.
         options.sizes = {1000};

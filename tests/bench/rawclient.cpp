@@ -38,7 +38,11 @@ QNetworkReply *RawClient::send(const RawRequest &request)
     QNetworkRequest req(request.url);
     if (!request.accept.isEmpty())
         req.setRawHeader("Accept", request.accept);
-    return request.method == "HEAD" ? m_nam->head(req) : m_nam->get(req);
+    if (request.method == "HEAD")
+        return m_nam->head(req);
+    if (request.method == "GET")
+        return m_nam->get(req);
+    return m_nam->sendCustomRequest(req, request.method);
 }
 
 RawClient::Outcome RawClient::run(const QUrl &base, const QList<RawRequest> &requests,

@@ -13,7 +13,7 @@ namespace Berth::Test {
 
 struct RawRequest
 {
-    QByteArray method; //!< "GET" or "HEAD"
+    QByteArray method; //!< "GET", "HEAD" or "DELETE"
     QUrl url;
     QByteArray accept; //!< Accept header, empty for none
 };
