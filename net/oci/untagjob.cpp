@@ -132,25 +132,41 @@ void UntagJob::uploadEmptyBlob()
              });
 }
 
+void UntagJob::onCancel()
+{
+    if (!m_tagMayBeMoved || !m_client)
+        return;
+    // A child of the client, not of this job: it runs to its end after the job is gone.
+    m_client->putManifest(m_repository, m_tag, m_original, m_originalMediaType);
+}
+
 void UntagJob::putPlaceholder()
 {
+    m_tagMayBeMoved = true;
     awaitJob(m_client->putManifest(m_repository, m_tag, placeholderManifest(),
                                    QString(MediaType::DockerManifest)),
              [this](const Result<QString> &stored) {
-                 if (!stored.ok())
-                     finish(stored.error());
-                 else
+                 if (stored.ok()) {
                      deletePlaceholder(*stored);
+                 } else if (stored.error().code == ErrorCode::Timeout
+                            || stored.error().code == ErrorCode::Network) {
+                     restoreTag(stored.error()); // the PUT may have landed all the same
+                 } else {
+                     m_tagMayBeMoved = false;
+                     finish(stored.error());
+                 }
              });
 }
 
 void UntagJob::deletePlaceholder(const QString &digest)
 {
     awaitJob(m_client->deleteManifest(m_repository, digest), [this](const Result<void> &deleted) {
-        if (deleted.ok())
+        if (deleted.ok()) {
+            m_tagMayBeMoved = false;
             finish(Result<void>());
-        else
+        } else {
             restoreTag(deleted.error());
+        }
     });
 }
 
@@ -158,6 +174,7 @@ void UntagJob::restoreTag(const Error &cause)
 {
     awaitJob(m_client->putManifest(m_repository, m_tag, m_original, m_originalMediaType),
              [this, cause](const Result<QString> &restored) {
+                 m_tagMayBeMoved = false;
                  Error error = cause;
                  error.message
                          = restored.ok()

@@ -28,6 +28,11 @@ public:
     UntagJob(RegistryClient *client, const QString &repository, const QString &tag,
              const QString &expectedDigest, QObject *parent);
 
+protected:
+    //! Cancelled while the tag may point at the placeholder: the tag is put back on its
+    //! manifest by a request that outlives this job, so a cancel never leaves it moved.
+    void onCancel() override;
+
 private:
     void fetchTag();
     void checkDeletesAllowed();
@@ -43,6 +48,8 @@ private:
     QString m_expectedDigest;
     QByteArray m_original; //!< the tag's manifest bytes before the untag
     QString m_originalMediaType;
+    //! From the placeholder's PUT until the job ends: the tag may be on the placeholder.
+    bool m_tagMayBeMoved = false;
 };
 
 } // namespace Berth

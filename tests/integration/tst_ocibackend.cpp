@@ -7,6 +7,7 @@
 #include "net/transport/requestscheduler.h"
 #include "registryprocess.h"
 
+#include <QPointer>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -78,6 +79,7 @@ private Q_SLOTS:
     void deleteTagKeepsSiblings();
     void deleteTagLeavesAMovedTagAlone();
     void deleteTagChangesNothingWhereDeletesAreOff();
+    void deleteTagCancelledHalfWayPutsTheTagBack();
     void deleteImageRemovesAllItsTags();
     void unknownRepositoryIsNotFound();
 
@@ -605,6 +607,41 @@ void TestOciBackend::deleteTagChangesNothingWhereDeletesAreOff()
     const auto kept = waitFor(backend.resolveTag(repository, u"keep"_s, Priority::Visible));
     QVERIFY(kept.ok());
     QCOMPARE(kept->digest, pushed.digest);
+}
+
+void TestOciBackend::deleteTagCancelledHalfWayPutsTheTagBack()
+{
+    // Given a tag being removed, cancelled when the placeholder is under the tag and its DELETE
+    // starts (the first DELETE is the probe of a digest nobody has)
+    const QString repository = u"untag/cancelled"_s;
+    ImageSpec spec;
+    spec.uniqueness = repository;
+    QString error;
+    const PushedManifest pushed = pushImage(m_client, repository, u"keep"_s, spec, &error);
+    QVERIFY2(!pushed.digest.isEmpty(), qPrintable(error));
+    QPointer<Job> job = m_backend->deleteTag(repository, u"keep"_s, pushed.digest);
+    QObject context;
+    bool cancelled = false;
+    int deletes = 0;
+    connect(m_scheduler.get(), &RequestScheduler::attemptStarted, &context,
+            [&](const QByteArray &method, const QUrl &) {
+                if (method == "DELETE" && ++deletes == 2 && job && !cancelled) {
+                    cancelled = true;
+                    job->cancel();
+                }
+            });
+    QTRY_VERIFY_WITH_TIMEOUT(cancelled, 10000);
+    QTRY_VERIFY(job.isNull());
+
+    // Then the tag ends up where it was, whatever the placeholder's PUT did
+    QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                const auto now
+                        = waitFor(m_backend->resolveTag(repository, u"keep"_s, Priority::Visible));
+                return now.ok() && now->digest == pushed.digest;
+            }(),
+            10000);
+    QCOMPARE(allTags(repository), QStringList{u"keep"_s});
 }
 
 void TestOciBackend::deleteImageRemovesAllItsTags()
