@@ -33,7 +33,8 @@ QString safeName(QString text)
 QString JournalWriter::defaultPath(const QString &registry, const QString &repository)
 {
     const QString dir
-            = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/journals"_s;
+            = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
+              + u"/berth/journals"_s; // ~/.local/share/berth/journals, for the CLI and the window
     const QString stamp = QDateTime::currentDateTimeUtc().toString(u"yyyyMMdd-HHmmss-zzz"_s);
     return dir + u'/' + safeName(registry) + u'_' + safeName(repository) + u'-' + stamp
            + u".jsonl"_s;
@@ -121,6 +122,10 @@ Result<Journal> readJournal(const QString &path)
         if (entry.repository.isEmpty() || entry.tag.isEmpty() || entry.digest.isEmpty()
             || entry.manifest.isEmpty())
             return bad(u"an entry without repository, tag, digest or manifest"_s);
+        // A journal records one repository's clean-up: it is never a way to write elsewhere.
+        if (entry.repository != journal.repository)
+            return bad(u"an entry for %1, not the journal's %2"_s.arg(entry.repository,
+                                                                     journal.repository));
         journal.entries.append(entry);
     }
     if (lineNumber == 0)

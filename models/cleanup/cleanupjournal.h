@@ -40,7 +40,8 @@ struct Journal
 class JournalWriter
 {
 public:
-    //! The default place: <data dir>/journals/<registry>_<repository>-<UTC time>.jsonl.
+    //! The default place: $XDG_DATA_HOME/berth/journals/<registry>_<repository>-<UTC
+    //! time>.jsonl (~/.local/share/berth/journals).
     static QString defaultPath(const QString &registry, const QString &repository);
 
     //! Creates path (and its folder); fails if it exists already.
