@@ -1311,8 +1311,13 @@ void Benchmark::printTable() const
     ratioRow(u"  berth export / raw"_s, u"export.ms"_s, u"export.raw_full.ms"_s);
     mibRow(u"peak RSS: berth export (MiB)"_s, u"export.peak_rss_kib"_s);
     msRow(u"clean-up plan: every tag read (keep newest 10)"_s, u"cleanup_plan.inventory_ms"_s);
-    row(u"  requests HEAD/manifest/blob"_s,
-        [&](const QJsonObject &s) { return requestsText(s, u"cleanup_plan.requests"_s); });
+    row(u"  requests: HEADs + manifests and configs"_s, [&](const QJsonObject &s) {
+        const QJsonObject r = get(s, u"cleanup_plan.requests"_s).toObject();
+        if (r.isEmpty())
+            return u"-"_s;
+        return u"%1+%2"_s.arg(r.value(u"head_manifest"_s).toInt())
+                .arg(r.value(u"get_manifest"_s).toInt() + r.value(u"get_blob"_s).toInt());
+    });
     row(u"  Berth / raw capacity (a HEAD per tag at raw/s)"_s, [&](const QJsonObject &s) {
         const double rate = get(s, u"raw.sample.requests_per_s"_s).toDouble(-1);
         const qint64 tags = s.value(u"tags"_s).toInteger();
