@@ -3,6 +3,7 @@
 // typed by hand) tells the window, a failed open shows an inline error with Retry. Saves
 // screenshots (light and dark) of the pane and the connection dialog into the build tree.
 
+#include "guitestutil.h"
 #include "imageseeder.h"
 #include "registryprocess.h"
 
@@ -44,27 +45,6 @@ QStringList labels(const QAbstractItemModel *model, const QModelIndex &parent = 
     for (int row = 0; row < model->rowCount(parent); ++row)
         out.append(model->index(row, 0, parent).data().toString());
     return out;
-}
-
-QPalette darkPalette()
-{
-    QPalette p;
-    const QColor window(0x2b, 0x2b, 0x2e), base(0x1e, 0x1e, 0x20), text(0xe6, 0xe6, 0xe6);
-    p.setColor(QPalette::Window, window);
-    p.setColor(QPalette::WindowText, text);
-    p.setColor(QPalette::Base, base);
-    p.setColor(QPalette::AlternateBase, window);
-    p.setColor(QPalette::Text, text);
-    p.setColor(QPalette::Button, window);
-    p.setColor(QPalette::ButtonText, text);
-    p.setColor(QPalette::Highlight, QColor(0x3d, 0x6f, 0xb4));
-    p.setColor(QPalette::HighlightedText, Qt::white);
-    p.setColor(QPalette::ToolTipBase, base);
-    p.setColor(QPalette::ToolTipText, text);
-    p.setColor(QPalette::PlaceholderText, QColor(0x9a, 0x9a, 0x9a));
-    p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x80, 0x80, 0x80));
-    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x80));
-    return p;
 }
 
 } // namespace

@@ -90,6 +90,8 @@ private:
     State state(Backend backend, const QString &repositoryName);
     RegistrySession *open(Backend backend, const QString &host, RequestScheduler *scheduler,
                           QObject *owner);
+    //! The plan that keeps only the newest tag, from the server's state now.
+    CleanupPlan keepNewest(RegistrySession *session, const QString &path, QObject *owner);
 
     std::unique_ptr<RegistryProcess> m_registry;
     std::unique_ptr<HarborServer> m_v2;
@@ -174,6 +176,19 @@ RegistrySession *TestCleanup::open(Backend backend, const QString &host,
         return nullptr;
     }
     return *opened;
+}
+
+CleanupPlan TestCleanup::keepNewest(RegistrySession *session, const QString &path, QObject *owner)
+{
+    const auto inventory
+            = waitFor(new InventoryJob(session->metadata(), path, false, owner), 60000);
+    if (!inventory.ok()) {
+        qWarning("reading %s: %s", qPrintable(path), qPrintable(inventory.error().toString()));
+        return {};
+    }
+    RetentionRules rules;
+    rules.keepLast = 1;
+    return planCleanup(*inventory, rules, QDateTime::currentDateTimeUtc());
 }
 
 void TestCleanup::initTestCase()
@@ -267,12 +282,7 @@ void TestCleanup::movedTagIsLeftAlone()
     QObject owner;
     RegistrySession *session = open(backend, host, &scheduler, &owner);
     QVERIFY(session);
-    const auto inventory
-            = waitFor(new InventoryJob(session->metadata(), path, false, &owner), 60000);
-    QVERIFY2(inventory.ok(), qPrintable(inventory.error().toString()));
-    RetentionRules rules;
-    rules.keepLast = 1;
-    const CleanupPlan plan = planCleanup(*inventory, rules, QDateTime::currentDateTimeUtc());
+    const CleanupPlan plan = keepNewest(session, path, &owner);
     QVERIFY(plan.isFinal());
     QCOMPARE(plan.keptTags(), QStringList{u"1.3"_s});
 
@@ -327,12 +337,7 @@ void TestCleanup::storm503MidRunLosesNothing()
     QObject owner;
     RegistrySession *session = open(backend, host, &scheduler, &owner);
     QVERIFY(session);
-    const auto inventory
-            = waitFor(new InventoryJob(session->metadata(), path, false, &owner), 60000);
-    QVERIFY2(inventory.ok(), qPrintable(inventory.error().toString()));
-    RetentionRules rules;
-    rules.keepLast = 1;
-    const CleanupPlan plan = planCleanup(*inventory, rules, QDateTime::currentDateTimeUtc());
+    const CleanupPlan plan = keepNewest(session, path, &owner);
     QCOMPARE(plan.removedTags().size(), 6);
     const auto calm = qScopeGuard([harbor] {
         if (harbor)
