@@ -202,7 +202,16 @@ void CleanupCommand::runPlan(const CleanupPlan &plan)
     auto *run = new CleanupRun(session()->backend(), session()->metadata(), session()->operations(),
                                plan, session()->registryName(), path, this);
     writeErrLine(u"berth cleanup: journal %1"_s.arg(path));
+    if (stderrIsTerminal()) {
+        connect(run, &CleanupRun::progressed, this, [run] {
+            writeErr(u"\rberth cleanup: removing tags %1 / %2"_s.arg(run->tagsDone())
+                             .arg(run->tagCount())
+                             .toUtf8());
+        });
+    }
     run->onFinished(this, [this](const Result<CleanupOutcome> &outcome) {
+        if (stderrIsTerminal())
+            writeErr("\r\033[K");
         if (!outcome)
             return fail(outcome.error().message);
         for (const QString &line : outcome->skipped)
