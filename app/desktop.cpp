@@ -34,6 +34,10 @@ Desktop::Desktop(QObject *parent)
     m_browser = browser;
     m_window->setNavigator(browser);
     connect(browser, &RepositoryBrowser::repositoryActivated, this, &Desktop::openLocation);
+    connect(browser, &RepositoryBrowser::cleanupRequested, m_window.get(),
+            [this](const QString &connectionId, const QString &repository) {
+                m_window->openCleanupDialogFor(connectionId, repository);
+            });
     connect(m_window.get(), &MainWindow::openRequested, this, &Desktop::openLocation);
     connect(m_window.get(), &MainWindow::locationChanged, this, &Desktop::rememberLocation);
     m_window->restoreLayout();

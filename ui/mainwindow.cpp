@@ -370,6 +370,18 @@ CleanupDialog *MainWindow::openCleanupDialog()
     return dialog;
 }
 
+CleanupDialog *MainWindow::openCleanupDialogFor(const QString &connectionId,
+                                                const QString &repository)
+{
+    if (connectionId != this->connectionId() || repository != m_repository || !m_session) {
+        m_bannerSource = BannerSource::Action;
+        m_banner->showInfo(
+                tr("Clean Up… works on the open repository: open %1 first.").arg(repository));
+        return nullptr;
+    }
+    return openCleanupDialog();
+}
+
 void MainWindow::undoCleanup(const QString &path)
 {
     if (!m_session)

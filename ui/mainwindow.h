@@ -80,6 +80,9 @@ public:
     //! "Clean Up…": the retention plan of the open repository (non-modal). Null when no
     //! repository is open.
     CleanupDialog *openCleanupDialog();
+    //! The same for repository, which must be the open one (a context menu names a repository;
+    //! the clean-up must never act on another): otherwise the banner says to open it first.
+    CleanupDialog *openCleanupDialogFor(const QString &connectionId, const QString &repository);
     //! "Undo Clean-Up…": puts back what the journal at path removed, after a confirmation that
     //! says what can be restored (a dry run against the registry).
     void undoCleanup(const QString &path);

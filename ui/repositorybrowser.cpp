@@ -460,6 +460,12 @@ void RepositoryBrowser::showContextMenu(const QPoint &position)
     }
     menu.addAction(m_openAction);
     menu.addAction(m_reloadAction);
+    if (index.isValid() && kindOf(index) == Kind::Repository) {
+        const QString repository = index.data(RepositoryTreeModel::RepositoryRole).toString();
+        menu.addAction(tr("&Clean Up…"), this, [this, repository] {
+            Q_EMIT cleanupRequested(m_shownConnection, repository);
+        });
+    }
     menu.addSeparator();
     menu.addAction(m_addAction);
     menu.addAction(m_editAction);

@@ -64,6 +64,8 @@ Q_SIGNALS:
     void repositoryActivated(const QString &connectionId, const QString &repository);
     //! A person picked a connection node (no repository yet).
     void connectionActivated(const QString &connectionId);
+    //! "Clean Up…" from a repository's context menu.
+    void cleanupRequested(const QString &connectionId, const QString &repository);
 
 private:
     void rebuildConnections(const QString &select);

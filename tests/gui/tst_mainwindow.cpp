@@ -439,6 +439,9 @@ void TestMainWindow::cleanUpAndUndo()
     const QString devDigest1 = m_digests.value(u"dev-1"_s);
     const QString devDigest2 = m_digests.value(u"dev-2"_s);
     QVERIFY(m_window->cleanupAction()->isEnabled());
+    // (A context menu's Clean Up… on a repository that is not the open one opens nothing.)
+    QVERIFY(!m_window->openCleanupDialogFor(m_window->connectionId(), u"team/other"_s));
+    QVERIFY(m_window->errorBanner()->isVisible());
     m_window->cleanupAction()->trigger();
     auto *dialog = waitForChild<CleanupDialog>(u"cleanupDialog"_s);
     QVERIFY(dialog);
