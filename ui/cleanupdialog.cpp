@@ -297,14 +297,20 @@ void CleanupDialog::confirmRun()
     box->setText(tr("Remove %n tag(s) from <b>%1</b>?", nullptr,
                     int(plan.summary.untag + plan.summary.remove))
                          .arg(m_repository.toHtmlEscaped()));
-    box->setInformativeText(
-            tr("%1 untagged (their images stay with other tags), %2 deleted with %3 image(s). "
-               "Each tag is checked again right before it goes: one that moved since the plan is "
-               "left alone. Every change is journalled first; Undo Clean-Up puts it back while "
-               "the registry has not collected the images' blobs.")
-                    .arg(plan.summary.untag)
-                    .arg(plan.summary.remove)
-                    .arg(plan.summary.imagesDeleted));
+    QStringList what;
+    if (plan.summary.untag > 0) {
+        what.append(tr("%n tag(s) untagged: their images stay with their other tags.", nullptr,
+                       plan.summary.untag));
+    }
+    if (plan.summary.remove > 0) {
+        what.append(tr("%n tag(s) deleted with their images (%1 image(s)).", nullptr,
+                       plan.summary.remove)
+                            .arg(plan.summary.imagesDeleted));
+    }
+    what.append(tr("Each tag is checked again right before it goes; one that moved since the "
+                   "plan is left alone. Every change is journalled first: Undo Clean-Up puts it "
+                   "back while the registry has not garbage-collected the images' blobs."));
+    box->setInformativeText(what.join(u"\n\n"_s));
     box->setStandardButtons(QMessageBox::Yes | QMessageBox::Cancel);
     box->button(QMessageBox::Yes)->setText(tr("Run Clean-Up"));
     box->setDefaultButton(QMessageBox::Cancel);

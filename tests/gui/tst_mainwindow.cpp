@@ -483,6 +483,9 @@ void TestMainWindow::cleanUpAndUndo()
     dialog->runButton()->click();
     auto *confirm = waitForChild<QMessageBox>(u"runCleanupConfirmation"_s);
     QVERIFY(confirm);
+    QVERIFY2(confirm->informativeText().contains(u"1 image"_s),
+             qPrintable(confirm->informativeText()));
+    QVERIFY(confirm->grab().save(dir + u"/cleanup-confirm.png"_s));
     confirm->button(QMessageBox::Yes)->click();
 
     // Then the tag is gone from the registry, the other dev tag stays, and Undo knows the journal
