@@ -125,7 +125,7 @@ Result<Journal> readJournal(const QString &path)
         // A journal records one repository's clean-up: it is never a way to write elsewhere.
         if (entry.repository != journal.repository)
             return bad(u"an entry for %1, not the journal's %2"_s.arg(entry.repository,
-                                                                     journal.repository));
+                                                                      journal.repository));
         journal.entries.append(entry);
     }
     if (lineNumber == 0)

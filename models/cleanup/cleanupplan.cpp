@@ -34,12 +34,8 @@ QString ageName(const RetentionRules &rules)
 QString keepingPattern(const QString &tag, const RetentionRules &rules)
 {
     for (const QRegularExpression &pattern : rules.keep) {
-        if (pattern.match(tag).hasMatch()) {
-            QString text = pattern.pattern();
-            if (text.startsWith(u"\\A(?:") && text.endsWith(u")\\z"))
-                text = text.mid(5, text.size() - 8);
-            return text;
-        }
+        if (pattern.match(tag).hasMatch())
+            return RetentionRules::typedPattern(pattern);
     }
     return {};
 }

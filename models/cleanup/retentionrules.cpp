@@ -58,23 +58,25 @@ std::optional<QRegularExpression> RetentionRules::tagPattern(const QString &patt
     return expression;
 }
 
+QString RetentionRules::typedPattern(const QRegularExpression &expression)
+{
+    // anchoredPattern() wrapped it in \A(?: ... )\z.
+    QString text = expression.pattern();
+    if (text.startsWith(u"\\A(?:") && text.endsWith(u")\\z"))
+        text = text.mid(5, text.size() - 8);
+    return text;
+}
+
 QJsonObject RetentionRules::toJson() const
 {
-    // The patterns as typed: anchoredPattern() wrapped them in \A(?: ... )\z.
-    const auto typed = [](const QRegularExpression &expression) {
-        QString text = expression.pattern();
-        if (text.startsWith(u"\\A(?:") && text.endsWith(u")\\z"))
-            text = text.mid(5, text.size() - 8);
-        return text;
-    };
     QJsonArray keepPatterns;
     for (const QRegularExpression &pattern : keep)
-        keepPatterns.append(typed(pattern));
+        keepPatterns.append(typedPattern(pattern));
     return QJsonObject{
             {u"keep_last"_s, keepLast >= 0 ? QJsonValue(keepLast) : QJsonValue()},
             {u"by"_s, by == Age::Pushed ? u"pushed"_s : u"created"_s},
             {u"keep"_s, keepPatterns},
-            {u"only"_s, only ? QJsonValue(typed(*only)) : QJsonValue()},
+            {u"only"_s, only ? QJsonValue(typedPattern(*only)) : QJsonValue()},
             {u"older_than"_s,
              olderThanSeconds >= 0 ? QJsonValue(durationText(olderThanSeconds)) : QJsonValue()},
     };

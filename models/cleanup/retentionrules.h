@@ -34,6 +34,8 @@ struct RetentionRules
     //! A pattern as the user typed it, anchored on the whole tag (as Harbor's and most tools'
     //! tag filters are): "v1.*" does not keep "dev-v1.2". nullopt with the error when invalid.
     static std::optional<QRegularExpression> tagPattern(const QString &pattern, QString *error);
+    //! What tagPattern() was given: the pattern without the anchoring it added.
+    static QString typedPattern(const QRegularExpression &expression);
 
     //! {"keep_last", "by", "keep", "only", "older_than"}: what `berth cleanup --format json`
     //! reports under "rules" and the journal records.
