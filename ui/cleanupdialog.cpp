@@ -327,8 +327,8 @@ void CleanupDialog::run()
         return;
     const CleanupPlan plan = m_model->plan();
     const QString journal = JournalWriter::defaultPath(m_session->registryName(), m_repository);
-    m_running = new CleanupRun(m_session->backend(), m_session->metadata(), m_session->operations(),
-                               plan, m_session->registryName(), journal, this);
+    m_running = new CleanupRun(m_session->metadata(), m_session->operations(), plan,
+                               m_session->registryName(), journal, this);
     m_progress->setVisible(true);
     m_progress->setRange(0, std::max(1, m_running->tagCount()));
     m_progress->setValue(0);

@@ -399,8 +399,7 @@ void MainWindow::undoCleanup(const QString &path)
     }
     // A dry run first: the confirmation says what can come back and what cannot.
     auto *check = new UndoJob(m_session->backend(), *journal, true, this);
-    check->onFinished(this, [this, path, journal = *journal,
-                             fail](const Result<UndoOutcome> &would) {
+    check->onFinished(this, [this, journal = *journal, fail](const Result<UndoOutcome> &would) {
         if (!would)
             return fail(tr("Cannot undo: %1").arg(would.error().toString()));
         auto *box = new QMessageBox(this);

@@ -199,8 +199,8 @@ void CleanupCommand::runPlan(const CleanupPlan &plan)
     const QString path = m_journalPath.isEmpty() ? JournalWriter::defaultPath(
                                  session()->registryName(), m_reference.repository())
                                                  : m_journalPath;
-    auto *run = new CleanupRun(session()->backend(), session()->metadata(), session()->operations(),
-                               plan, session()->registryName(), path, this);
+    auto *run = new CleanupRun(session()->metadata(), session()->operations(), plan,
+                               session()->registryName(), path, this);
     writeErrLine(u"berth cleanup: journal %1"_s.arg(path));
     if (stderrIsTerminal()) {
         connect(run, &CleanupRun::progressed, this, [run] {

@@ -2,7 +2,6 @@
 
 #include "models/metadata/metadataservice.h"
 #include "models/tags/tagoperations.h"
-#include "net/backend/registrybackend.h"
 #include "net/core/digest.h"
 
 #include <QSet>
@@ -11,11 +10,9 @@ using namespace Qt::StringLiterals;
 
 namespace Berth {
 
-CleanupRun::CleanupRun(RegistryBackend *backend, MetadataService *service,
-                       TagOperations *operations, const CleanupPlan &plan, const QString &registry,
-                       const QString &journalPath, QObject *parent)
+CleanupRun::CleanupRun(MetadataService *service, TagOperations *operations, const CleanupPlan &plan,
+                       const QString &registry, const QString &journalPath, QObject *parent)
     : ResultJob<CleanupOutcome>(Priority::Interactive, parent)
-    , m_backend(backend)
     , m_service(service)
     , m_operations(operations)
     , m_plan(plan)
@@ -199,7 +196,7 @@ void CleanupRun::deleteImage(const Step &step, const QStringList &unchecked)
 
 void CleanupRun::deleteManifest(const Step &step)
 {
-    awaitJob(m_backend->deleteImage(m_plan.repository, step.digest),
+    awaitJob(m_operations->deleteImage(m_plan.repository, step.digest),
              [this, step](const Result<void> &deleted) {
                  for (const QString &tag : step.tags) {
                      if (deleted.ok()) {

@@ -10,7 +10,6 @@
 namespace Berth {
 
 class MetadataService;
-class RegistryBackend;
 class TagOperations;
 
 //! What a clean-up run did.
@@ -44,9 +43,8 @@ public:
     static constexpr int MaxInFlight = 4;
 
     //! plan must be final (CleanupPlan::isFinal()); registry names the server in the journal.
-    CleanupRun(RegistryBackend *backend, MetadataService *service, TagOperations *operations,
-               const CleanupPlan &plan, const QString &registry, const QString &journalPath,
-               QObject *parent);
+    CleanupRun(MetadataService *service, TagOperations *operations, const CleanupPlan &plan,
+               const QString &registry, const QString &journalPath, QObject *parent);
 
     //! Tags dealt with (removed, skipped or failed) of those the plan removes.
     int tagsDone() const { return m_tagsDone; }
@@ -77,7 +75,6 @@ private:
     void stepDone(int tags);
     void verify();
 
-    QPointer<RegistryBackend> m_backend;
     QPointer<MetadataService> m_service;
     QPointer<TagOperations> m_operations;
     CleanupPlan m_plan;

@@ -996,9 +996,9 @@ void Benchmark::measureCleanupRun()
     QElapsedTimer clock;
     clock.start();
     const auto outcome
-            = waitFor(new CleanupRun(&stack->backend(), &stack->service(),
-                                     stack->session().operations(), plan, m_registry->host(),
-                                     m_workDir->filePath(u"cleanup.jsonl"_s), stack.get()),
+            = waitFor(new CleanupRun(&stack->service(), stack->session().operations(), plan,
+                                     m_registry->host(), m_workDir->filePath(u"cleanup.jsonl"_s),
+                                     stack.get()),
                       ScenarioTimeoutMs);
     const qint64 runMs = clock.elapsed();
     if (!outcome.ok() || !outcome->ok() || outcome->removed.size() != images) {

@@ -294,8 +294,8 @@ void TestCleanup::movedTagIsLeftAlone()
             session->backend()->putManifest(path, u"1.1"_s, newest->bytes, newest->mediaType));
     QVERIFY2(pushed.ok(), qPrintable(pushed.error().toString()));
     const auto outcome = waitFor(
-            new CleanupRun(session->backend(), session->metadata(), session->operations(), plan,
-                           host, m_home.filePath(u"moved-%1.jsonl"_s.arg(int(backend))), &owner),
+            new CleanupRun(session->metadata(), session->operations(), plan, host,
+                           m_home.filePath(u"moved-%1.jsonl"_s.arg(int(backend))), &owner),
             120000);
 
     // Then 1.1 is skipped and stays on its new image, the rest of the plan happened, and the
@@ -363,9 +363,9 @@ void TestCleanup::storm503MidRunLosesNothing()
                 [&](const QByteArray &method, const QString &) { startStorm(method); });
     }
     const QString journal = m_home.filePath(u"storm-%1.jsonl"_s.arg(int(backend)));
-    const auto outcome = waitFor(new CleanupRun(session->backend(), session->metadata(),
-                                                session->operations(), plan, host, journal, &owner),
-                                 180000);
+    const auto outcome = waitFor(
+            new CleanupRun(session->metadata(), session->operations(), plan, host, journal, &owner),
+            180000);
 
     // Then the run says which tags failed, and the repository is the plan's or the old state
     // for each tag: nothing else went
