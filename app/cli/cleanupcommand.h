@@ -23,8 +23,6 @@ public:
     void run(const QStringList &arguments) override;
 
 private:
-    //! Reads the rule options into m_rules; the usage error's text, or empty.
-    QString readRules(const class CommandArguments &args);
     void takeStock();
     void printPlan(const CleanupPlan &plan);
     void runPlan(const CleanupPlan &plan);

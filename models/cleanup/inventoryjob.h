@@ -40,7 +40,6 @@ Q_SIGNALS:
     void progressed();
 
 private:
-    void listNextPage();
     void pump();
     bool startTag(qint64 index);
     void tagDone(qint64 index);
