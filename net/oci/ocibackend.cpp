@@ -101,7 +101,15 @@ ResultJob<void> *OciBackend::deleteTag(const QString &repository, const QString 
         return failedJob<void>(Error(ErrorCode::InvalidInput, u"not a valid tag: %1"_s.arg(tag)),
                                this);
     }
-    return new UntagJob(m_client, repository, tag, expectedDigest, this);
+    auto *job = new UntagJob(m_client, repository, tag, expectedDigest,
+                             m_deletesAllowed.contains(repository), this);
+    // A clean-up untags many tags of one repository: the probe that deletes are allowed is
+    // needed once, not per tag.
+    job->onFinished(this, [this, repository](const Result<void> &removed) {
+        if (removed.ok())
+            m_deletesAllowed.insert(repository);
+    });
+    return job;
 }
 
 ResultJob<void> *OciBackend::deleteImage(const QString &repository, const QString &digest)

@@ -2,6 +2,8 @@
 
 #include "net/backend/registrybackend.h"
 
+#include <QSet>
+
 namespace Berth {
 
 class RegistryClient;
@@ -45,6 +47,8 @@ public:
 
 private:
     RegistryClient *m_client;
+    //! Repositories where an untag succeeded: deletes are allowed there (UntagJob's probe).
+    QSet<QString> m_deletesAllowed;
 };
 
 } // namespace Berth

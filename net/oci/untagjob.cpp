@@ -61,12 +61,13 @@ QByteArray placeholderManifest()
 } // namespace
 
 UntagJob::UntagJob(RegistryClient *client, const QString &repository, const QString &tag,
-                   const QString &expectedDigest, QObject *parent)
+                   const QString &expectedDigest, bool deletesKnownAllowed, QObject *parent)
     : ResultJob<void>(Priority::Interactive, parent)
     , m_client(client)
     , m_repository(repository)
     , m_tag(tag)
     , m_expectedDigest(expectedDigest)
+    , m_deletesKnownAllowed(deletesKnownAllowed)
 {
     fetchTag();
 }
@@ -86,7 +87,10 @@ void UntagJob::fetchTag()
                  }
                  m_original = fetched->bytes;
                  m_originalMediaType = fetched->mediaType;
-                 checkDeletesAllowed();
+                 if (m_deletesKnownAllowed)
+                     ensureEmptyBlob();
+                 else
+                     checkDeletesAllowed();
              });
 }
 

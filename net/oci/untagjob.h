@@ -16,7 +16,8 @@ class RegistryClient;
 //!      that moved since the caller looked is left alone, ErrorCode::Conflict),
 //!   2. DELETE a manifest that cannot exist: 404 says deletes are allowed to us (a registry
 //!      without storage.delete.enabled answers 405, a token without delete 401/403), so nothing
-//!      is changed where step 5 could not follow,
+//!      is changed where step 5 could not follow (skipped once an untag in the repository went
+//!      through),
 //!   3. make sure the empty blob "{}" is in the repository (upload it when missing),
 //!   4. PUT the placeholder manifest under the tag,
 //!   5. DELETE the placeholder by its digest; if that fails, PUT the manifest of step 1 back
@@ -25,8 +26,9 @@ class UntagJob final : public ResultJob<void>
 {
     Q_DISABLE_COPY_MOVE(UntagJob)
 public:
+    //! deletesKnownAllowed: an earlier untag in this repository went through; step 2 is skipped.
     UntagJob(RegistryClient *client, const QString &repository, const QString &tag,
-             const QString &expectedDigest, QObject *parent);
+             const QString &expectedDigest, bool deletesKnownAllowed, QObject *parent);
 
 protected:
     //! Cancelled while the tag may point at the placeholder: the tag is put back on its
@@ -46,6 +48,7 @@ private:
     QString m_repository;
     QString m_tag;
     QString m_expectedDigest;
+    bool m_deletesKnownAllowed;
     QByteArray m_original; //!< the tag's manifest bytes before the untag
     QString m_originalMediaType;
     //! From the placeholder's PUT until the job ends: the tag may be on the placeholder.
