@@ -39,8 +39,12 @@ void ContentCopyJob::partDone(const Error &error)
         finish(error); // the parts still running are cancelled with the job
         return;
     }
-    if (--m_remaining == 0)
+    if (--m_remaining == 0) {
         finish(Result<void>());
+        return;
+    }
+    if (!m_children.isEmpty())
+        copyChild(m_children.takeFirst(), m_childDepth);
 }
 
 void ContentCopyJob::copyBlobs(const Manifest &manifest)
@@ -106,14 +110,16 @@ void ContentCopyJob::copyChildren(const Manifest &index, int depth)
                              MetadataJob::MaxIndexDepth)));
         return;
     }
-    // Children first: an index may only be stored once everything it lists is present.
+    // Children first: an index may only be stored once everything it lists is present. One at
+    // a time (see the class comment); partDone() starts the next.
     m_remaining = index.manifests.size();
     if (index.manifests.isEmpty()) {
         finish(Result<void>());
         return;
     }
-    for (const Descriptor &child : index.manifests)
-        copyChild(child, depth);
+    m_children = index.manifests;
+    m_childDepth = depth;
+    copyChild(m_children.takeFirst(), depth);
 }
 
 void ContentCopyJob::copyChild(const Descriptor &child, int depth)

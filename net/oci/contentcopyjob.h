@@ -16,7 +16,11 @@ class RegistryClient;
 //!   repository, or fetched and uploaded when the registry refuses the mount;
 //! - an index: each child manifest, its own content first (a ContentCopyJob of its own), then
 //!   the child itself PUT by digest.
-//! Blobs and children are copied side by side; the first failure ends the job.
+//! An image's blobs are copied side by side; an index's children one after another, because
+//! children share blobs (a base layer, attestations' configs) and Distribution's filesystem
+//! driver writes a blob's link in place: two mounts of one blob at once can let a manifest PUT
+//! read a half-written link (MANIFEST_BLOB_UNKNOWN, seen once in tst_ocibackend). The first
+//! failure ends the job.
 class ContentCopyJob final : public ResultJob<void>
 {
     Q_DISABLE_COPY_MOVE(ContentCopyJob)
@@ -50,6 +54,9 @@ private:
     QString m_source;
     QString m_target;
     qsizetype m_remaining = 0;
+    //! An index's children still to copy, in order, and the depth they are copied at.
+    QList<Descriptor> m_children;
+    int m_childDepth = 0;
 };
 
 } // namespace Berth
