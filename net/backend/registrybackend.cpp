@@ -14,4 +14,15 @@ ResultJob<TagExtras> *RegistryBackend::fetchTagExtras(const QString &repository,
                                 this);
 }
 
+ResultJob<QList<UntaggedImage>> *RegistryBackend::untaggedImages(const QString &repository,
+                                                                 const QString &digest)
+{
+    Q_UNUSED(digest)
+    return failedJob<QList<UntaggedImage>>(
+            Error(ErrorCode::Unsupported,
+                  u"%1 cannot list the untagged images of %2 (only Harbor 2.x can)"_s.arg(
+                          registryHost(), repository)),
+            this);
+}
+
 } // namespace Berth

@@ -9,12 +9,24 @@
 #include "net/formats/manifest.h"
 #include "net/formats/tagextras.h"
 
+#include <QDateTime>
+#include <QList>
 #include <QObject>
 #include <QString>
 
 namespace Berth {
 
 class RequestScheduler;
+
+//! An image of a repository that no tag points at and no other image lists (Harbor 2.x's
+//! "untagged artifact"): what a clean-up can delete by digest.
+struct UntaggedImage
+{
+    QString digest;
+    QString mediaType; //!< the manifest's media type
+    QDateTime pushed;  //!< invalid when unknown
+    qint64 size = -1;  //!< as the server reports it (layers and config), -1 when unknown
+};
 
 //! What Berth asks of any registry. The OCI backend speaks the Distribution API; the Harbor
 //! backend (2.x and 1.x) implements the same calls with Harbor's API where it is better.
@@ -92,6 +104,13 @@ public:
     //! Whether the repository still has the blob (a HEAD): a deleted image can be put back only
     //! while garbage collection has not taken its blobs.
     virtual ResultJob<bool> *blobExists(const QString &repository, const QString &digest) = 0;
+
+    //! Whether untaggedImages() works here (Harbor 2.x; a plain registry cannot list them).
+    virtual bool listsUntaggedImages() const { return false; }
+    //! The repository's untagged images, every page; with digest, only that one if it is
+    //! untagged (an empty list: tagged since, or gone). Unsupported where not listsUntaggedImages().
+    virtual ResultJob<QList<UntaggedImage>> *untaggedImages(const QString &repository,
+                                                            const QString &digest = {});
 
     //! The scheduler every request of this backend goes through (statistics, tests).
     virtual RequestScheduler *scheduler() const = 0;

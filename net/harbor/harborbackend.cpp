@@ -425,6 +425,62 @@ ResultJob<bool> *HarborBackend::blobExists(const QString &repository, const QStr
     return m_registry->blobExists(repository, digest);
 }
 
+ResultJob<QList<UntaggedImage>> *HarborBackend::untaggedImages(const QString &repository,
+                                                               const QString &digest)
+{
+    if (!listsUntaggedImages())
+        return RegistryBackend::untaggedImages(repository, digest);
+    const QString path = m_api->repositoryPath(repository);
+    if (path.isEmpty() || (!digest.isEmpty() && !Digest::isValid(digest))) {
+        return failedJob<QList<UntaggedImage>>(
+                Error(ErrorCode::InvalidInput,
+                      u"not a Harbor artifact: %1%2"_s.arg(
+                              repository, digest.isEmpty() ? digest : u"@"_s + digest)),
+                this);
+    }
+    auto *task = new Task<QList<UntaggedImage>>(Priority::Background, this);
+    listUntagged(task, path, digest, 1, {});
+    return task;
+}
+
+void HarborBackend::listUntagged(Task<QList<UntaggedImage>> *task, const QString &path,
+                                 const QString &digest, int page, QList<UntaggedImage> found)
+{
+    const QString what = u"Listing the untagged artifacts of %1"_s.arg(path);
+    QueryItems query{{u"page"_s, QString::number(page)},
+                     {u"page_size"_s, QString::number(HarborApi::MaxPageSize)},
+                     // Tags asked for although q says none: what is deleted is checked.
+                     {u"with_tag"_s, u"true"_s},
+                     {u"q"_s, digest.isEmpty() ? u"tags=nil"_s : u"tags=nil,digest="_s + digest}};
+    task->await(m_api->getPage(path + u"/artifacts"_s, query, what, Priority::Background),
+                [this, task, path, digest, page, found = std::move(found),
+                 what](const Result<HarborPage> &answer) mutable {
+                    if (!answer.ok())
+                        return task->fail(answer.error());
+                    Result<QList<HarborArtifact>> artifacts = parseHarborArtifacts(answer->body);
+                    if (!artifacts.ok()) {
+                        Error error = artifacts.error();
+                        error.message = what + u": "_s + error.message;
+                        return task->fail(error);
+                    }
+                    for (const HarborArtifact &artifact : std::as_const(*artifacts)) {
+                        // Harbor's q is a filter the server may not know: check what it sent.
+                        if (!artifact.tags.isEmpty() || !Digest::isValid(artifact.digest)
+                            || (!digest.isEmpty() && artifact.digest != digest))
+                            continue;
+                        found.append(UntaggedImage{artifact.digest, artifact.manifestMediaType,
+                                                   artifact.pushed, artifact.size});
+                    }
+                    const qint64 seen
+                            = qint64(page - 1) * HarborApi::MaxPageSize + artifacts->size();
+                    const bool more = artifacts->size() == HarborApi::MaxPageSize
+                                      && (answer->total < 0 || seen < answer->total);
+                    if (!more)
+                        return task->finish(std::move(found));
+                    listUntagged(task, path, digest, page + 1, std::move(found));
+                });
+}
+
 RequestScheduler *HarborBackend::scheduler() const
 {
     return m_registry->scheduler();

@@ -72,9 +72,16 @@ public:
     ResultJob<QString> *putManifest(const QString &repository, const QString &reference,
                                     const QByteArray &bytes, const QString &mediaType) override;
     ResultJob<bool> *blobExists(const QString &repository, const QString &digest) override;
+    bool listsUntaggedImages() const override { return m_generation == HarborGeneration::V2; }
+    //! 2.x: GET .../artifacts?q=tags=nil (Harbor lists neither tagged artifacts nor the
+    //! platforms an index references), page after page.
+    ResultJob<QList<UntaggedImage>> *untaggedImages(const QString &repository,
+                                                    const QString &digest) override;
     RequestScheduler *scheduler() const override;
 
 private:
+    void listUntagged(Task<QList<UntaggedImage>> *task, const QString &path, const QString &digest,
+                      int page, QList<UntaggedImage> found);
     void detectGeneration(Task<void> *task);
     void checkCredentials(Task<void> *task);
     ResultJob<TagExtras> *fetchTagExtrasV1(const QString &path, const QString &what,
