@@ -162,6 +162,13 @@ QWidget *CleanupDialog::createRulesForm()
     m_olderThan->setObjectName(u"olderThanEdit"_s);
     m_olderThan->setPlaceholderText(tr("empty: any age, e.g. 90d, 12h, 2w"));
     layout->addRow(tr("Remove only tags older than:"), m_olderThan);
+    if (m_session && m_session->metadata()->backend()->listsUntaggedImages()) {
+        m_untagged = new QCheckBox(tr("Also delete untagged images (except those pushed within "
+                                      "the age above, or the last hour)"),
+                                   form);
+        m_untagged->setObjectName(u"untaggedCheck"_s);
+        layout->addRow(QString(), m_untagged);
+    }
 
     const auto changed = [this] {
         m_replanTimer.start();
@@ -172,6 +179,8 @@ QWidget *CleanupDialog::createRulesForm()
     connect(m_by, &QComboBox::currentIndexChanged, this, changed);
     for (QLineEdit *edit : {m_keep, m_only, m_olderThan})
         connect(edit, &QLineEdit::textChanged, this, changed);
+    if (m_untagged)
+        connect(m_untagged, &QCheckBox::toggled, this, changed);
     return form;
 }
 
@@ -179,8 +188,9 @@ void CleanupDialog::takeStock()
 {
     if (!m_session)
         return;
+    // Everything the form can ask for, once: the rules then re-plan from it as they change.
     m_inventory = new InventoryJob(m_session->metadata(), m_repository,
-                                   m_session->metadata()->hasTagExtras(), this);
+                                   InventoryJob::PushTimes | InventoryJob::UntaggedImages, this);
     connect(m_inventory, &InventoryJob::progressed, this, [this] {
         if (!m_replanTimer.isActive())
             m_replanTimer.start(250);
@@ -222,6 +232,7 @@ std::optional<RetentionRules> CleanupDialog::rules(QString *error) const
         }
         rules.olderThanSeconds = *seconds;
     }
+    rules.untagged = m_untagged && m_untagged->isChecked();
     return rules;
 }
 
@@ -269,19 +280,26 @@ void CleanupDialog::updateSummary()
                        .arg(s.keep)
                        .arg(s.untag)
                        .arg(s.remove)
-                       .arg(s.imagesDeleted)
+                       .arg(s.imagesDeleted - s.untaggedDeleted)
                        .arg(QLocale().formattedDataSize(s.bytesReclaimable))
                        .arg(s.bytesIncludeIndexes ? tr(" (indexes counted by their platforms' "
                                                        "sizes; other repositories may share "
                                                        "layers)")
                                                   : tr(" (other repositories may share layers)"));
+        if (plan.rules.untagged) {
+            text += u' '
+                    + tr("%n untagged image(s): delete %1, keep %2.", nullptr,
+                         int(plan.untagged.size()))
+                              .arg(s.untaggedDeleted)
+                              .arg(s.untaggedKept);
+        }
     }
     if (!m_outcome.isEmpty())
         text = m_outcome + u"\n\n"_s + text;
     m_summary->setText(text);
-    const bool removes = s.untag + s.remove > 0;
+    const bool removes = s.untag + s.remove + s.untaggedDeleted > 0;
     m_run->setEnabled(plan.isFinal() && m_stockError.isEmpty() && removes && !m_running);
-    m_export->setEnabled(!plan.tags.isEmpty());
+    m_export->setEnabled(!plan.tags.isEmpty() || !plan.untagged.isEmpty());
 }
 
 void CleanupDialog::confirmRun()
@@ -294,9 +312,13 @@ void CleanupDialog::confirmRun()
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setIcon(QMessageBox::Warning);
     box->setWindowTitle(tr("Run Clean-Up"));
-    box->setText(tr("Remove %n tag(s) from <b>%1</b>?", nullptr,
-                    int(plan.summary.untag + plan.summary.remove))
-                         .arg(m_repository.toHtmlEscaped()));
+    box->setText(plan.summary.untag + plan.summary.remove > 0
+                         ? tr("Remove %n tag(s) from <b>%1</b>?", nullptr,
+                              int(plan.summary.untag + plan.summary.remove))
+                                   .arg(m_repository.toHtmlEscaped())
+                         : tr("Delete %n untagged image(s) from <b>%1</b>?", nullptr,
+                              plan.summary.untaggedDeleted)
+                                   .arg(m_repository.toHtmlEscaped()));
     QStringList what;
     if (plan.summary.untag > 0) {
         what.append(tr("%n tag(s) untagged: their images stay with their other tags.", nullptr,
@@ -305,7 +327,11 @@ void CleanupDialog::confirmRun()
     if (plan.summary.remove > 0) {
         what.append(tr("%n tag(s) deleted with their images (%1 image(s)).", nullptr,
                        plan.summary.remove)
-                            .arg(plan.summary.imagesDeleted));
+                            .arg(plan.summary.imagesDeleted - plan.summary.untaggedDeleted));
+    }
+    if (plan.summary.untaggedDeleted > 0) {
+        what.append(tr("%n untagged image(s) deleted (no tag points at them).", nullptr,
+                       plan.summary.untaggedDeleted));
     }
     what.append(tr("Each tag is checked again right before it goes; one that moved since the "
                    "plan is left alone. Every change is journalled first: Undo Clean-Up puts it "
@@ -330,22 +356,20 @@ void CleanupDialog::run()
     m_running = new CleanupRun(m_session->metadata(), m_session->operations(), plan,
                                m_session->registryName(), journal, this);
     m_progress->setVisible(true);
-    m_progress->setRange(0, std::max(1, m_running->tagCount()));
+    m_progress->setRange(0, std::max(1, m_running->removalCount()));
     m_progress->setValue(0);
-    m_progress->setFormat(tr("%v of %m tags"));
+    m_progress->setFormat(plan.untagged.isEmpty() ? tr("%v of %m tags") : tr("%v of %m removals"));
     m_run->setEnabled(false);
     m_close->setText(tr("Cancel"));
-    for (QWidget *rule : {static_cast<QWidget *>(m_keepLastOn), static_cast<QWidget *>(m_keepLast),
-                          static_cast<QWidget *>(m_by), static_cast<QWidget *>(m_keep),
-                          static_cast<QWidget *>(m_only), static_cast<QWidget *>(m_olderThan)})
-        rule->setEnabled(false);
+    setRulesEnabled(false);
     connect(m_running, &CleanupRun::progressed, this, [this] {
         if (m_running)
-            m_progress->setValue(m_running->tagsDone());
+            m_progress->setValue(m_running->removalsDone());
     });
     m_running->onFinished(this, [this, journal](const Result<CleanupOutcome> &outcome) {
         m_progress->setVisible(false);
         m_close->setText(tr("Close"));
+        setRulesEnabled(true);
         QString message;
         if (!outcome.ok()) {
             message = tr("The clean-up stopped: %1. What was done is in the journal %2.")
@@ -354,6 +378,10 @@ void CleanupDialog::run()
             QStringList lines{
                     tr("Removed %n tag(s). Journal: %1", nullptr, int(outcome->removed.size()))
                             .arg(outcome->journalPath)};
+            if (!outcome->removedUntagged.isEmpty()) {
+                lines.append(tr("Deleted %n untagged image(s).", nullptr,
+                                int(outcome->removedUntagged.size())));
+            }
             for (const QString &line : outcome->skipped)
                 lines.append(tr("Skipped %1").arg(line));
             for (const QString &line : outcome->failed)
@@ -368,6 +396,18 @@ void CleanupDialog::run()
         // The repository changed: take stock again, and plan anew on what is there now.
         takeStock();
     });
+}
+
+void CleanupDialog::setRulesEnabled(bool enabled)
+{
+    for (QWidget *rule :
+         {static_cast<QWidget *>(m_keepLastOn), static_cast<QWidget *>(m_by),
+          static_cast<QWidget *>(m_keep), static_cast<QWidget *>(m_only),
+          static_cast<QWidget *>(m_olderThan), static_cast<QWidget *>(m_untagged)}) {
+        if (rule)
+            rule->setEnabled(enabled);
+    }
+    m_keepLast->setEnabled(enabled && m_keepLastOn->isChecked());
 }
 
 void CleanupDialog::reject()

@@ -59,6 +59,8 @@ private:
     void updateSummary();
     void confirmRun();
     void run();
+    //! The rules form, locked while a plan runs (the plan on screen is the one running).
+    void setRulesEnabled(bool enabled);
     void chooseExportFile();
 
     QPointer<RegistrySession> m_session;
@@ -69,6 +71,7 @@ private:
     QLineEdit *m_keep;
     QLineEdit *m_only;
     QLineEdit *m_olderThan;
+    QCheckBox *m_untagged = nullptr; //!< only where the backend lists untagged images
     QLabel *m_rulesError;
     QLabel *m_summary;
     QLineEdit *m_filter;

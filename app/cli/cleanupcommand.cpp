@@ -54,13 +54,17 @@ void CleanupCommand::run(const QStringList &arguments)
     const QCommandLineOption olderThan(
             u"older-than"_s, tr("Keep tags newer than DURATION: a number and s, m, h, d or w."),
             u"DURATION"_s);
+    const QCommandLineOption untagged(
+            u"untagged"_s,
+            tr("Also delete the images no tag points at (Harbor 2.x), except those pushed "
+               "within --older-than (default 1h): they may be part of a push going on."));
     const QCommandLineOption format(u"format"_s, tr("table (default), json or csv."), u"format"_s);
     const QCommandLineOption yes({u"y"_s, u"yes"_s}, tr("Run the plan."));
     const QCommandLineOption journal(u"journal"_s,
                                      tr("Write the journal to FILE (default: under the user's "
                                         "data folder, journals/)."),
                                      u"FILE"_s);
-    args.parser().addOptions({keepLast, by, keep, only, olderThan, format, yes, journal});
+    args.parser().addOptions({keepLast, by, keep, only, olderThan, untagged, format, yes, journal});
     if (const auto exit = args.parse(arguments, 1, u"one REPOSITORY"_s))
         return Q_EMIT finished(*exit);
     const auto parsed = ImageReference::parse(args.positionalArguments().constFirst());
@@ -105,6 +109,7 @@ void CleanupCommand::run(const QStringList &arguments)
         }
         m_rules.olderThanSeconds = *seconds;
     }
+    m_rules.untagged = args.isSet(untagged);
     m_format = args.isSet(format) ? args.value(format) : u"table"_s;
     if (m_format != u"table" && m_format != u"json" && m_format != u"csv")
         return Q_EMIT finished(
@@ -115,10 +120,18 @@ void CleanupCommand::run(const QStringList &arguments)
     if (m_rules.by == RetentionRules::Age::Pushed && options.kind() == u"registry")
         return Q_EMIT finished(args.usageError(
                 u"--by pushed needs Harbor: a plain registry keeps no push times"_s));
+    if (m_rules.untagged && options.kind() == u"registry")
+        return Q_EMIT finished(args.usageError(
+                u"--untagged needs Harbor 2.x: a plain registry cannot list untagged images"_s));
     openSession(options.endpointFor(m_reference), options.kind(), [this] {
         if (m_rules.by == RetentionRules::Age::Pushed && !session()->metadata()->hasTagExtras()) {
             writeErrLine(u"berth cleanup: --by pushed needs Harbor: %1 is a plain registry, "
                          "which keeps no push times"_s.arg(m_reference.registry()));
+            return Q_EMIT finished(ExitUsage);
+        }
+        if (m_rules.untagged && !session()->metadata()->backend()->listsUntaggedImages()) {
+            writeErrLine(u"berth cleanup: --untagged needs Harbor 2.x: %1 cannot list untagged "
+                         "images"_s.arg(m_reference.registry()));
             return Q_EMIT finished(ExitUsage);
         }
         takeStock();
@@ -127,8 +140,11 @@ void CleanupCommand::run(const QStringList &arguments)
 
 void CleanupCommand::takeStock()
 {
-    auto *inventory = new InventoryJob(session()->metadata(), m_reference.repository(),
-                                       m_rules.by == RetentionRules::Age::Pushed, this);
+    InventoryJob::Parts parts = InventoryJob::Tags;
+    parts.setFlag(InventoryJob::PushTimes, m_rules.by == RetentionRules::Age::Pushed);
+    parts.setFlag(InventoryJob::UntaggedImages, m_rules.untagged);
+    auto *inventory
+            = new InventoryJob(session()->metadata(), m_reference.repository(), parts, this);
     if (stderrIsTerminal()) {
         // A line that rewrites itself, every 100 tags.
         connect(inventory, &InventoryJob::progressed, this, [inventory] {
@@ -162,7 +178,7 @@ void CleanupCommand::printPlan(const CleanupPlan &plan)
     if (m_format == u"csv")
         return writeOut(plan.toCsv());
     const bool pushed = m_rules.by == RetentionRules::Age::Pushed;
-    int width = 3;
+    int width = plan.untagged.isEmpty() ? 3 : 10;
     for (const PlannedTag &tag : plan.tags)
         width = std::max(width, int(tag.tag.size()));
     QString out = u"%1  %2  %3  %4  %5\n"_s.arg(
@@ -177,22 +193,36 @@ void CleanupCommand::printPlan(const CleanupPlan &plan)
                 (time.isValid() ? time.toUTC().toString(Qt::ISODate) : u"-"_s).leftJustified(20),
                 tag.reason);
     }
+    for (const PlannedImage &image : plan.untagged) {
+        const QDateTime time = pushed ? image.pushed : image.created;
+        out += u"%1  %2  %3  %4  %5\n"_s.arg(
+                u"<untagged>"_s.leftJustified(width),
+                CleanupPlan::actionName(image.action).leftJustified(6),
+                Digest::shortForm(image.digest).leftJustified(12),
+                (time.isValid() ? time.toUTC().toString(Qt::ISODate) : u"-"_s).leftJustified(20),
+                image.reason);
+    }
     const CleanupSummary &s = plan.summary;
     out += u"\n%1 tags: keep %2, untag %3, delete %4 (%5 images deleted); garbage collection "
            "can reclaim at most %6 (layers no kept image here uses%7)\n"_s.arg(plan.tags.size())
                    .arg(s.keep)
                    .arg(s.untag)
                    .arg(s.remove)
-                   .arg(s.imagesDeleted)
+                   .arg(s.imagesDeleted - s.untaggedDeleted)
                    .arg(QLocale::c().formattedDataSize(s.bytesReclaimable))
                    .arg(s.bytesIncludeIndexes ? u"; indexes counted by their platforms' sizes"_s
                                               : QString());
+    if (plan.rules.untagged) {
+        out += u"%1 untagged images: delete %2, keep %3\n"_s.arg(plan.untagged.size())
+                       .arg(s.untaggedDeleted)
+                       .arg(s.untaggedKept);
+    }
     writeOut(out.toUtf8());
 }
 
 void CleanupCommand::runPlan(const CleanupPlan &plan)
 {
-    if (plan.removedTags().isEmpty()) {
+    if (plan.removedTags().isEmpty() && plan.deletedUntagged().isEmpty()) {
         writeErrLine(u"berth cleanup: the plan removes nothing."_s);
         return Q_EMIT finished(ExitOk);
     }
@@ -204,8 +234,8 @@ void CleanupCommand::runPlan(const CleanupPlan &plan)
     writeErrLine(u"berth cleanup: journal %1"_s.arg(path));
     if (stderrIsTerminal()) {
         connect(run, &CleanupRun::progressed, this, [run] {
-            writeErr(u"\rberth cleanup: removing tags %1 / %2"_s.arg(run->tagsDone())
-                             .arg(run->tagCount())
+            writeErr(u"\rberth cleanup: removing %1 / %2"_s.arg(run->removalsDone())
+                             .arg(run->removalCount())
                              .toUtf8());
         });
     }
@@ -220,9 +250,13 @@ void CleanupCommand::runPlan(const CleanupPlan &plan)
             writeErrLine(u"berth cleanup: failed %1"_s.arg(line));
         for (const QString &line : outcome->mismatches)
             writeErrLine(u"berth cleanup: afterwards: %1"_s.arg(line));
-        writeErrLine(u"berth cleanup: removed %1 tag(s); undo with: berth undo %2"_s
+        const QString untaggedText
+                = outcome->removedUntagged.isEmpty()
+                          ? QString()
+                          : u" and %1 untagged image(s)"_s.arg(outcome->removedUntagged.size());
+        writeErrLine(u"berth cleanup: removed %1 tag(s)%2; undo with: berth undo %3"_s
                              .arg(outcome->removed.size())
-                             .arg(outcome->journalPath));
+                             .arg(untaggedText, outcome->journalPath));
         Q_EMIT finished(outcome->ok() ? ExitOk : ExitError);
     });
 }

@@ -1,5 +1,7 @@
 #include "models/cleanup/cleanupjournal.h"
 
+#include "net/core/digest.h"
+
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
@@ -119,9 +121,12 @@ Result<Journal> readJournal(const QString &path)
         entry.mediaType = object.value(u"media_type"_s).toString();
         entry.manifest = QByteArray::fromBase64(object.value(u"manifest"_s).toString().toLatin1());
         entry.action = object.value(u"action"_s).toString();
-        if (entry.repository.isEmpty() || entry.tag.isEmpty() || entry.digest.isEmpty()
-            || entry.manifest.isEmpty())
-            return bad(u"an entry without repository, tag, digest or manifest"_s);
+        if (entry.repository.isEmpty() || entry.digest.isEmpty() || entry.manifest.isEmpty())
+            return bad(u"an entry without repository, digest or manifest"_s);
+        if (!Digest::isValid(entry.digest))
+            return bad(u"an entry with a malformed digest"_s);
+        if (entry.tag.isEmpty() && entry.action != u"delete")
+            return bad(u"an entry without a tag that is not an image deletion"_s);
         // A journal records one repository's clean-up: it is never a way to write elsewhere.
         if (entry.repository != journal.repository)
             return bad(u"an entry for %1, not the journal's %2"_s.arg(entry.repository,
@@ -131,6 +136,11 @@ Result<Journal> readJournal(const QString &path)
     if (lineNumber == 0)
         return Error(ErrorCode::InvalidInput, u"%1 is empty"_s.arg(path));
     return journal;
+}
+
+QString JournalEntry::name() const
+{
+    return tag.isEmpty() ? u"untagged "_s + Digest::shortForm(digest) : tag;
 }
 
 } // namespace Berth

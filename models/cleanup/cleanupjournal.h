@@ -16,11 +16,16 @@ namespace Berth {
 struct JournalEntry
 {
     QString repository;
-    QString tag;
+    QString tag; //!< empty for an untagged image (deleted by digest)
     QString digest;
     QString mediaType;
     QByteArray manifest;
     QString action; //!< "untag" or "delete"
+
+    //! What the manifest is stored under again: the tag, or the digest of an untagged image.
+    QString reference() const { return tag.isEmpty() ? digest : tag; }
+    //! How messages name it: the tag, or "untagged 1234abcd5678" (its short digest).
+    QString name() const;
 };
 
 //! What a journal file holds: which registry, and the removals in the order they were started.

@@ -127,6 +127,54 @@ void countReclaimable(const Inventory &inventory, const QSet<QString> &deleted,
     }
 }
 
+//! The untagged images' fates: deleted once older than the grace period, unless a kept index
+//! lists them or they could not be read (the run could not journal them).
+void planUntagged(const Inventory &inventory, const RetentionRules &rules, const QDateTime &now,
+                  const QSet<QString> &partOfKept, CleanupPlan *plan)
+{
+    const qint64 grace = rules.olderThanSeconds >= 0 ? rules.olderThanSeconds
+                                                     : RetentionRules::UntaggedGraceSeconds;
+    const QString graceText = RetentionRules::durationText(grace);
+    for (const InventoryImage &image : inventory.untagged) {
+        PlannedImage planned{image.image.digest,
+                             image.created,
+                             image.image.pushed,
+                             image.image.size,
+                             CleanupAction::Keep,
+                             {},
+                             false};
+        const QDateTime age = image.image.pushed.isValid() ? image.image.pushed : image.created;
+        if (!image.loaded) {
+            planned.pending = true;
+            planned.reason = u"metadata loading"_s;
+            ++plan->summary.pending;
+        } else if (!image.error.isEmpty()) {
+            planned.reason = u"untagged; could not be read, kept: "_s + image.error;
+        } else if (partOfKept.contains(planned.digest)) {
+            planned.reason = u"untagged; stays: a kept index lists it"_s;
+        } else if (!age.isValid()) {
+            planned.reason = u"untagged; push time unknown: kept"_s;
+        } else if (age.secsTo(now) < grace) {
+            planned.reason = u"untagged; pushed less than %1 ago (may be part of a push still "
+                             "going on)"_s.arg(graceText);
+        } else {
+            planned.action = CleanupAction::Delete;
+            planned.reason = u"untagged; pushed more than %1 ago"_s.arg(graceText);
+        }
+        if (planned.action == CleanupAction::Delete)
+            ++plan->summary.untaggedDeleted;
+        else if (!planned.pending)
+            ++plan->summary.untaggedKept;
+        plan->untagged.append(planned);
+    }
+    std::sort(plan->untagged.begin(), plan->untagged.end(),
+              [](const PlannedImage &a, const PlannedImage &b) {
+                  if (a.pushed != b.pushed)
+                      return a.pushed < b.pushed;
+                  return a.digest < b.digest;
+              });
+}
+
 } // namespace
 
 CleanupPlan planCleanup(const Inventory &inventory, const RetentionRules &rules,
@@ -219,6 +267,12 @@ CleanupPlan planCleanup(const Inventory &inventory, const RetentionRules &rules,
             break;
         }
     }
+    if (rules.untagged) {
+        plan.untaggedListed = inventory.untaggedListed;
+        planUntagged(inventory, rules, now, partOfKept, &plan);
+        for (const PlannedImage &image : std::as_const(plan.untagged))
+            (image.action == CleanupAction::Delete ? deleted : kept).insert(image.digest);
+    }
     plan.summary.imagesDeleted = int(deleted.size());
     countReclaimable(inventory, deleted, kept, &plan.summary);
 
@@ -251,6 +305,16 @@ QStringList CleanupPlan::removedTags() const
     return removed;
 }
 
+QStringList CleanupPlan::deletedUntagged() const
+{
+    QStringList digests;
+    for (const PlannedImage &image : untagged) {
+        if (image.action == CleanupAction::Delete)
+            digests.append(image.digest);
+    }
+    return digests;
+}
+
 QStringList CleanupPlan::keptTags() const
 {
     QStringList keptNames;
@@ -276,27 +340,51 @@ QJsonObject CleanupPlan::toJson() const
                 {u"reason"_s, tag.reason},
         });
     }
-    return QJsonObject{
+    QJsonObject totals{
+            {u"keep"_s, summary.keep},
+            {u"untag"_s, summary.untag},
+            {u"delete"_s, summary.remove},
+            {u"images_deleted"_s, summary.imagesDeleted},
+            {u"bytes_reclaimable"_s, summary.bytesReclaimable},
+            {u"pending"_s, summary.pending},
+    };
+    QJsonObject object{
             {u"repository"_s, repository},
             {u"generated"_s, timeText(generated)},
             {u"rules"_s, rules.toJson()},
             {u"final"_s, isFinal()},
             {u"tags"_s, rows},
-            {u"summary"_s,
-             QJsonObject{
-                     {u"keep"_s, summary.keep},
-                     {u"untag"_s, summary.untag},
-                     {u"delete"_s, summary.remove},
-                     {u"images_deleted"_s, summary.imagesDeleted},
-                     {u"bytes_reclaimable"_s, summary.bytesReclaimable},
-                     {u"pending"_s, summary.pending},
-             }},
     };
+    if (rules.untagged) {
+        QJsonArray images;
+        for (const PlannedImage &image : untagged) {
+            images.append(QJsonObject{
+                    {u"digest"_s, image.digest},
+                    {u"created"_s,
+                     image.created.isValid() ? QJsonValue(timeText(image.created)) : QJsonValue()},
+                    {u"pushed"_s,
+                     image.pushed.isValid() ? QJsonValue(timeText(image.pushed)) : QJsonValue()},
+                    {u"size"_s, image.size >= 0 ? QJsonValue(image.size) : QJsonValue()},
+                    {u"action"_s, actionName(image.action)},
+                    {u"reason"_s, image.reason},
+            });
+        }
+        object.insert(u"untagged"_s, images);
+        totals.insert(u"untagged"_s, summary.untaggedDeleted);
+    }
+    object.insert(u"summary"_s, totals);
+    return object;
 }
 
 QByteArray CleanupPlan::toCsv() const
 {
     QString csv = u"tag,digest,created,pushed,action,reason\r\n"_s;
+    const auto appendRow = [&csv](const QStringList &cells) {
+        QStringList fields;
+        for (const QString &cell : cells)
+            fields.append(CsvReportWriter::field(cell));
+        csv += fields.join(u',') + u"\r\n"_s;
+    };
     for (const PlannedTag &tag : tags) {
         const QStringList cells{tag.tag,
                                 tag.digest,
@@ -304,10 +392,16 @@ QByteArray CleanupPlan::toCsv() const
                                 timeText(tag.pushed),
                                 actionName(tag.action),
                                 tag.reason};
-        QStringList fields;
-        for (const QString &cell : cells)
-            fields.append(CsvReportWriter::field(cell));
-        csv += fields.join(u',') + u"\r\n"_s;
+        appendRow(cells);
+    }
+    for (const PlannedImage &image : untagged) {
+        const QStringList cells{QString(),
+                                image.digest,
+                                timeText(image.created),
+                                timeText(image.pushed),
+                                actionName(image.action),
+                                image.reason};
+        appendRow(cells);
     }
     return csv.toUtf8();
 }

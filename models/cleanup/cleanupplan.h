@@ -1,6 +1,7 @@
 #pragma once
 
 #include "models/cleanup/retentionrules.h"
+#include "net/backend/registrybackend.h"
 #include "net/formats/imagemetadata.h"
 
 #include <QDateTime>
@@ -24,6 +25,15 @@ struct InventoryTag
     bool loaded = false; //!< its metadata (and extras where needed) arrived or failed
 };
 
+//! What is known of one untagged image (Harbor 2.x) when a plan is made.
+struct InventoryImage
+{
+    UntaggedImage image;
+    QDateTime created;   //!< invalid when unknown
+    QString error;       //!< why its manifest could not be read; empty when fine
+    bool loaded = false; //!< its metadata arrived or failed
+};
+
 //! Every tag of a repository and the images they point at: what a plan is made from.
 struct Inventory
 {
@@ -31,6 +41,9 @@ struct Inventory
     QList<InventoryTag> tags;
     QHash<QString, std::shared_ptr<const ImageMetadata>> images; //!< by digest
     bool listed = false; //!< the whole tag list arrived (else more tags may follow)
+    //! Images no tag points at, when they were asked for (RetentionRules::untagged).
+    QList<InventoryImage> untagged;
+    bool untaggedListed = false;
 };
 
 enum class CleanupAction { Keep, Untag, Delete };
@@ -48,12 +61,26 @@ struct PlannedTag
     bool pending = false; //!< its metadata is still loading: kept until it is known
 };
 
+//! An untagged image's fate (only with RetentionRules::untagged): Delete, or Keep and why.
+struct PlannedImage
+{
+    QString digest;
+    QDateTime created;
+    QDateTime pushed;
+    qint64 size = -1; //!< as the server reports it
+    CleanupAction action = CleanupAction::Keep;
+    QString reason;
+    bool pending = false;
+};
+
 struct CleanupSummary
 {
     int keep = 0;
     int untag = 0;
-    int remove = 0; //!< tags whose image is deleted ("delete")
-    int imagesDeleted = 0;
+    int remove = 0;        //!< tags whose image is deleted ("delete")
+    int imagesDeleted = 0; //!< tagged and untagged ones
+    int untaggedDeleted = 0;
+    int untaggedKept = 0;
     //! Layer bytes of the deleted images that no kept image of this repository uses, each
     //! layer once: what garbage collection can reclaim at most (other repositories may share
     //! layers, and only the registry's garbage collection frees them).
@@ -61,7 +88,7 @@ struct CleanupSummary
     //! Some deleted image is an index whose platforms' layers were not looked at: their sizes
     //! were added whole, so bytesReclaimable is a rougher upper bound.
     bool bytesIncludeIndexes = false;
-    int pending = 0; //!< tags still loading
+    int pending = 0; //!< tags (and untagged images) still loading
 };
 
 //! A retention plan for one repository: every tag with its action and reason, and the totals.
@@ -71,20 +98,31 @@ struct CleanupPlan
     QDateTime generated;
     RetentionRules rules;
     QList<PlannedTag> tags; //!< every tag of the repository, in natural order
+    //! Every untagged image, oldest push first, when rules.untagged (else empty).
+    QList<PlannedImage> untagged;
     CleanupSummary summary;
     bool listed = false;
+    bool untaggedListed = false;
 
-    //! The plan can be run: every tag is known (listed, loaded, resolved).
-    bool isFinal() const { return listed && summary.pending == 0; }
+    //! The plan can be run: every tag is known (listed, loaded, resolved), and so is every
+    //! untagged image when the rules delete them.
+    bool isFinal() const
+    {
+        return listed && summary.pending == 0 && (!rules.untagged || untaggedListed);
+    }
+    //! Untagged images the plan deletes, by digest.
+    QStringList deletedUntagged() const;
     //! The tags the plan removes (untag and delete), and those it keeps.
     QStringList removedTags() const;
     QStringList keptTags() const;
 
     //! `berth cleanup --format json`: {"repository", "generated", "rules", "tags": [{"tag",
     //! "digest", "created", "pushed", "action", "reason"}], "summary": {"keep", "untag",
-    //! "delete", "images_deleted", "bytes_reclaimable"}} (plus "final" and "pending").
+    //! "delete", "images_deleted", "bytes_reclaimable"}} (plus "final" and "pending"); with the
+    //! untagged rule also "untagged": [{"digest", "created", "pushed", "size", "action",
+    //! "reason"}] and the summary's "untagged" (images it deletes).
     QJsonObject toJson() const;
-    //! The same rows as CSV (RFC 4180), a header first.
+    //! The same rows as CSV (RFC 4180), a header first; untagged images with an empty tag.
     QByteArray toCsv() const;
 
     static QString actionName(CleanupAction action); //!< "keep", "untag", "delete"

@@ -12,12 +12,15 @@ void CleanupPlanModel::setPlan(const CleanupPlan &plan)
 {
     // Same tags in the same (natural) order: only the cells changed, and a view keeps its
     // selection and scroll position while the plan fills in.
-    bool sameRows = plan.tags.size() == m_plan.tags.size();
+    bool sameRows = plan.tags.size() == m_plan.tags.size()
+                    && plan.untagged.size() == m_plan.untagged.size();
     for (qsizetype i = 0; sameRows && i < plan.tags.size(); ++i)
         sameRows = plan.tags.at(i).tag == m_plan.tags.at(i).tag;
+    for (qsizetype i = 0; sameRows && i < plan.untagged.size(); ++i)
+        sameRows = plan.untagged.at(i).digest == m_plan.untagged.at(i).digest;
     if (sameRows) {
         m_plan = plan;
-        if (!m_plan.tags.isEmpty())
+        if (rowCount() > 0)
             Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
         return;
     }
@@ -28,7 +31,19 @@ void CleanupPlanModel::setPlan(const CleanupPlan &plan)
 
 int CleanupPlanModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_plan.tags.size());
+    return parent.isValid() ? 0 : int(m_plan.tags.size() + m_plan.untagged.size());
+}
+
+CleanupPlanModel::Row CleanupPlanModel::row(int index) const
+{
+    if (index < m_plan.tags.size()) {
+        const PlannedTag &tag = m_plan.tags.at(index);
+        return Row{tag.tag,    tag.digest, tag.created, tag.pushed,
+                   tag.action, tag.reason, tag.pending};
+    }
+    const PlannedImage &image = m_plan.untagged.at(index - m_plan.tags.size());
+    return Row{{},           image.digest, image.created, image.pushed,
+               image.action, image.reason, image.pending};
 }
 
 int CleanupPlanModel::columnCount(const QModelIndex &parent) const
@@ -38,15 +53,17 @@ int CleanupPlanModel::columnCount(const QModelIndex &parent) const
 
 QVariant CleanupPlanModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid() || index.row() >= m_plan.tags.size())
+    if (!index.isValid() || index.row() >= rowCount())
         return {};
-    const PlannedTag &tag = m_plan.tags.at(index.row());
+    const Row tag = row(index.row());
     if (role == ActionRole)
         return int(tag.action);
     if (role != Qt::DisplayRole && role != SortRole && role != Qt::ToolTipRole)
         return {};
     switch (index.column()) {
     case TagColumn:
+        if (tag.tag.isEmpty())
+            return role == SortRole ? QString() : tr("<untagged>");
         return tag.tag;
     case ActionColumn:
         if (tag.pending)

@@ -7,7 +7,8 @@
 namespace Berth {
 
 //! A clean-up plan as a table: one row per tag (tag, action, digest, created, pushed, reason),
-//! for the window's live preview. SortRole gives comparable values (times as QDateTime, actions
+//! then one per untagged image the rules look at ("<untagged>" as its tag), for the window's
+//! live preview. SortRole gives comparable values (times as QDateTime, actions
 //! by severity); a tag still loading shows "loading" as its action.
 class CleanupPlanModel final : public QAbstractTableModel
 {
@@ -36,6 +37,19 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
 private:
+    //! A row of either kind, as the columns show it.
+    struct Row
+    {
+        QString tag; //!< empty: an untagged image
+        QString digest;
+        QDateTime created;
+        QDateTime pushed;
+        CleanupAction action;
+        QString reason;
+        bool pending;
+    };
+    Row row(int index) const;
+
     CleanupPlan m_plan;
 };
 

@@ -30,7 +30,7 @@ CleanupRun::CleanupRun(MetadataService *service, TagOperations *operations, cons
         return;
     }
     m_outcome.journalPath = m_journal.path();
-    m_tagCount = int(plan.removedTags().size());
+    m_removalCount = int(plan.removedTags().size() + plan.deletedUntagged().size());
     checkBeforeRun();
 }
 
@@ -45,7 +45,7 @@ void CleanupRun::checkBeforeRun()
                      return finish(error);
                  }
                  planSteps(*now);
-                 m_tagsDone = int(m_outcome.skipped.size());
+                 m_removalsDone = int(m_outcome.skipped.size());
                  Q_EMIT progressed();
                  runNext();
              });
@@ -93,6 +93,20 @@ void CleanupRun::planSteps(const QHash<QString, QString> &now)
         for (const QString &tag : image.tags)
             m_steps.append(Step{image.digest, {tag}, false});
     }
+    // Untagged images last: by then the untags above cannot leave one behind that was planned.
+    for (const QString &digest : m_plan.deletedUntagged()) {
+        if (stillUsed.contains(digest)) {
+            m_outcome.skipped.append(
+                    u"%1: tagged since the plan, left alone"_s.arg(untaggedName(digest)));
+            continue;
+        }
+        m_steps.append(Step{digest, {}, true});
+    }
+}
+
+QString CleanupRun::untaggedName(const QString &digest)
+{
+    return u"untagged "_s + Digest::shortForm(digest);
 }
 
 void CleanupRun::runNext()
@@ -109,6 +123,8 @@ void CleanupRun::runNext()
 
 void CleanupRun::runStep(const Step &step)
 {
+    if (step.tags.isEmpty())
+        return runUntaggedStep(step);
     if (step.deleteImage) {
         // The first tag's manifest, asked by the tag: the bytes for the journal and, in the same
         // answer, where the tag points right now. Anything unexpected takes the general way.
@@ -125,17 +141,39 @@ void CleanupRun::runStep(const Step &step)
     runStepByDigest(step);
 }
 
+void CleanupRun::runUntaggedStep(const Step &step)
+{
+    // Right before: is it still an untagged image the server would delete alone?
+    const QString name = untaggedName(step.digest);
+    awaitJob(m_service->backend()->untaggedImages(m_plan.repository, step.digest),
+             [this, step, name](const Result<QList<UntaggedImage>> &now) {
+                 if (!now.ok()) {
+                     m_outcome.failed.append(u"%1: %2"_s.arg(name, now.error().toString()));
+                     return stepDone(1);
+                 }
+                 if (now->isEmpty()) {
+                     m_outcome.skipped.append(
+                             u"%1: tagged or gone since the plan, left alone"_s.arg(name));
+                     return stepDone(1);
+                 }
+                 runStepByDigest(step);
+             });
+}
+
 void CleanupRun::runStepByDigest(const Step &step)
 {
     // The manifest's exact bytes first: the journal line must be able to put it back.
     awaitJob(m_service->manifest(m_plan.repository, step.digest, Priority::Interactive),
              [this, step](const Result<FetchedManifest> &manifest) {
                  if (!manifest.ok()) {
-                     for (const QString &tag : step.tags) {
+                     const QStringList names = step.tags.isEmpty()
+                                                       ? QStringList{untaggedName(step.digest)}
+                                                       : step.tags;
+                     for (const QString &name : names) {
                          m_outcome.failed.append(u"%1: reading its manifest: %2"_s.arg(
-                                 tag, manifest.error().toString()));
+                                 name, manifest.error().toString()));
                      }
-                     return stepDone(int(step.tags.size()));
+                     return stepDone(int(names.size()));
                  }
                  act(step, *manifest, step.tags);
              });
@@ -144,7 +182,9 @@ void CleanupRun::runStepByDigest(const Step &step)
 void CleanupRun::act(const Step &step, const FetchedManifest &manifest,
                      const QStringList &unchecked)
 {
-    for (const QString &tag : step.tags) {
+    // An untagged image's line has no tag: undo puts it back by digest.
+    const QStringList tags = step.tags.isEmpty() ? QStringList{QString()} : step.tags;
+    for (const QString &tag : tags) {
         const Error written = m_journal.append(JournalEntry{
                 m_plan.repository, tag, step.digest, manifest.mediaType, manifest.bytes,
                 CleanupPlan::actionName(step.deleteImage ? CleanupAction::Delete
@@ -152,7 +192,8 @@ void CleanupRun::act(const Step &step, const FetchedManifest &manifest,
         if (written.isError()) {
             // Without its journal line a change is not made; the run stops here.
             Error error = written;
-            error.message += u"; the run stopped before %1"_s.arg(tag);
+            error.message += u"; the run stopped before %1"_s.arg(
+                    tag.isEmpty() ? untaggedName(step.digest) : tag);
             return finish(error);
         }
     }
@@ -198,6 +239,14 @@ void CleanupRun::deleteManifest(const Step &step)
 {
     awaitJob(m_operations->deleteImage(m_plan.repository, step.digest),
              [this, step](const Result<void> &deleted) {
+                 if (step.tags.isEmpty()) {
+                     if (deleted.ok())
+                         m_outcome.removedUntagged.append(step.digest);
+                     else
+                         m_outcome.failed.append(u"%1: %2"_s.arg(untaggedName(step.digest),
+                                                                 deleted.error().toString()));
+                     return stepDone(1);
+                 }
                  for (const QString &tag : step.tags) {
                      if (deleted.ok()) {
                          m_outcome.removed.append(tag);
@@ -213,7 +262,7 @@ void CleanupRun::deleteManifest(const Step &step)
 void CleanupRun::stepDone(int tags)
 {
     --m_running;
-    m_tagsDone += tags;
+    m_removalsDone += tags;
     Q_EMIT progressed();
     runNext();
 }
@@ -250,6 +299,29 @@ void CleanupRun::verify()
                      if (!planned.contains(it.key()))
                          m_outcome.mismatches.append(
                                  u"%1 appeared during the run (not in the plan)"_s.arg(it.key()));
+                 }
+                 verifyUntagged();
+             });
+}
+
+void CleanupRun::verifyUntagged()
+{
+    if (m_outcome.removedUntagged.isEmpty())
+        return finish(m_outcome);
+    awaitJob(m_service->backend()->untaggedImages(m_plan.repository),
+             [this](const Result<QList<UntaggedImage>> &after) {
+                 if (!after.ok()) {
+                     m_outcome.mismatches.append(
+                             u"the untagged images could not be listed again: "_s
+                             + after.error().toString());
+                     return finish(m_outcome);
+                 }
+                 const QSet<QString> deleted(m_outcome.removedUntagged.cbegin(),
+                                             m_outcome.removedUntagged.cend());
+                 for (const UntaggedImage &image : *after) {
+                     if (deleted.contains(image.digest))
+                         m_outcome.mismatches.append(u"%1 was deleted and is there again"_s.arg(
+                                 untaggedName(image.digest)));
                  }
                  finish(m_outcome);
              });

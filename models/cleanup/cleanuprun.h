@@ -16,10 +16,12 @@ class TagOperations;
 struct CleanupOutcome
 {
     QString journalPath;
-    QStringList removed;    //!< tags that went
-    QStringList skipped;    //!< "tag: why": moved or gone since the plan, left alone
-    QStringList failed;     //!< "tag: error"
-    QStringList mismatches; //!< where the repository afterwards differs from the plan
+    QStringList removed;         //!< tags that went
+    QStringList removedUntagged; //!< digests of untagged images that were deleted
+    QStringList skipped;         //!< "tag: why": moved or gone since the plan, left alone (an
+                                 //!< untagged image: "untagged 1234abcd5678: why")
+    QStringList failed;          //!< "tag: error"
+    QStringList mismatches;      //!< where the repository afterwards differs from the plan
     bool ok() const { return skipped.isEmpty() && failed.isEmpty() && mismatches.isEmpty(); }
 };
 
@@ -32,7 +34,9 @@ struct CleanupOutcome
 //! 3. Before each change a journal line (repository, tag, digest, media type, manifest bytes)
 //!    is written and flushed, so `berth undo` can put back whatever was done.
 //! 4. Afterwards the repository is listed again and compared with the plan: every kept tag on
-//!    its planned digest, every removed tag gone.
+//!    its planned digest, every removed tag gone (and every deleted untagged image).
+//! Untagged images the plan deletes go after the tags, each only while the server still lists
+//! it as untagged right before (a tag pushed onto it since keeps it), journalled without a tag.
 //! At most MaxInFlight steps run at once; cancel() stops between steps (the journal stays
 //! true: a line is only written for a change that is started).
 class CleanupRun final : public ResultJob<CleanupOutcome>
@@ -46,9 +50,10 @@ public:
     CleanupRun(MetadataService *service, TagOperations *operations, const CleanupPlan &plan,
                const QString &registry, const QString &journalPath, QObject *parent);
 
-    //! Tags dealt with (removed, skipped or failed) of those the plan removes.
-    int tagsDone() const { return m_tagsDone; }
-    int tagCount() const { return m_tagCount; }
+    //! Removals (tags, and untagged images) dealt with: removed, skipped or failed.
+    int removalsDone() const { return m_removalsDone; }
+    //! Removals in the plan: the tags it removes and the untagged images it deletes.
+    int removalCount() const { return m_removalCount; }
 
 Q_SIGNALS:
     void progressed();
@@ -57,7 +62,7 @@ private:
     struct Step
     {
         QString digest;
-        QStringList tags;
+        QStringList tags; //!< empty for an untagged image
         bool deleteImage = false;
     };
 
@@ -66,6 +71,7 @@ private:
     void runNext();
     void runStep(const Step &step);
     void runStepByDigest(const Step &step);
+    void runUntaggedStep(const Step &step);
     //! Journals the step's tags, then acts; unchecked: tags of an image to delete that were not
     //! yet checked to be on it right now.
     void act(const Step &step, const FetchedManifest &manifest, const QStringList &unchecked);
@@ -74,6 +80,9 @@ private:
     void deleteManifest(const Step &step);
     void stepDone(int tags);
     void verify();
+    void verifyUntagged();
+    //! How the outcome names an untagged image: "untagged 1234abcd5678" (its short digest).
+    static QString untaggedName(const QString &digest);
 
     QPointer<MetadataService> m_service;
     QPointer<TagOperations> m_operations;
@@ -83,8 +92,8 @@ private:
     QList<Step> m_steps;
     qsizetype m_next = 0;
     int m_running = 0;
-    int m_tagsDone = 0;
-    int m_tagCount = 0;
+    int m_removalsDone = 0;
+    int m_removalCount = 0;
     CleanupOutcome m_outcome;
 };
 

@@ -9,11 +9,12 @@ using namespace Qt::StringLiterals;
 
 namespace Berth {
 
-InventoryJob::InventoryJob(MetadataService *service, const QString &repository, bool withPushed,
+InventoryJob::InventoryJob(MetadataService *service, const QString &repository, Parts parts,
                            QObject *parent)
     : ResultJob<Inventory>(Priority::Background, parent)
     , m_service(service)
-    , m_withPushed(withPushed && service->hasTagExtras())
+    , m_withPushed(parts.testFlag(PushTimes) && service->hasTagExtras())
+    , m_withUntagged(parts.testFlag(UntaggedImages) && service->backend()->listsUntaggedImages())
 {
     m_inventory.repository = repository;
     RegistryBackend *backend = service->backend();
@@ -51,6 +52,58 @@ InventoryJob::InventoryJob(MetadataService *service, const QString &repository, 
                      error.httpStatus));
     });
     m_pager->fetchNext();
+    if (m_withUntagged)
+        listUntagged();
+}
+
+void InventoryJob::listUntagged()
+{
+    awaitJob(m_service->backend()->untaggedImages(m_inventory.repository),
+             [this](const Result<QList<UntaggedImage>> &images) {
+                 if (!images.ok()) {
+                     return finish(Error(images.error().code,
+                                         u"listing the untagged images of %1: %2"_s.arg(
+                                                 m_inventory.repository, images.error().message),
+                                         images.error().httpStatus));
+                 }
+                 for (const UntaggedImage &image : *images)
+                     m_inventory.untagged.append(InventoryImage{image, {}, {}, false});
+                 m_inventory.untaggedListed = true;
+                 Q_EMIT progressed();
+                 pump();
+             });
+}
+
+bool InventoryJob::startUntagged(qint64 index)
+{
+    if (!m_service) {
+        finish(Error(ErrorCode::Cancelled, u"the session was closed"_s));
+        return false;
+    }
+    ++m_running;
+    awaitJob(m_service->metadata(m_inventory.repository,
+                                 m_inventory.untagged.at(index).image.digest, Priority::Background),
+             [this, index](const Result<MetadataService::TagMetadata> &result) {
+                 InventoryImage &entry = m_inventory.untagged[index];
+                 if (result.ok()) {
+                     entry.created = result->metadata->created;
+                     m_inventory.images.insert(result->digest, result->metadata);
+                 } else if (result.error().isItemError()) {
+                     entry.error = result.error().toString();
+                 } else {
+                     return finish(Error(result.error().code,
+                                         u"reading %1@%2: %3"_s.arg(m_inventory.repository,
+                                                                    entry.image.digest,
+                                                                    result.error().message),
+                                         result.error().httpStatus));
+                 }
+                 entry.loaded = true;
+                 ++m_loaded;
+                 --m_running;
+                 Q_EMIT progressed();
+                 pump();
+             });
+    return true;
 }
 
 void InventoryJob::pump()
@@ -59,6 +112,10 @@ void InventoryJob::pump()
         return;
     m_pump.run(m_inventory.tags.size(), m_running,
                [this](qint64 index) { return startTag(index); });
+    if (!isFinished()) {
+        m_untaggedPump.run(m_inventory.untagged.size(), m_running,
+                           [this](qint64 index) { return startUntagged(index); });
+    }
     finishIfDone();
 }
 
@@ -120,7 +177,10 @@ void InventoryJob::tagDone(qint64 index)
 void InventoryJob::finishIfDone()
 {
     if (!isFinished() && m_inventory.listed && m_running == 0
-        && m_pump.next() >= m_inventory.tags.size())
+        && m_pump.next() >= m_inventory.tags.size()
+        && (!m_withUntagged
+            || (m_inventory.untaggedListed
+                && m_untaggedPump.next() >= m_inventory.untagged.size())))
         finish(m_inventory);
 }
 

@@ -79,6 +79,7 @@ QJsonObject RetentionRules::toJson() const
             {u"only"_s, only ? QJsonValue(typedPattern(*only)) : QJsonValue()},
             {u"older_than"_s,
              olderThanSeconds >= 0 ? QJsonValue(durationText(olderThanSeconds)) : QJsonValue()},
+            {u"untagged"_s, untagged},
     };
 }
 

@@ -17,6 +17,9 @@ namespace Berth {
 //!   later name in natural order counts as newer on a tie);
 //! - olderThanSeconds: a considered tag younger than this is kept.
 //! With no keepLast and no olderThan, every considered tag that keep does not match goes.
+//! - untagged (Harbor 2.x): images no tag points at and no index lists are deleted too, except
+//!   those pushed less than olderThan ago (without olderThan: UntaggedGraceSeconds): a push in
+//!   progress stores an index's platforms, untagged, before the index that lists them.
 struct RetentionRules
 {
     enum class Age { Created, Pushed };
@@ -26,6 +29,8 @@ struct RetentionRules
     QList<QRegularExpression> keep;
     std::optional<QRegularExpression> only;
     qint64 olderThanSeconds = -1; //!< -1: no such rule
+    bool untagged = false;
+    static constexpr qint64 UntaggedGraceSeconds = 3600;
 
     //! "90d", "12h", "30m", "45s", "2w": a positive number and one unit. nullopt otherwise.
     static std::optional<qint64> parseDuration(const QString &text);
@@ -37,7 +42,7 @@ struct RetentionRules
     //! What tagPattern() was given: the pattern without the anchoring it added.
     static QString typedPattern(const QRegularExpression &expression);
 
-    //! {"keep_last", "by", "keep", "only", "older_than"}: what `berth cleanup --format json`
+    //! {"keep_last", "by", "keep", "only", "older_than", "untagged"}: what `berth cleanup --format json`
     //! reports under "rules" and the journal records.
     QJsonObject toJson() const;
 };

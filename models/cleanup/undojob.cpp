@@ -42,24 +42,24 @@ void UndoJob::restore(const JournalEntry &entry)
     if (!Digest::matches(entry.manifest, entry.digest)) {
         m_outcome.unrestorable.append(
                 u"%1: the journal's manifest does not match its digest %2 (damaged journal)"_s.arg(
-                        entry.tag, Digest::shortForm(entry.digest)));
+                        entry.name(), Digest::shortForm(entry.digest)));
         return entryDone();
     }
-    awaitJob(m_backend->resolveTag(entry.repository, entry.tag, Priority::Interactive),
+    awaitJob(m_backend->resolveTag(entry.repository, entry.reference(), Priority::Interactive),
              [this, entry](const Result<TagDigest> &now) {
                  if (now.ok() && now->digest == entry.digest) {
-                     m_outcome.alreadyThere.append(entry.tag);
+                     m_outcome.alreadyThere.append(entry.name());
                      return entryDone();
                  }
                  if (!now.ok() && now.error().code != ErrorCode::NotFound) {
-                     m_outcome.failed.append(u"%1: %2"_s.arg(entry.tag, now.error().toString()));
+                     m_outcome.failed.append(u"%1: %2"_s.arg(entry.name(), now.error().toString()));
                      return entryDone();
                  }
                  if (now.ok()) {
                      // Someone pushed the tag since: putting the old image back would move it.
                      m_outcome.unrestorable.append(
                              u"%1: points at %2 now (pushed since the clean-up), left alone"_s.arg(
-                                     entry.tag, Digest::shortForm(now->digest)));
+                                     entry.name(), Digest::shortForm(now->digest)));
                      return entryDone();
                  }
                  checkBlobs(entry);
@@ -70,7 +70,7 @@ void UndoJob::checkBlobs(const JournalEntry &entry)
 {
     const Result<Manifest> manifest = parseManifest(entry.manifest, entry.mediaType);
     if (!manifest.ok()) {
-        m_outcome.unrestorable.append(u"%1: %2"_s.arg(entry.tag, manifest.error().message));
+        m_outcome.unrestorable.append(u"%1: %2"_s.arg(entry.name(), manifest.error().message));
         return entryDone();
     }
     // What the manifest needs in the repository: blobs, or an index's child manifests.
@@ -90,13 +90,13 @@ void UndoJob::checkBlobs(const JournalEntry &entry)
         if (--*pending > 0)
             return;
         if (failure->isError()) {
-            m_outcome.failed.append(u"%1: %2"_s.arg(entry.tag, failure->toString()));
+            m_outcome.failed.append(u"%1: %2"_s.arg(entry.name(), failure->toString()));
             return entryDone();
         }
         if (!missing->isEmpty()) {
             m_outcome.unrestorable.append(
                     u"%1: the registry no longer has %2 (garbage collected)"_s.arg(
-                            entry.tag, missing->join(u", "_s)));
+                            entry.name(), missing->join(u", "_s)));
             return entryDone();
         }
         put(entry);
@@ -127,18 +127,20 @@ void UndoJob::checkBlobs(const JournalEntry &entry)
 
 void UndoJob::put(const JournalEntry &entry)
 {
-    const QString restored = u"%1 -> %2"_s.arg(entry.tag, entry.digest);
+    const QString restored = u"%1 -> %2"_s.arg(entry.name(), entry.digest);
     if (m_dryRun) {
         m_outcome.restored.append(restored);
         return entryDone();
     }
-    awaitJob(m_backend->putManifest(entry.repository, entry.tag, entry.manifest, entry.mediaType),
+    awaitJob(m_backend->putManifest(entry.repository, entry.reference(), entry.manifest,
+                                    entry.mediaType),
              [this, entry, restored](const Result<QString> &stored) {
                  if (!stored.ok()) {
-                     m_outcome.failed.append(u"%1: %2"_s.arg(entry.tag, stored.error().toString()));
+                     m_outcome.failed.append(
+                             u"%1: %2"_s.arg(entry.name(), stored.error().toString()));
                  } else if (*stored != entry.digest) {
                      m_outcome.failed.append(u"%1: the registry stored %2, not %3"_s.arg(
-                             entry.tag, Digest::shortForm(*stored),
+                             entry.name(), Digest::shortForm(*stored),
                              Digest::shortForm(entry.digest)));
                  } else {
                      m_outcome.restored.append(restored);

@@ -934,9 +934,9 @@ void Benchmark::measureCleanupPlan(int size, QJsonObject &result)
         return;
     QElapsedTimer clock;
     clock.start();
-    const auto inventory
-            = waitFor(new InventoryJob(&stack->service(), repositoryFor(size), false, stack.get()),
-                      ScenarioTimeoutMs);
+    const auto inventory = waitFor(new InventoryJob(&stack->service(), repositoryFor(size),
+                                                    InventoryJob::Tags, stack.get()),
+                                   ScenarioTimeoutMs);
     const qint64 inventoryMs = clock.elapsed();
     if (!inventory.ok()) {
         fail(u"cleanup plan: "_s + inventory.error().toString());
@@ -982,9 +982,9 @@ void Benchmark::measureCleanupRun()
     const auto stack = openStack(u"cleanup run"_s, m_registry->host(), nullptr);
     if (!stack)
         return;
-    const auto inventory
-            = waitFor(new InventoryJob(&stack->service(), runRepository, false, stack.get()),
-                      ScenarioTimeoutMs);
+    const auto inventory = waitFor(
+            new InventoryJob(&stack->service(), runRepository, InventoryJob::Tags, stack.get()),
+            ScenarioTimeoutMs);
     if (!inventory.ok()) {
         fail(u"cleanup run: "_s + inventory.error().toString());
         return;

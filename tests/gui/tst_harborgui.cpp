@@ -10,6 +10,7 @@
 #include "imageseeder.h"
 #include "registryprocess.h"
 
+#include "models/cleanup/cleanupplanmodel.h"
 #include "models/repositories/repositorytreemodel.h"
 #include "models/session/connectionstore.h"
 #include "models/session/registrysession.h"
@@ -20,6 +21,7 @@
 #include "models/tags/tagtablemodel.h"
 #include "net/backend/registrybackend.h"
 #include "net/transport/requestscheduler.h"
+#include "ui/cleanupdialog.h"
 #include "ui/detailspane.h"
 #include "ui/errorbanner.h"
 #include "ui/mainwindow.h"
@@ -31,6 +33,7 @@
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QHeaderView>
@@ -96,6 +99,7 @@ private Q_SLOTS:
     void retagThroughTagActions();
     void deleteThroughTagActions();
     void screenshots();
+    void cleanUpOffersUntaggedImages();
     void cleanupTestCase();
 
 private:
@@ -469,6 +473,38 @@ void TestHarborGui::screenshots()
         qInfo("saved %s", qPrintable(path));
     }
     QApplication::setPalette(original);
+}
+
+void TestHarborGui::cleanUpOffersUntaggedImages()
+{
+    // Given 1.0's tag removed: its image (pushed ten days ago) stays, untagged
+    const qint64 repositoryId = m_harbor->store().repository(Repo)->id;
+    const QString untagged = m_harbor->findArtifact(Project, Name, u"1.0"_s)->digest;
+    QVERIFY(m_harbor->store().removeTag(repositoryId, u"1.0"_s));
+
+    // When Clean Up… keeps every tag and asks for untagged images too
+    m_window->cleanupAction()->trigger();
+    auto *dialog = waitForChild<CleanupDialog>(u"cleanupDialog"_s);
+    QVERIFY(dialog);
+    dialog->findChild<QLineEdit *>(u"keepEdit"_s)->setText(u".*"_s);
+    auto *untaggedCheck = dialog->findChild<QCheckBox *>(u"untaggedCheck"_s);
+    QVERIFY(untaggedCheck);
+    untaggedCheck->setChecked(true);
+
+    // Then the plan deletes that image alone, shown as an <untagged> row
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->runButton()->isEnabled(), 20000);
+    const CleanupPlan &plan = dialog->planModel()->plan();
+    QCOMPARE(plan.deletedUntagged(), QStringList{untagged});
+    QCOMPARE(plan.removedTags(), QStringList());
+    const int last = dialog->planModel()->rowCount() - 1;
+    QCOMPARE(dialog->planModel()->index(last, CleanupPlanModel::TagColumn).data().toString(),
+             u"<untagged>"_s);
+    QVERIFY2(dialog->summaryText().contains(u"untagged image(s): delete 1"_s),
+             qPrintable(dialog->summaryText()));
+    const QString dir
+            = qEnvironmentVariable("BERTH_BUILD_DIR", QDir::currentPath()) + u"/screenshots"_s;
+    QVERIFY(dialog->grab().save(dir + u"/cleanup-untagged-harbor.png"_s));
+    dialog->close();
 }
 
 QTEST_MAIN(TestHarborGui)

@@ -15,7 +15,9 @@
 #include "models/metadata/metadataservice.h"
 #include "models/session/registrysession.h"
 #include "models/session/sessionopener.h"
+#include "models/tags/tagoperations.h"
 #include "net/backend/registrybackend.h"
+#include "net/core/digest.h"
 #include "net/transport/networkaccessmanager.h"
 #include "net/transport/requestscheduler.h"
 
@@ -72,6 +74,8 @@ private Q_SLOTS:
     void movedTagIsLeftAlone();
     void storm503MidRunLosesNothing_data() { backends(); }
     void storm503MidRunLosesNothing();
+    void untaggedImagesOnHarbor2();
+    void untaggedImagesAreListedPageAfterPage();
     void usageErrors();
 
 private:
@@ -180,8 +184,8 @@ RegistrySession *TestCleanup::open(Backend backend, const QString &host,
 
 CleanupPlan TestCleanup::keepNewest(RegistrySession *session, const QString &path, QObject *owner)
 {
-    const auto inventory
-            = waitFor(new InventoryJob(session->metadata(), path, false, owner), 60000);
+    const auto inventory = waitFor(
+            new InventoryJob(session->metadata(), path, InventoryJob::Tags, owner), 60000);
     if (!inventory.ok()) {
         qWarning("reading %s: %s", qPrintable(path), qPrintable(inventory.error().toString()));
         return {};
@@ -202,6 +206,11 @@ void TestCleanup::initTestCase()
     seed(u"clean"_s);
     seed(u"moved"_s);
     seed(u"storm"_s);
+    ImageSeeder seeder(m_registry->host());
+    for (int month = 1; month <= 3; ++month) {
+        QVERIFY(seeder.seedImage(u"library/untagged-v2"_s, imageOn(900 + month, month),
+                                 {u"1.%1"_s.arg(month - 1)}));
+    }
     for (auto *harbor : {&m_v2, &m_v1}) {
         const auto flavour
                 = harbor == &m_v2 ? HarborServer::Flavour::V2 : HarborServer::Flavour::V1;
@@ -391,6 +400,110 @@ void TestCleanup::storm503MidRunLosesNothing()
     QCOMPARE(state(backend, fullName), before);
 }
 
+void TestCleanup::untaggedImagesOnHarbor2()
+{
+    // Given three images on Harbor 2.x; 1.0's and 1.1's tags removed (their images stay,
+    // untagged), 1.0's pushed long ago, 1.1's just now
+    const QString host = m_v2->host();
+    const QString path = u"library/untagged-v2"_s;
+    const QString repo = host + u'/' + path;
+    NetworkAccessManager nam;
+    RequestScheduler scheduler(&nam);
+    QObject owner;
+    RegistrySession *session = open(Backend::Harbor2, host, &scheduler, &owner);
+    QVERIFY(session);
+    const State before = state(Backend::Harbor2, repo);
+    QCOMPARE(before.size(), 3);
+    for (const QString &tag : {u"1.0"_s, u"1.1"_s}) {
+        const auto untagged = waitFor(session->operations()->deleteTag(path, tag));
+        QVERIFY2(untagged.ok(), qPrintable(untagged.error().toString()));
+    }
+    const QString old = before.value(u"1.0"_s);
+    const QString fresh = before.value(u"1.1"_s);
+    QVERIFY(m_v2->setArtifactPushTime(u"library"_s, u"untagged-v2"_s, old,
+                                      QDateTime(QDate(2024, 1, 2), QTime(0, 0), Qt::UTC)));
+    const auto untaggedNow = [&] {
+        const Run run = berth(Backend::Harbor2, {u"cleanup"_s, repo, u"--keep"_s, u".*"_s,
+                                                 u"--untagged"_s, u"--format"_s, u"json"_s});
+        QMap<QString, QString> images; // digest -> action
+        for (const QJsonValue &row : QJsonDocument::fromJson(run.out)[u"untagged"_s].toArray())
+            images.insert(row[u"digest"_s].toString(), row[u"action"_s].toString());
+        return images;
+    };
+
+    // When the plan is made with --untagged
+    const QMap<QString, QString> planned = untaggedNow();
+
+    // Then the old untagged image is deleted, the fresh one kept (a push may be going on)
+    QCOMPARE(planned, (QMap<QString, QString>{{old, u"delete"_s}, {fresh, u"keep"_s}}));
+
+    // When it runs
+    const QString journal = m_home.filePath(u"untagged.jsonl"_s);
+    const Run run = berth(Backend::Harbor2, {u"cleanup"_s, repo, u"--keep"_s, u".*"_s,
+                                             u"--untagged"_s, u"--yes"_s, u"--journal"_s, journal});
+    QVERIFY2(run.code == 0, run.err.constData());
+    QVERIFY2(run.err.contains("1 untagged image"), run.err.constData());
+
+    // Then the old one is gone, the tagged image and the fresh one stay
+    QCOMPARE(untaggedNow(), (QMap<QString, QString>{{fresh, u"keep"_s}}));
+    QCOMPARE(state(Backend::Harbor2, repo), (State{{u"1.2"_s, before.value(u"1.2"_s)}}));
+
+    // When the journal is undone
+    const Run undo = berth(Backend::Harbor2, {u"undo"_s, u"--yes"_s, journal});
+    QVERIFY2(undo.code == 0, undo.err.constData());
+
+    // Then the image is back, untagged (Harbor stamps a new push time: inside the grace period)
+    QCOMPARE(untaggedNow(), (QMap<QString, QString>{{old, u"keep"_s}, {fresh, u"keep"_s}}));
+}
+
+void TestCleanup::untaggedImagesAreListedPageAfterPage()
+{
+    // Given 230 untagged artifacts (three pages of Harbor's at most 100) and a tagged one
+    HarborStore &store = m_v2->store();
+    HarborRepository &repository
+            = store.ensureRepository(*store.project(u"library"_s), u"library/many-untagged"_s);
+    QSet<QString> untagged;
+    for (int i = 0; i < 231; ++i) {
+        HarborArtifact artifact;
+        artifact.repositoryId = repository.id;
+        artifact.projectId = repository.projectId;
+        artifact.digest = Digest::sha256(QByteArray::number(i));
+        artifact.manifestMediaType = u"application/vnd.oci.image.manifest.v1+json"_s;
+        artifact.pushTime = QDateTime::currentDateTimeUtc();
+        const HarborArtifact &stored = store.upsertArtifact(artifact);
+        if (i == 230)
+            store.setTag(repository.id, stored.id, u"tagged"_s, artifact.pushTime);
+        else
+            untagged.insert(artifact.digest);
+    }
+    NetworkAccessManager nam;
+    RequestScheduler scheduler(&nam);
+    QObject owner;
+    RegistrySession *session = open(Backend::Harbor2, m_v2->host(), &scheduler, &owner);
+    QVERIFY(session);
+    RegistryBackend *backend = session->backend();
+
+    // Then all of them are listed, and only them
+    const auto all = waitFor(backend->untaggedImages(u"library/many-untagged"_s));
+    QVERIFY2(all.ok(), qPrintable(all.error().toString()));
+    QSet<QString> listed;
+    for (const UntaggedImage &image : *all)
+        listed.insert(image.digest);
+    QCOMPARE(all->size(), 230);
+    QCOMPARE(listed, untagged);
+
+    // And asked by digest: an untagged one is found, the tagged one is not
+    const QString one = *untagged.cbegin();
+    const auto found = waitFor(backend->untaggedImages(u"library/many-untagged"_s, one));
+    QVERIFY(found.ok());
+    QCOMPARE(found->size(), 1);
+    QCOMPARE(found->first().digest, one);
+    const auto tagged = waitFor(backend->untaggedImages(u"library/many-untagged"_s,
+                                                        Digest::sha256(QByteArray::number(230))));
+    QVERIFY(tagged.ok());
+    QVERIFY(tagged->isEmpty());
+}
+
 void TestCleanup::usageErrors()
 {
     const QString repo = repository(Backend::Registry, u"clean"_s);
@@ -404,6 +517,14 @@ void TestCleanup::usageErrors()
     QCOMPARE(regex.code, 2);
     const Run format = berth(Backend::Registry, {u"cleanup"_s, repo, u"--format"_s, u"yaml"_s});
     QCOMPARE(format.code, 2);
+    const Run untagged = berth(Backend::Registry, {u"cleanup"_s, repo, u"--untagged"_s});
+    QCOMPARE(untagged.code, 2);
+    QVERIFY2(untagged.err.contains("--untagged"), untagged.err.constData());
+    const Run untaggedV1
+            = berth(Backend::Harbor1,
+                    {u"cleanup"_s, repository(Backend::Harbor1, u"clean"_s), u"--untagged"_s});
+    QCOMPARE(untaggedV1.code, 2);
+    QVERIFY2(untaggedV1.err.contains("Harbor 2.x"), untaggedV1.err.constData());
     const Run journal = berth(Backend::Registry, {u"undo"_s, m_home.filePath(u"nope.jsonl"_s)});
     QCOMPARE(journal.code, 1);
     QVERIFY2(journal.err.contains("cannot read"), journal.err.constData());

@@ -28,23 +28,36 @@ void TestCleanupJournal::writtenEntriesReadBack()
     JournalWriter writer;
     QVERIFY(!writer.open(path, u"127.0.0.1:5000"_s, u"team/app"_s, {}).isError());
     const QByteArray manifest = "{\"schemaVersion\":2,\"\\u00e9\":\"\\n\"}\n\x01"_ba;
-    const JournalEntry entry{u"team/app"_s,   u"1.0"_s,
-                             u"sha256:abc"_s, u"application/vnd.oci.image.manifest.v1+json"_s,
-                             manifest,        u"delete"_s};
+    const JournalEntry entry{u"team/app"_s,
+                             u"1.0"_s,
+                             u"sha256:"_s + QString(64, u'a'),
+                             u"application/vnd.oci.image.manifest.v1+json"_s,
+                             manifest,
+                             u"delete"_s};
     QVERIFY(!writer.append(entry).isError());
     QVERIFY(!writer.append(JournalEntry{entry.repository, u"1.1"_s, entry.digest, entry.mediaType,
                                         entry.manifest, u"untag"_s})
+                     .isError());
+    // An untagged image: no tag, put back by its digest.
+    QVERIFY(!writer.append(JournalEntry{entry.repository,
+                                        {},
+                                        entry.digest,
+                                        entry.mediaType,
+                                        entry.manifest,
+                                        u"delete"_s})
                      .isError());
 
     const Result<Journal> journal = readJournal(path);
     QVERIFY2(journal.ok(), qPrintable(journal.error().message));
     QCOMPARE(journal->registry, u"127.0.0.1:5000"_s);
     QCOMPARE(journal->repository, u"team/app"_s);
-    QCOMPARE(journal->entries.size(), 2);
+    QCOMPARE(journal->entries.size(), 3);
     QCOMPARE(journal->entries.at(0).manifest, manifest);
     QCOMPARE(journal->entries.at(0).tag, u"1.0"_s);
     QCOMPARE(journal->entries.at(1).action, u"untag"_s);
     QCOMPARE(journal->entries.at(1).mediaType, entry.mediaType);
+    QCOMPARE(journal->entries.at(2).reference(), entry.digest);
+    QCOMPARE(journal->entries.at(2).name(), u"untagged "_s + QString(12, u'a'));
 }
 
 void TestCleanupJournal::neverOverwritesAFile()
@@ -73,10 +86,20 @@ void TestCleanupJournal::refusesWhatIsNotAJournalOfThisRepository_data()
     QTest::newRow("entry without manifest")
             << header + "\n" + R"({"repository":"team/app","tag":"t","digest":"d"})"_ba
             << u"without"_s;
+    const QByteArray digest = "sha256:" + QByteArray(64, 'a');
     QTest::newRow("entry for another repository")
-            << header + "\n"
-                       + R"({"repository":"other/app","tag":"t","digest":"d","manifest":"e30="})"_ba
+            << header + "\n" + R"({"repository":"other/app","tag":"t","digest":")" + digest
+                       + R"(","manifest":"e30="})"
             << u"not the journal's"_s;
+    QTest::newRow("entry with a malformed digest")
+            << header + "\n"
+                       + R"({"repository":"team/app","tag":"t","digest":"d","manifest":"e30="})"_ba
+            << u"malformed digest"_s;
+    // Only an untagged image's deletion is journalled without a tag.
+    QTest::newRow("untag entry without a tag")
+            << header + "\n" + R"({"repository":"team/app","tag":"","digest":")" + digest
+                       + R"(","manifest":"e30=","action":"untag"})"
+            << u"without a tag"_s;
 }
 
 void TestCleanupJournal::refusesWhatIsNotAJournalOfThisRepository()

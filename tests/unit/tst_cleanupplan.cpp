@@ -49,6 +49,15 @@ struct Builder
         inventory.tags.append(InventoryTag{name, digestOf(c), Now.addDays(-daysAgo), {}, {}, true});
         return *this;
     }
+    //! An untagged image c pushed minutesAgo minutes before Now, its metadata loaded.
+    Builder &untagged(char c, int minutesAgo, const QList<QPair<char, qint64>> &layers)
+    {
+        const UntaggedImage listed{digestOf(c), u"application/vnd.oci.image.manifest.v1+json"_s,
+                                   Now.addSecs(-minutesAgo * 60), 1000};
+        inventory.untagged.append(InventoryImage{listed, Now.addDays(-400), {}, true});
+        inventory.untaggedListed = true;
+        return add(c, layers);
+    }
     Builder &add(char c, const QList<QPair<char, qint64>> &layers)
     {
         inventory.images.insert(digestOf(c), image(c, layers));
@@ -84,6 +93,8 @@ private Q_SLOTS:
     void unknownAndPendingTagsAreKept();
     void imagesOfAKeptIndexAreNeverDeleted();
     void reclaimableCountsLayersOnceAndNotThoseStillUsed();
+    void untaggedImagesGoAfterTheGracePeriod();
+    void untaggedImagesAKeptIndexListsStay();
     void durations_data();
     void durations();
     void jsonHasEveryTagAndTheSummary();
@@ -223,6 +234,86 @@ void TestCleanupPlan::reclaimableCountsLayersOnceAndNotThoseStillUsed()
     // x once (100) + z (5); y stays with c
     QCOMPARE(plan.summary.bytesReclaimable, 105);
     QVERIFY(!plan.summary.bytesIncludeIndexes);
+}
+
+void TestCleanupPlan::untaggedImagesGoAfterTheGracePeriod()
+{
+    // Given a kept tag on c (layers y, w) and untagged images: u pushed 2 days ago (layers x,
+    // y), f 10 minutes ago, n not readable, l still loading
+    Builder b;
+    b.tag(u"c"_s, 'c', 1).add('c', {{'y', 10}, {'w', 1}});
+    b.untagged('u', 48 * 60, {{'x', 100}, {'y', 10}}).untagged('f', 10, {{'z', 7}});
+    b.inventory.untagged.append(InventoryImage{
+            {digestOf('n'), {}, Now.addDays(-9), 5}, {}, u"manifest unknown"_s, true});
+    RetentionRules rules;
+    rules.keep.append(pattern(u".*"_s));
+
+    // When the rules do not ask for untagged images, they are not in the plan
+    const CleanupPlan without = planCleanup(b.inventory, rules, Now);
+    QVERIFY(without.untagged.isEmpty());
+    QCOMPARE(without.summary.imagesDeleted, 0);
+
+    // When they do
+    rules.untagged = true;
+    const CleanupPlan plan = planCleanup(b.inventory, rules, Now);
+
+    // Then u goes (only x is freed: y stays with c), f stays (inside the hour), n stays
+    QCOMPARE(plan.untagged.size(), 3);
+    QCOMPARE(plan.deletedUntagged(), QStringList{digestOf('u')});
+    QCOMPARE(plan.summary.untaggedDeleted, 1);
+    QCOMPARE(plan.summary.untaggedKept, 2);
+    QCOMPARE(plan.summary.imagesDeleted, 1);
+    QCOMPARE(plan.summary.bytesReclaimable, 100);
+    QVERIFY(plan.isFinal());
+    for (const PlannedImage &image : plan.untagged) {
+        if (image.digest == digestOf('f'))
+            QVERIFY2(image.reason.contains(u"less than 1h"_s), qPrintable(image.reason));
+        if (image.digest == digestOf('n'))
+            QVERIFY2(image.reason.contains(u"could not be read"_s), qPrintable(image.reason));
+    }
+    // An --older-than stands in for the grace period: 5 minutes lets f go as well
+    rules.olderThanSeconds = 300;
+    QCOMPARE(planCleanup(b.inventory, rules, Now).summary.untaggedDeleted, 2);
+
+    // And one still loading, or a list not yet arrived, keeps the plan from being final
+    b.inventory.untagged.append(
+            InventoryImage{{digestOf('l'), {}, Now.addDays(-9), 5}, {}, {}, false});
+    const CleanupPlan loading = planCleanup(b.inventory, rules, Now);
+    QVERIFY(!loading.isFinal());
+    QCOMPARE(loading.summary.pending, 1);
+    b.inventory.untagged.removeLast();
+    b.inventory.untaggedListed = false;
+    QVERIFY(!planCleanup(b.inventory, rules, Now).isFinal());
+
+    // And the JSON lists them apart from the tags
+    b.inventory.untaggedListed = true;
+    const QJsonObject json = planCleanup(b.inventory, rules, Now).toJson();
+    QCOMPARE(json.value(u"tags"_s).toArray().size(), 1);
+    QCOMPARE(json.value(u"untagged"_s).toArray().size(), 3);
+    QCOMPARE(json.value(u"summary"_s).toObject().value(u"untagged"_s).toInt(), 2);
+    QCOMPARE(json.value(u"rules"_s).toObject().value(u"untagged"_s).toBool(), true);
+}
+
+void TestCleanupPlan::untaggedImagesAKeptIndexListsStay()
+{
+    // Given a kept index tag listing p, and p also listed as untagged (a server that does not
+    // filter the platforms of an index out)
+    Builder b;
+    b.tag(u"multi"_s, 'i', 1);
+    auto index = std::make_shared<ImageMetadata>();
+    index->digest = digestOf('i');
+    PlatformImage platform;
+    platform.digest = digestOf('p');
+    index->platforms.append(platform);
+    b.inventory.images.insert(index->digest, index);
+    b.untagged('p', 100 * 60, {{'x', 5}});
+    RetentionRules rules;
+    rules.keep.append(pattern(u".*"_s));
+    rules.untagged = true;
+    const CleanupPlan plan = planCleanup(b.inventory, rules, Now);
+    QCOMPARE(plan.untagged.size(), 1);
+    QCOMPARE(plan.untagged.first().action, CleanupAction::Keep);
+    QVERIFY(plan.untagged.first().reason.contains(u"kept index"_s));
 }
 
 void TestCleanupPlan::durations_data()
