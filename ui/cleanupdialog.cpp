@@ -162,7 +162,7 @@ QWidget *CleanupDialog::createRulesForm()
     m_olderThan->setObjectName(u"olderThanEdit"_s);
     m_olderThan->setPlaceholderText(tr("empty: any age, e.g. 90d, 12h, 2w"));
     layout->addRow(tr("Remove only tags older than:"), m_olderThan);
-    if (m_session && m_session->metadata()->backend()->listsUntaggedImages()) {
+    if (m_session && m_session->metadata()->listsUntaggedImages()) {
         m_untagged = new QCheckBox(tr("Also delete untagged images (except those pushed within "
                                       "the age above, or the last hour)"),
                                    form);

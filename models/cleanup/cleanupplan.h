@@ -1,7 +1,7 @@
 #pragma once
 
 #include "models/cleanup/retentionrules.h"
-#include "net/backend/registrybackend.h"
+#include "net/core/untaggedimage.h"
 #include "net/formats/imagemetadata.h"
 
 #include <QDateTime>

@@ -2,6 +2,7 @@
 
 #include "models/metadata/metadataservice.h"
 #include "models/tags/tagoperations.h"
+#include "net/backend/registrybackend.h"
 #include "net/core/digest.h"
 
 #include <QSet>

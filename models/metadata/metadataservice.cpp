@@ -60,6 +60,11 @@ QString MetadataService::registryHost() const
     return m_backend ? m_backend->registryHost() : QString();
 }
 
+bool MetadataService::listsUntaggedImages() const
+{
+    return m_backend && m_backend->listsUntaggedImages();
+}
+
 bool MetadataService::hasTagExtras() const
 {
     return m_backend && m_backend->hasTagExtras();

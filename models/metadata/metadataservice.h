@@ -52,6 +52,8 @@ public:
     QString registryHost() const;
     //! The registry keeps extras per tag (Harbor): tagExtras() can answer.
     bool hasTagExtras() const;
+    //! The backend can list a repository's untagged images (Harbor 2.x): a clean-up may offer them.
+    bool listsUntaggedImages() const;
 
     //! The metadata of a tag (resolved with a HEAD, then by digest) or of a digest: memory, then
     //! the disk cache, then the network (manifest, config, index children). A result with

@@ -5,11 +5,11 @@
 #include "net/core/job.h"
 #include "net/core/registryendpoint.h"
 #include "net/core/tagquery.h"
+#include "net/core/untaggedimage.h"
 #include "net/formats/imagemetadata.h"
 #include "net/formats/manifest.h"
 #include "net/formats/tagextras.h"
 
-#include <QDateTime>
 #include <QList>
 #include <QObject>
 #include <QString>
@@ -17,16 +17,6 @@
 namespace Berth {
 
 class RequestScheduler;
-
-//! An image of a repository that no tag points at and no other image lists (Harbor 2.x's
-//! "untagged artifact"): what a clean-up can delete by digest.
-struct UntaggedImage
-{
-    QString digest;
-    QString mediaType; //!< the manifest's media type
-    QDateTime pushed;  //!< invalid when unknown
-    qint64 size = -1;  //!< as the server reports it (layers and config), -1 when unknown
-};
 
 //! What Berth asks of any registry. The OCI backend speaks the Distribution API; the Harbor
 //! backend (2.x and 1.x) implements the same calls with Harbor's API where it is better.
