@@ -9,6 +9,7 @@
 #include "models/metadata/metadataservice.h"
 #include "models/session/registrysession.h"
 #include "net/core/digest.h"
+#include "net/core/servertext.h"
 
 #include <QJsonDocument>
 #include <QLocale>
@@ -129,7 +130,7 @@ void CleanupCommand::run(const QStringList &arguments)
                          "which keeps no push times"_s.arg(m_reference.registry()));
             return Q_EMIT finished(ExitUsage);
         }
-        if (m_rules.untagged && !session()->metadata()->backend()->listsUntaggedImages()) {
+        if (m_rules.untagged && !session()->metadata()->listsUntaggedImages()) {
             writeErrLine(u"berth cleanup: --untagged needs Harbor 2.x: %1 cannot list untagged "
                          "images"_s.arg(m_reference.registry()));
             return Q_EMIT finished(ExitUsage);
@@ -187,11 +188,13 @@ void CleanupCommand::printPlan(const CleanupPlan &plan)
             u"REASON"_s);
     for (const PlannedTag &tag : plan.tags) {
         const QDateTime time = pushed ? tag.pushed : tag.created;
+        // The tag and the reason (an error may quote the server) are made visible.
         out += u"%1  %2  %3  %4  %5\n"_s.arg(
-                tag.tag.leftJustified(width), CleanupPlan::actionName(tag.action).leftJustified(6),
+                ServerText::visible(tag.tag).leftJustified(width),
+                CleanupPlan::actionName(tag.action).leftJustified(6),
                 Digest::shortForm(tag.digest).leftJustified(12),
                 (time.isValid() ? time.toUTC().toString(Qt::ISODate) : u"-"_s).leftJustified(20),
-                tag.reason);
+                ServerText::visible(tag.reason));
     }
     for (const PlannedImage &image : plan.untagged) {
         const QDateTime time = pushed ? image.pushed : image.created;
@@ -200,7 +203,7 @@ void CleanupCommand::printPlan(const CleanupPlan &plan)
                 CleanupPlan::actionName(image.action).leftJustified(6),
                 Digest::shortForm(image.digest).leftJustified(12),
                 (time.isValid() ? time.toUTC().toString(Qt::ISODate) : u"-"_s).leftJustified(20),
-                image.reason);
+                ServerText::visible(image.reason));
     }
     const CleanupSummary &s = plan.summary;
     out += u"\n%1 tags: keep %2, untag %3, delete %4 (%5 images deleted); garbage collection "

@@ -8,6 +8,7 @@
 
 #include "net/core/digest.h"
 #include "net/core/imagereference.h"
+#include "net/core/servertext.h"
 #include "net/formats/imagemetadata.h"
 
 #include <QJsonDocument>
@@ -92,9 +93,12 @@ static QString timeText(const QDateTime &time)
 
 QString InspectCommand::toText(const ImageReference &reference, const ImageMetadata &metadata)
 {
+    // Every value comes from the server (media types, labels, platforms): made visible, so a
+    // label cannot steer the terminal or fake a line.
+    using ServerText::visible;
     QString text;
     const auto row = [&text](const QString &label, const QString &value) {
-        text += label.leftJustified(12) + value + u'\n';
+        text += label.leftJustified(12) + visible(value) + u'\n';
     };
     row(u"Reference"_s, reference.toString());
     row(u"Digest"_s, metadata.digest);
@@ -106,24 +110,25 @@ QString InspectCommand::toText(const ImageReference &reference, const ImageMetad
         text += u"Platforms\n"_s;
         for (const PlatformImage &platform : metadata.platforms) {
             text += u"  %1 %2 %3 %4%5\n"_s.arg(
-                    platform.platform.toString().leftJustified(16),
+                    visible(platform.platform.toString()).leftJustified(16),
                     Digest::shortForm(platform.digest), sizeText(platform.size).leftJustified(24),
                     timeText(platform.created),
-                    platform.error.isEmpty() ? QString() : u"  ("_s + platform.error + u')');
+                    platform.error.isEmpty() ? QString()
+                                             : u"  ("_s + visible(platform.error) + u')');
         }
     }
     if (!metadata.attestations.isEmpty()) {
         text += u"Attestations\n"_s;
         for (const PlatformImage &attestation : metadata.attestations)
-            text += u"  "_s + attestation.digest + u'\n';
+            text += u"  "_s + visible(attestation.digest) + u'\n';
     }
     if (!metadata.config.labels.isEmpty()) {
         text += u"Labels\n"_s;
         for (auto it = metadata.config.labels.cbegin(); it != metadata.config.labels.cend(); ++it)
-            text += u"  %1=%2\n"_s.arg(it.key(), it.value());
+            text += u"  %1=%2\n"_s.arg(visible(it.key()), visible(it.value()));
     }
     for (const QString &warning : metadata.warnings)
-        text += u"Warning     "_s + warning + u'\n';
+        text += u"Warning     "_s + visible(warning) + u'\n';
     return text;
 }
 

@@ -1,5 +1,7 @@
 #include "app/cli/output.h"
 
+#include "net/core/servertext.h"
+
 #include <cstdio>
 #include <unistd.h>
 
@@ -13,7 +15,7 @@ void writeOut(const QByteArray &bytes)
 
 void writeOutLine(const QString &line)
 {
-    writeOut(line.toUtf8() + '\n');
+    writeOut(ServerText::visible(line).toUtf8() + '\n');
 }
 
 void writeErr(const QByteArray &bytes)
@@ -24,7 +26,7 @@ void writeErr(const QByteArray &bytes)
 
 void writeErrLine(const QString &line)
 {
-    writeErr(line.toUtf8() + '\n');
+    writeErr(ServerText::visible(line).toUtf8() + '\n');
 }
 
 bool stderrIsTerminal()

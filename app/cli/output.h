@@ -6,7 +6,9 @@
 namespace Berth::Cli {
 
 //! Machine output goes to stdout and nothing else does; messages go to stderr. Both are written
-//! unbuffered-by-line so `berth tags` output appears as pages arrive.
+//! unbuffered-by-line so `berth tags` output appears as pages arrive. A line is one line: the
+//! *Line functions make control characters in it visible (ServerText::visible), so text from a
+//! server can neither steer the terminal nor fake a line.
 void writeOut(const QByteArray &bytes);
 void writeOutLine(const QString &line);
 void writeErr(const QByteArray &bytes); //!< as is: progress lines that rewrite themselves ("\r")

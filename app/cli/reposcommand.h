@@ -30,6 +30,7 @@ private:
     QString m_registry;
     bool m_json = false;
     qint64 m_printed = 0;
+    QStringList m_invalidNames; //!< listed by the server, not fitting the OCI grammar
 };
 
 } // namespace Berth::Cli

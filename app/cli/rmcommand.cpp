@@ -131,11 +131,9 @@ void RmCommand::onSiblingsFound()
             ->onFinished(this, [this, repository](const Result<void> &done) {
                 if (!done)
                     return fail(done.error().toString());
-                QString out;
                 for (const QString &tag : std::as_const(m_siblings))
-                    out += repository + u':' + tag + u'\n';
-                out += repository + u'@' + m_digest + u'\n';
-                writeOut(out.toUtf8());
+                    writeOutLine(repository + u':' + tag);
+                writeOutLine(repository + u'@' + m_digest);
                 Q_EMIT finished(ExitOk);
             });
 }

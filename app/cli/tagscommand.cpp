@@ -7,6 +7,7 @@
 
 #include "net/backend/registrybackend.h"
 #include "net/core/imagereference.h"
+#include "net/core/servertext.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -109,8 +110,11 @@ void TagsCommand::onPage(const QStringList &names)
                            .sliced(1)
                            .chopped(1);
         } else {
-            out += name.toUtf8() + '\n';
+            // Server data: one line per name whatever it holds (\r, \n, ESC made visible).
+            out += ServerText::visible(name).toUtf8() + '\n';
         }
+        if (!ImageReference::isValidTag(name))
+            m_invalidNames.append(name);
         ++m_printed;
     }
     writeOut(out);
@@ -120,6 +124,12 @@ void TagsCommand::onPage(const QStringList &names)
     }
     if (m_json)
         writeOut(m_printed == 0 ? "[]\n" : "\n]\n");
+    if (!m_invalidNames.isEmpty()) {
+        // Listed as the server sent them, and flagged: every action on them is refused.
+        writeErrLine(u"berth tags: %1 name(s) the server listed are not valid tag names; "
+                     "berth refuses to act on them: %2"_s.arg(m_invalidNames.size())
+                             .arg(m_invalidNames.join(u", "_s)));
+    }
     finish(ExitOk);
 }
 

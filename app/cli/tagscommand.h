@@ -36,6 +36,7 @@ private:
     //! The filter applied here when the backend cannot filter (empty: none or on the server).
     QString m_clientFilter;
     qint64 m_printed = 0;
+    QStringList m_invalidNames; //!< listed by the server, not fitting the OCI grammar
 };
 
 } // namespace Berth::Cli

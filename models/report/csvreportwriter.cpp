@@ -8,10 +8,14 @@ namespace Berth {
 
 QString CsvReportWriter::field(const QString &value)
 {
-    if (!value.contains(u',') && !value.contains(u'"') && !value.contains(u'\r')
+    // A cell a spreadsheet would take for a formula (OWASP's list: = + - @ tab CR) is made text
+    // with a leading apostrophe; the JSON report keeps the raw value.
+    static constexpr QStringView FormulaStarts = u"=+-@\t\r";
+    const bool formula = !value.isEmpty() && FormulaStarts.contains(value.front());
+    if (!formula && !value.contains(u',') && !value.contains(u'"') && !value.contains(u'\r')
         && !value.contains(u'\n'))
         return value;
-    QString quoted = value;
+    QString quoted = formula ? u'\'' + value : value;
     quoted.replace(u"\""_s, u"\"\""_s);
     return u'"' + quoted + u'"';
 }

@@ -1,6 +1,7 @@
 #include "models/report/markdownreportwriter.h"
 
 #include "models/report/reportrow.h"
+#include "net/core/servertext.h"
 
 using namespace Qt::StringLiterals;
 
@@ -14,7 +15,11 @@ QString MarkdownReportWriter::cell(const QString &value)
     text.replace(u"\r\n"_s, u" "_s);
     text.replace(u'\n', u' ');
     text.replace(u'\r', u' ');
-    return text;
+    // Markdown viewers render inline HTML: a tag named <script> must stay text.
+    text.replace(u'&', u"&amp;"_s);
+    text.replace(u'<', u"&lt;"_s);
+    text.replace(u'>', u"&gt;"_s);
+    return ServerText::visible(text);
 }
 
 static QByteArray tableLine(const QStringList &cells)

@@ -5,7 +5,8 @@
 namespace Berth {
 
 //! A GitHub-flavoured Markdown table under a title line; pipes and backslashes in cells are
-//! escaped, line breaks become spaces.
+//! escaped, line breaks become spaces, HTML (&, <, >) is escaped and control characters are made
+//! visible.
 class MarkdownReportWriter final : public ReportWriter
 {
 public:

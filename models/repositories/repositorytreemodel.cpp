@@ -3,6 +3,7 @@
 #include "models/modelslogging.h"
 #include "net/backend/pager.h"
 #include "net/backend/registrybackend.h"
+#include "net/core/servertext.h"
 
 #include "models/session/registrysession.h"
 
@@ -177,10 +178,10 @@ QVariant RepositoryTreeModel::data(const QModelIndex &index, int role) const
         switch (node->kind) {
         case NodeKind::Folder:
             if (node->complete)
-                return tr("%1 (%2)").arg(node->label).arg(contentCount(node));
-            return node->label;
+                return tr("%1 (%2)").arg(ServerText::visible(node->label)).arg(contentCount(node));
+            return ServerText::visible(node->label);
         case NodeKind::Repository:
-            return node->label;
+            return ServerText::visible(node->label);
         case NodeKind::Loading:
             return tr("Loading…");
         case NodeKind::Error:

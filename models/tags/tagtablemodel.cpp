@@ -7,6 +7,7 @@
 #include "net/backend/pager.h"
 #include "net/backend/registrybackend.h"
 #include "net/core/digest.h"
+#include "net/core/servertext.h"
 
 #include <QLocale>
 #include <QTimer>
@@ -571,7 +572,7 @@ QVariant TagTableModel::displayData(const Row &row, const DigestInfo *info, int 
 {
     const ImageMetadata *metadata = info ? info->metadata.get() : nullptr;
     if (column == TagColumn)
-        return row.tag;
+        return ServerText::visible(row.tag); // a name from the server: shown, never obeyed
     if (row.state == LoadState::Failed && !metadata)
         return column == DigestColumn ? tr("failed") : QString();
     switch (column) {

@@ -1,5 +1,6 @@
 #include "net/formats/registryerrorbody.h"
 
+#include "net/core/servertext.h"
 #include "net/oci/registryclient.h" // errorFromResponse(), declared with the client that uses it most
 #include "net/transport/requestscheduler.h"
 
@@ -41,8 +42,13 @@ QString sanitise(const QString &text)
             clean.append(u' ');
             continue;
         }
-        if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format)
+        if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format) {
+            // Shown, not obeyed: ESC reads as \x1b (and a zero-width character as \u{200b}).
+            const QString shown = ServerText::visible(QStringView(&c, 1));
+            clean.append(shown.size() > 1 ? shown
+                                          : u"\\u{"_s + QString::number(c.unicode(), 16) + u'}');
             continue;
+        }
         clean.append(c);
     }
     clean = clean.simplified();

@@ -1,6 +1,7 @@
 #include "net/harbor/harborapi.h"
 
 #include "net/auth/credentialresolver.h"
+#include "net/core/imagereference.h"
 #include "net/core/netlogging.h"
 #include "net/harbor/harborauthenticator.h"
 #include "net/transport/linkheader.h"
@@ -50,7 +51,9 @@ QString HarborApi::root() const
 QString HarborApi::repositoryPath(const QString &repository) const
 {
     const qsizetype slash = repository.indexOf(u'/');
-    if (slash <= 0 || slash == repository.size() - 1)
+    // Names from a server go into paths only when they fit the grammar (no "..", no '%').
+    if (slash <= 0 || slash == repository.size() - 1
+        || !ImageReference::isValidRepositoryPath(repository))
         return {};
     if (m_generation == HarborGeneration::V1)
         return u"/repositories/"_s + repository;

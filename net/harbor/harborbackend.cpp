@@ -2,6 +2,7 @@
 
 #include "net/core/digest.h"
 #include "net/core/imagereference.h"
+#include "net/core/servertext.h"
 #include "net/harbor/harborapi.h"
 #include "net/harbor/harbordetector.h"
 #include "net/harbor/harborrepositorypager.h"
@@ -164,7 +165,9 @@ ResultJob<TagExtras> *HarborBackend::fetchTagExtras(const QString &repository, c
     const QString path = m_api->repositoryPath(repository);
     if (path.isEmpty() || !ImageReference::isValidTag(tag)) {
         return failedJob<TagExtras>(
-                Error(ErrorCode::InvalidInput, u"not a Harbor tag: %1:%2"_s.arg(repository, tag)),
+                Error(ErrorCode::InvalidInput,
+                      u"not a Harbor tag: %1:%2"_s.arg(ServerText::visible(repository),
+                                                       ServerText::visible(tag))),
                 this);
     }
     const QString what = u"Harbor details of %1:%2"_s.arg(repository, tag);
@@ -285,8 +288,9 @@ ResultJob<QString> *HarborBackend::addTag(const QString &repository, const QStri
 {
     const QString target = targetRepository.isEmpty() ? repository : targetRepository;
     if (!ImageReference::isValidTag(newTag)) {
-        return failedJob<QString>(
-                Error(ErrorCode::InvalidInput, u"not a valid tag: %1"_s.arg(newTag)), this);
+        return failedJob<QString>(Error(ErrorCode::InvalidInput,
+                                        u"not a valid tag: %1"_s.arg(ServerText::visible(newTag))),
+                                  this);
     }
     if (m_api->repositoryPath(target).isEmpty() || m_api->repositoryPath(repository).isEmpty()
         || !ImageReference::isValidRepositoryPath(target)) {
@@ -387,7 +391,9 @@ ResultJob<void> *HarborBackend::deleteTag(const QString &repository, const QStri
     if (!ImageReference::isValidTag(tag) || path.isEmpty()
         || (!expectedDigest.isEmpty() && !Digest::isValid(expectedDigest))) {
         return failedJob<void>(
-                Error(ErrorCode::InvalidInput, u"not a Harbor tag: %1:%2"_s.arg(repository, tag)),
+                Error(ErrorCode::InvalidInput,
+                      u"not a Harbor tag: %1:%2"_s.arg(ServerText::visible(repository),
+                                                       ServerText::visible(tag))),
                 this);
     }
     // The artifact named by the expected digest: Harbor removes the tag only if it is on it.
@@ -405,9 +411,11 @@ ResultJob<void> *HarborBackend::deleteImage(const QString &repository, const QSt
         return m_registry->deleteImage(repository, digest);
     const QString path = m_api->repositoryPath(repository);
     if (!Digest::isValid(digest) || path.isEmpty()) {
-        return failedJob<void>(Error(ErrorCode::InvalidInput,
-                                     u"not a Harbor artifact: %1@%2"_s.arg(repository, digest)),
-                               this);
+        return failedJob<void>(
+                Error(ErrorCode::InvalidInput,
+                      u"not a Harbor artifact: %1@%2"_s.arg(ServerText::visible(repository),
+                                                            ServerText::visible(digest))),
+                this);
     }
     return m_api->write("DELETE", path + u"/artifacts/"_s + digest, {}, {},
                         u"Deleting %1@%2"_s.arg(repository, Digest::shortForm(digest)));

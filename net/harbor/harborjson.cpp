@@ -1,5 +1,6 @@
 #include "net/harbor/harborjson.h"
 
+#include "net/core/servertext.h"
 #include "net/formats/registryerrorbody.h"
 #include "net/oci/registryclient.h"
 #include "net/transport/requestscheduler.h"
@@ -325,7 +326,8 @@ Error harborError(const Response &response, const QString &what)
     if (harborMessage.isEmpty()) {
         // Harbor 1.x: {"code":404,"message":"..."}; capped like registryErrorMessage's text.
         const QJsonObject o = QJsonDocument::fromJson(response.body).object();
-        harborMessage = o.value(u"message"_s).toString().left(300).simplified();
+        harborMessage
+                = ServerText::visible(o.value(u"message"_s).toString().left(300).simplified());
     }
     const auto detail = [&harborMessage](const QString &text) {
         return harborMessage.isEmpty() ? text : text + u" ("_s + harborMessage + u')';

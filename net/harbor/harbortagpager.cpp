@@ -1,5 +1,8 @@
 #include "net/harbor/harbortagpager.h"
 
+#include "net/core/digest.h"
+#include "net/core/servertext.h"
+
 #include <QMetaObject>
 
 #include <algorithm>
@@ -141,6 +144,14 @@ void HarborTagPager::fetchArtifacts()
                               || (page->total < 0 && artifacts->size() == HarborApi::MaxPageSize));
                 ++m_artifactPage;
                 for (HarborArtifact &artifact : artifacts.value()) {
+                    // Its digest goes into the next request's path: server data, checked.
+                    if (!Digest::isValid(artifact.digest)) {
+                        fail(Error(ErrorCode::BadResponse,
+                                   u"%1: the server listed an artifact with a malformed digest "
+                                   "\"%2\" (refused, nothing was sent for it)"_s.arg(
+                                           what, ServerText::visible(artifact.digest))));
+                        return;
+                    }
                     Pending pending;
                     pending.artifact = std::move(artifact);
                     m_queue.append(std::move(pending));

@@ -6,6 +6,7 @@
 #include "net/core/digest.h"
 #include "net/core/imagereference.h"
 #include "net/core/netlogging.h"
+#include "net/core/servertext.h"
 #include "net/formats/mediatypes.h"
 #include "net/formats/registryerrorbody.h"
 #include "net/transport/linkheader.h"
@@ -394,6 +395,8 @@ ResultJob<NamesPage> *RegistryClient::catalogPage(int pageSize, const QUrl &next
 ResultJob<NamesPage> *RegistryClient::tagsPage(const QString &repository, int pageSize,
                                                const QUrl &next, Priority priority)
 {
+    if (const Error refused = ServerText::checkRepository(repository); refused.isError())
+        return failedJob<NamesPage>(refused, this);
     return listPage(firstPageUrl(u"/v2/%1/tags/list"_s.arg(repository), pageSize), next, pageSize,
                     u"tags"_s, pullScope(repository), u"Listing tags of %1"_s.arg(repository),
                     priority);
@@ -402,6 +405,8 @@ ResultJob<NamesPage> *RegistryClient::tagsPage(const QString &repository, int pa
 ResultJob<ManifestHead> *RegistryClient::headManifest(const QString &repository,
                                                       const QString &reference, Priority priority)
 {
+    if (const Error refused = ServerText::checkNames(repository, reference); refused.isError())
+        return failedJob<ManifestHead>(refused, this);
     const auto spec = [=, this] {
         RequestSpec head
                 = makeSpec("HEAD", url(u"/v2/%1/manifests/%2"_s.arg(repository, reference)),
@@ -479,6 +484,8 @@ Result<FetchedManifest> parseFetchedManifest(const Response &response, const QSt
 ResultJob<FetchedManifest> *RegistryClient::getManifest(const QString &repository,
                                                         const QString &reference, Priority priority)
 {
+    if (const Error refused = ServerText::checkNames(repository, reference); refused.isError())
+        return failedJob<FetchedManifest>(refused, this);
     if (isDigestReference(reference) && !Digest::isValid(reference)) {
         return failedJob<FetchedManifest>(
                 Error(ErrorCode::InvalidInput, u"not a valid digest: %1"_s.arg(reference)), this);
@@ -500,6 +507,8 @@ ResultJob<FetchedManifest> *RegistryClient::getManifest(const QString &repositor
 ResultJob<QByteArray> *RegistryClient::getBlob(const QString &repository, const QString &digest,
                                                qint64 maxBytes, Priority priority)
 {
+    if (const Error refused = ServerText::checkRepository(repository); refused.isError())
+        return failedJob<QByteArray>(refused, this);
     if (!Digest::isValid(digest)) {
         return failedJob<QByteArray>(
                 Error(ErrorCode::InvalidInput, u"not a valid digest: %1"_s.arg(digest)), this);
@@ -526,6 +535,8 @@ ResultJob<QByteArray> *RegistryClient::getBlob(const QString &repository, const 
 ResultJob<QString> *RegistryClient::putManifest(const QString &repository, const QString &reference,
                                                 const QByteArray &bytes, const QString &mediaType)
 {
+    if (const Error refused = ServerText::checkNames(repository, reference); refused.isError())
+        return failedJob<QString>(refused, this);
     const auto spec = [=, this] {
         RequestSpec put = makeSpec("PUT", url(u"/v2/%1/manifests/%2"_s.arg(repository, reference)),
                                    pushScope(repository), Priority::Interactive);
@@ -547,6 +558,8 @@ ResultJob<QString> *RegistryClient::putManifest(const QString &repository, const
 
 ResultJob<void> *RegistryClient::deleteManifest(const QString &repository, const QString &digest)
 {
+    if (const Error refused = ServerText::checkRepository(repository); refused.isError())
+        return failedJob<void>(refused, this);
     if (!Digest::isValid(digest)) {
         return failedJob<void>(
                 Error(ErrorCode::InvalidInput,
@@ -579,6 +592,8 @@ ResultJob<void> *RegistryClient::deleteManifest(const QString &repository, const
 ResultJob<bool> *RegistryClient::blobExists(const QString &repository, const QString &digest,
                                             Priority priority)
 {
+    if (const Error refused = ServerText::checkNames(repository, digest); refused.isError())
+        return failedJob<bool>(refused, this);
     const auto spec = [=, this] {
         RequestSpec head = makeSpec("HEAD", url(u"/v2/%1/blobs/%2"_s.arg(repository, digest)),
                                     pullScope(repository), priority);
@@ -610,6 +625,8 @@ QUrl RegistryClient::uploadUrl(const Response &response) const
 ResultJob<QString> *RegistryClient::uploadBlob(const QString &repository, const QByteArray &bytes,
                                                Priority priority)
 {
+    if (const Error refused = ServerText::checkRepository(repository); refused.isError())
+        return failedJob<QString>(refused, this);
     const QString digest = Digest::sha256(bytes);
     const QString what = u"Uploading %1 to %2"_s.arg(Digest::shortForm(digest), repository);
     auto *task = new Task<QString>(priority, this);
@@ -663,6 +680,10 @@ ResultJob<QString> *RegistryClient::uploadBlob(const QString &repository, const 
 ResultJob<bool> *RegistryClient::mountBlob(const QString &repository, const QString &digest,
                                            const QString &fromRepository)
 {
+    if (const Error refused = ServerText::checkNames(repository, digest); refused.isError())
+        return failedJob<bool>(refused, this);
+    if (const Error refused = ServerText::checkRepository(fromRepository); refused.isError())
+        return failedJob<bool>(refused, this);
     const auto spec = [=, this] {
         QUrl target = url(u"/v2/%1/blobs/uploads/"_s.arg(repository));
         QUrlQuery query;

@@ -10,9 +10,9 @@ if(BERTH_FUZZ_CLANG AND berth_fuzz_runtime)
     add_test(NAME fuzz_build COMMAND ${berth_fuzz_script} --build-only)
     set_tests_properties(fuzz_build PROPERTIES LABELS fuzz TIMEOUT 600
         FIXTURES_SETUP berth_fuzz ENVIRONMENT "${berth_fuzz_env}")
-    # 3 s each: eight targets ~35 s with start-up, plus the build; docs/fuzzing.md has longer runs.
+    # 3 s each: nine targets ~35 s with start-up, plus the build; docs/fuzzing.md has longer runs.
     foreach(target manifest imageconfig wwwauthenticate linkheader imagereference dockerconfig
-            registryerror harborjson)
+            registryerror harborjson servertext)
         add_test(NAME fuzz_${target}
             COMMAND ${berth_fuzz_script} ${target} -max_total_time=3)
         set_tests_properties(fuzz_${target} PROPERTIES LABELS fuzz TIMEOUT 120

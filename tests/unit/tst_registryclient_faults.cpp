@@ -70,6 +70,8 @@ private Q_SLOTS:
     void missingPlatformOfAnIndexIsTolerated();
     void indexNestingIsCapped();
     void uploadKeepsTheLocationQuery();
+    void namesOutsideTheGrammarNeverReachAUrl_data();
+    void namesOutsideTheGrammarNeverReachAUrl();
 
 private:
     void serve(const Content &content);
@@ -171,6 +173,40 @@ void TestRegistryClientFaults::largeTagListIsParsedOffThread()
     QVERIFY(ready.wait(5000));
     QCOMPARE(ready.constLast().constFirst().toStringList(), expected.mid(500, 500));
     QCOMPARE(m_server->requestCount(), requests);
+}
+
+void TestRegistryClientFaults::namesOutsideTheGrammarNeverReachAUrl_data()
+{
+    QTest::addColumn<QString>("repository");
+    QTest::addColumn<QString>("reference");
+    QTest::newRow("traversal in a tag") << u"app"_s << u"../../../other/manifests/1.0"_s;
+    QTest::newRow("line break in a tag") << u"app"_s << u"a\r\nb"_s;
+    QTest::newRow("escape in a tag") << u"app"_s << u"\x1b[31mred"_s;
+    QTest::newRow("percent in a tag") << u"app"_s << u"a%2F..%2Fb"_s;
+    QTest::newRow("query in a tag") << u"app"_s << u"v1?x=1"_s;
+    QTest::newRow("traversal in a repository") << u"app/../../other"_s << u"v1"_s;
+    QTest::newRow("too long a tag") << u"app"_s << QString(129, u'a');
+}
+
+void TestRegistryClientFaults::namesOutsideTheGrammarNeverReachAUrl()
+{
+    // Given names the server listed that do not fit the grammar
+    QFETCH(QString, repository);
+    QFETCH(QString, reference);
+    serve(Content());
+    const int before = m_server->requestCount();
+
+    // When anything is asked for them, then it is refused with the name made visible, and
+    // nothing at all (so no credentials either) is sent
+    const auto head = waitFor(m_client->headManifest(repository, reference, Priority::Visible));
+    const auto get = waitFor(m_client->getManifest(repository, reference, Priority::Visible));
+    const auto put = waitFor(m_client->putManifest(repository, reference, "{}", u"x/y"_s));
+    for (const Error &error : {head.error(), get.error(), put.error()}) {
+        QCOMPARE(error.code, ErrorCode::InvalidInput);
+        QVERIFY2(error.message.contains(u"refused, nothing was sent"_s), qPrintable(error.message));
+        QVERIFY(!error.message.contains(u'\x1b') && !error.message.contains(u'\n'));
+    }
+    QCOMPARE(m_server->requestCount(), before);
 }
 
 void TestRegistryClientFaults::truncatedManifestIsAnError()

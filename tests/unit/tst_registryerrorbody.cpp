@@ -92,11 +92,11 @@ void tst_RegistryErrorBody::code()
 
 void tst_RegistryErrorBody::sanitisedAndCapped()
 {
-    // Control characters (terminal escapes, NUL) are dropped; line breaks become spaces.
+    // Control characters (terminal escapes, NUL) are made visible; line breaks become spaces.
     const QByteArray hostile
             = R"({"errors":[{"code":"X","message":"a\u001b[31mred\u0000\nnext\tline"}]})"_ba;
     const QString message = registryErrorMessage(hostile);
-    QCOMPARE(message, u"X: a[31mred next line"_s);
+    QCOMPARE(message, u"X: a\\x1b[31mred\\x00 next line"_s);
     for (QChar c : message)
         QVERIFY(c.category() != QChar::Other_Control);
 
