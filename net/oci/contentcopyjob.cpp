@@ -85,7 +85,7 @@ void ContentCopyJob::onMounted(const Descriptor &blob, const Result<bool> &mount
                                .arg(m_target)));
         return;
     }
-    awaitJob(m_client->getBlob(m_source, blob.digest, MaxCopiedBlobBytes, priority()),
+    awaitJob(m_client->getBlob(m_source, blob.digest, MaxCopiedBlobBytes, priority(), blob.size),
              [this](const Result<QByteArray> &bytes) {
                  if (!bytes.ok())
                      partDone(bytes.error());

@@ -22,6 +22,8 @@
 #include <QUrlQuery>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <limits>
+
 using namespace Qt::StringLiterals;
 
 namespace Berth {
@@ -504,8 +506,18 @@ ResultJob<FetchedManifest> *RegistryClient::getManifest(const QString &repositor
     });
 }
 
+int RegistryClient::transferDeadlineMs(qint64 bytes) const
+{
+    const qint64 base = m_scheduler->deadlineMs();
+    if (base <= 0 || bytes <= 0)
+        return int(base);
+    return int(std::min<qint64>(base + bytes * 1000 / MinTransferBytesPerSecond,
+                                std::numeric_limits<int>::max()));
+}
+
 ResultJob<QByteArray> *RegistryClient::getBlob(const QString &repository, const QString &digest,
-                                               qint64 maxBytes, Priority priority)
+                                               qint64 maxBytes, Priority priority,
+                                               qint64 expectedBytes)
 {
     if (const Error refused = ServerText::checkRepository(repository); refused.isError())
         return failedJob<QByteArray>(refused, this);
@@ -517,6 +529,7 @@ ResultJob<QByteArray> *RegistryClient::getBlob(const QString &repository, const 
         RequestSpec get = makeSpec("GET", url(u"/v2/%1/blobs/%2"_s.arg(repository, digest)),
                                    pullScope(repository), priority);
         get.maxBodyBytes = maxBytes;
+        get.deadlineMs = transferDeadlineMs(expectedBytes);
         return get;
     };
     return call<QByteArray>(priority, spec, [=](const Response &response) -> Result<QByteArray> {
@@ -657,6 +670,7 @@ ResultJob<QString> *RegistryClient::uploadBlob(const QString &repository, const 
             put.idempotent = false; // the session is consumed by the first PUT
             put.headers.append({"Content-Type"_ba, "application/octet-stream"_ba});
             put.body = bytes;
+            put.deadlineMs = transferDeadlineMs(bytes.size());
             put.maxBodyBytes = MaxSmallBodyBytes;
             task->await(m_scheduler->submit(put), [=](const Response &putResponse) {
                 if (const Error error = errorFromResponse(putResponse, what); error.isError()) {

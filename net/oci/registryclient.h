@@ -71,9 +71,11 @@ public:
     //! digest, else against Docker-Content-Digest when given, else its digest is computed.
     ResultJob<FetchedManifest> *getManifest(const QString &repository, const QString &reference,
                                             Priority priority);
-    //! GET a blob (configs), verified against its digest, capped at maxBytes.
+    //! GET a blob (configs), verified against its digest, capped at maxBytes. expectedBytes
+    //! (the descriptor's size) gives a big blob the time it takes at MinTransferBytesPerSecond
+    //! on top of the API deadline.
     ResultJob<QByteArray> *getBlob(const QString &repository, const QString &digest,
-                                   qint64 maxBytes, Priority priority);
+                                   qint64 maxBytes, Priority priority, qint64 expectedBytes = -1);
 
     //! PUT bytes as a manifest under reference (tag or digest); returns the registry's digest.
     ResultJob<QString> *putManifest(const QString &repository, const QString &reference,
@@ -92,12 +94,18 @@ public:
     ResultJob<bool> *mountBlob(const QString &repository, const QString &digest,
                                const QString &fromRepository);
 
+    //! Blob transfers are not held to the API deadline alone but to a minimum rate: the
+    //! deadline grows by the time their bytes take at this rate (a 512 MiB layer: 87 min more).
+    static constexpr qint64 MinTransferBytesPerSecond = 100 * 1024;
+
     //! Token scope strings.
     static QString pullScope(const QString &repository);
     static QString pushScope(const QString &repository);   //!< pull,push
     static QString deleteScope(const QString &repository); //!< pull,push,delete
 
 private:
+    //! The deadline of a transfer of bytes: the scheduler's, plus bytes at the minimum rate.
+    int transferDeadlineMs(qint64 bytes) const;
     QUrl url(const QString &path) const;
     RequestSpec makeSpec(const QByteArray &method, const QUrl &url, const QString &scope,
                          Priority priority) const;

@@ -23,7 +23,8 @@ namespace {
 
 // A server asking us to wait longer than this is treated as asking for this long: a person is
 // usually waiting, and the retry is bounded anyway.
-constexpr int kMaxRetryAfterMs = 60 * 1000;
+//! Retry-After beyond any sense (a date in 2100) is still a number of milliseconds.
+constexpr qint64 kRetryAfterCapMs = qint64(1) << 40;
 
 QString logUrl(const QUrl &url)
 {
@@ -50,7 +51,7 @@ bool isHttpLevelError(QNetworkReply::NetworkError error)
 }
 
 //! Retry-After (RFC 9110 10.2.3): delay-seconds or an HTTP-date. -1 when absent or unusable.
-int parseRetryAfterMs(const QByteArray &value)
+qint64 parseRetryAfterMs(const QByteArray &value)
 {
     const QByteArray v = value.trimmed();
     if (v.isEmpty())
@@ -58,7 +59,7 @@ int parseRetryAfterMs(const QByteArray &value)
     bool ok = false;
     const qint64 seconds = v.toLongLong(&ok);
     if (ok)
-        return seconds < 0 ? -1 : int(std::min<qint64>(seconds * 1000, kMaxRetryAfterMs));
+        return seconds < 0 ? -1 : std::min<qint64>(seconds, kRetryAfterCapMs / 1000) * 1000;
     QDateTime when = QDateTime::fromString(QString::fromLatin1(v), Qt::RFC2822Date);
     if (!when.isValid()) {
         when = QLocale::c().toDateTime(QString::fromLatin1(v),
@@ -68,7 +69,7 @@ int parseRetryAfterMs(const QByteArray &value)
     if (!when.isValid())
         return -1;
     const qint64 ms = QDateTime::currentDateTimeUtc().msecsTo(when);
-    return int(std::clamp<qint64>(ms, 0, kMaxRetryAfterMs));
+    return std::clamp<qint64>(ms, 0, kRetryAfterCapMs);
 }
 
 } // namespace
@@ -168,7 +169,47 @@ void RequestScheduler::setMaxConcurrentPerHost(int n)
 
 SchedulerStats RequestScheduler::stats() const
 {
-    return m_stats;
+    SchedulerStats stats = m_stats;
+    for (const RequestJob *request : m_live) {
+        if (request->m_done || !request->m_sinceFirstAttempt.isValid())
+            continue;
+        const QString what = QString::fromLatin1(request->m_currentMethod) + u' '
+                             + logUrl(request->m_currentUrl).section(u"://"_s, 1);
+        if (request->m_inFlight) {
+            const qint64 waited = request->m_sinceFirstAttempt.elapsed();
+            if (waited > stats.longestWaitMs) {
+                stats.longestWaitMs = waited;
+                stats.longestWaitFor = what;
+            }
+        } else if (request->m_retryTimer && request->m_retryTimer->isActive()) {
+            const qint64 left = request->m_retryTimer->remainingTime();
+            if (left > stats.retryInMs) {
+                stats.retryInMs = left;
+                stats.retryFor = what;
+            }
+        }
+    }
+    return stats;
+}
+
+int RequestScheduler::cancelWaiting(qint64 olderThanMs)
+{
+    QList<QPointer<RequestJob>> waiting;
+    for (RequestJob *request : std::as_const(m_live)) {
+        if (!request->m_done && request->m_sinceFirstAttempt.isValid()
+            && request->m_sinceFirstAttempt.elapsed() >= olderThanMs
+            && (request->m_inFlight
+                || (request->m_retryTimer && request->m_retryTimer->isActive())))
+            waiting.append(request);
+    }
+    int cancelled = 0;
+    for (const QPointer<RequestJob> &request : std::as_const(waiting)) {
+        if (request && !request->m_done) {
+            cancelRequest(request);
+            ++cancelled;
+        }
+    }
+    return cancelled;
 }
 
 QString RequestScheduler::hostKey(const QUrl &url)
@@ -247,6 +288,7 @@ void RequestScheduler::startAttempt(RequestJob *request)
         return;
     }
 
+    startDeadline(request);
     QNetworkRequest req(url);
     req.setTransferTimeout(request->m_spec.timeoutMs);
     if (request->m_spec.sslConfiguration)
@@ -505,10 +547,18 @@ void RequestScheduler::handleHttpResponse(RequestJob *request, QNetworkReply *re
 
     const bool retryable = status == 429 || status == 502 || status == 503 || status == 504;
     if (retryable) {
-        const int retryAfterMs = (status == 429 || status == 503)
-                                         ? parseRetryAfterMs(response.header("Retry-After"))
-                                         : -1;
-        if (maybeRetry(request, retryAfterMs))
+        const qint64 retryAfterMs = (status == 429 || status == 503)
+                                            ? parseRetryAfterMs(response.header("Retry-After"))
+                                            : -1;
+        if (retryAfterMs > MaxRetryAfterMs) {
+            // Not waited out: say so at once (the caller may retry later, or the person).
+            Error error = httpError(status, response.body);
+            error.message = u"the server asks to retry after %1 s (%2)"_s.arg(
+                    QString::number((retryAfterMs + 999) / 1000), error.message);
+            fail(request, error);
+            return;
+        }
+        if (maybeRetry(request, int(retryAfterMs)))
             return;
     }
 
@@ -542,6 +592,10 @@ bool RequestScheduler::maybeRetry(RequestJob *request, int retryAfterMs)
     if (!request->m_spec.idempotent || request->m_retryCount >= m_maxRetries || request->m_done)
         return false;
     const int delay = retryAfterMs >= 0 ? retryAfterMs : backoffDelayMs(request->m_retryCount);
+    // A retry that could not even start before the deadline is not made: the failure at hand
+    // is the answer.
+    if (const qint64 left = remainingMs(request); left >= 0 && delay >= left)
+        return false;
     ++request->m_retryCount;
     ++m_stats.retries;
     Q_EMIT statsChanged();
@@ -550,6 +604,42 @@ bool RequestScheduler::maybeRetry(RequestJob *request, int retryAfterMs)
             << logUrl(request->m_currentUrl) << "in" << delay << "ms";
     scheduleRetry(request, delay);
     return true;
+}
+
+qint64 RequestScheduler::remainingMs(const RequestJob *request) const
+{
+    const int deadline
+            = request->m_spec.deadlineMs >= 0 ? request->m_spec.deadlineMs : m_deadlineMs;
+    if (deadline <= 0 || !request->m_sinceFirstAttempt.isValid())
+        return -1;
+    return std::max<qint64>(0, deadline - request->m_sinceFirstAttempt.elapsed());
+}
+
+void RequestScheduler::startDeadline(RequestJob *request)
+{
+    if (request->m_sinceFirstAttempt.isValid())
+        return; // a retry, a redirect or the auth round: the same deadline goes on
+    request->m_sinceFirstAttempt.start();
+    const qint64 left = remainingMs(request);
+    if (left < 0)
+        return;
+    request->m_deadlineTimer = new QTimer(request);
+    request->m_deadlineTimer->setSingleShot(true);
+    connect(request->m_deadlineTimer, &QTimer::timeout, request, [this, request] {
+        if (request->m_done)
+            return;
+        const int deadline
+                = request->m_spec.deadlineMs >= 0 ? request->m_spec.deadlineMs : m_deadlineMs;
+        qCDebug(lcScheduler).noquote()
+                << "deadline" << request->m_currentMethod << logUrl(request->m_currentUrl);
+        releaseReply(request, true);
+        request->m_response.body.clear();
+        fail(request, Error(ErrorCode::Timeout,
+                            u"no complete answer from %1 within %2 s (the request's deadline)"_s
+                                    .arg(hostForMessage(request->m_currentUrl))
+                                    .arg(deadline / 1000.0, 0, 'g', 3)));
+    });
+    request->m_deadlineTimer->start(int(left));
 }
 
 void RequestScheduler::scheduleRetry(RequestJob *request, int delayMs)
@@ -600,6 +690,8 @@ void RequestScheduler::finish(RequestJob *request)
     }
     if (request->m_retryTimer)
         request->m_retryTimer->stop();
+    if (request->m_deadlineTimer)
+        request->m_deadlineTimer->stop();
     releaseReply(request, true);
     if (request->m_response.url.isEmpty())
         request->m_response.url = request->m_currentUrl;

@@ -20,6 +20,8 @@
 #include <memory>
 #include <optional>
 
+#include <QElapsedTimer>
+
 class QTimer;
 
 namespace Berth {
@@ -39,6 +41,11 @@ struct RequestSpec
     bool idempotent = true;
     qint64 maxBodyBytes = 4 * 1024 * 1024;
     int timeoutMs = 30000; //!< transfer timeout: no bytes for this long
+    //! The request as a whole (connect, headers, body, every retry and its wait) ends within
+    //! this, counted from its first attempt (not its time in the queue): a server that drips or
+    //! stalls cannot hold it longer. -1: the scheduler's deadline(); 0: none (a stream guarded by
+    //! timeoutMs alone).
+    int deadlineMs = -1;
     //! Token scope for bearer auth, e.g. "repository:team-a/api:pull". Empty = registry-wide.
     QString authScope;
     //! Who adds Authorization and answers 401 challenges. Null = anonymous.
@@ -102,6 +109,8 @@ private:
     Response m_response;
     QPointer<QNetworkReply> m_reply;
     QTimer *m_retryTimer = nullptr;
+    QTimer *m_deadlineTimer = nullptr; //!< started with the first attempt
+    QElapsedTimer m_sinceFirstAttempt;
     bool m_cancelled = false;
     bool m_done = false; //!< the scheduler is through with it (finished() may still be queued)
     bool m_authRetried = false;
@@ -147,8 +156,19 @@ public:
         m_retryBaseMs = baseMs;
         m_retryMaxMs = maxMs;
     }
+    //! The default deadline of a whole request (RequestSpec::deadlineMs), 60 s; `--timeout`.
+    void setDeadlineMs(int ms) { m_deadlineMs = ms; }
+    int deadlineMs() const { return m_deadlineMs; }
+    //! The longest Retry-After waited out (60 s): a longer one ends the request at once with
+    //! "the server asks to retry after N s" (TooManyRequests or Server), instead of a silent wait.
+    static constexpr int MaxRetryAfterMs = 60 * 1000;
 
+    //! Counters, and the requests a person may be waiting for (longest in flight, longest retry
+    //! wait): the window says what it waits for.
     SchedulerStats stats() const;
+    //! Cancels every request in flight or waiting for a retry whose first attempt started at
+    //! least olderThanMs ago (the window's Cancel on a stalled request). Returns how many.
+    int cancelWaiting(qint64 olderThanMs);
     NetworkAccessManager *networkAccessManager() const { return m_nam; }
 
 Q_SIGNALS:
@@ -176,6 +196,9 @@ private:
     bool maybeRetry(RequestJob *request, int retryAfterMs);
     void onChallengeAnswered(RequestJob *request, const Error &error);
     int backoffDelayMs(int retryIndex) const;
+    void startDeadline(RequestJob *request);
+    //! What is left of the request's deadline; -1 when it has none.
+    qint64 remainingMs(const RequestJob *request) const;
 
     NetworkAccessManager *m_nam;
     QList<QPointer<RequestJob>> m_queue;
@@ -185,6 +208,7 @@ private:
     int m_maxRetries = 4;
     int m_retryBaseMs = 250;
     int m_retryMaxMs = 8000;
+    int m_deadlineMs = 60 * 1000;
     quint64 m_nextSequence = 0;
     SchedulerStats m_stats;
     QHash<QString, int> m_queuedPerHost;

@@ -79,6 +79,10 @@ private Q_SLOTS:
     void resultIsCancelledUntilFinished();
     void timeoutIsNotCancelAndIsRetried();
     void serviceUnavailableHonoursRetryAfter();
+    void deadlineEndsARequestAsAWhole_data();
+    void deadlineEndsARequestAsAWhole();
+    void retryAfterBeyondAMinuteFailsAtOnce_data();
+    void retryAfterBeyondAMinuteFailsAtOnce();
     void tooManyRequestsExhaustsRetries();
     void nonIdempotentPostIsNotRetried();
     void internalServerErrorIsNotRetried();
@@ -410,6 +414,73 @@ void TestRequestScheduler::serviceUnavailableHonoursRetryAfter()
     QCOMPARE(response.attempts, 2);
     QVERIFY2(timer.elapsed() >= 900, QByteArray::number(timer.elapsed()).constData());
     QCOMPARE(m_scheduler->stats().retries, 1u);
+}
+
+void TestRequestScheduler::deadlineEndsARequestAsAWhole_data()
+{
+    QTest::addColumn<int>("mode"); // 0 drip, 1 stalled body, 2 silence with retries
+    QTest::newRow("a byte every 100 ms") << 0;
+    QTest::newRow("a body that stops") << 1;
+    QTest::newRow("silence, retried") << 2;
+}
+
+void TestRequestScheduler::deadlineEndsARequestAsAWhole()
+{
+    // Given servers that never finish within 600 ms (the silence timeout alone would let each
+    // go on: the drip sends a byte every 100 ms, retries of the silent one start afresh)
+    QFETCH(int, mode);
+    m_server->setHandler([mode](const Request &) {
+        Reply reply = Reply::json(200, QByteArray(100, 'x'));
+        reply.dripIntervalMs = mode == 0 ? 100 : 0;
+        reply.stallAfterBodyBytes = mode == 1 ? 10 : -1;
+        reply.neverRespond = mode == 2;
+        return reply;
+    });
+    m_scheduler->setDeadlineMs(600);
+    RequestSpec spec = get(m_server->url(u"/slow"_s));
+    spec.timeoutMs = 400;
+    QElapsedTimer timer;
+    timer.start();
+    const Response response = waitFor(m_scheduler->submit(spec));
+
+    // Then it ends at the deadline as a Timeout that says so, with no body
+    QCOMPARE(response.error.code, ErrorCode::Timeout);
+    QVERIFY2(response.error.message.contains(u"deadline"_s) || mode == 2,
+             qPrintable(response.error.message));
+    QVERIFY(response.body.isEmpty());
+    QVERIFY2(timer.elapsed() < 5000, QByteArray::number(timer.elapsed()).constData());
+    // And a request may opt out (a stream guarded by its silence timeout): the drip completes
+    if (mode == 0) {
+        spec.deadlineMs = 0;
+        spec.timeoutMs = 5000;
+        const Response dripped = waitFor(m_scheduler->submit(spec), 30000);
+        QVERIFY2(dripped.ok(), qPrintable(dripped.error.toString()));
+        QCOMPARE(dripped.body, QByteArray(100, 'x'));
+    }
+}
+
+void TestRequestScheduler::retryAfterBeyondAMinuteFailsAtOnce_data()
+{
+    QTest::addColumn<QByteArray>("retryAfter");
+    QTest::addColumn<QString>("said");
+    QTest::newRow("seconds") << "100000"_ba << u"100000 s"_s;
+    QTest::newRow("a date in 2100") << "Fri, 01 Jan 2100 00:00:00 GMT"_ba << u"retry after"_s;
+}
+
+void TestRequestScheduler::retryAfterBeyondAMinuteFailsAtOnce()
+{
+    QFETCH(QByteArray, retryAfter);
+    QFETCH(QString, said);
+    m_server->setHandler([retryAfter](const Request &) {
+        return Reply::registryError(503, "UNAVAILABLE", "busy").header("Retry-After", retryAfter);
+    });
+    const Response response = waitFor(m_scheduler->submit(get(m_server->url(u"/v2/x"_s))));
+    // Then one attempt, no wait, and the message says what the server asked for
+    QCOMPARE(response.attempts, 1);
+    QCOMPARE(response.error.code, ErrorCode::Server);
+    QVERIFY2(response.error.message.contains(u"the server asks to retry after"_s)
+                     && response.error.message.contains(said),
+             qPrintable(response.error.message));
 }
 
 void TestRequestScheduler::tooManyRequestsExhaustsRetries()
