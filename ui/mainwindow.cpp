@@ -8,6 +8,7 @@
 #include "models/tags/tagfilterproxymodel.h"
 #include "models/tags/tagtablemodel.h"
 #include "net/core/schedulerstats.h"
+#include "net/core/servertext.h"
 #include "ui/cleanupdialog.h"
 #include "ui/detailspane.h"
 #include "ui/errorbanner.h"
@@ -64,6 +65,9 @@ MainWindow::MainWindow(QWidget *parent)
     , m_busy(new QLabel(this))
     , m_progress(new QProgressBar(this))
     , m_cancel(new QToolButton(this))
+    , m_waiting(new QLabel(this))
+    , m_cancelWaiting(new QToolButton(this))
+    , m_waitingTimer(new QTimer(this))
     , m_statusTimer(new QTimer(this))
 {
     setObjectName(u"mainWindow"_s);
@@ -153,7 +157,31 @@ void MainWindow::createStatusBar()
     m_cancel->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_cancel->setAutoRaise(true);
     m_cancel->hide();
+    // A request that takes long says what it waits for, and can be cancelled (its deadline
+    // ends it anyway; a person need not wait that long).
+    m_waiting->setObjectName(u"waitingText"_s);
+    m_waiting->hide();
+    m_cancelWaiting->setObjectName(u"cancelWaitingButton"_s);
+    m_cancelWaiting->setIcon(Icons::themed(u"process-stop"_s));
+    m_cancelWaiting->setText(tr("Cancel"));
+    m_cancelWaiting->setToolTip(tr("Stop waiting for this request"));
+    m_cancelWaiting->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_cancelWaiting->setAutoRaise(true);
+    m_cancelWaiting->hide();
+    connect(m_cancelWaiting, &QToolButton::clicked, this, [this] {
+        if (!m_session)
+            return;
+        // What is shown: requests in flight for long, or every one waiting out a retry.
+        const SchedulerStats stats = m_session->requestStats();
+        m_session->cancelWaitingRequests(stats.longestWaitMs >= WaitShownAfterMs ? WaitShownAfterMs
+                                                                                 : 0);
+        updateWaiting();
+    });
+    m_waitingTimer->setInterval(1000);
+    connect(m_waitingTimer, &QTimer::timeout, this, &MainWindow::updateWaiting);
     statusBar()->addWidget(m_status, 1);
+    statusBar()->addPermanentWidget(m_waiting);
+    statusBar()->addPermanentWidget(m_cancelWaiting);
     statusBar()->addPermanentWidget(m_busy);
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_cancel);
@@ -541,7 +569,39 @@ void MainWindow::showRepository(const QString &connectionId, RegistrySession *se
     if (m_proxy->sortColumn() >= 0)
         m_proxy->sort(m_proxy->sortColumn(), m_proxy->sortOrder());
     updateStatus();
+    if (session)
+        m_waitingTimer->start();
+    else
+        m_waitingTimer->stop();
+    updateWaiting();
     Q_EMIT locationChanged(connectionId, repository);
+}
+
+QString MainWindow::waitingText() const
+{
+    if (!m_session)
+        return {};
+    const SchedulerStats stats = m_session->requestStats();
+    if (stats.longestWaitMs >= WaitShownAfterMs) {
+        return tr("Waiting %1 s for %2")
+                .arg(stats.longestWaitMs / 1000)
+                .arg(ServerText::visible(stats.longestWaitFor));
+    }
+    if (stats.retryInMs >= 1000) {
+        return tr("Retrying %1 in %2 s (the server asked to wait)")
+                .arg(ServerText::visible(stats.retryFor))
+                .arg((stats.retryInMs + 999) / 1000);
+    }
+    return {};
+}
+
+void MainWindow::updateWaiting()
+{
+    const QString text = waitingText();
+    m_waiting->setText(text);
+    m_waiting->setToolTip(text);
+    m_waiting->setVisible(!text.isEmpty());
+    m_cancelWaiting->setVisible(!text.isEmpty());
 }
 
 void MainWindow::showOpening(const QString &connectionId, const QString &repository)

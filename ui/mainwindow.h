@@ -69,6 +69,11 @@ public:
     QComboBox *filterSyntaxBox() const { return m_filterSyntax; }
     QProgressBar *progressBar() const { return m_progress; }
     QToolButton *cancelButton() const { return m_cancel; }
+    //! "Waiting 12 s for GET host/v2/…" or "Retrying … in 40 s": a request a person may be
+    //! waiting for (after WaitShownAfterMs), with Cancel; empty when none.
+    QString waitingText() const;
+    QToolButton *cancelWaitingButton() const { return m_cancelWaiting; }
+    static constexpr int WaitShownAfterMs = 5000;
     QSplitter *splitter() const { return m_splitter; }
     //! "Export report…" (Ctrl+E): the whole repository with the table's filter and sort.
     QAction *exportAction() const { return m_exportAction; }
@@ -121,6 +126,7 @@ private:
     void refresh();
     void scheduleStatus();
     void updateStatus();
+    void updateWaiting();
     void updateProgress(int done, int total);
     void onFetchFailed(const Error &error);
     void onBannerRetry();
@@ -151,6 +157,9 @@ private:
     QLabel *m_busy;
     QProgressBar *m_progress;
     QToolButton *m_cancel;
+    QLabel *m_waiting;
+    QToolButton *m_cancelWaiting;
+    QTimer *m_waitingTimer; //!< once a second while a repository is shown
     QTimer *m_statusTimer;
     QAction *m_findAction = nullptr;
     QAction *m_detailsAction = nullptr;

@@ -47,6 +47,12 @@ QString RegistrySession::productName() const
     return m_info.product.isEmpty() ? m_backend->kindName() : m_info.product;
 }
 
+int RegistrySession::cancelWaitingRequests(qint64 olderThanMs)
+{
+    RequestScheduler *scheduler = m_backend->scheduler();
+    return scheduler ? scheduler->cancelWaiting(olderThanMs) : 0;
+}
+
 SchedulerStats RegistrySession::requestStats() const
 {
     RequestScheduler *scheduler = m_backend->scheduler();

@@ -39,6 +39,9 @@ public:
     QString productName() const;
     //! Requests queued and in flight (the status line).
     SchedulerStats requestStats() const;
+    //! Cancels the requests that have waited at least olderThanMs (in flight, or for a retry):
+    //! the window's Cancel on "Waiting … for …". Returns how many.
+    int cancelWaitingRequests(qint64 olderThanMs);
 
 Q_SIGNALS:
     //! requestStats() changed (often: listeners coalesce).

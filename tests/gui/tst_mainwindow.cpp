@@ -6,6 +6,7 @@
 #include "guitestutil.h"
 #include "imageseeder.h"
 #include "registryprocess.h"
+#include "scriptedhttpserver.h"
 
 #include "models/cleanup/cleanupplanmodel.h"
 #include "models/tags/tagfilterproxymodel.h"
@@ -33,6 +34,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTest>
+#include <QToolButton>
 
 #include <limits>
 #include <memory>
@@ -60,6 +62,7 @@ private Q_SLOTS:
     void headerStateIsRemembered();
     void cleanUpAndUndo();
     void errorBannerAndRetryOnStoppedRegistry();
+    void stalledRequestSaysWhatItWaitsForAndCancels();
     void cleanupTestCase();
 
 private:
@@ -154,6 +157,47 @@ void TestMainWindow::initTestCase()
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     m_window->activateWindow();
     QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+}
+
+void TestMainWindow::stalledRequestSaysWhatItWaitsForAndCancels()
+{
+    // Given a registry that lists two tags and then never answers for their manifests
+    ScriptedHttpServer server;
+    QVERIFY(server.listen());
+    server.setHandler([](const ScriptedHttpServer::Request &request) {
+        if (request.path() == u"/v2/")
+            return ScriptedHttpServer::Reply::json(200, "{}");
+        if (request.path() == u"/v2/slow/app/tags/list")
+            return ScriptedHttpServer::Reply::json(200, R"({"name":"slow/app","tags":["a","b"]})");
+        if (!request.path().contains(u"/manifests/"_s)) // detection probes: not Harbor
+            return ScriptedHttpServer::Reply::registryError(404, "NOT_FOUND", "no");
+        ScriptedHttpServer::Reply silent;
+        silent.neverRespond = true;
+        return silent;
+    });
+    GuiStack stack(server.baseUrl().authority());
+    QVERIFY2(stack.session, qPrintable(stack.error.toString()));
+
+    // When the repository is shown and its rows wait for their metadata
+    m_window->showRepository(u"slow"_s, stack.session, u"slow/app"_s);
+    QVERIFY(m_window->waitingText().isEmpty());
+
+    // Then after a few seconds the status bar says what it waits for, with Cancel
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->cancelWaitingButton()->isVisible(), 15000);
+    QVERIFY2(m_window->waitingText().contains(u"Waiting"_s)
+                     && m_window->waitingText().contains(u"/v2/slow/app/manifests/"_s),
+             qPrintable(m_window->waitingText()));
+    const QString dir
+            = qEnvironmentVariable("BERTH_BUILD_DIR", QDir::currentPath()) + u"/screenshots"_s;
+    QVERIFY(QDir().mkpath(dir));
+    QVERIFY(m_window->grab().save(dir + u"/waiting-for-request.png"_s));
+
+    // When Cancel is pressed, then nothing is waited for any more and the rows say so
+    m_window->cancelWaitingButton()->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->cancelWaitingButton()->isVisible(), 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->tagModel()->rowsInState(TagTableModel::LoadState::Loading),
+                              0, 5000);
+    m_window->showRepository(QString(), nullptr, QString());
 }
 
 void TestMainWindow::cleanupTestCase()
