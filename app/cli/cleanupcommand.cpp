@@ -124,7 +124,7 @@ void CleanupCommand::run(const QStringList &arguments)
     if (m_rules.untagged && options.kind() == u"registry")
         return Q_EMIT finished(args.usageError(
                 u"--untagged needs Harbor 2.x: a plain registry cannot list untagged images"_s));
-    openSession(options.endpointFor(m_reference), options.kind(), [this] {
+    openSession(options, m_reference, [this] {
         if (m_rules.by == RetentionRules::Age::Pushed && !session()->metadata()->hasTagExtras()) {
             writeErrLine(u"berth cleanup: --by pushed needs Harbor: %1 is a plain registry, "
                          "which keeps no push times"_s.arg(m_reference.registry()));

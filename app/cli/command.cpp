@@ -12,12 +12,15 @@ using namespace Qt::StringLiterals;
 
 namespace Berth::Cli {
 
-void Command::openSession(const RegistryEndpoint &endpoint, const QString &kind,
+void Command::openSession(const RegistryOptions &registryOptions, const ImageReference &reference,
                           std::function<void()> next)
 {
+    const RegistryEndpoint endpoint = registryOptions.endpointFor(reference);
+    const QString kind = registryOptions.kind();
     // One access manager and one scheduler per command, as the window has per process.
     auto *nam = new NetworkAccessManager(this);
     m_scheduler = new RequestScheduler(nam, this);
+    m_scheduler->setDeadlineMs(registryOptions.deadlineMs());
     SessionOptions options;
     if (!kind.isEmpty())
         options.kind = kind == u"harbor" ? BackendKind::Harbor : BackendKind::Registry;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "app/cli/registryoptions.h"
+
 #include <QObject>
 #include <QStringList>
 
@@ -33,10 +35,11 @@ Q_SIGNALS:
     void finished(int exitCode);
 
 protected:
-    //! Opens the command's session the way the window does (openSession(): the registry kind
-    //! detected unless kind is given, then reachability and credentials checked). On failure
+    //! Opens the session for reference's registry with the command's options the way the
+    //! window does (openSession(): the registry kind detected unless --kind is given, then
+    //! reachability and credentials checked; every request ends within --timeout). On failure
     //! prints the error and finishes with ExitError; otherwise runs next with session() set.
-    void openSession(const RegistryEndpoint &endpoint, const QString &kind,
+    void openSession(const RegistryOptions &options, const ImageReference &reference,
                      std::function<void()> next);
     //! The open session; null until openSession() succeeded.
     RegistrySession *session() const { return m_session; }

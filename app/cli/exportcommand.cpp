@@ -78,12 +78,14 @@ ExportOptions declareOptions(QCommandLineParser &parser, const QString &summary)
 {
     parser.setApplicationDescription(
             summary
-            + ExportCommand::tr("\n\nColumns: repository, tag, digest, kind, media_type, "
-                                "platforms, size_bytes, created (ISO-8601 UTC); Harbor (--kind "
-                                "harbor) adds pushed, pulled, labels, vulnerabilities. The JSON "
-                                "shape is documented in docs/report-schema.md.\nExit codes: 0 "
-                                "success, 1 error (also when some tags could not be read), 2 "
-                                "usage error."));
+            + ExportCommand::tr(
+                    "\n\nColumns: repository, tag, digest, kind, media_type, "
+                    "platforms, size_bytes, created (ISO-8601 UTC); Harbor (--kind "
+                    "harbor) adds pushed, pulled, labels, vulnerabilities. The JSON "
+                    "shape is documented in docs/report-schema.md.\nExit codes: 0 "
+                    "success, 1 error (also when some tags could not be read or failed a digest "
+                    "check), 2 "
+                    "usage error."));
     parser.addHelpOption();
     parser.addPositionalArgument(
             u"repository"_s, ExportCommand::tr("host[:port]/path, e.g. 127.0.0.1:5000/team-a/api"));
@@ -236,8 +238,7 @@ void ExportCommand::run(const QStringList &arguments)
         if (const QString problem = needsHarbor(options); !problem.isEmpty())
             return usage(problem);
     }
-    openSession(registryOptions.endpointFor(*reference), registryOptions.kind(),
-                [this, options] { createJob(options); });
+    openSession(registryOptions, *reference, [this, options] { createJob(options); });
 }
 
 QString ExportCommand::needsHarbor(const ReportOptions &options)
@@ -315,9 +316,16 @@ void ExportCommand::onFinished(const Error &error)
         writeErrLine(u"berth export: "_s + error.toString());
         return Q_EMIT finished(ExitError);
     }
-    if (m_job->failedTags() > 0) {
-        writeErrLine(u"berth export: %1 tag(s) could not be read; their rows say why"_s.arg(
-                m_job->failedTags()));
+    if (m_job->failedTags() > 0 || m_job->failedDigestChecks() > 0) {
+        if (m_job->failedTags() > 0) {
+            writeErrLine(u"berth export: %1 tag(s) could not be read; their rows say why"_s.arg(
+                    m_job->failedTags()));
+        }
+        if (m_job->failedDigestChecks() > 0) {
+            writeErrLine(u"berth export: %1 tag(s) failed a digest check (data the registry sent "
+                         "does not match its digest); their rows are kept, with a warning"_s.arg(
+                                 m_job->failedDigestChecks()));
+        }
         return Q_EMIT finished(ExitError);
     }
     if (!m_destination.isEmpty() && m_showProgress)

@@ -46,8 +46,7 @@ void InspectCommand::run(const QStringList &arguments)
     const bool asJson = args.isSet(json);
 
     const RegistryOptions &options = args.registryOptions();
-    openSession(options.endpointFor(reference), options.kind(),
-                [this, reference, asJson] { inspect(reference, asJson); });
+    openSession(options, reference, [this, reference, asJson] { inspect(reference, asJson); });
 }
 
 void InspectCommand::inspect(const ImageReference &reference, bool asJson)

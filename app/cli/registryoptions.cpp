@@ -23,6 +23,11 @@ RegistryOptions::RegistryOptions()
              QCoreApplication::translate("berth",
                                          "Registry kind: registry or harbor (default: detected)."),
              u"kind"_s)
+    , m_timeout(u"timeout"_s,
+                QCoreApplication::translate(
+                        "berth", "Give up on a request with no complete answer after SECONDS, "
+                                 "retries included (default 60)."),
+                u"SECONDS"_s)
 {}
 
 void RegistryOptions::addTo(QCommandLineParser &parser) const
@@ -32,6 +37,7 @@ void RegistryOptions::addTo(QCommandLineParser &parser) const
     parser.addOption(m_username);
     parser.addOption(m_passwordStdin);
     parser.addOption(m_kind);
+    parser.addOption(m_timeout);
 }
 
 Result<void> RegistryOptions::read(const QCommandLineParser &parser)
@@ -41,6 +47,17 @@ Result<void> RegistryOptions::read(const QCommandLineParser &parser)
     m_kindValue = parser.value(m_kind);
     if (!m_kindValue.isEmpty() && m_kindValue != u"registry" && m_kindValue != u"harbor")
         return Error(ErrorCode::InvalidInput, u"--kind must be \"registry\" or \"harbor\""_s);
+    m_deadlineMs = 60 * 1000;
+    if (parser.isSet(m_timeout)) {
+        bool ok = false;
+        const double seconds = parser.value(m_timeout).toDouble(&ok);
+        if (!ok || !(seconds > 0) || seconds > 86400) {
+            return Error(ErrorCode::InvalidInput,
+                         u"--timeout needs a number of seconds (more than 0, at most 86400), not "
+                         "\"%1\""_s.arg(parser.value(m_timeout)));
+        }
+        m_deadlineMs = std::max(1, int(seconds * 1000));
+    }
 
     m_credentials = {};
     if (parser.isSet(m_passwordStdin) && !parser.isSet(m_username))

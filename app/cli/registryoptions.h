@@ -12,7 +12,7 @@ class QCommandLineParser;
 namespace Berth::Cli {
 
 //! The options every command that talks to a registry shares: --insecure, --plain-http,
-//! --username, --password-stdin, --kind.
+//! --username, --password-stdin, --kind, --timeout.
 class RegistryOptions
 {
 public:
@@ -26,6 +26,8 @@ public:
     RegistryEndpoint endpointFor(const ImageReference &reference) const;
     //! "registry", "harbor", or empty (not given: RegistrySession::open() detects the kind).
     QString kind() const { return m_kindValue; }
+    //! --timeout SECONDS: the deadline of every request as a whole (default 60 s).
+    int deadlineMs() const { return m_deadlineMs; }
 
 private:
     QCommandLineOption m_insecure;
@@ -33,11 +35,13 @@ private:
     QCommandLineOption m_username;
     QCommandLineOption m_passwordStdin;
     QCommandLineOption m_kind;
+    QCommandLineOption m_timeout;
 
     bool m_insecureSet = false;
     bool m_plainHttpSet = false;
     Credentials m_credentials;
     QString m_kindValue;
+    int m_deadlineMs = 60 * 1000;
 };
 
 } // namespace Berth::Cli

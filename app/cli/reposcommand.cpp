@@ -53,7 +53,7 @@ void ReposCommand::run(const QStringList &arguments)
     m_json = args.isSet(json);
 
     const RegistryOptions &options = args.registryOptions();
-    openSession(options.endpointFor(*probe), options.kind(), [this, prefix] { list(prefix); });
+    openSession(options, *probe, [this, prefix] { list(prefix); });
 }
 
 void ReposCommand::list(const QString &prefix)

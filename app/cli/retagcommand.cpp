@@ -56,10 +56,9 @@ void RetagCommand::run(const QStringList &arguments)
         reference = reference.withTag(u"latest"_s);
 
     const RegistryOptions &options = args.registryOptions();
-    openSession(options.endpointFor(reference), options.kind(),
-                [this, reference, targetRepository, newTag] {
-                    retag(reference, targetRepository, newTag);
-                });
+    openSession(options, reference, [this, reference, targetRepository, newTag] {
+        retag(reference, targetRepository, newTag);
+    });
 }
 
 void RetagCommand::retag(const ImageReference &reference, const QString &targetRepository,

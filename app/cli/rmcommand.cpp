@@ -51,8 +51,7 @@ void RmCommand::run(const QStringList &arguments)
     }
     m_yes = args.isSet(yes);
     const RegistryOptions &options = args.registryOptions();
-    openSession(options.endpointFor(m_reference), options.kind(),
-                [this, byImage] { start(byImage); });
+    openSession(options, m_reference, [this, byImage] { start(byImage); });
 }
 
 void RmCommand::start(bool byImage)

@@ -65,8 +65,7 @@ void TagsCommand::run(const QStringList &arguments)
     m_json = args.isSet(json);
 
     const RegistryOptions &options = args.registryOptions();
-    openSession(options.endpointFor(*reference), options.kind(),
-                [this, ref = *reference] { list(ref); });
+    openSession(options, *reference, [this, ref = *reference] { list(ref); });
 }
 
 void TagsCommand::list(const ImageReference &reference)

@@ -56,7 +56,7 @@ void UndoCommand::run(const QStringList &arguments)
         return Q_EMIT finished(ExitOk);
     }
     const RegistryOptions &options = args.registryOptions();
-    openSession(options.endpointFor(*reference), options.kind(), [this] { restore(); });
+    openSession(options, *reference, [this] { restore(); });
 }
 
 void UndoCommand::restore()

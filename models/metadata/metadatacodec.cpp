@@ -352,6 +352,7 @@ QByteArray encodeBody(const ImageMetadata &m)
     w.config(m.config);
     w.map(m.annotations);
     w.strings(m.warnings);
+    w.byte(m.failedDigestCheck ? 1 : 0);
     return body;
 }
 
@@ -376,6 +377,10 @@ std::optional<ImageMetadata> decodeBody(const QByteArray &body)
     m.config = r.config();
     m.annotations = r.map();
     m.warnings = r.strings();
+    const quint8 failedDigestCheck = r.byte();
+    if (failedDigestCheck > 1)
+        r.fail();
+    m.failedDigestCheck = failedDigestCheck == 1;
     // Trailing bytes mean the layout is not the one we wrote: treat as corrupt, not as data.
     if (!r.ok() || !r.atEnd() || m.digest.isEmpty())
         return std::nullopt;

@@ -16,7 +16,7 @@ namespace Berth {
 //! simply fetched again (the cache is only a cache).
 namespace MetadataCodec {
 
-inline constexpr quint8 FormatVersion = 1;
+inline constexpr quint8 FormatVersion = 2; //!< 2: ImageMetadata::failedDigestCheck
 
 QByteArray encode(const ImageMetadata &metadata);
 //! nullopt for an unknown format version, truncated or otherwise corrupt bytes. Never crashes,

@@ -321,6 +321,8 @@ void ReportJob::onMetadata(quint64 generation, qint64 index,
         it->error = result.error().toString();
     } else {
         it->metadata = result->metadata;
+        if (result->metadata && result->metadata->failedDigestCheck)
+            ++m_failedDigestChecks;
     }
     it->metadataDone = true;
     onSlotFilled(index);

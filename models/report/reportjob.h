@@ -102,6 +102,9 @@ public:
     bool isRunning() const { return m_running; }
     qint64 rowsWritten() const { return m_rowsWritten; }
     qint64 failedTags() const { return m_failedTags; }
+    //! Rows whose image failed a digest check (a config or platform left out; its warnings say
+    //! which): written, but not a clean report.
+    qint64 failedDigestChecks() const { return m_failedDigestChecks; }
     ReportProgress progress() const;
 
 Q_SIGNALS:
@@ -170,6 +173,7 @@ private:
     qint64 m_done = 0;
     qint64 m_rowsWritten = 0;
     qint64 m_failedTags = 0;
+    qint64 m_failedDigestChecks = 0;
     RequestPump m_pump{MaxInFlight};
     QHash<qint64, QPointer<Job>> m_requests;   //!< metadata in flight, by tag index
     QHash<qint64, QPointer<Job>> m_extrasJobs; //!< extras in flight, by tag index

@@ -41,6 +41,9 @@ struct ImageMetadata
     ImageConfig config; //!< Image only
     QMap<QString, QString> annotations;
     QStringList warnings; //!< tolerated quirks ("platform linux/s390x: manifest unknown")
+    //! A config or platform manifest did not hash to its digest: its data is left out (a warning
+    //! says which). Not a quirk to tolerate silently: reports exit 1 for it.
+    bool failedDigestCheck = false;
 
     bool isValid() const { return !digest.isEmpty(); }
     //! "linux/amd64, linux/arm64"

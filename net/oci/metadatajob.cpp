@@ -137,6 +137,7 @@ void MetadataJob::onConfig(const Result<QByteArray> &blob)
         }
         m_self.error = config.error().message;
         m_metadata.warnings.append(u"config: "_s + config.error().message);
+        m_metadata.failedDigestCheck = config.error().code == ErrorCode::DigestMismatch;
         m_metadata.platforms = {m_self};
         finish(m_metadata);
         return;
@@ -206,10 +207,14 @@ void MetadataJob::onChild(qsizetype index, const Result<ImageMetadata> &child)
         }
         slot.error = child.error().message;
         m_metadata.warnings.append(describePlatform(slot) + u": "_s + child.error().message);
+        if (child.error().code == ErrorCode::DigestMismatch)
+            m_metadata.failedDigestCheck = true;
     } else if (isIndexMediaType(child->mediaType) || child->kind == ArtifactKind::Index) {
         m_nested[index] = *child;
         m_metadata.warnings += child->warnings;
+        m_metadata.failedDigestCheck = m_metadata.failedDigestCheck || child->failedDigestCheck;
     } else {
+        m_metadata.failedDigestCheck = m_metadata.failedDigestCheck || child->failedDigestCheck;
         slot.size = child->size;
         slot.created = child->created;
         if (!m_declaresPlatform[index] && !child->platforms.isEmpty())

@@ -5,6 +5,9 @@
 #include "berthprocess.h"
 #include "scriptedhttpserver.h"
 
+#include "net/core/digest.h"
+
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -71,6 +74,11 @@ private Q_SLOTS:
     void tagNamesAreShownNotObeyed();
     void refusedNamesAreNeverRequested();
     void csvCellsAreNeutralisedAndMarkdownEscaped();
+    void slowServersEndWithinTheDeadline_data();
+    void slowServersEndWithinTheDeadline();
+    void aHugeRetryAfterIsNotWaitedOut();
+    void badTimeoutIsAUsageError();
+    void aConfigFailingItsDigestCheckMakesTheReportFail();
 
 private:
     BerthRun berth(const QStringList &arguments);
@@ -88,11 +96,55 @@ void TestHostile::initTestCase()
             = QJsonDocument(QJsonObject{{u"name"_s, u"app"_s},
                                         {u"tags"_s, QJsonArray::fromStringList(HostileTags)}})
                       .toJson(QJsonDocument::Compact);
-    m_server.setHandler([list](const ScriptedHttpServer::Request &request) {
+    // "cfg:v1": a manifest whose config blob is served with other bytes than its digest says.
+    const QByteArray config = "{}";
+    const QString configDigest = Berth::Digest::sha256(config);
+    const QByteArray manifest
+            = QJsonDocument(
+                      QJsonObject{{u"schemaVersion"_s, 2},
+                                  {u"mediaType"_s, u"application/vnd.oci.image.manifest.v1+json"_s},
+                                  {u"config"_s,
+                                   QJsonObject{{u"mediaType"_s,
+                                                u"application/vnd.oci.image.config.v1+json"_s},
+                                               {u"digest"_s, configDigest},
+                                               {u"size"_s, 2}}},
+                                  {u"layers"_s, QJsonArray()}})
+                      .toJson(QJsonDocument::Compact);
+    m_server.setHandler([list, manifest, configDigest](const ScriptedHttpServer::Request &request) {
+        if (request.path() == u"/v2/cfg/tags/list")
+            return ScriptedHttpServer::Reply::json(200, R"({"name":"cfg","tags":["v1"]})");
+        if (request.path() == u"/v2/cfg/manifests/v1"
+            || request.path() == u"/v2/cfg/manifests/" + Berth::Digest::sha256(manifest)) {
+            ScriptedHttpServer::Reply reply;
+            reply.body = manifest;
+            reply.header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+                    .header("Docker-Content-Digest", Berth::Digest::sha256(manifest).toLatin1());
+            return reply;
+        }
+        if (request.path() == u"/v2/cfg/blobs/" + configDigest)
+            return ScriptedHttpServer::Reply::json(200, "[]"); // not "{}": fails its digest
         if (request.path() == u"/v2/")
             return ScriptedHttpServer::Reply::json(200, "{}");
         if (request.path() == u"/v2/app/tags/list")
             return ScriptedHttpServer::Reply::json(200, list);
+        // Servers that never finish: a byte a second, a body that stops, silence.
+        ScriptedHttpServer::Reply slow = ScriptedHttpServer::Reply::json(200, list);
+        if (request.path() == u"/v2/drip/tags/list") {
+            slow.dripIntervalMs = 1000;
+            return slow;
+        }
+        if (request.path() == u"/v2/stall/tags/list") {
+            slow.stallAfterBodyBytes = 20;
+            return slow;
+        }
+        if (request.path() == u"/v2/silent/tags/list") {
+            slow.neverRespond = true;
+            return slow;
+        }
+        if (request.path() == u"/v2/busy/tags/list") {
+            return ScriptedHttpServer::Reply::registryError(503, "UNAVAILABLE", "come back later")
+                    .header("Retry-After", "100000");
+        }
         return ScriptedHttpServer::Reply::registryError(404, "MANIFEST_UNKNOWN", "no such thing");
     });
 }
@@ -181,6 +233,64 @@ void TestHostile::csvCellsAreNeutralisedAndMarkdownEscaped()
     QVERIFY(markdown.out.contains("&lt;script&gt;"));
     QVERIFY(!markdown.out.contains("<script>"));
     QVERIFY(!markdown.out.contains('\x1b'));
+}
+
+void TestHostile::slowServersEndWithinTheDeadline_data()
+{
+    QTest::addColumn<QString>("repositoryName");
+    QTest::newRow("a byte a second") << u"drip"_s;
+    QTest::newRow("a body that stops") << u"stall"_s;
+    QTest::newRow("silence") << u"silent"_s;
+}
+
+void TestHostile::slowServersEndWithinTheDeadline()
+{
+    // Given a 3 s deadline (the silence timeout alone is 30 s, and the drip would take a minute)
+    QFETCH(QString, repositoryName);
+    QElapsedTimer clock;
+    clock.start();
+    const BerthRun run = berth({u"tags"_s, m_server.baseUrl().authority() + u'/' + repositoryName,
+                                u"--timeout"_s, u"3"_s});
+    // Then the command ends with exit 1 and says why, well before the slow server would have
+    // let it (the bound is loose: only "not minutes" matters here)
+    QCOMPARE(run.code, 1);
+    QVERIFY2(run.err.contains("deadline"), run.err.constData());
+    QVERIFY2(clock.elapsed() < 20000, qPrintable(QString::number(clock.elapsed())));
+}
+
+void TestHostile::aHugeRetryAfterIsNotWaitedOut()
+{
+    QElapsedTimer clock;
+    clock.start();
+    const BerthRun run = berth({u"tags"_s, m_server.baseUrl().authority() + u"/busy"_s});
+    QCOMPARE(run.code, 1);
+    QVERIFY2(run.err.contains("the server asks to retry after 100000 s"), run.err.constData());
+    QVERIFY2(clock.elapsed() < 20000, qPrintable(QString::number(clock.elapsed())));
+}
+
+void TestHostile::badTimeoutIsAUsageError()
+{
+    for (const QString &value : {u"0"_s, u"-1"_s, u"soon"_s}) {
+        const BerthRun run = berth({u"tags"_s, repository(), u"--timeout"_s, value});
+        QCOMPARE(run.code, 2);
+        QVERIFY2(run.err.contains("--timeout"), run.err.constData());
+    }
+}
+
+void TestHostile::aConfigFailingItsDigestCheckMakesTheReportFail()
+{
+    const BerthRun run = berth(
+            {u"export"_s, m_server.baseUrl().authority() + u"/cfg"_s, u"--format"_s, u"json"_s});
+    // Then the report exits 1 and says why, and the row stays, its warning naming the mismatch
+    QCOMPARE(run.code, 1);
+    QVERIFY2(run.err.contains("1 tag(s) failed a digest check"), run.err.constData());
+    const QJsonArray rows = QJsonDocument::fromJson(run.out).object()[u"tags"_s].toArray();
+    QCOMPARE(rows.size(), 1);
+    QCOMPARE(rows.at(0)[u"tag"_s].toString(), u"v1"_s);
+    const QString warnings = QString::fromUtf8(
+            QJsonDocument(rows.at(0)[u"warnings"_s].toArray()).toJson(QJsonDocument::Compact));
+    QVERIFY2(warnings.contains(u"config"_s) && warnings.contains(u"digest"_s, Qt::CaseInsensitive),
+             qPrintable(warnings));
 }
 
 QTEST_GUILESS_MAIN(TestHostile)

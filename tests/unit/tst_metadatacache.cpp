@@ -462,9 +462,18 @@ void TestMetadataCache::codecRejectsDamage()
     hugeCount[countAt] = char(0x7f);
     QVERIFY(!MetadataCodec::decode(hugeCount));
     // The same damage inside a compressed body.
-    const QByteArray packedDamage = "\x01\x01"_ba + qCompress(hugeCount.mid(2));
+    const QByteArray packedHeader = QByteArray(1, char(MetadataCodec::FormatVersion)) + '\x01';
+    const QByteArray packedDamage = packedHeader + qCompress(hugeCount.mid(2));
     QVERIFY(!MetadataCodec::decode(packedDamage));
-    QVERIFY(MetadataCodec::decode(QByteArray("\x01\x01"_ba + qCompress(plain.mid(2)))));
+    QVERIFY(MetadataCodec::decode(QByteArray(packedHeader + qCompress(plain.mid(2)))));
+    // The digest-check flag is a byte of 0 or 1, and round-trips.
+    QByteArray wrongFlag = plain;
+    wrongFlag[wrongFlag.size() - 1] = char(2);
+    QVERIFY(!MetadataCodec::decode(wrongFlag));
+    ImageMetadata failed = tiny;
+    failed.failedDigestCheck = true;
+    QVERIFY(MetadataCodec::decode(MetadataCodec::encode(failed))->failedDigestCheck);
+    QVERIFY(!MetadataCodec::decode(plain)->failedDigestCheck);
 
     const QByteArray good = MetadataCodec::encode(multiPlatformIndex());
     QCOMPARE(good.at(1), char(1)); // compressed
@@ -474,7 +483,7 @@ void TestMetadataCache::codecRejectsDamage()
     QVERIFY(!MetadataCodec::decode(QByteArrayView(good).first(good.size() / 2)));
     QVERIFY(!MetadataCodec::decode(QByteArrayView(good).first(5))); // inside the size prefix
     // A compressed body claiming an absurd size is refused before qUncompress allocates it.
-    const QByteArray bomb = "\x01\x01\xff\xff\xff\xff"_ba + QByteArray(16, 'x');
+    const QByteArray bomb = packedHeader + "\xff\xff\xff\xff"_ba + QByteArray(16, 'x');
     QVERIFY(!MetadataCodec::decode(bomb));
 }
 
