@@ -337,10 +337,21 @@ ResultJob<NamesPage> *RegistryClient::listPage(const QUrl &firstUrl, const QUrl 
         // Resolved only now: the ping may just have switched the scheme.
         QUrl requestUrl = resolveNext(firstUrl);
         if (!next.isEmpty()) {
+            const QString listPath = requestUrl.path();
             requestUrl = resolveNext(next);
             if (!sameOrigin(requestUrl, m_baseUrl)) {
                 task->fail(Error(ErrorCode::BadResponse,
                                  what + u": the next-page link points to another server"_s));
+                return;
+            }
+            // Pages differ in their query only: a link elsewhere on the server (out of /v2/,
+            // another repository) is server data steering our credentials, and refused.
+            if (requestUrl.path() != listPath) {
+                task->fail(
+                        Error(ErrorCode::BadResponse,
+                              what
+                                      + u": the next-page link leaves %1 (refused): %2"_s.arg(
+                                              listPath, ServerText::visible(requestUrl.path()))));
                 return;
             }
         }

@@ -72,6 +72,8 @@ private Q_SLOTS:
     void uploadKeepsTheLocationQuery();
     void namesOutsideTheGrammarNeverReachAUrl_data();
     void namesOutsideTheGrammarNeverReachAUrl();
+    void nextPageLinksStayOnTheListing_data();
+    void nextPageLinksStayOnTheListing();
 
 private:
     void serve(const Content &content);
@@ -206,6 +208,25 @@ void TestRegistryClientFaults::namesOutsideTheGrammarNeverReachAUrl()
         QVERIFY2(error.message.contains(u"refused, nothing was sent"_s), qPrintable(error.message));
         QVERIFY(!error.message.contains(u'\x1b') && !error.message.contains(u'\n'));
     }
+    QCOMPARE(m_server->requestCount(), before);
+}
+
+void TestRegistryClientFaults::nextPageLinksStayOnTheListing_data()
+{
+    QTest::addColumn<QString>("link");
+    QTest::newRow("out of /v2/") << u"/other/manifests/1.0?last=x"_s;
+    QTest::newRow("another repository") << u"/v2/secret/tags/list?last=x"_s;
+    QTest::newRow("dot segments") << u"/v2/app/tags/list/../../secret/tags/list?n=1"_s;
+}
+
+void TestRegistryClientFaults::nextPageLinksStayOnTheListing()
+{
+    QFETCH(QString, link);
+    serve(Content());
+    const int before = m_server->requestCount();
+    const auto page = waitFor(m_client->tagsPage(u"app"_s, 100, QUrl(link), Priority::Visible));
+    QCOMPARE(page.error().code, ErrorCode::BadResponse);
+    QVERIFY2(page.error().message.contains(u"refused"_s), qPrintable(page.error().message));
     QCOMPARE(m_server->requestCount(), before);
 }
 
