@@ -14,8 +14,14 @@ TagItemDelegate::TagItemDelegate(QObject *parent)
 void TagItemDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const
 {
     QStyledItemDelegate::initStyleOption(option, index);
-    if (index.column() == TagTableModel::TagColumn)
+    if (index.column() == TagTableModel::TagColumn) {
+        // A name the registry listed that no tag may have: flagged where the name is.
+        if (index.data(TagTableModel::InvalidNameRole).toBool()) {
+            option->features |= QStyleOptionViewItem::HasDecoration;
+            option->icon = Icons::themed(u"dialog-warning"_s);
+        }
         return;
+    }
     const auto state = index.data(TagTableModel::LoadStateRole).value<TagTableModel::LoadState>();
     const bool selected = option->state & QStyle::State_Selected;
     switch (state) {

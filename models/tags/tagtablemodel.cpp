@@ -7,6 +7,7 @@
 #include "net/backend/pager.h"
 #include "net/backend/registrybackend.h"
 #include "net/core/digest.h"
+#include "net/core/imagereference.h"
 #include "net/core/servertext.h"
 
 #include <QLocale>
@@ -504,6 +505,11 @@ QVariant TagTableModel::data(const QModelIndex &index, int role) const
 QVariant TagTableModel::toolTipData(const Row &row, const DigestInfo *info,
                                     const QModelIndex &index) const
 {
+    if (index.column() == TagColumn && !ImageReference::isValidTag(row.tag)) {
+        return tr("\"%1\" is not a valid tag name: Berth shows it as the registry listed it and "
+                  "refuses every action on it (nothing is sent for it).")
+                .arg(ServerText::visible(row.tag));
+    }
     if (row.state == LoadState::Failed)
         return errorFor(index.row());
     if (index.column() == DigestColumn && info)
@@ -555,6 +561,8 @@ QVariant TagTableModel::roleData(const Row &row, const DigestInfo *info, const Q
         return extras && extras->immutable;
     case HasExtrasRole:
         return extras != nullptr;
+    case InvalidNameRole:
+        return !ImageReference::isValidTag(row.tag);
     default:
         return {};
     }

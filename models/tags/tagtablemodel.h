@@ -66,6 +66,8 @@ public:
         VulnerabilitiesRole, //!< QVariant::fromValue(VulnerabilitySummary) (Harbor)
         ImmutableRole,       //!< bool (Harbor)
         HasExtrasRole,       //!< bool: the Harbor columns of this row are known
+        //! bool: the server listed a name outside the tag grammar; shown, never acted on
+        InvalidNameRole,
     };
     Q_ENUM(Role)
 

@@ -161,14 +161,16 @@ void TestMainWindow::initTestCase()
 
 void TestMainWindow::stalledRequestSaysWhatItWaitsForAndCancels()
 {
-    // Given a registry that lists two tags and then never answers for their manifests
+    // Given a registry that lists two tags and two names no tag may have, and then never
+    // answers for the tags' manifests
     ScriptedHttpServer server;
     QVERIFY(server.listen());
     server.setHandler([](const ScriptedHttpServer::Request &request) {
         if (request.path() == u"/v2/")
             return ScriptedHttpServer::Reply::json(200, "{}");
         if (request.path() == u"/v2/slow/app/tags/list")
-            return ScriptedHttpServer::Reply::json(200, R"({"name":"slow/app","tags":["a","b"]})");
+            return ScriptedHttpServer::Reply::json(
+                    200, R"({"name":"slow/app","tags":["a","b","../../evil","x\r\ny"]})");
         if (!request.path().contains(u"/manifests/"_s)) // detection probes: not Harbor
             return ScriptedHttpServer::Reply::registryError(404, "NOT_FOUND", "no");
         ScriptedHttpServer::Reply silent;
@@ -191,6 +193,17 @@ void TestMainWindow::stalledRequestSaysWhatItWaitsForAndCancels()
             = qEnvironmentVariable("BERTH_BUILD_DIR", QDir::currentPath()) + u"/screenshots"_s;
     QVERIFY(QDir().mkpath(dir));
     QVERIFY(m_window->grab().save(dir + u"/waiting-for-request.png"_s));
+    // And the invalid names are rows, flagged, whose manifests were never asked for
+    QCOMPARE(m_window->tagModel()->rowCount(), 4);
+    const int evil = m_window->tagModel()->rowOfTag(u"../../evil"_s);
+    QVERIFY(evil >= 0);
+    QVERIFY(m_window->tagModel()
+                    ->index(evil, TagTableModel::TagColumn)
+                    .data(TagTableModel::InvalidNameRole)
+                    .toBool());
+    for (const ScriptedHttpServer::Request &request : server.requests())
+        QVERIFY2(!request.target.contains("evil") && !request.target.contains("x%0D"),
+                 request.target.constData());
 
     // When Cancel is pressed, then nothing is waited for any more and the rows say so
     m_window->cancelWaitingButton()->click();

@@ -29,6 +29,7 @@ class TestTagTableModelPaging : public QObject
 private Q_SLOTS:
     void initTestCase();
     void fetchMoreAsksForOnePageAtATime();
+    void invalidNamesAreShownVisiblyAndFlagged();
     void eachPageIsOneInsert();
     void totalsAndCountText_data();
     void totalsAndCountText();
@@ -357,6 +358,29 @@ void TestTagTableModelPaging::failedListingWithoutCacheStaysEmpty()
     QVERIFY(offlineChanges.isEmpty());
     QCOMPARE(stack.model.lastError().code, ErrorCode::Unauthorized);
     QVERIFY(!stack.model.canFetchMore());
+}
+
+void TestTagTableModelPaging::invalidNamesAreShownVisiblyAndFlagged()
+{
+    // Given a listing with names no tag may have
+    SyntheticStack stack;
+    stack.backend.setTags({u"ok"_s, u"a\r\nb"_s, u"../../x"_s});
+    QSignalSpy pages(&stack.model, &TagTableModel::pageFetched);
+    stack.model.setRepository(&stack.service, syntheticRepository());
+    QVERIFY(pages.wait());
+
+    // Then every row is there; the odd ones read with their control characters made visible,
+    // flagged, and say why in their tooltip
+    QCOMPARE(stack.model.rowCount(), 3);
+    for (int row = 0; row < 3; ++row) {
+        const QModelIndex name = stack.model.index(row, TagTableModel::TagColumn);
+        const QString tag = name.data(TagTableModel::TagRole).toString();
+        const bool invalid = tag != u"ok";
+        QCOMPARE(name.data(TagTableModel::InvalidNameRole).toBool(), invalid);
+        QVERIFY(!name.data().toString().contains(u'\n'));
+        QCOMPARE(name.data(Qt::ToolTipRole).toString().contains(u"not a valid tag name"_s),
+                 invalid);
+    }
 }
 
 } // namespace Berth::Test
