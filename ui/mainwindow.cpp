@@ -150,24 +150,21 @@ void MainWindow::createStatusBar()
     m_progress->setMaximumWidth(fontMetrics().horizontalAdvance(u'M') * 16);
     m_progress->setTextVisible(true);
     m_progress->hide();
-    m_cancel->setObjectName(u"cancelButton"_s);
-    m_cancel->setIcon(Icons::themed(u"process-stop"_s));
-    m_cancel->setText(tr("Cancel"));
-    m_cancel->setToolTip(tr("Stop loading metadata of every tag"));
-    m_cancel->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    m_cancel->setAutoRaise(true);
-    m_cancel->hide();
+    const auto setUpCancel = [](QToolButton *button, const QString &name, const QString &tip) {
+        button->setObjectName(name);
+        button->setIcon(Icons::themed(u"process-stop"_s));
+        button->setText(tr("Cancel"));
+        button->setToolTip(tip);
+        button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+        button->setAutoRaise(true);
+        button->hide();
+    };
+    setUpCancel(m_cancel, u"cancelButton"_s, tr("Stop loading metadata of every tag"));
     // A request that takes long says what it waits for, and can be cancelled (its deadline
     // ends it anyway; a person need not wait that long).
     m_waiting->setObjectName(u"waitingText"_s);
     m_waiting->hide();
-    m_cancelWaiting->setObjectName(u"cancelWaitingButton"_s);
-    m_cancelWaiting->setIcon(Icons::themed(u"process-stop"_s));
-    m_cancelWaiting->setText(tr("Cancel"));
-    m_cancelWaiting->setToolTip(tr("Stop waiting for this request"));
-    m_cancelWaiting->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    m_cancelWaiting->setAutoRaise(true);
-    m_cancelWaiting->hide();
+    setUpCancel(m_cancelWaiting, u"cancelWaitingButton"_s, tr("Stop waiting for this request"));
     connect(m_cancelWaiting, &QToolButton::clicked, this, [this] {
         if (!m_session)
             return;
