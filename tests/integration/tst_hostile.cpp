@@ -1,11 +1,11 @@
-// A hostile registry (tests/fixtures/scriptedhttpserver.h scripted as one) lists tag names that
-// try to steer the terminal, fake lines, leave /v2/ and run as spreadsheet formulas or HTML;
-// berth shows them as data, refuses to act on them and never sends a request for them.
+// A hostile registry (tests/fixtures/hostileregistry.h) lists tag names that try to steer the
+// terminal, fake lines, leave /v2/ and run as spreadsheet formulas or HTML, drips, stalls, stays
+// silent, asks to come back in a day and serves a config that fails its digest: berth shows
+// names as data, refuses to act on bad ones, never sends a request for them, ends within its
+// deadline and says what went wrong with exit 1.
 
 #include "berthprocess.h"
-#include "scriptedhttpserver.h"
-
-#include "net/core/digest.h"
+#include "hostileregistry.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -18,14 +18,6 @@ using namespace Qt::StringLiterals;
 using namespace Berth::Test;
 
 namespace {
-
-const QStringList HostileTags{u"ok"_s,
-                              u"a\r\nb"_s,
-                              u"\x1b[31mred\x1b[0m"_s,
-                              u"../../../other/manifests/1.0"_s,
-                              u"=cmd|' /C calc'!A0"_s,
-                              u"+SUM(1+1)"_s,
-                              u"<script>alert(1)</script>"_s};
 
 //! Splits RFC 4180 CSV (quoted fields, doubled quotes, CRLF) into rows of cells.
 QList<QStringList> parseCsv(const QString &text)
@@ -82,9 +74,9 @@ private Q_SLOTS:
 
 private:
     BerthRun berth(const QStringList &arguments);
-    QString repository() const { return m_server.baseUrl().authority() + u"/app"_s; }
+    QString repository() const { return m_server.host() + u"/app"_s; }
 
-    ScriptedHttpServer m_server;
+    HostileRegistry m_server;
     QTemporaryDir m_home;
 };
 
@@ -92,61 +84,6 @@ void TestHostile::initTestCase()
 {
     QVERIFY(m_home.isValid());
     QVERIFY(m_server.listen());
-    const QByteArray list
-            = QJsonDocument(QJsonObject{{u"name"_s, u"app"_s},
-                                        {u"tags"_s, QJsonArray::fromStringList(HostileTags)}})
-                      .toJson(QJsonDocument::Compact);
-    // "cfg:v1": a manifest whose config blob is served with other bytes than its digest says.
-    const QByteArray config = "{}";
-    const QString configDigest = Berth::Digest::sha256(config);
-    const QByteArray manifest
-            = QJsonDocument(
-                      QJsonObject{{u"schemaVersion"_s, 2},
-                                  {u"mediaType"_s, u"application/vnd.oci.image.manifest.v1+json"_s},
-                                  {u"config"_s,
-                                   QJsonObject{{u"mediaType"_s,
-                                                u"application/vnd.oci.image.config.v1+json"_s},
-                                               {u"digest"_s, configDigest},
-                                               {u"size"_s, 2}}},
-                                  {u"layers"_s, QJsonArray()}})
-                      .toJson(QJsonDocument::Compact);
-    m_server.setHandler([list, manifest, configDigest](const ScriptedHttpServer::Request &request) {
-        if (request.path() == u"/v2/cfg/tags/list")
-            return ScriptedHttpServer::Reply::json(200, R"({"name":"cfg","tags":["v1"]})");
-        if (request.path() == u"/v2/cfg/manifests/v1"
-            || request.path() == u"/v2/cfg/manifests/" + Berth::Digest::sha256(manifest)) {
-            ScriptedHttpServer::Reply reply;
-            reply.body = manifest;
-            reply.header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
-                    .header("Docker-Content-Digest", Berth::Digest::sha256(manifest).toLatin1());
-            return reply;
-        }
-        if (request.path() == u"/v2/cfg/blobs/" + configDigest)
-            return ScriptedHttpServer::Reply::json(200, "[]"); // not "{}": fails its digest
-        if (request.path() == u"/v2/")
-            return ScriptedHttpServer::Reply::json(200, "{}");
-        if (request.path() == u"/v2/app/tags/list")
-            return ScriptedHttpServer::Reply::json(200, list);
-        // Servers that never finish: a byte a second, a body that stops, silence.
-        ScriptedHttpServer::Reply slow = ScriptedHttpServer::Reply::json(200, list);
-        if (request.path() == u"/v2/drip/tags/list") {
-            slow.dripIntervalMs = 1000;
-            return slow;
-        }
-        if (request.path() == u"/v2/stall/tags/list") {
-            slow.stallAfterBodyBytes = 20;
-            return slow;
-        }
-        if (request.path() == u"/v2/silent/tags/list") {
-            slow.neverRespond = true;
-            return slow;
-        }
-        if (request.path() == u"/v2/busy/tags/list") {
-            return ScriptedHttpServer::Reply::registryError(503, "UNAVAILABLE", "come back later")
-                    .header("Retry-After", "100000");
-        }
-        return ScriptedHttpServer::Reply::registryError(404, "MANIFEST_UNKNOWN", "no such thing");
-    });
 }
 
 BerthRun TestHostile::berth(const QStringList &arguments)
@@ -166,7 +103,7 @@ void TestHostile::tagNamesAreShownNotObeyed()
 
     // Then each is one line, with no byte a terminal would obey
     const QList<QByteArray> lines = run.out.trimmed().split('\n');
-    QCOMPARE(lines.size(), HostileTags.size());
+    QCOMPARE(lines.size(), HostileRegistry::hostileTags().size());
     QVERIFY(!run.out.contains('\x1b') && !run.out.contains('\r'));
     QVERIFY(lines.contains(QByteArrayLiteral("a\\r\\nb")));
     QVERIFY(lines.contains(QByteArrayLiteral("\\x1b[31mred\\x1b[0m")));
@@ -178,8 +115,10 @@ void TestHostile::tagNamesAreShownNotObeyed()
     // And --json keeps the raw names (JSON escapes them)
     const BerthRun json = berth({u"tags"_s, repository(), u"--json"_s});
     QVERIFY2(json.code == 0, json.err.constData());
-    QCOMPARE(QJsonDocument::fromJson(json.out).array().toVariantList().size(), HostileTags.size());
-    QCOMPARE(QJsonDocument::fromJson(json.out).array().at(1).toString(), HostileTags.at(1));
+    QCOMPARE(QJsonDocument::fromJson(json.out).array().toVariantList().size(),
+             HostileRegistry::hostileTags().size());
+    QCOMPARE(QJsonDocument::fromJson(json.out).array().at(1).toString(),
+             HostileRegistry::hostileTags().at(1));
 }
 
 void TestHostile::refusedNamesAreNeverRequested()
@@ -249,8 +188,8 @@ void TestHostile::slowServersEndWithinTheDeadline()
     QFETCH(QString, repositoryName);
     QElapsedTimer clock;
     clock.start();
-    const BerthRun run = berth({u"tags"_s, m_server.baseUrl().authority() + u'/' + repositoryName,
-                                u"--timeout"_s, u"3"_s});
+    const BerthRun run
+            = berth({u"tags"_s, m_server.host() + u'/' + repositoryName, u"--timeout"_s, u"3"_s});
     // Then the command ends with exit 1 and says why, well before the slow server would have
     // let it (the bound is loose: only "not minutes" matters here)
     QCOMPARE(run.code, 1);
@@ -262,7 +201,7 @@ void TestHostile::aHugeRetryAfterIsNotWaitedOut()
 {
     QElapsedTimer clock;
     clock.start();
-    const BerthRun run = berth({u"tags"_s, m_server.baseUrl().authority() + u"/busy"_s});
+    const BerthRun run = berth({u"tags"_s, m_server.host() + u"/busy"_s});
     QCOMPARE(run.code, 1);
     QVERIFY2(run.err.contains("the server asks to retry after 100000 s"), run.err.constData());
     QVERIFY2(clock.elapsed() < 20000, qPrintable(QString::number(clock.elapsed())));
@@ -279,8 +218,8 @@ void TestHostile::badTimeoutIsAUsageError()
 
 void TestHostile::aConfigFailingItsDigestCheckMakesTheReportFail()
 {
-    const BerthRun run = berth(
-            {u"export"_s, m_server.baseUrl().authority() + u"/cfg"_s, u"--format"_s, u"json"_s});
+    const BerthRun run
+            = berth({u"export"_s, m_server.host() + u"/cfg"_s, u"--format"_s, u"json"_s});
     // Then the report exits 1 and says why, and the row stays, its warning naming the mismatch
     QCOMPARE(run.code, 1);
     QVERIFY2(run.err.contains("1 tag(s) failed a digest check"), run.err.constData());
