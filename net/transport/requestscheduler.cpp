@@ -21,9 +21,9 @@ namespace Berth {
 
 namespace {
 
-// A server asking us to wait longer than this is treated as asking for this long: a person is
-// usually waiting, and the retry is bounded anyway.
-//! Retry-After beyond any sense (a date in 2100) is still a number of milliseconds.
+// Retry-After beyond any sense (a date in 2100) is still a number of milliseconds: parsed up to
+// this, then compared with MaxRetryAfterMs (a longer wait is not made: the request fails saying
+// what the server asked for).
 constexpr qint64 kRetryAfterCapMs = qint64(1) << 40;
 
 QString logUrl(const QUrl &url)
