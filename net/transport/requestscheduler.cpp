@@ -167,28 +167,43 @@ void RequestScheduler::setMaxConcurrentPerHost(int n)
     schedulePump();
 }
 
+bool RequestScheduler::waitsForRetry(const RequestJob *request)
+{
+    return !request->m_inFlight && request->m_retryTimer && request->m_retryTimer->isActive();
+}
+
 SchedulerStats RequestScheduler::stats() const
 {
+    // The status line asks often: find the two requests first, describe only those.
     SchedulerStats stats = m_stats;
+    const RequestJob *longest = nullptr;
+    const RequestJob *retrying = nullptr;
     for (const RequestJob *request : m_live) {
         if (request->m_done || !request->m_sinceFirstAttempt.isValid())
             continue;
-        const QString what = QString::fromLatin1(request->m_currentMethod) + u' '
-                             + logUrl(request->m_currentUrl).section(u"://"_s, 1);
         if (request->m_inFlight) {
             const qint64 waited = request->m_sinceFirstAttempt.elapsed();
             if (waited > stats.longestWaitMs) {
                 stats.longestWaitMs = waited;
-                stats.longestWaitFor = what;
+                longest = request;
             }
-        } else if (request->m_retryTimer && request->m_retryTimer->isActive()) {
+        } else if (waitsForRetry(request)) {
             const qint64 left = request->m_retryTimer->remainingTime();
             if (left > stats.retryInMs) {
                 stats.retryInMs = left;
-                stats.retryFor = what;
+                retrying = request;
             }
         }
     }
+    // -> QString: a QStringBuilder returned as auto would point at the temporaries.
+    const auto describe = [](const RequestJob *request) -> QString {
+        return QString::fromLatin1(request->m_currentMethod) + u' '
+               + logUrl(request->m_currentUrl).section(u"://"_s, 1);
+    };
+    if (longest)
+        stats.longestWaitFor = describe(longest);
+    if (retrying)
+        stats.retryFor = describe(retrying);
     return stats;
 }
 
@@ -198,8 +213,7 @@ int RequestScheduler::cancelWaiting(qint64 olderThanMs)
     for (RequestJob *request : std::as_const(m_live)) {
         if (!request->m_done && request->m_sinceFirstAttempt.isValid()
             && request->m_sinceFirstAttempt.elapsed() >= olderThanMs
-            && (request->m_inFlight
-                || (request->m_retryTimer && request->m_retryTimer->isActive())))
+            && (request->m_inFlight || waitsForRetry(request)))
             waiting.append(request);
     }
     int cancelled = 0;
@@ -606,10 +620,14 @@ bool RequestScheduler::maybeRetry(RequestJob *request, int retryAfterMs)
     return true;
 }
 
+int RequestScheduler::deadlineMsOf(const RequestJob *request) const
+{
+    return request->m_spec.deadlineMs >= 0 ? request->m_spec.deadlineMs : m_deadlineMs;
+}
+
 qint64 RequestScheduler::remainingMs(const RequestJob *request) const
 {
-    const int deadline
-            = request->m_spec.deadlineMs >= 0 ? request->m_spec.deadlineMs : m_deadlineMs;
+    const int deadline = deadlineMsOf(request);
     if (deadline <= 0 || !request->m_sinceFirstAttempt.isValid())
         return -1;
     return std::max<qint64>(0, deadline - request->m_sinceFirstAttempt.elapsed());
@@ -628,8 +646,6 @@ void RequestScheduler::startDeadline(RequestJob *request)
     connect(request->m_deadlineTimer, &QTimer::timeout, request, [this, request] {
         if (request->m_done)
             return;
-        const int deadline
-                = request->m_spec.deadlineMs >= 0 ? request->m_spec.deadlineMs : m_deadlineMs;
         qCDebug(lcScheduler).noquote()
                 << "deadline" << request->m_currentMethod << logUrl(request->m_currentUrl);
         releaseReply(request, true);
@@ -637,7 +653,7 @@ void RequestScheduler::startDeadline(RequestJob *request)
         fail(request, Error(ErrorCode::Timeout,
                             u"no complete answer from %1 within %2 s (the request's deadline)"_s
                                     .arg(hostForMessage(request->m_currentUrl))
-                                    .arg(deadline / 1000.0, 0, 'g', 3)));
+                                    .arg(deadlineMsOf(request) / 1000.0, 0, 'g', 3)));
     });
     request->m_deadlineTimer->start(int(left));
 }

@@ -196,7 +196,11 @@ private:
     bool maybeRetry(RequestJob *request, int retryAfterMs);
     void onChallengeAnswered(RequestJob *request, const Error &error);
     int backoffDelayMs(int retryIndex) const;
+    //! Between attempts, waiting out a Retry-After or back-off.
+    static bool waitsForRetry(const RequestJob *request);
     void startDeadline(RequestJob *request);
+    //! The request's own deadline, or the scheduler's (RequestSpec::deadlineMs); 0: none.
+    int deadlineMsOf(const RequestJob *request) const;
     //! What is left of the request's deadline; -1 when it has none.
     qint64 remainingMs(const RequestJob *request) const;
 
