@@ -200,6 +200,9 @@ void MetadataJob::assembleIndex(const FetchedManifest &fetched)
 void MetadataJob::onChild(qsizetype index, const Result<ImageMetadata> &child)
 {
     PlatformImage &slot = m_slots[index];
+    // A platform that failed its digest check, or holds one that did, taints the index.
+    if (child.ok() ? child->failedDigestCheck : child.error().code == ErrorCode::DigestMismatch)
+        m_metadata.failedDigestCheck = true;
     if (!child.ok()) {
         if (!child.error().isItemError()) {
             finish(child.error()); // transport, auth: the index as a whole fails
@@ -207,14 +210,10 @@ void MetadataJob::onChild(qsizetype index, const Result<ImageMetadata> &child)
         }
         slot.error = child.error().message;
         m_metadata.warnings.append(describePlatform(slot) + u": "_s + child.error().message);
-        if (child.error().code == ErrorCode::DigestMismatch)
-            m_metadata.failedDigestCheck = true;
     } else if (isIndexMediaType(child->mediaType) || child->kind == ArtifactKind::Index) {
         m_nested[index] = *child;
         m_metadata.warnings += child->warnings;
-        m_metadata.failedDigestCheck = m_metadata.failedDigestCheck || child->failedDigestCheck;
     } else {
-        m_metadata.failedDigestCheck = m_metadata.failedDigestCheck || child->failedDigestCheck;
         slot.size = child->size;
         slot.created = child->created;
         if (!m_declaresPlatform[index] && !child->platforms.isEmpty())
