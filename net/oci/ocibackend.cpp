@@ -1,6 +1,7 @@
 #include "net/oci/ocibackend.h"
 
 #include "net/core/imagereference.h"
+#include "net/core/servertext.h"
 #include "net/oci/metadatajob.h"
 #include "net/oci/ocirepositorypager.h"
 #include "net/oci/ocitagpager.h"
@@ -82,13 +83,15 @@ ResultJob<QString> *OciBackend::addTag(const QString &repository, const QString 
                                        const QString &targetRepository, const QString &newTag)
 {
     if (!ImageReference::isValidTag(newTag)) {
-        return failedJob<QString>(
-                Error(ErrorCode::InvalidInput, u"not a valid tag: %1"_s.arg(newTag)), this);
+        return failedJob<QString>(Error(ErrorCode::InvalidInput,
+                                        u"not a valid tag: %1"_s.arg(ServerText::visible(newTag))),
+                                  this);
     }
     const QString target = targetRepository.isEmpty() ? repository : targetRepository;
     if (!ImageReference::isValidRepositoryPath(target)) {
         return failedJob<QString>(
-                Error(ErrorCode::InvalidInput, u"not a valid repository name: %1"_s.arg(target)),
+                Error(ErrorCode::InvalidInput,
+                      u"not a valid repository name: %1"_s.arg(ServerText::visible(target))),
                 this);
     }
     return new TagCopyJob(m_client, repository, sourceReference, target, newTag, this);
@@ -98,7 +101,8 @@ ResultJob<void> *OciBackend::deleteTag(const QString &repository, const QString 
                                        const QString &expectedDigest)
 {
     if (!ImageReference::isValidTag(tag)) {
-        return failedJob<void>(Error(ErrorCode::InvalidInput, u"not a valid tag: %1"_s.arg(tag)),
+        return failedJob<void>(Error(ErrorCode::InvalidInput,
+                                     u"not a valid tag: %1"_s.arg(ServerText::visible(tag))),
                                this);
     }
     auto *job = new UntagJob(m_client, repository, tag, expectedDigest,

@@ -497,12 +497,9 @@ Result<FetchedManifest> parseFetchedManifest(const Response &response, const QSt
 ResultJob<FetchedManifest> *RegistryClient::getManifest(const QString &repository,
                                                         const QString &reference, Priority priority)
 {
+    // Also refuses a malformed digest (neither a tag nor a digest).
     if (const Error refused = ServerText::checkNames(repository, reference); refused.isError())
         return failedJob<FetchedManifest>(refused, this);
-    if (isDigestReference(reference) && !Digest::isValid(reference)) {
-        return failedJob<FetchedManifest>(
-                Error(ErrorCode::InvalidInput, u"not a valid digest: %1"_s.arg(reference)), this);
-    }
     const auto spec = [=, this] {
         RequestSpec get = makeSpec("GET", url(u"/v2/%1/manifests/%2"_s.arg(repository, reference)),
                                    pullScope(repository), priority);
