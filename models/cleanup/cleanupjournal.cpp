@@ -140,7 +140,12 @@ Result<Journal> readJournal(const QString &path)
 
 QString JournalEntry::name() const
 {
-    return tag.isEmpty() ? u"untagged "_s + Digest::shortForm(digest) : tag;
+    return tag.isEmpty() ? untaggedImageName(digest) : tag;
+}
+
+QString untaggedImageName(const QString &digest)
+{
+    return u"untagged "_s + Digest::shortForm(digest);
 }
 
 } // namespace Berth

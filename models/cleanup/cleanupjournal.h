@@ -24,9 +24,12 @@ struct JournalEntry
 
     //! What the manifest is stored under again: the tag, or the digest of an untagged image.
     QString reference() const { return tag.isEmpty() ? digest : tag; }
-    //! How messages name it: the tag, or "untagged 1234abcd5678" (its short digest).
+    //! How messages name it: the tag, or untaggedImageName(digest).
     QString name() const;
 };
+
+//! How messages name an image no tag points at: "untagged 1234abcd5678" (its short digest).
+QString untaggedImageName(const QString &digest);
 
 //! What a journal file holds: which registry, and the removals in the order they were started.
 struct Journal

@@ -98,16 +98,11 @@ void CleanupRun::planSteps(const QHash<QString, QString> &now)
     for (const QString &digest : m_plan.deletedUntagged()) {
         if (stillUsed.contains(digest)) {
             m_outcome.skipped.append(
-                    u"%1: tagged since the plan, left alone"_s.arg(untaggedName(digest)));
+                    u"%1: tagged since the plan, left alone"_s.arg(untaggedImageName(digest)));
             continue;
         }
         m_steps.append(Step{digest, {}, true});
     }
-}
-
-QString CleanupRun::untaggedName(const QString &digest)
-{
-    return u"untagged "_s + Digest::shortForm(digest);
 }
 
 void CleanupRun::runNext()
@@ -145,7 +140,7 @@ void CleanupRun::runStep(const Step &step)
 void CleanupRun::runUntaggedStep(const Step &step)
 {
     // Right before: is it still an untagged image the server would delete alone?
-    const QString name = untaggedName(step.digest);
+    const QString name = untaggedImageName(step.digest);
     awaitJob(m_service->backend()->untaggedImages(m_plan.repository, step.digest),
              [this, step, name](const Result<QList<UntaggedImage>> &now) {
                  if (!now.ok()) {
@@ -168,7 +163,7 @@ void CleanupRun::runStepByDigest(const Step &step)
              [this, step](const Result<FetchedManifest> &manifest) {
                  if (!manifest.ok()) {
                      const QStringList names = step.tags.isEmpty()
-                                                       ? QStringList{untaggedName(step.digest)}
+                                                       ? QStringList{untaggedImageName(step.digest)}
                                                        : step.tags;
                      for (const QString &name : names) {
                          m_outcome.failed.append(u"%1: reading its manifest: %2"_s.arg(
@@ -186,15 +181,17 @@ void CleanupRun::act(const Step &step, const FetchedManifest &manifest,
     // An untagged image's line has no tag: undo puts it back by digest.
     const QStringList tags = step.tags.isEmpty() ? QStringList{QString()} : step.tags;
     for (const QString &tag : tags) {
-        const Error written = m_journal.append(JournalEntry{
-                m_plan.repository, tag, step.digest, manifest.mediaType, manifest.bytes,
-                CleanupPlan::actionName(step.deleteImage ? CleanupAction::Delete
-                                                         : CleanupAction::Untag)});
-        if (written.isError()) {
+        const JournalEntry entry{m_plan.repository,
+                                 tag,
+                                 step.digest,
+                                 manifest.mediaType,
+                                 manifest.bytes,
+                                 CleanupPlan::actionName(step.deleteImage ? CleanupAction::Delete
+                                                                          : CleanupAction::Untag)};
+        if (const Error written = m_journal.append(entry); written.isError()) {
             // Without its journal line a change is not made; the run stops here.
             Error error = written;
-            error.message += u"; the run stopped before %1"_s.arg(
-                    tag.isEmpty() ? untaggedName(step.digest) : tag);
+            error.message += u"; the run stopped before %1"_s.arg(entry.name());
             return finish(error);
         }
     }
@@ -244,7 +241,7 @@ void CleanupRun::deleteManifest(const Step &step)
                      if (deleted.ok())
                          m_outcome.removedUntagged.append(step.digest);
                      else
-                         m_outcome.failed.append(u"%1: %2"_s.arg(untaggedName(step.digest),
+                         m_outcome.failed.append(u"%1: %2"_s.arg(untaggedImageName(step.digest),
                                                                  deleted.error().toString()));
                      return stepDone(1);
                  }
@@ -322,7 +319,7 @@ void CleanupRun::verifyUntagged()
                  for (const UntaggedImage &image : *after) {
                      if (deleted.contains(image.digest))
                          m_outcome.mismatches.append(u"%1 was deleted and is there again"_s.arg(
-                                 untaggedName(image.digest)));
+                                 untaggedImageName(image.digest)));
                  }
                  finish(m_outcome);
              });

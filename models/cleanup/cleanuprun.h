@@ -81,8 +81,6 @@ private:
     void stepDone(int tags);
     void verify();
     void verifyUntagged();
-    //! How the outcome names an untagged image: "untagged 1234abcd5678" (its short digest).
-    static QString untaggedName(const QString &digest);
 
     QPointer<MetadataService> m_service;
     QPointer<TagOperations> m_operations;

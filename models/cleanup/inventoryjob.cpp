@@ -74,6 +74,22 @@ void InventoryJob::listUntagged()
              });
 }
 
+bool InventoryJob::takeMetadata(const Result<MetadataService::TagMetadata> &result,
+                                const QString &what, QString *itemError)
+{
+    if (result.ok()) {
+        m_inventory.images.insert(result->digest, result->metadata);
+        return true;
+    }
+    if (result.error().isItemError()) {
+        *itemError = result.error().toString();
+        return true;
+    }
+    finish(Error(result.error().code, u"reading %1: %2"_s.arg(what, result.error().message),
+                 result.error().httpStatus));
+    return false;
+}
+
 bool InventoryJob::startUntagged(qint64 index)
 {
     if (!m_service) {
@@ -85,18 +101,12 @@ bool InventoryJob::startUntagged(qint64 index)
                                  m_inventory.untagged.at(index).image.digest, Priority::Background),
              [this, index](const Result<MetadataService::TagMetadata> &result) {
                  InventoryImage &entry = m_inventory.untagged[index];
-                 if (result.ok()) {
+                 if (!takeMetadata(result,
+                                   u"%1@%2"_s.arg(m_inventory.repository, entry.image.digest),
+                                   &entry.error))
+                     return;
+                 if (result.ok())
                      entry.created = result->metadata->created;
-                     m_inventory.images.insert(result->digest, result->metadata);
-                 } else if (result.error().isItemError()) {
-                     entry.error = result.error().toString();
-                 } else {
-                     return finish(Error(result.error().code,
-                                         u"reading %1@%2: %3"_s.arg(m_inventory.repository,
-                                                                    entry.image.digest,
-                                                                    result.error().message),
-                                         result.error().httpStatus));
-                 }
                  entry.loaded = true;
                  ++m_loaded;
                  --m_running;
@@ -132,18 +142,12 @@ bool InventoryJob::startTag(qint64 index)
     awaitJob(m_service->metadata(repository, tag, Priority::Background),
              [this, index](const Result<MetadataService::TagMetadata> &result) {
                  InventoryTag &entry = m_inventory.tags[index];
+                 if (!takeMetadata(result, u"%1:%2"_s.arg(m_inventory.repository, entry.tag),
+                                   &entry.error))
+                     return;
                  if (result.ok()) {
                      entry.digest = result->digest;
                      entry.created = result->metadata->created;
-                     m_inventory.images.insert(result->digest, result->metadata);
-                 } else if (result.error().isItemError()) {
-                     entry.error = result.error().toString();
-                 } else {
-                     return finish(
-                             Error(result.error().code,
-                                   u"reading %1:%2: %3"_s.arg(m_inventory.repository, entry.tag,
-                                                              result.error().message),
-                                   result.error().httpStatus));
                  }
                  tagDone(index);
              });

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "models/cleanup/cleanupplan.h"
+#include "models/metadata/metadataservice.h"
 #include "models/metadata/requestpump.h"
 #include "net/core/job.h"
 
@@ -9,7 +10,6 @@
 
 namespace Berth {
 
-class MetadataService;
 class Pager;
 
 //! Takes stock of a repository for a clean-up plan: every tag name from the server's listing,
@@ -50,6 +50,11 @@ Q_SIGNALS:
 private:
     void pump();
     bool startTag(qint64 index);
+    //! A metadata answer for what ("repo:tag", "repo@digest"): its image into the inventory, an
+    //! error of the item's own into *itemError. False when the job ended (network, credentials,
+    //! server errors).
+    bool takeMetadata(const Result<MetadataService::TagMetadata> &result, const QString &what,
+                      QString *itemError);
     void listUntagged();
     bool startUntagged(qint64 index);
     void tagDone(qint64 index);
