@@ -186,24 +186,24 @@ void CleanupCommand::printPlan(const CleanupPlan &plan)
             u"TAG"_s.leftJustified(width), u"ACTION"_s.leftJustified(6),
             u"DIGEST"_s.leftJustified(12), (pushed ? u"PUSHED"_s : u"CREATED"_s).leftJustified(20),
             u"REASON"_s);
-    for (const PlannedTag &tag : plan.tags) {
-        const QDateTime time = pushed ? tag.pushed : tag.created;
-        // The tag and the reason (an error may quote the server) are made visible.
+    // One row per tag, then per untagged image; the reason (an error may quote the server) is
+    // made visible, like the tag.
+    const auto row = [&out, &width](const QString &name, CleanupAction action,
+                                    const QString &digest, const QDateTime &time,
+                                    const QString &reason) {
         out += u"%1  %2  %3  %4  %5\n"_s.arg(
-                ServerText::visible(tag.tag).leftJustified(width),
-                CleanupPlan::actionName(tag.action).leftJustified(6),
-                Digest::shortForm(tag.digest).leftJustified(12),
+                name.leftJustified(width), CleanupPlan::actionName(action).leftJustified(6),
+                Digest::shortForm(digest).leftJustified(12),
                 (time.isValid() ? time.toUTC().toString(Qt::ISODate) : u"-"_s).leftJustified(20),
-                ServerText::visible(tag.reason));
+                ServerText::visible(reason));
+    };
+    for (const PlannedTag &tag : plan.tags) {
+        row(ServerText::visible(tag.tag), tag.action, tag.digest, pushed ? tag.pushed : tag.created,
+            tag.reason);
     }
     for (const PlannedImage &image : plan.untagged) {
-        const QDateTime time = pushed ? image.pushed : image.created;
-        out += u"%1  %2  %3  %4  %5\n"_s.arg(
-                u"<untagged>"_s.leftJustified(width),
-                CleanupPlan::actionName(image.action).leftJustified(6),
-                Digest::shortForm(image.digest).leftJustified(12),
-                (time.isValid() ? time.toUTC().toString(Qt::ISODate) : u"-"_s).leftJustified(20),
-                ServerText::visible(image.reason));
+        row(u"<untagged>"_s, image.action, image.digest, pushed ? image.pushed : image.created,
+            image.reason);
     }
     const CleanupSummary &s = plan.summary;
     out += u"\n%1 tags: keep %2, untag %3, delete %4 (%5 images deleted); garbage collection "

@@ -79,13 +79,11 @@ ExportOptions declareOptions(QCommandLineParser &parser, const QString &summary)
     parser.setApplicationDescription(
             summary
             + ExportCommand::tr(
-                    "\n\nColumns: repository, tag, digest, kind, media_type, "
-                    "platforms, size_bytes, created (ISO-8601 UTC); Harbor (--kind "
-                    "harbor) adds pushed, pulled, labels, vulnerabilities. The JSON "
-                    "shape is documented in docs/report-schema.md.\nExit codes: 0 "
-                    "success, 1 error (also when some tags could not be read or failed a digest "
-                    "check), 2 "
-                    "usage error."));
+                    "\n\nColumns: repository, tag, digest, kind, media_type, platforms, "
+                    "size_bytes, created (ISO-8601 UTC); Harbor (--kind harbor) adds pushed, "
+                    "pulled, labels, vulnerabilities. The JSON shape is documented in "
+                    "docs/report-schema.md.\nExit codes: 0 success, 1 error (also when some tags "
+                    "could not be read or failed a digest check), 2 usage error."));
     parser.addHelpOption();
     parser.addPositionalArgument(
             u"repository"_s, ExportCommand::tr("host[:port]/path, e.g. 127.0.0.1:5000/team-a/api"));
