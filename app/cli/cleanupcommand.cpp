@@ -181,7 +181,7 @@ void CleanupCommand::printPlan(const CleanupPlan &plan)
     const bool pushed = m_rules.by == RetentionRules::Age::Pushed;
     int width = plan.untagged.isEmpty() ? 3 : 10;
     for (const PlannedTag &tag : plan.tags)
-        width = std::max(width, int(tag.tag.size()));
+        width = std::max(width, int(ServerText::visible(tag.tag).size())); // as printed
     QString out = u"%1  %2  %3  %4  %5\n"_s.arg(
             u"TAG"_s.leftJustified(width), u"ACTION"_s.leftJustified(6),
             u"DIGEST"_s.leftJustified(12), (pushed ? u"PUSHED"_s : u"CREATED"_s).leftJustified(20),
