@@ -14,6 +14,21 @@ ResultJob<TagExtras> *RegistryBackend::fetchTagExtras(const QString &repository,
                                 this);
 }
 
+ResultJob<StreamedBlob> *RegistryBackend::streamBlob(const QString &repository,
+                                                     const QString &digest, BodySink *sink,
+                                                     Priority priority, qint64 firstByte,
+                                                     qint64 lastByte)
+{
+    Q_UNUSED(sink)
+    Q_UNUSED(priority)
+    Q_UNUSED(firstByte)
+    Q_UNUSED(lastByte)
+    return failedJob<StreamedBlob>(Error(ErrorCode::Unsupported,
+                                         u"%1 cannot read blob %2 of %3"_s.arg(registryHost(),
+                                                                              digest, repository)),
+                                   this);
+}
+
 ResultJob<QList<UntaggedImage>> *RegistryBackend::untaggedImages(const QString &repository,
                                                                  const QString &digest)
 {

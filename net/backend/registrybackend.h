@@ -9,6 +9,7 @@
 #include "net/formats/imagemetadata.h"
 #include "net/formats/manifest.h"
 #include "net/formats/tagextras.h"
+#include "net/transport/bodysink.h"
 
 #include <QList>
 #include <QObject>
@@ -94,6 +95,12 @@ public:
     //! Whether the repository still has the blob (a HEAD): a deleted image can be put back only
     //! while garbage collection has not taken its blobs.
     virtual ResultJob<bool> *blobExists(const QString &repository, const QString &digest) = 0;
+
+    //! GET a blob (a layer) into sink as it arrives, optionally a byte range of it
+    //! (RegistryClient::streamBlob). Unsupported where the server has no blob API.
+    virtual ResultJob<StreamedBlob> *streamBlob(const QString &repository, const QString &digest,
+                                                BodySink *sink, Priority priority,
+                                                qint64 firstByte = 0, qint64 lastByte = -1);
 
     //! Whether untaggedImages() works here (Harbor 2.x; a plain registry cannot list them).
     virtual bool listsUntaggedImages() const { return false; }

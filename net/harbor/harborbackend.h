@@ -72,6 +72,9 @@ public:
     ResultJob<QString> *putManifest(const QString &repository, const QString &reference,
                                     const QByteArray &bytes, const QString &mediaType) override;
     ResultJob<bool> *blobExists(const QString &repository, const QString &digest) override;
+    ResultJob<StreamedBlob> *streamBlob(const QString &repository, const QString &digest,
+                                        BodySink *sink, Priority priority, qint64 firstByte = 0,
+                                        qint64 lastByte = -1) override;
     bool listsUntaggedImages() const override { return m_generation == HarborGeneration::V2; }
     //! 2.x: GET .../artifacts?q=tags=nil (Harbor lists neither tagged artifacts nor the
     //! platforms an index references), page after page.

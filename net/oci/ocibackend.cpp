@@ -127,6 +127,13 @@ ResultJob<QString> *OciBackend::putManifest(const QString &repository, const QSt
     return m_client->putManifest(repository, reference, bytes, mediaType);
 }
 
+ResultJob<StreamedBlob> *OciBackend::streamBlob(const QString &repository, const QString &digest,
+                                                BodySink *sink, Priority priority,
+                                                qint64 firstByte, qint64 lastByte)
+{
+    return m_client->streamBlob(repository, digest, sink, priority, firstByte, lastByte);
+}
+
 ResultJob<bool> *OciBackend::blobExists(const QString &repository, const QString &digest)
 {
     return m_client->blobExists(repository, digest, Priority::Interactive);

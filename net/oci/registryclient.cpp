@@ -553,6 +553,41 @@ ResultJob<QByteArray> *RegistryClient::getBlob(const QString &repository, const 
     });
 }
 
+ResultJob<StreamedBlob> *RegistryClient::streamBlob(const QString &repository,
+                                                    const QString &digest, BodySink *sink,
+                                                    Priority priority, qint64 firstByte,
+                                                    qint64 lastByte)
+{
+    if (const Error refused = ServerText::checkRepository(repository); refused.isError())
+        return failedJob<StreamedBlob>(refused, this);
+    if (!Digest::isValid(digest)) {
+        return failedJob<StreamedBlob>(
+                Error(ErrorCode::InvalidInput, u"not a valid digest: %1"_s.arg(digest)), this);
+    }
+    const QPointer<BodySink> target(sink);
+    const auto spec = [=, this] {
+        RequestSpec get = makeSpec("GET", url(u"/v2/%1/blobs/%2"_s.arg(repository, digest)),
+                                   pullScope(repository), priority);
+        get.bodySink = target;
+        get.maxBodyBytes = MaxSmallBodyBytes; // error bodies only
+        get.deadlineMs = 0;
+        if (firstByte > 0 || lastByte >= 0) {
+            const QByteArray last = lastByte >= 0 ? QByteArray::number(lastByte) : QByteArray();
+            get.headers.append({"Range"_ba, "bytes=" + QByteArray::number(firstByte) + '-' + last});
+        }
+        return get;
+    };
+    return call<StreamedBlob>(priority, spec,
+                              [=](const Response &response) -> Result<StreamedBlob> {
+                                  const QString what = u"Blob %1@%2"_s.arg(repository, digest);
+                                  if (const Error error = errorFromResponse(response, what);
+                                      error.isError())
+                                      return error;
+                                  return StreamedBlob{response.status == 206,
+                                                      response.streamedBytes};
+                              });
+}
+
 ResultJob<QString> *RegistryClient::putManifest(const QString &repository, const QString &reference,
                                                 const QByteArray &bytes, const QString &mediaType)
 {

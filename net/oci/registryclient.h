@@ -77,6 +77,15 @@ public:
     ResultJob<QByteArray> *getBlob(const QString &repository, const QString &digest,
                                    qint64 maxBytes, Priority priority, qint64 expectedBytes = -1);
 
+    //! GET a blob into sink as it arrives (a layer), for a reader on another thread; the body
+    //! is not verified here (the reader hashes it as it passes). With firstByte > 0 or
+    //! lastByte >= 0 a Range is asked for; a server that ignores it answers the whole blob
+    //! (StreamedBlob::partial false). No overall deadline: a transfer ends when no byte came for
+    //! the scheduler's transfer timeout (30 s).
+    ResultJob<StreamedBlob> *streamBlob(const QString &repository, const QString &digest,
+                                        BodySink *sink, Priority priority, qint64 firstByte = 0,
+                                        qint64 lastByte = -1);
+
     //! PUT bytes as a manifest under reference (tag or digest); returns the registry's digest.
     ResultJob<QString> *putManifest(const QString &repository, const QString &reference,
                                     const QByteArray &bytes, const QString &mediaType);

@@ -353,6 +353,13 @@ void RequestScheduler::startAttempt(RequestJob *request)
             [this, request, reply] { onMetaDataChanged(request, reply); });
     connect(reply, &QNetworkReply::readyRead, this,
             [this, request, reply] { onReadyRead(request, reply); });
+    if (BodySink *sink = request->m_spec.bodySink) {
+        // Qt stops reading the socket once this much waits unread: the sink's pace is the
+        // transfer's pace.
+        reply->setReadBufferSize(StreamReadBufferBytes);
+        connect(sink, &BodySink::roomAvailable, reply,
+                [this, request, reply] { onReadyRead(request, reply); }, Qt::QueuedConnection);
+    }
     connect(reply, &QNetworkReply::finished, this,
             [this, request, reply] { onReplyFinished(request, reply); });
 
@@ -380,10 +387,20 @@ void RequestScheduler::releaseReply(RequestJob *request, bool abort)
     reply->deleteLater();
 }
 
+bool RequestScheduler::streamsBody(const RequestJob *request, const QNetworkReply *reply)
+{
+    if (!request->m_spec.bodySink)
+        return false;
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    return status >= 200 && status < 300;
+}
+
 void RequestScheduler::onMetaDataChanged(RequestJob *request, QNetworkReply *reply)
 {
     if (request->m_reply != reply || request->m_currentMethod == "HEAD")
         return; // a HEAD's Content-Length is the size of what it describes, not of a body
+    if (streamsBody(request, reply))
+        return; // a sink takes any size, at its own pace
     const QVariant length = reply->header(QNetworkRequest::ContentLengthHeader);
     bool ok = false;
     const qint64 bytes = length.toLongLong(&ok);
@@ -403,6 +420,16 @@ void RequestScheduler::onReadyRead(RequestJob *request, QNetworkReply *reply)
 {
     if (request->m_reply != reply || !reply->isOpen()) // a timed-out reply is closed
         return;
+    if (streamsBody(request, reply)) {
+        BodySink *sink = request->m_spec.bodySink;
+        for (qint64 room = sink->room(); room > 0 && reply->bytesAvailable() > 0;
+             room = sink->room()) {
+            const QByteArray bytes = reply->read(room);
+            request->m_response.streamedBytes += bytes.size();
+            sink->write(bytes);
+        }
+        return;
+    }
     request->m_response.body += reply->readAll();
     if (request->m_response.body.size() > request->m_spec.maxBodyBytes) {
         // A chunked (or lying) response: stop reading as soon as it passes the cap.
@@ -427,6 +454,13 @@ void RequestScheduler::onReplyFinished(RequestJob *request, QNetworkReply *reply
     onReadyRead(request, reply); // whatever is still buffered
     if (request->m_done)
         return; // over the cap
+    if (streamsBody(request, reply) && reply->bytesAvailable() > 0) {
+        // The last bytes go over the sink's room: at most one read buffer
+        // (StreamReadBufferBytes), and the reply cannot wait for room once finished.
+        const QByteArray rest = reply->readAll();
+        request->m_response.streamedBytes += rest.size();
+        request->m_spec.bodySink->write(rest);
+    }
 
     Response &response = request->m_response;
     const QNetworkReply::NetworkError error = reply->error();
@@ -471,8 +505,8 @@ void RequestScheduler::onReplyFinished(RequestJob *request, QNetworkReply *reply
     const QByteArray encoding = reply->rawHeader("Content-Encoding").trimmed().toLower();
     if (length.isValid() && request->m_currentMethod != "HEAD" && response.status != 204
         && response.status != 304 && (encoding.isEmpty() || encoding == "identity")
-        && length.toLongLong() != response.body.size()) {
-        const qint64 received = response.body.size();
+        && length.toLongLong() != response.body.size() + response.streamedBytes) {
+        const qint64 received = response.body.size() + response.streamedBytes;
         releaseReply(request, false);
         if (maybeRetry(request, -1))
             return;
@@ -604,6 +638,9 @@ int RequestScheduler::backoffDelayMs(int retryIndex) const
 bool RequestScheduler::maybeRetry(RequestJob *request, int retryAfterMs)
 {
     if (!request->m_spec.idempotent || request->m_retryCount >= m_maxRetries || request->m_done)
+        return false;
+    // Bytes already streamed to a sink cannot be taken back: a retry would repeat them.
+    if (request->m_response.streamedBytes > 0)
         return false;
     const int delay = retryAfterMs >= 0 ? retryAfterMs : backoffDelayMs(request->m_retryCount);
     // A retry that could not even start before the deadline is not made: the failure at hand

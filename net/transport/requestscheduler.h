@@ -4,6 +4,7 @@
 #include "net/core/job.h"
 #include "net/core/priority.h"
 #include "net/core/schedulerstats.h"
+#include "net/transport/bodysink.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>
@@ -55,6 +56,10 @@ struct RequestSpec
     //! 70 % of the CPU time of a short `berth tags` against a plain-HTTP registry.
     std::optional<QSslConfiguration> sslConfiguration;
     int maxRedirects = 5;
+    //! Set: a 2xx body goes into this sink as it arrives (read only while the sink has room),
+    //! not into Response::body, and maxBodyBytes does not apply to it. Such a request is not
+    //! retried once a byte of its body was handed over. Error bodies still go to Response::body.
+    QPointer<BodySink> bodySink;
 };
 
 struct Response
@@ -68,6 +73,7 @@ struct Response
     //! Callers that expect a 404 (HEAD of a blob) look at status.
     Error error;
     int attempts = 0;
+    qint64 streamedBytes = 0; //!< body bytes handed to RequestSpec::bodySink
 
     bool ok() const { return !error.isError(); }
     QByteArray header(QByteArrayView name) const; //!< case-insensitive, first match
@@ -190,6 +196,12 @@ private:
     void schedulePump();
     void releaseReply(RequestJob *request, bool abort);
     void fail(RequestJob *request, Error error);
+    //! The reply's body goes to the request's BodySink: it has one and the answer is a 2xx
+    //! (redirects, challenges and error bodies are read as usual).
+    static bool streamsBody(const RequestJob *request, const QNetworkReply *reply);
+    //! QNetworkReply's read buffer for a streamed body: what waits in Qt unread while the sink
+    //! is full.
+    static constexpr qint64 StreamReadBufferBytes = 1024 * 1024;
     void onMetaDataChanged(RequestJob *request, QNetworkReply *reply);
     void onReadyRead(RequestJob *request, QNetworkReply *reply);
     void handleHttpResponse(RequestJob *request, QNetworkReply *reply);

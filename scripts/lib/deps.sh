@@ -12,12 +12,16 @@ BERTH_PACKAGES=(
     # HttpServer's CMake package is only found with WebSockets installed next to it.
     qt6-httpserver-dev qt6-websockets-dev
     qtkeychain-qt6-dev
+    # layers: libarchive reads tar and zstd; zlib inflates gzip; OpenSSL hashes
+    libarchive-dev zlib1g-dev libssl-dev
     # test fixtures: the real registry, htpasswd for its basic-auth mode, libcrypto for the
     # token issuer that signs the JWTs the registry verifies
-    docker-registry apache2-utils libssl-dev
+    docker-registry apache2-utils
     # benchmarks compare against skopeo and take peak RSS of children with GNU time; GUI checks
     # run under Xvfb
     skopeo time xvfb
+    # the layer tests make images with the tools real images are made with
+    tar gzip zstd umoci
     # libFuzzer harnesses (tests/fuzz, ctest label "fuzz") need clang and its fuzzer runtime
     clang-14 libclang-rt-14-dev
 )
