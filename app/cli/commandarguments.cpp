@@ -18,13 +18,20 @@ CommandArguments::CommandArguments(const QString &command, const QString &descri
 std::optional<int> CommandArguments::parse(const QStringList &arguments, qsizetype positionalCount,
                                            const QString &expected)
 {
+    return parse(arguments, positionalCount, positionalCount, expected);
+}
+
+std::optional<int> CommandArguments::parse(const QStringList &arguments, qsizetype minCount,
+                                           qsizetype maxCount, const QString &expected)
+{
     if (!m_parser.parse(arguments))
         return usageError(m_parser.errorText());
     if (m_parser.isSet(u"help"_s)) {
         writeOut(m_parser.helpText().toUtf8());
         return ExitOk;
     }
-    if (m_parser.positionalArguments().size() != positionalCount)
+    if (const qsizetype count = m_parser.positionalArguments().size();
+        count < minCount || count > maxCount)
         return usageError(u"expected %1 (see berth %2 --help)"_s.arg(expected, m_command));
     if (const auto ok = m_registryOptions.read(m_parser); !ok)
         return usageError(ok.error().message);

@@ -29,6 +29,9 @@ public:
     //! are expected; expected names them in the error ("one REPOSITORY").
     std::optional<int> parse(const QStringList &arguments, qsizetype positionalCount,
                              const QString &expected);
+    //! The same for minCount to maxCount positional arguments.
+    std::optional<int> parse(const QStringList &arguments, qsizetype minCount, qsizetype maxCount,
+                             const QString &expected);
     QStringList positionalArguments() const { return m_parser.positionalArguments(); }
     bool isSet(const QCommandLineOption &option) const { return m_parser.isSet(option); }
     QString value(const QCommandLineOption &option) const { return m_parser.value(option); }

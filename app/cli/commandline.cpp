@@ -1,8 +1,11 @@
 #include "app/cli/commandline.h"
 
+#include "app/cli/catcommand.h"
 #include "app/cli/cleanupcommand.h"
+#include "app/cli/diffcommand.h"
 #include "app/cli/exportcommand.h"
 #include "app/cli/inspectcommand.h"
+#include "app/cli/lscommand.h"
 #include "app/cli/output.h"
 #include "app/cli/reposcommand.h"
 #include "app/cli/retagcommand.h"
@@ -22,7 +25,8 @@ static const QStringList &commandNames()
     // Known before the commands are made (main() decides between the window and the command
     // line with it): every command of CommandLine's constructor.
     static const QStringList names{u"tags"_s,  u"inspect"_s, u"export"_s,  u"repos"_s,
-                                   u"retag"_s, u"rm"_s,      u"cleanup"_s, u"undo"_s};
+                                   u"retag"_s, u"rm"_s,      u"cleanup"_s, u"undo"_s,
+                                   u"ls"_s,    u"cat"_s,     u"diff"_s};
     return names;
 }
 
@@ -31,7 +35,8 @@ CommandLine::CommandLine(QObject *parent)
 {
     m_commands = {new TagsCommand(this),    new InspectCommand(this), new ExportCommand(this),
                   new ReposCommand(this),   new RetagCommand(this),   new RmCommand(this),
-                  new CleanupCommand(this), new UndoCommand(this)};
+                  new CleanupCommand(this), new UndoCommand(this),    new LsCommand(this),
+                  new CatCommand(this),     new DiffCommand(this)};
     for (Command *command : std::as_const(m_commands))
         connect(command, &Command::finished, this, &CommandLine::finished);
 }

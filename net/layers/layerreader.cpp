@@ -364,25 +364,55 @@ Result<LayerListing> readLayer(ByteSource &input, const LayerReadOptions &option
     return listing;
 }
 
-Error readLayerRange(ByteSource &source, const LayerListing &listing,
-                     const InflateCheckpoint *checkpoint, qint64 offset, qint64 length,
-                     const std::function<bool(QByteArrayView)> &sink)
+LayerRangeStart layerRangeStart(const LayerListing &listing, qint64 offset)
+{
+    if (listing.compression == u"none"_s)
+        return {offset, nullptr};
+    if (listing.compression == u"gzip"_s) {
+        if (const InflateCheckpoint *checkpoint = listing.checkpointBefore(offset))
+            return {checkpoint->compressedOffset - (checkpoint->bits ? 1 : 0), checkpoint};
+    }
+    return {};
+}
+
+qint64 layerRangeLastByte(const LayerListing &listing, qint64 end)
+{
+    if (listing.compression == u"none"_s)
+        return end - 1;
+    if (listing.compression == u"gzip"_s) {
+        // The checkpoint past the end lies inside a byte the inflater may still need.
+        const qint64 at = listing.compressedEndFor(end);
+        return at < 0 ? -1 : qMin(at, listing.compressedBytes - 1);
+    }
+    return -1;
+}
+
+Error readLayerRange(ByteSource &source, const LayerListing &listing, const LayerRangeStart &start,
+                     qint64 offset, qint64 length, const std::function<bool(QByteArrayView)> &sink)
 {
     QByteArray buffer(ReadChunk, Qt::Uninitialized);
     std::unique_ptr<GzipInflater> gzip;
     qint64 position = 0; // of the next byte read, in the uncompressed tar
+    const bool atBlobStart = start.sourceOffset == 0;
     if (listing.compression == u"gzip"_s) {
-        gzip = checkpoint ? std::make_unique<GzipInflater>(source, *checkpoint)
-                          : std::make_unique<GzipInflater>(source, 0);
-        position = checkpoint ? checkpoint->uncompressedOffset : 0;
+        if (!atBlobStart && !start.checkpoint)
+            return Error(ErrorCode::InvalidInput, u"no checkpoint to start inflating at"_s);
+        gzip = atBlobStart ? std::make_unique<GzipInflater>(source, 0)
+                           : std::make_unique<GzipInflater>(source, *start.checkpoint);
+        position = atBlobStart ? 0 : start.checkpoint->uncompressedOffset;
     } else if (listing.compression == u"none"_s) {
-        position = offset; // a plain tar: the range itself was fetched
-    } else {
+        position = start.sourceOffset; // a plain tar: blob bytes are tar bytes
+    } else if (!atBlobStart) {
         return Error(ErrorCode::Unsupported,
                      u"a %1 layer cannot be read from the middle"_s.arg(listing.compression));
+    } else {
+        // zstd: the whole stream through libarchive's filter up to the range.
+        return Error(ErrorCode::Unsupported,
+                     u"a %1 layer is read by listing it again"_s.arg(listing.compression));
     }
     const qint64 end = offset + length;
     while (position < end) {
+        // A plain tar read from its start skips up to offset; a ranged one stops at end.
         const qint64 n = gzip ? gzip->read(buffer.data(), buffer.size())
                               : source.read(buffer.data(), qMin(buffer.size(), end - position));
         if (n < 0)

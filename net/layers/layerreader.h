@@ -41,12 +41,23 @@ struct LayerReadOptions
 //! read (its digest checked) even after the tar's end.
 Result<LayerListing> readLayer(ByteSource &source, const LayerReadOptions &options);
 
-//! The bytes [offset, offset + length) of a layer's uncompressed tar, source starting where
-//! the listing says (LayerListing::checkpointBefore(); none: the blob's first byte; a plain tar:
-//! offset itself). sink gets them in pieces; false from it stops (Cancelled).
-Error readLayerRange(ByteSource &source, const LayerListing &listing,
-                     const InflateCheckpoint *checkpoint, qint64 offset, qint64 length,
-                     const std::function<bool(QByteArrayView)> &sink);
+//! Where reading [offset, offset + length) of a layer's uncompressed tar starts in its blob:
+//! a gzip layer at the checkpoint before offset (or its first byte), a plain tar at offset
+//! itself; zstd from its first byte (it cannot be entered in the middle).
+struct LayerRangeStart
+{
+    qint64 sourceOffset = 0; //!< the blob's byte the source starts with (a Range's first)
+    const InflateCheckpoint *checkpoint = nullptr;
+};
+LayerRangeStart layerRangeStart(const LayerListing &listing, qint64 offset);
+//! The last byte of the blob a read of uncompressed bytes up to end needs; -1: the blob's end.
+qint64 layerRangeLastByte(const LayerListing &listing, qint64 end);
+
+//! The bytes [offset, offset + length) of a layer's uncompressed tar, source starting at
+//! start.sourceOffset of the blob (0: the first byte, whatever start's checkpoint). sink gets
+//! them in pieces; false from it stops (Cancelled).
+Error readLayerRange(ByteSource &source, const LayerListing &listing, const LayerRangeStart &start,
+                     qint64 offset, qint64 length, const std::function<bool(QByteArrayView)> &sink);
 
 //! Normalises a tar path to an absolute one ("./usr//bin/" -> "/usr/bin", "./" -> "/");
 //! nothing for a path that climbs out of the root ("..").

@@ -25,6 +25,9 @@ public:
 
     //! Bytes the sink takes now; thread-safe.
     virtual qint64 room() const = 0;
+    //! Called once before the first bytes of a body: partial when the server answered a Range
+    //! with 206 (the body starts at the range's first byte), false for a whole blob.
+    virtual void begin(bool partial) { Q_UNUSED(partial) }
     //! Takes bytes of the body; called on the scheduler's thread. The scheduler writes more than
     //! room() only with the last bytes of a finished reply (at most its read buffer).
     virtual void write(const QByteArray &bytes) = 0;

@@ -22,6 +22,18 @@ qint64 ByteQueue::room() const
     return room;
 }
 
+void ByteQueue::begin(bool partial)
+{
+    QMutexLocker lock(&m_mutex);
+    m_partial = partial;
+}
+
+bool ByteQueue::partial() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_partial;
+}
+
 void ByteQueue::write(const QByteArray &bytes)
 {
     if (bytes.isEmpty())

@@ -25,6 +25,10 @@ public:
 
     qint64 capacity() const { return m_capacity; }
     qint64 room() const override;
+    void begin(bool partial) override;
+    //! The body is the range asked for (206), not the whole blob; known once read() returned
+    //! bytes.
+    bool partial() const;
     void write(const QByteArray &bytes) override;
     //! The producer is done: error none = the body is complete.
     void close(const Error &error = {});
@@ -47,6 +51,7 @@ private:
     qint64 m_headOffset = 0; //!< bytes of m_chunks.head() already read
     qint64 m_written = 0;
     mutable bool m_producerStarved = false; //!< room() said 0: signal roomAvailable on a read
+    bool m_partial = false;
     bool m_closed = false;
     bool m_cancelled = false;
     Error m_error;

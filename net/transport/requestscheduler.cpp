@@ -422,6 +422,10 @@ void RequestScheduler::onReadyRead(RequestJob *request, QNetworkReply *reply)
         return;
     if (streamsBody(request, reply)) {
         BodySink *sink = request->m_spec.bodySink;
+        if (request->m_response.streamedBytes == 0 && reply->bytesAvailable() > 0) {
+            sink->begin(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt()
+                        == 206);
+        }
         for (qint64 room = sink->room(); room > 0 && reply->bytesAvailable() > 0;
              room = sink->room()) {
             const QByteArray bytes = reply->read(room);
@@ -458,6 +462,10 @@ void RequestScheduler::onReplyFinished(RequestJob *request, QNetworkReply *reply
         // The last bytes go over the sink's room: at most one read buffer
         // (StreamReadBufferBytes), and the reply cannot wait for room once finished.
         const QByteArray rest = reply->readAll();
+        if (request->m_response.streamedBytes == 0) {
+            request->m_spec.bodySink->begin(
+                    reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 206);
+        }
         request->m_response.streamedBytes += rest.size();
         request->m_spec.bodySink->write(rest);
     }
