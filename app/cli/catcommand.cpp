@@ -6,7 +6,6 @@
 #include "models/session/registrysession.h"
 
 #include "net/core/imagereference.h"
-#include "net/layers/layerreader.h"
 
 #include <cstdio>
 
@@ -41,14 +40,13 @@ void CatCommand::run(const QStringList &arguments)
     const Result<QString> chosen = checkPlatform(args.value(platform));
     if (!chosen)
         return Q_EMIT finished(args.usageError(chosen.error().message));
-    const QString rawPath = args.positionalArguments().at(1);
-    const std::optional<QString> path = normaliseLayerPath(rawPath);
-    if (!path || *path == u"/"_s)
-        return Q_EMIT finished(args.usageError(u"%1: not a file path"_s.arg(rawPath)));
+    // Not resolved here: "/lib/x" may go through a link ("/lib -> usr/lib"); a folder, "/"
+    // included, is refused once the image is known (exit 1, like any other non-file).
+    const QString path = ImageFilesystem::cleanPath(args.positionalArguments().at(1));
     const ImageReference image = *reference;
     openSession(args.registryOptions(), image, [=, this] {
         loadImage(session(), image, *chosen, ImageFilesJob::Depth::Files,
-                  [=, this](const ImageFiles &files) { cat(image, files, *path); });
+                  [=, this](const ImageFiles &files) { cat(image, files, path); });
     });
 }
 

@@ -7,7 +7,6 @@
 
 #include "net/core/imagereference.h"
 #include "net/core/servertext.h"
-#include "net/layers/layerreader.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -63,16 +62,13 @@ void LsCommand::run(const QStringList &arguments)
                             args.value(layer))));
         }
     }
-    const QString rawPath = args.positionalArguments().value(1, u"/"_s);
-    const std::optional<QString> path = normaliseLayerPath(rawPath);
-    if (!path)
-        return Q_EMIT finished(args.usageError(u"%1: a path inside the image"_s.arg(rawPath)));
+    const QString path = ImageFilesystem::cleanPath(args.positionalArguments().value(1, u"/"_s));
     const bool asJson = args.isSet(json);
     const ImageReference image = *reference;
     openSession(args.registryOptions(), image, [=, this] {
         loadImage(session(), image, *chosen, ImageFilesJob::Depth::Files,
                   [=, this](const ImageFiles &files) {
-                      list(image, files, *path, layerNumber, asJson);
+                      list(image, files, path, layerNumber, asJson);
                   });
     });
 }

@@ -11,16 +11,18 @@ namespace Berth {
 
 namespace {
 
-QJsonValue timeValue(const QDateTime &time)
+//! The time as the config writes it (every digit: QDateTime keeps milliseconds only); null
+//! when absent.
+QJsonValue timeValue(const QString &text)
 {
-    return time.isValid() ? QJsonValue(time.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue();
+    return text.isEmpty() ? QJsonValue() : QJsonValue(text);
 }
 
 QJsonArray historyValue(const QList<HistoryEntry> &history)
 {
     QJsonArray entries;
     for (const HistoryEntry &entry : history) {
-        QJsonObject object{{u"created"_s, timeValue(entry.created)},
+        QJsonObject object{{u"created"_s, timeValue(entry.createdText)},
                            {u"created_by"_s, entry.createdBy}};
         if (!entry.comment.isEmpty())
             object.insert(u"comment"_s, entry.comment);
@@ -86,7 +88,7 @@ QList<QPair<QString, QJsonValue>> ImageComparison::configFields(const ImageMetad
 {
     const ImageConfig &config = image.config;
     return {
-            {u"created"_s, timeValue(config.created)},
+            {u"created"_s, timeValue(config.createdText)},
             {u"os"_s, config.os},
             {u"architecture"_s, config.architecture},
             {u"variant"_s, config.variant},

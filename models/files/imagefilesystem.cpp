@@ -134,6 +134,20 @@ qint64 ImageFilesystem::totalFileBytes() const
     return total;
 }
 
+QString ImageFilesystem::cleanPath(QStringView path)
+{
+    QStringList parts;
+    for (const QStringView part : path.split(u'/', Qt::SkipEmptyParts)) {
+        if (part == u"..") {
+            if (!parts.isEmpty())
+                parts.removeLast();
+        } else if (part != u".") {
+            parts.append(part.toString());
+        }
+    }
+    return u"/"_s + parts.join(u'/');
+}
+
 Result<QString> ImageFilesystem::resolvePath(const QString &path, bool followLast) const
 {
     QStringList pending = path.split(u'/', Qt::SkipEmptyParts);

@@ -59,6 +59,10 @@ public:
 
     static constexpr int MaxSymlinkHops = 40; //!< as Linux's path lookup
 
+    //! A path a person typed, made absolute and clean without following links ("etc/../usr/"
+    //! -> "/usr"; ".." of the root is the root, as in a shell).
+    static QString cleanPath(QStringView path);
+
 private:
     void apply(const LayerListing &listing, int layer);
     void removeTree(const QString &path, bool keepRoot, int layer);

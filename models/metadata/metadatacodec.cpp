@@ -112,6 +112,7 @@ public:
     void config(const ImageConfig &c)
     {
         dateTime(c.created);
+        string(c.createdText);
         string(c.os);
         string(c.architecture);
         string(c.variant);
@@ -127,6 +128,7 @@ public:
         count(c.history.size());
         for (const HistoryEntry &h : c.history) {
             dateTime(h.created);
+            string(h.createdText);
             string(h.createdBy);
             string(h.comment);
             byte(h.emptyLayer ? 1 : 0);
@@ -294,6 +296,7 @@ public:
     {
         ImageConfig c;
         c.created = dateTime();
+        c.createdText = string();
         c.os = string();
         c.architecture = string();
         c.variant = string();
@@ -311,6 +314,7 @@ public:
         for (qsizetype i = 0; i < n && ok(); ++i) {
             HistoryEntry h;
             h.created = dateTime();
+            h.createdText = string();
             h.createdBy = string();
             h.comment = string();
             h.emptyLayer = flag();

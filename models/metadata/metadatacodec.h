@@ -16,7 +16,8 @@ namespace Berth {
 //! simply fetched again (the cache is only a cache).
 namespace MetadataCodec {
 
-inline constexpr quint8 FormatVersion = 2; //!< 2: ImageMetadata::failedDigestCheck
+//! 2: ImageMetadata::failedDigestCheck; 3: the config's times as written (createdText)
+inline constexpr quint8 FormatVersion = 3;
 
 QByteArray encode(const ImageMetadata &metadata);
 //! nullopt for an unknown format version, truncated or otherwise corrupt bytes. Never crashes,

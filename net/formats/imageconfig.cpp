@@ -115,7 +115,8 @@ QList<HistoryEntry> parseHistory(const QJsonValue &value, Reader &reader)
     for (const QJsonValue &item : array) {
         const QJsonObject entry = item.toObject();
         HistoryEntry parsed;
-        parsed.created = parseRfc3339(reader.string(entry, "created"_L1));
+        parsed.createdText = reader.string(entry, "created"_L1);
+        parsed.created = parseRfc3339(parsed.createdText);
         parsed.createdBy = reader.string(entry, "created_by"_L1);
         parsed.comment = reader.string(entry, "comment"_L1);
         parsed.emptyLayer = reader.boolean(entry, "empty_layer"_L1);
@@ -186,7 +187,8 @@ Result<ImageConfig> parseImageConfig(const QByteArray &body)
     const QJsonObject root = document.object();
     Reader reader(QString{});
     ImageConfig image;
-    image.created = parseRfc3339(reader.string(root, "created"_L1));
+    image.createdText = reader.string(root, "created"_L1);
+    image.created = parseRfc3339(image.createdText);
     image.os = reader.string(root, "os"_L1);
     image.architecture = reader.string(root, "architecture"_L1);
     image.variant = reader.string(root, "variant"_L1);

@@ -13,6 +13,7 @@ namespace Berth {
 struct HistoryEntry
 {
     QDateTime created;
+    QString createdText; //!< as written, every digit (diff compares these)
     QString createdBy;
     QString comment;
     bool emptyLayer = false;
@@ -22,6 +23,9 @@ struct HistoryEntry
 struct ImageConfig
 {
     QDateTime created; //!< UTC; invalid when absent or unparsable
+    //! As written ("2024-05-01T10:00:00.000000500Z"): QDateTime keeps milliseconds only, and
+    //! two builds a few nanoseconds apart are two configs.
+    QString createdText;
     QString os;
     QString architecture;
     QString variant;
