@@ -238,14 +238,13 @@ void TestLayerReader::readsFilesFromCheckpoints()
                                 u"/usr/lib/os-release"_s, u"/etc/hostname"_s}) {
         const LayerEntry *entry = find(*listing, path);
         QVERIFY(entry);
-        const InflateCheckpoint *checkpoint = listing->checkpointBefore(entry->dataOffset);
-        const qint64 first
-                = checkpoint ? checkpoint->compressedOffset - (checkpoint->bits ? 1 : 0) : 0;
-        const qint64 end = listing->compressedEndFor(entry->dataOffset + entry->size);
+        const LayerRangeStart start = layerRangeStart(*listing, entry->dataOffset);
+        const qint64 first = start.sourceOffset;
+        const qint64 end = layerRangeLastByte(*listing, entry->dataOffset + entry->size);
         // Only the bytes of the blob a Range would fetch.
         MemorySource range(blob.mid(first, end < 0 ? -1 : end + 1 - first));
         QByteArray read;
-        const Error error = readLayerRange(range, *listing, checkpoint, entry->dataOffset,
+        const Error error = readLayerRange(range, *listing, start, entry->dataOffset,
                                            entry->size, [&read](QByteArrayView bytes) {
                                                read += bytes;
                                                return true;
@@ -277,9 +276,11 @@ void TestLayerReader::readsAcrossGzipMembers()
     const InflateCheckpoint *checkpoint = listing->checkpointBefore(entry->dataOffset);
     QVERIFY(checkpoint);
     QVERIFY(checkpoint->uncompressedOffset < half); // the read crosses into the second member
-    MemorySource range(blob.mid(checkpoint->compressedOffset - (checkpoint->bits ? 1 : 0)));
+    const LayerRangeStart start = layerRangeStart(*listing, entry->dataOffset);
+    QCOMPARE(start.checkpoint, checkpoint);
+    MemorySource range(blob.mid(start.sourceOffset));
     QByteArray read;
-    const Error error = readLayerRange(range, *listing, checkpoint, entry->dataOffset, entry->size,
+    const Error error = readLayerRange(range, *listing, start, entry->dataOffset, entry->size,
                                        [&read](QByteArrayView bytes) {
                                            read += bytes;
                                            return true;
