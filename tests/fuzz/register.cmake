@@ -12,7 +12,7 @@ if(BERTH_FUZZ_CLANG AND berth_fuzz_runtime)
         FIXTURES_SETUP berth_fuzz ENVIRONMENT "${berth_fuzz_env}")
     # 3 s each: nine targets ~35 s with start-up, plus the build; docs/fuzzing.md has longer runs.
     foreach(target manifest imageconfig wwwauthenticate linkheader imagereference dockerconfig
-            registryerror harborjson servertext)
+            registryerror harborjson servertext layerreader)
         add_test(NAME fuzz_${target}
             COMMAND ${berth_fuzz_script} ${target} -max_total_time=3)
         set_tests_properties(fuzz_${target} PROPERTIES LABELS fuzz TIMEOUT 120

@@ -12,7 +12,7 @@ root=$(cd "$here/../.." && pwd)
 build="${BERTH_FUZZ_BUILD_DIR:-$root/build-fuzz}"
 cxx="${BERTH_FUZZ_CXX:-$(command -v clang++-14 || command -v clang++ || true)}"
 targets=(manifest imageconfig wwwauthenticate linkheader imagereference dockerconfig registryerror
-    harborjson servertext)
+    harborjson servertext layerreader)
 
 if [ -z "$cxx" ]; then
     echo "run.sh: clang++ not found (apt-get install clang-14 libclang-rt-14-dev)" >&2
