@@ -139,17 +139,18 @@ bool LayerListingCache::store(const LayerListing &listing) const
 {
     if (!Digest::isValid(listing.digest) || !QDir().mkpath(m_directory))
         return false;
-    QSaveFile file(pathFor(listing.digest));
+    const QString path = pathFor(listing.digest);
+    QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return false;
     file.write(encode(listing));
     if (!file.commit())
         return false;
-    trim();
+    trim(path);
     return true;
 }
 
-void LayerListingCache::trim() const
+void LayerListingCache::trim(const QString &keep) const
 {
     QFileInfoList files = QDir(m_directory).entryInfoList({u"*.listing"_s}, QDir::Files);
     qint64 total = 0;
@@ -163,7 +164,7 @@ void LayerListingCache::trim() const
     for (const QFileInfo &info : std::as_const(files)) {
         if (total <= m_capBytes)
             break;
-        if (QFile::remove(info.filePath()))
+        if (info.filePath() != keep && QFile::remove(info.filePath()))
             total -= info.size();
     }
 }

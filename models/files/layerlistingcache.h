@@ -34,7 +34,9 @@ public:
 
 private:
     QString pathFor(const QString &digest) const;
-    void trim() const;
+    //! Removes the least recently used listings until the folder is under the cap; never keep
+    //! (the one just stored).
+    void trim(const QString &keep) const;
 
     QString m_directory;
     qint64 m_capBytes = DefaultCapBytes;
