@@ -29,8 +29,9 @@ namespace {
 
 //! Streams a blob (or bytes [firstByte, lastByte] of it) into work(), run on a layer thread.
 //! The task ends with work's result; a stream that fails ends work's reads with its error. The
-//! queue lives until both the stream and work are done with it, and is deleted on its own
-//! thread.
+//! request is only sent once work runs: a transfer never waits, stalled at a full queue, for a
+//! thread of the pool (it would run into the transfer timeout). The queue lives until both the
+//! stream and work are done with it, and is deleted on its own thread.
 template<typename T>
 ResultJob<T> *streamIntoWorker(RegistryBackend *backend, const QString &repository,
                                const QString &digest, qint64 firstByte, qint64 lastByte,
@@ -53,13 +54,21 @@ ResultJob<T> *streamIntoWorker(RegistryBackend *backend, const QString &reposito
             taskAlive->finish(watcher->result());
         watcher->deleteLater();
     });
-    watcher->setFuture(
-            QtConcurrent::run(layerThreadPool(), [work, queue] { return work(*queue); }));
-
-    task->await(backend->streamBlob(repository, digest, queue.get(), priority, firstByte, lastByte),
-                [queue](const Result<StreamedBlob> &streamed) {
-                    queue->close(streamed ? Error() : streamed.error());
-                });
+    const auto startStream
+            = [taskAlive, backend, repository, digest, firstByte, lastByte, queue = queue.get()] {
+                  if (!taskAlive || taskAlive->isFinished())
+                      return;
+                  taskAlive->await(backend->streamBlob(repository, digest, queue,
+                                                       taskAlive->priority(), firstByte, lastByte),
+                                   [queue](const Result<StreamedBlob> &streamed) {
+                                       queue->close(streamed ? Error() : streamed.error());
+                                   });
+              };
+    watcher->setFuture(QtConcurrent::run(layerThreadPool(), [work, queue, startStream] {
+        // On the queue's (the GUI) thread; the queue outlives the call: this lambda holds it.
+        QMetaObject::invokeMethod(queue.get(), startStream, Qt::QueuedConnection);
+        return work(*queue);
+    }));
     return task;
 }
 
@@ -157,10 +166,12 @@ ResultJob<LayerFileRead> *readLayerFile(RegistryBackend *backend, const QString 
                     options.content = [&](const LayerEntry &, QByteArrayView bytes) {
                         const QByteArrayView part = bytes.first(qMin<qint64>(bytes.size(), left));
                         left -= part.size();
-                        return part.isEmpty() || pass(part);
+                        // A prefix (a preview) stops the read once it is there.
+                        return pass(part) && (whole || left > 0);
                     };
                     const Result<LayerListing> relisted = readLayer(body, options);
-                    error = relisted ? Error() : relisted.error();
+                    const bool prefixRead = !whole && left == 0;
+                    error = relisted || prefixRead ? Error() : relisted.error();
                 }
                 read.fetchedBytes = queue.bytesWritten();
                 read.ranged = ranged;
