@@ -3,6 +3,7 @@
 #include "models/files/layerlistingcache.h"
 
 #include "net/backend/registrybackend.h"
+#include "net/layers/layerjobs.h"
 #include "net/transport/bytequeue.h"
 
 #include <QFutureWatcher>

@@ -4,14 +4,17 @@
 
 #include "net/core/job.h"
 #include "net/formats/imagemetadata.h"
-#include "net/layers/layerjobs.h"
+#include "net/formats/layerentry.h"
 
 #include <QHash>
 #include <QPointer>
 #include <QStringList>
 
+#include <functional>
+
 namespace Berth {
 
+class ByteQueue;
 class LayerListingCache;
 class RegistryBackend;
 
@@ -82,7 +85,7 @@ private:
     ImageFiles m_files;
     QStringList m_platforms;
     QList<int> m_pending; //!< layers still to list, next last
-    QHash<int, LayerProgress> m_inFlight;
+    QHash<int, QPointer<ByteQueue>> m_inFlight;
     qint64 m_bytesTotal = 0;
     qint64 m_bytesListed = 0;
     qint64 m_entries = 0;

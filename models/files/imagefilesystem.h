@@ -1,7 +1,7 @@
 #pragma once
 
 #include "net/core/error.h"
-#include "net/layers/layerentry.h"
+#include "net/formats/layerentry.h"
 
 #include <QHash>
 #include <QList>

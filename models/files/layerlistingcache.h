@@ -1,6 +1,6 @@
 #pragma once
 
-#include "net/layers/layerentry.h"
+#include "net/formats/layerentry.h"
 
 #include <QString>
 

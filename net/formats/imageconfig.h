@@ -13,19 +13,16 @@ namespace Berth {
 struct HistoryEntry
 {
     QDateTime created;
-    QString createdText; //!< as written, every digit (diff compares these)
     QString createdBy;
     QString comment;
     bool emptyLayer = false;
+    QString createdText; //!< as written, every digit (diff compares these)
 };
 
 //! The parts of an OCI / Docker image config Berth shows.
 struct ImageConfig
 {
     QDateTime created; //!< UTC; invalid when absent or unparsable
-    //! As written ("2024-05-01T10:00:00.000000500Z"): QDateTime keeps milliseconds only, and
-    //! two builds a few nanoseconds apart are two configs.
-    QString createdText;
     QString os;
     QString architecture;
     QString variant;
@@ -39,6 +36,9 @@ struct ImageConfig
     QStringList volumes;
     QMap<QString, QString> labels;
     QList<HistoryEntry> history;
+    //! created as written ("2024-05-01T10:00:00.000000500Z"): QDateTime keeps milliseconds
+    //! only, and two builds a few nanoseconds apart are two configs.
+    QString createdText;
 };
 
 inline constexpr qint64 MaxConfigBytes = 8 * 1024 * 1024;

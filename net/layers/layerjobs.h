@@ -1,8 +1,8 @@
 #pragma once
 
 #include "net/core/job.h"
+#include "net/formats/layerentry.h"
 #include "net/formats/manifest.h"
-#include "net/layers/layerentry.h"
 
 #include <QByteArrayView>
 #include <QPointer>
@@ -32,14 +32,6 @@ using LayerProgress = QPointer<ByteQueue>;
 ResultJob<LayerListing> *listLayer(RegistryBackend *backend, const QString &repository,
                                    const Descriptor &layer, Priority priority, QObject *parent,
                                    LayerProgress *progress = nullptr);
-
-//! What reading a file fetched.
-struct LayerFileRead
-{
-    qint64 bytes = 0;        //!< of the file handed to the sink
-    qint64 fetchedBytes = 0; //!< of the blob that came over the wire
-    bool ranged = false;     //!< a Range was asked for and answered (206)
-};
 
 //! Reads one regular file of a listed layer: from the checkpoint before it with a Range
 //! (gzip), its own bytes with a Range (plain tar), or the whole layer (zstd; a server that

@@ -72,6 +72,7 @@ ImageMetadata singleImage(const QString &seed = u"single"_s)
 
     ImageConfig &c = m.config;
     c.created = m.created;
+    c.createdText = u"2024-03-01T12:34:56.123456789Z"_s;
     c.os = u"linux"_s;
     c.architecture = u"arm64"_s;
     c.variant = u"v8"_s;
@@ -87,11 +88,12 @@ ImageMetadata singleImage(const QString &seed = u"single"_s)
                 {u"multi\nline"_s, u"tab\there"_s}};
     c.history = {
             HistoryEntry{QDateTime(QDate(2023, 1, 2), QTime(3, 4, 5), Qt::OffsetFromUTC, 7200),
-                         u"/bin/sh -c #(nop) ADD file:abc in / "_s, u"base"_s, false},
+                         u"/bin/sh -c #(nop) ADD file:abc in / "_s, u"base"_s, false,
+                         u"2023-01-02T03:04:05.000000500+02:00"_s},
             HistoryEntry{QDateTime(), u"RUN apt-get update && apt-get install -y curl"_s, QString(),
-                         true},
+                         true, QString()},
             HistoryEntry{QDateTime(QDate(2024, 3, 1), QTime(12, 0), QTimeZone(3600)), QString(),
-                         u"buildkit.dockerfile.v0"_s, false},
+                         u"buildkit.dockerfile.v0"_s, false, u"2024-03-01T12:00:00+01:00"_s},
     };
     m.annotations = {{u"org.opencontainers.image.created"_s, u"2024-03-01T12:34:56Z"_s}};
     m.warnings = {u"config: unknown field tolerated"_s};
@@ -210,7 +212,9 @@ void compareMetadata(const ImageMetadata &a, const ImageMetadata &e)
         QCOMPARE(ac.history.at(i).createdBy, ec.history.at(i).createdBy);
         QCOMPARE(ac.history.at(i).comment, ec.history.at(i).comment);
         QCOMPARE(ac.history.at(i).emptyLayer, ec.history.at(i).emptyLayer);
+        QCOMPARE(ac.history.at(i).createdText, ec.history.at(i).createdText);
     }
+    QCOMPARE(ac.createdText, ec.createdText);
     QCOMPARE(a.annotations, e.annotations);
     QCOMPARE(a.warnings, e.warnings);
 }
@@ -333,8 +337,8 @@ int runCrasher(const QStringList &args)
         QByteArray noise(16 * 1024, Qt::Uninitialized);
         QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(noise.data()),
                                               noise.size() / 4);
-        m.config.history.append(
-                HistoryEntry{QDateTime(), QString::fromLatin1(noise.toBase64()), QString(), false});
+        m.config.history.append(HistoryEntry{QDateTime(), QString::fromLatin1(noise.toBase64()),
+                                             QString(), false, QString()});
         cache.storeMetadata(m);
     }
     for (int i = 0; i < 2 * MetadataCache::MaxPendingWrites; ++i)

@@ -1,4 +1,4 @@
-#include "net/layers/layerentry.h"
+#include "net/formats/layerentry.h"
 
 #include <algorithm>
 

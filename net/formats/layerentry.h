@@ -70,4 +70,12 @@ struct LayerListing
     qint64 compressedEndFor(qint64 uncompressedEnd) const;
 };
 
+//! What reading a file fetched.
+struct LayerFileRead
+{
+    qint64 bytes = 0;        //!< of the file handed to the sink
+    qint64 fetchedBytes = 0; //!< of the blob that came over the wire
+    bool ranged = false;     //!< a Range was asked for and answered (206)
+};
+
 } // namespace Berth
