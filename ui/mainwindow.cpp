@@ -2,6 +2,7 @@
 
 #include "models/cleanup/cleanupjournal.h"
 #include "models/cleanup/undojob.h"
+#include "models/files/layerlistingcache.h"
 #include "models/metadata/metadataservice.h"
 #include "models/session/registrysession.h"
 #include "models/tags/metadataupdater.h"
@@ -10,9 +11,11 @@
 #include "net/core/schedulerstats.h"
 #include "net/core/servertext.h"
 #include "ui/cleanupdialog.h"
+#include "ui/comparedialog.h"
 #include "ui/detailspane.h"
 #include "ui/errorbanner.h"
 #include "ui/exportreportdialog.h"
+#include "ui/filesview.h"
 #include "ui/icons.h"
 #include "ui/tagactions.h"
 #include "ui/tagtableview.h"
@@ -50,6 +53,7 @@ static constexpr int StatusIntervalMs = 100;
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
+    , m_layerCache(std::make_unique<LayerListingCache>())
     , m_model(new TagTableModel(this))
     , m_proxy(new TagFilterProxyModel(this))
     , m_splitter(new QSplitter(Qt::Horizontal, this))
@@ -237,7 +241,12 @@ void MainWindow::connectControls()
     connect(m_actions, &TagActions::refreshRequested, this, &MainWindow::refresh);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The files views and comparisons read through the layer cache: they go before it.
+    qDeleteAll(findChildren<FilesView *>(Qt::FindDirectChildrenOnly));
+    qDeleteAll(findChildren<CompareDialog *>(Qt::FindDirectChildrenOnly));
+}
 
 void MainWindow::createActions()
 {
@@ -288,6 +297,10 @@ void MainWindow::createActions()
     });
     connect(m_actions, &TagActions::exportSelectionRequested, this,
             [this](const QStringList &tags) { openExportDialog(tags); });
+    connect(m_actions, &TagActions::browseFilesRequested, this,
+            [this](const QString &tag) { openFilesView(tag); });
+    connect(m_actions, &TagActions::compareRequested, this,
+            [this](const QStringList &tags) { openCompareDialog(tags); });
 }
 
 void MainWindow::createMenus()
@@ -320,6 +333,9 @@ void MainWindow::createMenus()
     tag->addAction(m_actions->retagAction());
     tag->addAction(m_actions->deleteTagAction());
     tag->addAction(m_actions->deleteImageAction());
+    tag->addSeparator();
+    tag->addAction(m_actions->browseFilesAction());
+    tag->addAction(m_actions->compareAction());
     tag->addSeparator();
     tag->addAction(m_actions->retryAction());
 
@@ -510,6 +526,51 @@ ExportReportDialog *MainWindow::openExportDialog(const QStringList &tags)
     return dialog;
 }
 
+FilesView *MainWindow::openFilesView(const QString &tag)
+{
+    if (!m_session || m_repository.isEmpty() || tag.isEmpty())
+        return nullptr;
+    auto *view = new FilesView(m_session, m_layerCache.get(), m_repository, tag, this);
+    view->setAttribute(Qt::WA_DeleteOnClose);
+    view->show();
+    return view;
+}
+
+CompareDialog *MainWindow::openCompareDialog(const QStringList &tags)
+{
+    if (!m_session || m_repository.isEmpty() || tags.isEmpty())
+        return nullptr;
+    auto *dialog = new CompareDialog(
+            m_session, m_layerCache.get(),
+            [self = QPointer<MainWindow>(this)](const QString &registryName) {
+                return self ? self->sessionFor(registryName) : nullptr;
+            },
+            m_repository, tags.mid(0, 2), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
+}
+
+void MainWindow::addSession(RegistrySession *session)
+{
+    if (!session)
+        return;
+    m_sessions.removeAll(nullptr); // closed ones
+    if (!m_sessions.contains(session))
+        m_sessions.append(session);
+}
+
+RegistrySession *MainWindow::sessionFor(const QString &registryName) const
+{
+    if (m_session && m_session->registryName() == registryName)
+        return m_session;
+    for (const QPointer<RegistrySession> &session : m_sessions) {
+        if (session && session->registryName() == registryName)
+            return session;
+    }
+    return nullptr;
+}
+
 void MainWindow::setNavigator(QWidget *navigator)
 {
     if (m_navigator)
@@ -538,6 +599,7 @@ void MainWindow::showRepository(const QString &connectionId, RegistrySession *se
         disconnect(m_session, &RegistrySession::requestStatsChanged, this,
                    &MainWindow::scheduleStatus);
     m_session = session;
+    addSession(session);
     m_connectionId = connectionId;
     m_repository = repository;
     if (m_bannerSource == BannerSource::Open || m_bannerSource == BannerSource::Listing)

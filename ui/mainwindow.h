@@ -5,6 +5,8 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include <memory>
+
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -19,8 +21,11 @@ namespace Berth {
 
 class DetailsPane;
 class CleanupDialog;
+class CompareDialog;
 class ExportReportDialog;
 class ErrorBanner;
+class FilesView;
+class LayerListingCache;
 class RegistrySession;
 class RegistryBackend;
 class TagActions;
@@ -96,6 +101,18 @@ public:
     //! The journal of this window's last clean-up; empty when none ran.
     QString lastJournal() const { return m_lastJournal; }
 
+    //! "Browse Files…": the (non-modal) files view of tag of the open repository; null when no
+    //! repository is open.
+    FilesView *openFilesView(const QString &tag);
+    //! "Compare…": tags[0] against tags[1], or against a reference the person types when one
+    //! tag is given. Null when no repository is open.
+    CompareDialog *openCompareDialog(const QStringList &tags);
+    //! A session opened elsewhere (the navigator) that Compare… may use for its registry; the
+    //! window remembers every session it showed by itself.
+    void addSession(RegistrySession *session);
+    //! The open session for a registry as people write it ("127.0.0.1:5000"), or null.
+    RegistrySession *sessionFor(const QString &registryName) const;
+
     //! Coalescing intervals of the model, proxy and view; tests use 0.
     void setIntervals(int ms);
 
@@ -136,6 +153,9 @@ private:
     QString registryName() const;
 
     QPointer<RegistrySession> m_session;
+    QList<QPointer<RegistrySession>> m_sessions; //!< every session seen, for Compare…
+    //! Layer listings on disk, shared by the files views and comparisons of this window.
+    std::unique_ptr<LayerListingCache> m_layerCache;
     QString m_connectionId;
     QString m_repository;
     enum class BannerSource { None, Open, Listing, Action };

@@ -37,6 +37,8 @@ TagActions::TagActions(TagTableView *view, QWidget *dialogParent, QObject *paren
     , m_refresh(new QAction(Icons::themed(u"view-refresh"_s), tr("Re&fresh"), this))
     , m_exportSelection(
               new QAction(Icons::themed(u"document-export"_s), tr("E&xport Selection…"), this))
+    , m_browseFiles(new QAction(Icons::themed(u"folder-open"_s), tr("Browse &Files…"), this))
+    , m_compare(new QAction(Icons::themed(u"view-split-left-right"_s), tr("C&ompare…"), this))
 {
     m_copyPull->setObjectName(u"copyPullAction"_s);
     m_copyByDigest->setObjectName(u"copyByDigestAction"_s);
@@ -49,6 +51,11 @@ TagActions::TagActions(TagTableView *view, QWidget *dialogParent, QObject *paren
     m_exportSelection->setObjectName(u"exportSelectionAction"_s);
     m_exportSelection->setToolTip(tr("Write a report (CSV, JSON, Markdown or HTML) of the "
                                      "selected tags"));
+    m_browseFiles->setObjectName(u"browseFilesAction"_s);
+    m_browseFiles->setToolTip(tr("The files of the selected tag's image, layer by layer"));
+    m_compare->setObjectName(u"compareAction"_s);
+    m_compare->setToolTip(tr("Compare the two selected tags (or the selected one with another "
+                             "reference): config, layers, size and files"));
 
     m_copyPull->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
     m_copyDigest->setShortcut(QKeySequence::Copy);
@@ -81,6 +88,16 @@ TagActions::TagActions(TagTableView *view, QWidget *dialogParent, QObject *paren
         if (m_view)
             Q_EMIT exportSelectionRequested(m_view->selectedTags());
     });
+    connect(m_browseFiles, &QAction::triggered, this, [this] {
+        const QStringList tags = m_view ? m_view->selectedTags() : QStringList();
+        if (tags.size() == 1 && m_operations)
+            Q_EMIT browseFilesRequested(tags.constFirst());
+    });
+    connect(m_compare, &QAction::triggered, this, [this] {
+        const QStringList tags = m_view ? m_view->selectedTags() : QStringList();
+        if ((tags.size() == 1 || tags.size() == 2) && m_operations)
+            Q_EMIT compareRequested(tags);
+    });
     updateEnabled();
 }
 
@@ -109,6 +126,9 @@ QMenu *TagActions::createContextMenu(QWidget *parent)
     menu->addAction(m_copyDigest);
     menu->addSeparator();
     menu->addAction(m_retag);
+    menu->addSeparator();
+    menu->addAction(m_browseFiles);
+    menu->addAction(m_compare);
     menu->addSeparator();
     menu->addAction(m_deleteTag);
     menu->addAction(m_deleteImage);
@@ -143,6 +163,8 @@ void TagActions::updateEnabled()
     m_retry->setEnabled(anyFailed);
     m_refresh->setEnabled(bool(m_operations));
     m_exportSelection->setEnabled(any);
+    m_browseFiles->setEnabled(any && rows.size() == 1);
+    m_compare->setEnabled(any && rows.size() <= 2);
 }
 
 QString TagActions::reference(const QString &tag) const

@@ -22,7 +22,7 @@ class TagTableModel;
 
 //! What a person can do with the selected tags, as actions for the context menu, the menu bar
 //! and the keyboard: copy (pull command, by-digest reference, digest), retag, delete tag, delete
-//! image, retry failed metadata, refresh. Registry operations never block: dialogs are opened
+//! image, browse files, compare, retry failed metadata, refresh. Registry operations never block: dialogs are opened
 //! window-modal with open(), calls are asynchronous, outcomes are reported through
 //! succeeded()/failed() (the window shows them in its banner and status line).
 class TagActions final : public QObject
@@ -47,6 +47,10 @@ public:
     QAction *refreshAction() const { return m_refresh; }
     //! "Export selection…": emits exportSelectionRequested() with the selected tags.
     QAction *exportSelectionAction() const { return m_exportSelection; }
+    //! "Browse Files…" (one tag): emits browseFilesRequested().
+    QAction *browseFilesAction() const { return m_browseFiles; }
+    //! "Compare…" (one tag, with a reference typed later, or two): emits compareRequested().
+    QAction *compareAction() const { return m_compare; }
 
     //! The tag context menu (parented to parent; deleted on close).
     QMenu *createContextMenu(QWidget *parent);
@@ -71,6 +75,10 @@ Q_SIGNALS:
     void refreshRequested();
     //! The selected tags, in view order, for a report (the window opens the export dialog).
     void exportSelectionRequested(const QStringList &tags);
+    //! The window opens the files view of tag.
+    void browseFilesRequested(const QString &tag);
+    //! The window opens the comparison of the selected tags (one or two, in view order).
+    void compareRequested(const QStringList &tags);
 
 private:
     void updateEnabled();
@@ -114,6 +122,8 @@ private:
     QAction *m_retry;
     QAction *m_refresh;
     QAction *m_exportSelection;
+    QAction *m_browseFiles;
+    QAction *m_compare;
 };
 
 } // namespace Berth
