@@ -38,6 +38,12 @@ Desktop::Desktop(QObject *parent)
             [this](const QString &connectionId, const QString &repository) {
                 m_window->openCleanupDialogFor(connectionId, repository);
             });
+    // Compare finds a typed reference's registry among every open session, not only the one
+    // the window shows.
+    connect(m_sessions.get(), &SessionManager::sessionOpened, m_window.get(),
+            [this](const QString &connectionId) {
+                m_window->addSession(m_sessions->session(connectionId));
+            });
     connect(m_window.get(), &MainWindow::openRequested, this, &Desktop::openLocation);
     connect(m_window.get(), &MainWindow::locationChanged, this, &Desktop::rememberLocation);
     m_window->restoreLayout();

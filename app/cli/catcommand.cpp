@@ -26,11 +26,9 @@ QString CatCommand::summary() const
 void CatCommand::run(const QStringList &arguments)
 {
     CommandArguments args(name(), summary());
-    args.parser().addPositionalArgument(
-            u"image"_s, tr("host[:port]/path[:tag][@digest]; the tag defaults to latest"));
+    args.parser().addPositionalArgument(u"image"_s, imageHelp());
     args.parser().addPositionalArgument(u"path"_s, tr("The file, e.g. /etc/os-release."));
-    const QCommandLineOption platform(
-            u"platform"_s, tr("The platform of an index: OS/ARCH[/VARIANT]."), u"os/arch"_s);
+    const QCommandLineOption platform = platformOption();
     args.parser().addOption(platform);
     if (const auto exit = args.parse(arguments, 2, u"IMAGE PATH"_s))
         return Q_EMIT finished(*exit);

@@ -30,8 +30,7 @@ void DiffCommand::run(const QStringList &arguments)
     CommandArguments args(name(), summary());
     args.parser().addPositionalArgument(u"image-a"_s, tr("The image compared from."));
     args.parser().addPositionalArgument(u"image-b"_s, tr("The image compared to (any registry)."));
-    const QCommandLineOption platform(
-            u"platform"_s, tr("The platform of indexes: OS/ARCH[/VARIANT]."), u"os/arch"_s);
+    const QCommandLineOption platform = platformOption();
     const QCommandLineOption files(u"files"_s,
                                    tr("Compare the files too (reads every layer not listed "
                                       "before)."));

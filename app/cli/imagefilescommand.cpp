@@ -18,6 +18,18 @@ ImageFilesCommand::ImageFilesCommand(QObject *parent)
 
 ImageFilesCommand::~ImageFilesCommand() = default;
 
+QCommandLineOption ImageFilesCommand::platformOption()
+{
+    return QCommandLineOption(u"platform"_s,
+                              tr("The platform of an index: OS/ARCH[/VARIANT] (linux/arm64/v8)."),
+                              u"os/arch"_s);
+}
+
+QString ImageFilesCommand::imageHelp()
+{
+    return tr("host[:port]/path[:tag][@digest]; the tag defaults to latest");
+}
+
 Result<QString> ImageFilesCommand::checkPlatform(const QString &platform)
 {
     if (platform.isEmpty())

@@ -4,6 +4,8 @@
 
 #include "models/files/imagefilesjob.h"
 
+#include <QCommandLineOption>
+
 #include <functional>
 
 namespace Berth {
@@ -31,6 +33,10 @@ protected:
     void loadImage(RegistrySession *session, const ImageReference &reference,
                    const QString &platform, ImageFilesJob::Depth depth,
                    std::function<void(const ImageFiles &)> next);
+    //! --platform OS/ARCH[/VARIANT], the same for ls, cat and diff.
+    static QCommandLineOption platformOption();
+    //! The help of an IMAGE argument.
+    static QString imageHelp();
     //! "os/arch[/variant]", or an error message.
     static Result<QString> checkPlatform(const QString &platform);
     //! The tag defaults to latest.

@@ -32,12 +32,10 @@ QString LsCommand::summary() const
 void LsCommand::run(const QStringList &arguments)
 {
     CommandArguments args(name(), summary());
-    args.parser().addPositionalArgument(
-            u"image"_s, tr("host[:port]/path[:tag][@digest]; the tag defaults to latest"));
+    args.parser().addPositionalArgument(u"image"_s, imageHelp());
     args.parser().addPositionalArgument(
             u"path"_s, tr("The folder to list (default /), recursively."), u"[path]"_s);
-    const QCommandLineOption platform(
-            u"platform"_s, tr("The platform of an index: OS/ARCH[/VARIANT]."), u"os/arch"_s);
+    const QCommandLineOption platform = platformOption();
     const QCommandLineOption layer(u"layer"_s,
                                    tr("Only the entries of layer N (1 = the base layer), "
                                       "whiteouts included."),

@@ -128,28 +128,10 @@ int main(int argc, char *argv[])
                                   {u"rootfs"_s, QJsonObject{{u"type"_s, u"layers"_s},
                                                             {u"diff_ids"_s, QJsonArray{diffId}}}}})
                       .toJson(QJsonDocument::Compact);
-    const auto descriptor = [](const QString &mediaType, const QByteArray &bytes) {
-        return QJsonObject{{u"mediaType"_s, mediaType},
-                           {u"digest"_s, Digest::sha256(bytes)},
-                           {u"size"_s, qint64(bytes.size())}};
-    };
-    const QByteArray manifest
-            = QJsonDocument(
-                      QJsonObject{{u"schemaVersion"_s, 2},
-                                  {u"mediaType"_s, QString(MediaType::OciManifest)},
-                                  {u"config"_s, descriptor(QString(MediaType::OciConfig), config)},
-                                  {u"layers"_s,
-                                   QJsonArray{descriptor(QString(MediaType::OciLayer), blob)}}})
-                      .toJson(QJsonDocument::Compact);
-    SeedPush push;
-    push.repository = u"bench/layer"_s;
-    push.tags = {u"1"_s};
+    SeedPush push{u"bench/layer"_s,
+                  ImageBuilder::singleLayer(blob, QString(MediaType::OciLayer), config),
+                  {u"1"_s}};
     push.image.image.repository = push.repository;
-    push.image.image.mediaType = QString(MediaType::OciManifest);
-    push.image.image.digest = Digest::sha256(manifest);
-    push.image.image.manifest = manifest;
-    push.image.blobs = {{QString(MediaType::OciConfig), Digest::sha256(config), config},
-                        {QString(MediaType::OciLayer), Digest::sha256(blob), blob}};
     ImageSeeder seeder(registry.host());
     if (const auto pushed = seeder.pushAndWait(push, 600000); !pushed)
         return fail(u"push: "_s + pushed.error().toString());

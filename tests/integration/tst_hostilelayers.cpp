@@ -108,30 +108,8 @@ void TestHostileLayers::initTestCase()
 QString TestHostileLayers::push(const QString &repository, const QByteArray &layer,
                                 const QString &mediaType)
 {
-    const QByteArray config
-            = QJsonDocument(QJsonObject{{u"architecture"_s, u"amd64"_s}, {u"os"_s, u"linux"_s}})
-                      .toJson(QJsonDocument::Compact);
-    const auto descriptor = [](const QString &type, const QByteArray &bytes) {
-        return QJsonObject{{u"mediaType"_s, type},
-                           {u"digest"_s, Digest::sha256(bytes)},
-                           {u"size"_s, qint64(bytes.size())}};
-    };
-    const QByteArray manifest
-            = QJsonDocument(
-                      QJsonObject{{u"schemaVersion"_s, 2},
-                                  {u"mediaType"_s, QString(MediaType::OciManifest)},
-                                  {u"config"_s, descriptor(QString(MediaType::OciConfig), config)},
-                                  {u"layers"_s, QJsonArray{descriptor(mediaType, layer)}}})
-                      .toJson(QJsonDocument::Compact);
-    SeedPush seed;
-    seed.repository = repository;
-    seed.tags = {u"1"_s};
+    SeedPush seed{repository, ImageBuilder::singleLayer(layer, mediaType), {u"1"_s}};
     seed.image.image.repository = repository;
-    seed.image.image.mediaType = QString(MediaType::OciManifest);
-    seed.image.image.digest = Digest::sha256(manifest);
-    seed.image.image.manifest = manifest;
-    seed.image.blobs = {{QString(MediaType::OciConfig), Digest::sha256(config), config},
-                        {mediaType, Digest::sha256(layer), layer}};
     ImageSeeder seeder(m_registry.host());
     const auto pushed = seeder.pushAndWait(seed);
     if (!pushed)
