@@ -5,8 +5,10 @@
 #include "net/layers/layerreader.h"
 #include "net/transport/bytequeue.h"
 
+#include <QElapsedTimer>
 #include <QFutureWatcher>
 #include <QThreadPool>
+#include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <memory>
@@ -23,6 +25,49 @@ QThreadPool *layerThreadPool()
         return threads;
     }();
     return pool;
+}
+
+namespace {
+
+int g_stallTimeoutMs = DefaultLayerStallTimeoutMs;
+
+//! Fails task with Timeout when queue got no byte for the stall timeout while it had room
+//! (the reader was waiting: the server is silent, not the reader slow).
+template<typename T>
+void watchForStall(Task<T> *task, ByteQueue *queue)
+{
+    auto *timer = new QTimer(task);
+    timer->setInterval(qMin(1000, qMax(50, g_stallTimeoutMs / 10)));
+    auto last = std::make_shared<qint64>(-1);
+    auto silentSince = std::make_shared<QElapsedTimer>();
+    silentSince->start();
+    QObject::connect(task, &Job::finished, timer, &QTimer::stop);
+    QObject::connect(timer, &QTimer::timeout, task,
+                     [task, queue = QPointer<ByteQueue>(queue), last, silentSince] {
+                         if (!queue)
+                             return;
+                         const qint64 written = queue->bytesWritten();
+                         if (written != *last || queue->isFull()) {
+                             *last = written;
+                             silentSince->restart();
+                             return;
+                         }
+                         if (silentSince->elapsed() < g_stallTimeoutMs)
+                             return;
+                         const Error stalled(ErrorCode::Timeout,
+                                             u"no data from the registry for %1 s"_s.arg(
+                                                     g_stallTimeoutMs / 1000.0));
+                         queue->close(stalled);
+                         task->fail(stalled);
+                     });
+    timer->start();
+}
+
+} // namespace
+
+void setLayerStallTimeoutMs(int ms)
+{
+    g_stallTimeoutMs = ms;
 }
 
 namespace {
@@ -58,6 +103,7 @@ ResultJob<T> *streamIntoWorker(RegistryBackend *backend, const QString &reposito
             = [taskAlive, backend, repository, digest, firstByte, lastByte, queue = queue.get()] {
                   if (!taskAlive || taskAlive->isFinished())
                       return;
+                  watchForStall(taskAlive.data(), queue);
                   taskAlive->await(backend->streamBlob(repository, digest, queue,
                                                        taskAlive->priority(), firstByte, lastByte),
                                    [queue](const Result<StreamedBlob> &streamed) {

@@ -23,6 +23,12 @@ class RegistryBackend;
 QThreadPool *layerThreadPool();
 inline constexpr int MaxLayerReaders = 6;
 
+//! A layer transfer fails with Timeout when no byte came for this long while the reader was
+//! waiting for bytes (a reader that pauses, its queue full, waits as long as it likes).
+inline constexpr int DefaultLayerStallTimeoutMs = 30000;
+//! Tests shorten it.
+void setLayerStallTimeoutMs(int ms);
+
 //! The progress of a layer job in bytes of the blob (null once the job is gone).
 using LayerProgress = QPointer<ByteQueue>;
 

@@ -570,22 +570,24 @@ ResultJob<StreamedBlob> *RegistryClient::streamBlob(const QString &repository,
                                    pullScope(repository), priority);
         get.bodySink = target;
         get.maxBodyBytes = MaxSmallBodyBytes; // error bodies only
+        // Neither a deadline nor Qt's transfer timeout: a reader that pauses (a pager on
+        // `berth cat`) holds the socket back, which Qt would take for a silent server. The
+        // sink's owner watches for silence while the sink has room.
         get.deadlineMs = 0;
+        get.timeoutMs = 0;
         if (firstByte > 0 || lastByte >= 0) {
             const QByteArray last = lastByte >= 0 ? QByteArray::number(lastByte) : QByteArray();
             get.headers.append({"Range"_ba, "bytes=" + QByteArray::number(firstByte) + '-' + last});
         }
         return get;
     };
-    return call<StreamedBlob>(priority, spec,
-                              [=](const Response &response) -> Result<StreamedBlob> {
-                                  const QString what = u"Blob %1@%2"_s.arg(repository, digest);
-                                  if (const Error error = errorFromResponse(response, what);
-                                      error.isError())
-                                      return error;
-                                  return StreamedBlob{response.status == 206,
-                                                      response.streamedBytes};
-                              });
+    return call<StreamedBlob>(
+            priority, spec, [=](const Response &response) -> Result<StreamedBlob> {
+                const QString what = u"Blob %1@%2"_s.arg(repository, digest);
+                if (const Error error = errorFromResponse(response, what); error.isError())
+                    return error;
+                return StreamedBlob{response.status == 206, response.streamedBytes};
+            });
 }
 
 ResultJob<QString> *RegistryClient::putManifest(const QString &repository, const QString &reference,

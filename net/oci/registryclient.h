@@ -80,8 +80,9 @@ public:
     //! GET a blob into sink as it arrives (a layer), for a reader on another thread; the body
     //! is not verified here (the reader hashes it as it passes). With firstByte > 0 or
     //! lastByte >= 0 a Range is asked for; a server that ignores it answers the whole blob
-    //! (StreamedBlob::partial false). No overall deadline: a transfer ends when no byte came for
-    //! the scheduler's transfer timeout (30 s).
+    //! (StreamedBlob::partial false). No deadline and no transfer timeout: the reader may pause
+    //! the transfer for as long as it likes, so whoever owns the sink tells a silent server
+    //! from a paused reader (listLayer(): no byte for 30 s while the sink had room).
     ResultJob<StreamedBlob> *streamBlob(const QString &repository, const QString &digest,
                                         BodySink *sink, Priority priority, qint64 firstByte = 0,
                                         qint64 lastByte = -1);

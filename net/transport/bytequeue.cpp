@@ -22,6 +22,12 @@ qint64 ByteQueue::room() const
     return room;
 }
 
+bool ByteQueue::isFull() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_queued >= m_capacity;
+}
+
 void ByteQueue::begin(bool partial)
 {
     QMutexLocker lock(&m_mutex);

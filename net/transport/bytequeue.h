@@ -25,6 +25,8 @@ public:
 
     qint64 capacity() const { return m_capacity; }
     qint64 room() const override;
+    //! The reader is behind: the queue holds its capacity (no side effects, unlike room()).
+    bool isFull() const;
     void begin(bool partial) override;
     //! The body is the range asked for (206), not the whole blob; known once read() returned
     //! bytes.

@@ -12,6 +12,7 @@
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 using namespace Berth;
 using namespace Berth::Test;
@@ -114,6 +115,8 @@ private Q_SLOTS:
     void catchesOtherBytesForTheRange();
     void refusesALayerThatDoesNotHashToItsDigest();
     void cancelStopsTheTransfer();
+    void aSilentServerTimesOut();
+    void aPausedReaderIsNotASilentServer();
 
 private:
     LayerListing list();
@@ -249,6 +252,53 @@ void TestLayerJobs::cancelStopsTheTransfer()
     QCOMPARE(job->result().error().code, ErrorCode::Cancelled);
     // The reader thread ended and let go of the queue (deleted on this thread).
     QTRY_VERIFY(!progress);
+}
+
+void TestLayerJobs::aSilentServerTimesOut()
+{
+    m_server->setHandler([blob = m_blob](const ScriptedHttpServer::Request &request) {
+        if (request.path() == u"/v2/"_s)
+            return ScriptedHttpServer::Reply::json(200, "{}");
+        ScriptedHttpServer::Reply reply;
+        reply.body = blob;
+        reply.stallAfterBodyBytes = 100000;
+        return reply;
+    });
+    setLayerStallTimeoutMs(400);
+    const Result<LayerListing> listing
+            = waitFor(listLayer(m_backend, Repository, layerDescriptor(m_blob),
+                                Priority::Interactive, m_backend),
+                      10000);
+    setLayerStallTimeoutMs(DefaultLayerStallTimeoutMs);
+    QVERIFY(!listing);
+    QCOMPARE(listing.error().code, ErrorCode::Timeout);
+    QVERIFY2(listing.error().message.contains(u"no data"_s), qPrintable(listing.error().message));
+}
+
+void TestLayerJobs::aPausedReaderIsNotASilentServer()
+{
+    m_server->setHandler(blobServer(m_blob));
+    const LayerListing listing = list();
+    const LayerEntry *big = find(listing, u"/big.bin"_s);
+    QVERIFY(big);
+    setLayerStallTimeoutMs(300);
+    bool paused = false;
+    qint64 bytes = 0;
+    // The reader sleeps well past the stall timeout once: the queue fills, and waits.
+    const Result<LayerFileRead> result = waitFor(readLayerFile(
+            m_backend, Repository, listing, *big, -1,
+            [&paused, &bytes](QByteArrayView chunk) {
+                if (!paused) {
+                    paused = true;
+                    QThread::msleep(1500);
+                }
+                bytes += chunk.size();
+                return true;
+            },
+            Priority::Interactive, m_backend));
+    setLayerStallTimeoutMs(DefaultLayerStallTimeoutMs);
+    QVERIFY2(result, qPrintable(result.error().toString()));
+    QCOMPARE(bytes, big->size);
 }
 
 QTEST_GUILESS_MAIN(TestLayerJobs)
