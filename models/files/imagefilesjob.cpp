@@ -160,13 +160,6 @@ void ImageFilesJob::takeImage(const ImageMetadata &image)
                           u"layer %1 of %2 is %3, not a filesystem layer"_s.arg(
                                   QString::number(i + 1), m_files.reference, layer.mediaType)));
         }
-        if (m_cache) {
-            if (std::optional<LayerListing> cached = m_cache->load(layer.digest)) {
-                m_entries += cached->entries.size();
-                m_files.listings[i] = std::move(*cached);
-                continue;
-            }
-        }
         m_pending.append(int(i));
         m_bytesTotal += layer.size;
     }
@@ -183,34 +176,72 @@ void ImageFilesJob::pump()
         return;
     while (!m_pending.isEmpty() && m_inFlight.size() < MaxConcurrent) {
         const int index = m_pending.takeLast();
-        LayerProgress progress;
-        auto *job = listLayer(m_backend, m_files.repository, m_files.image.layers.at(index),
-                              priority(), this, &progress);
-        m_inFlight.insert(index, progress);
-        awaitJob(job, [this, index](const Result<LayerListing> &listing) {
-            layerListed(index, listing);
-        });
+        m_inFlight.insert(index, nullptr);
+        if (m_cache)
+            loadCached(index);
+        else
+            stream(index);
     }
-    if (m_pending.isEmpty() && m_inFlight.isEmpty())
+    if (m_pending.isEmpty() && m_inFlight.isEmpty() && m_storing == 0)
         build();
 }
 
-void ImageFilesJob::layerListed(int index, const Result<LayerListing> &listing)
+void ImageFilesJob::loadCached(int index)
+{
+    // Decoding a listing of a few hundred thousand entries takes a moment: off the GUI thread.
+    auto *watcher = new QFutureWatcher<std::optional<LayerListing>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, index] {
+        std::optional<LayerListing> cached = watcher->result();
+        watcher->deleteLater();
+        if (cached)
+            takeListing(index, std::move(*cached), false);
+        else
+            stream(index);
+    });
+    watcher->setFuture(
+            QtConcurrent::run([cache = *m_cache, digest = m_files.image.layers.at(index).digest] {
+                return cache.load(digest);
+            }));
+}
+
+void ImageFilesJob::stream(int index)
+{
+    LayerProgress progress;
+    auto *job = listLayer(m_backend, m_files.repository, m_files.image.layers.at(index), priority(),
+                          this, &progress);
+    m_inFlight.insert(index, progress);
+    awaitJob(job, [this, index](const Result<LayerListing> &listing) {
+        if (!listing)
+            return finish(listing.error());
+        takeListing(index, *listing, true);
+    });
+}
+
+void ImageFilesJob::takeListing(int index, LayerListing listing, bool store)
 {
     m_inFlight.remove(index);
-    if (!listing)
-        return finish(listing.error());
     m_bytesListed += m_files.image.layers.at(index).size;
-    m_entries += listing->entries.size();
+    m_entries += listing.entries.size();
     if (m_entries > MaxImageEntries) {
         return finish(Error(ErrorCode::TooLarge,
                             u"%1 has more than %2 entries in its layers (Berth reads at most "
                             "that many)"_s.arg(m_files.reference)
                                     .arg(MaxImageEntries)));
     }
-    if (m_cache)
-        m_cache->store(*listing);
-    m_files.listings[index] = *listing;
+    if (store && m_cache) {
+        // Written off the GUI thread; the job ends only once it is on disk (a command line
+        // exits right after).
+        ++m_storing;
+        auto *watcher = new QFutureWatcher<bool>(this);
+        connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+            watcher->deleteLater();
+            --m_storing;
+            pump();
+        });
+        watcher->setFuture(
+                QtConcurrent::run([cache = *m_cache, listing] { return cache.store(listing); }));
+    }
+    m_files.listings[index] = std::move(listing);
     Q_EMIT progressed();
     pump();
 }

@@ -61,7 +61,8 @@ public:
 
     //! An index's platforms, once known ("linux/amd64", ...).
     const QStringList &platforms() const { return m_platforms; }
-    //! Bytes of the layers to list (what was not in the cache) and how many came so far.
+    //! Bytes of the layers to list and how many came so far (a cached layer counts whole once
+    //! read from disk).
     qint64 bytesTotal() const { return m_bytesTotal; }
     qint64 bytesDone() const;
 
@@ -75,7 +76,11 @@ private:
     void choosePlatform(const ImageMetadata &index);
     void takeImage(const ImageMetadata &image);
     void pump();
-    void layerListed(int index, const Result<LayerListing> &listing);
+    //! A layer's listing from the cache (read on a worker thread), else stream().
+    void loadCached(int index);
+    void stream(int index);
+    //! store: write it to the cache (on a worker thread; the job waits for it).
+    void takeListing(int index, LayerListing listing, bool store);
     void build();
 
     RegistryBackend *m_backend;
@@ -89,6 +94,7 @@ private:
     qint64 m_bytesTotal = 0;
     qint64 m_bytesListed = 0;
     qint64 m_entries = 0;
+    int m_storing = 0; //!< listings being written to the cache
 };
 
 //! Reads the regular file path of files (symbolic and hard links followed) from its layer
