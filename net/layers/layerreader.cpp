@@ -99,16 +99,19 @@ QString symlinkTarget(struct archive_entry *entry)
     return raw ? QString::fromUtf8(raw) : QString();
 }
 
+//! The first MaxWarnings warnings (a hostile layer may skip a million entries), then, at
+//! close(), how many more there were.
 class Warnings
 {
 public:
     explicit Warnings(QStringList &list)
         : m_list(list)
     {}
-    ~Warnings()
+    void close()
     {
         if (m_dropped > 0)
             m_list.append(u"... and %1 more skipped entries"_s.arg(m_dropped));
+        m_dropped = 0;
     }
     Warnings(const Warnings &) = delete;
     Warnings &operator=(const Warnings &) = delete;
@@ -361,6 +364,7 @@ Result<LayerListing> readLayer(ByteSource &input, const LayerReadOptions &option
         listing.uncompressedBytes = archive_filter_bytes(archive.get(), 0);
     if (gzip)
         listing.checkpoints = gzip->takeCheckpoints();
+    warnings.close();
     return listing;
 }
 

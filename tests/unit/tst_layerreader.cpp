@@ -82,6 +82,7 @@ private Q_SLOTS:
     void failsOnBrokenBlobs();
     void skipsPathsOutOfTheRoot();
     void boundsTheEntryCount();
+    void countsTheWarningsItDoesNotList();
 
 private:
     QByteArray tarOf(const QStringList &paths) const;
@@ -244,8 +245,8 @@ void TestLayerReader::readsFilesFromCheckpoints()
         // Only the bytes of the blob a Range would fetch.
         MemorySource range(blob.mid(first, end < 0 ? -1 : end + 1 - first));
         QByteArray read;
-        const Error error = readLayerRange(range, *listing, start, entry->dataOffset,
-                                           entry->size, [&read](QByteArrayView bytes) {
+        const Error error = readLayerRange(range, *listing, start, entry->dataOffset, entry->size,
+                                           [&read](QByteArrayView bytes) {
                                                read += bytes;
                                                return true;
                                            });
@@ -381,6 +382,25 @@ void TestLayerReader::boundsTheEntryCount()
     QCOMPARE(listing.error().code, ErrorCode::TooLarge);
     QVERIFY2(listing.error().message.contains(u"more than 20 entries"_s),
              qPrintable(listing.error().message));
+}
+
+void TestLayerReader::countsTheWarningsItDoesNotList()
+{
+    QTemporaryDir dir;
+    QStringList names;
+    for (int i = 0; i < 25; ++i) {
+        writeFile(dir.filePath(u"f%1"_s.arg(i)), "x");
+        names.append(u"f%1"_s.arg(i));
+    }
+    const QByteArray tar = run(
+            u"tar"_s, QStringList{u"-cf"_s, u"-"_s, u"-P"_s, u"--transform=s|^f|../f|"_s} + names,
+            dir.path());
+    MemorySource source(tar);
+    const Result<LayerListing> listing = readLayer(source, {});
+    QVERIFY2(listing, qPrintable(listing.error().message));
+    QVERIFY(listing->entries.isEmpty());
+    QCOMPARE(listing->warnings.size(), 21);
+    QCOMPARE(listing->warnings.constLast(), u"... and 5 more skipped entries"_s);
 }
 
 QTEST_GUILESS_MAIN(TestLayerReader)
