@@ -74,8 +74,10 @@ struct LayerListing
 struct LayerFileRead
 {
     qint64 bytes = 0;        //!< of the file handed to the sink
-    qint64 fetchedBytes = 0; //!< of the blob that came over the wire
-    bool ranged = false;     //!< a Range was asked for and answered (206)
+    qint64 fetchedBytes = 0; //!< of the blob that came over the wire before the read ended
+    //! Of the blob asked for: the Range (to the checkpoint after the file), or the whole blob.
+    qint64 requestedBytes = 0;
+    bool ranged = false; //!< a Range was asked for and answered (206)
 };
 
 } // namespace Berth

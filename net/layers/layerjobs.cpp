@@ -221,6 +221,10 @@ ResultJob<LayerFileRead> *readLayerFile(RegistryBackend *backend, const QString 
                 }
                 read.fetchedBytes = queue.bytesWritten();
                 read.ranged = ranged;
+                const qint64 blobBytes = shape.compressedBytes;
+                read.requestedBytes = !ranged         ? blobBytes
+                                      : lastByte >= 0 ? lastByte + 1 - start.sourceOffset
+                                                      : blobBytes - start.sourceOffset;
                 if (error.isError()) {
                     error.message = path + u": "_s + error.message;
                     return error;

@@ -227,12 +227,13 @@ int main(int argc, char *argv[])
                 .arg(tarList.totalMs)
                 .arg(ratio(berthWarm.totalMs, tarList.totalMs), 0, 'f', 2));
     say(u"| entries | %1 | %2 (tar -t lines) | |"_s.arg(berthEntries).arg(tarEntries));
-    say(u"| read %1 (%2 bytes) of the listed layer: bytes fetched vs the blob | %3 | %4 | %5x |"_s
-                .arg(target->path)
+    say(u"| read %1 (%2 bytes) of the listed layer: the Range asked for vs the blob | %3 (%4 "
+        "arrived before the file was read) | %5 | %6x |"_s.arg(target->path)
                 .arg(target->size)
+                .arg(read->requestedBytes)
                 .arg(read->fetchedBytes)
                 .arg(blob.size())
-                .arg(ratio(read->fetchedBytes, blob.size()), 0, 'f', 4));
+                .arg(ratio(read->requestedBytes, blob.size()), 0, 'f', 4));
     say(u"| the same, `berth cat` vs `tar -xzOf` on the blob file | %1 ms | %2 ms | %3x |"_s
                 .arg(berthCat.totalMs)
                 .arg(tarCat.totalMs)
@@ -256,6 +257,7 @@ int main(int argc, char *argv[])
                                           {u"file"_s, target->path},
                                           {u"file_bytes"_s, target->size},
                                           {u"fetched_bytes"_s, read->fetchedBytes},
+                                          {u"requested_bytes"_s, read->requestedBytes},
                                           {u"berth_cat"_s, berthCat.toJson()},
                                           {u"tar_xzof"_s, tarCat.toJson()},
                                           {u"listing_bytes"_s, checkpointBytes},

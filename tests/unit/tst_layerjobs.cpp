@@ -163,8 +163,14 @@ void TestLayerJobs::listsAndReadsOneFileByRange()
     QCOMPARE(read, QByteArray("scripted\n"));
     QVERIFY(result->ranged);
     // The file sits after 6 MiB of random data: a Range from the last checkpoint before it.
-    QVERIFY2(result->fetchedBytes < m_blob.size() / 2,
-             qPrintable(u"fetched %1 of %2"_s.arg(result->fetchedBytes).arg(m_blob.size())));
+    QVERIFY2(result->requestedBytes < m_blob.size() / 2,
+             qPrintable(u"asked for %1 of %2"_s.arg(result->requestedBytes).arg(m_blob.size())));
+    QVERIFY(result->fetchedBytes <= result->requestedBytes);
+    // The file is the layer's last: from the checkpoint before it to the blob's end.
+    const QByteArray range = m_server->requests().constFirst().header("Range");
+    const QByteArray first
+            = "bytes=" + QByteArray::number(m_blob.size() - result->requestedBytes) + '-';
+    QVERIFY2(range.startsWith(first), range.constData());
     QCOMPARE(m_server->requestCount(), 1);
     QVERIFY(m_server->requests().constFirst().header("Range").startsWith("bytes="));
 }
