@@ -23,10 +23,10 @@ ResultJob<StreamedBlob> *RegistryBackend::streamBlob(const QString &repository,
     Q_UNUSED(priority)
     Q_UNUSED(firstByte)
     Q_UNUSED(lastByte)
-    return failedJob<StreamedBlob>(Error(ErrorCode::Unsupported,
-                                         u"%1 cannot read blob %2 of %3"_s.arg(registryHost(),
-                                                                              digest, repository)),
-                                   this);
+    return failedJob<StreamedBlob>(
+            Error(ErrorCode::Unsupported,
+                  u"%1 cannot read blob %2 of %3"_s.arg(registryHost(), digest, repository)),
+            this);
 }
 
 ResultJob<QList<UntaggedImage>> *RegistryBackend::untaggedImages(const QString &repository,

@@ -428,10 +428,9 @@ ResultJob<QString> *HarborBackend::putManifest(const QString &repository, const 
     return m_registry->putManifest(repository, reference, bytes, mediaType);
 }
 
-ResultJob<StreamedBlob> *HarborBackend::streamBlob(const QString &repository,
-                                                   const QString &digest, BodySink *sink,
-                                                   Priority priority, qint64 firstByte,
-                                                   qint64 lastByte)
+ResultJob<StreamedBlob> *HarborBackend::streamBlob(const QString &repository, const QString &digest,
+                                                   BodySink *sink, Priority priority,
+                                                   qint64 firstByte, qint64 lastByte)
 {
     return m_registry->streamBlob(repository, digest, sink, priority, firstByte, lastByte);
 }

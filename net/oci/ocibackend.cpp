@@ -128,8 +128,8 @@ ResultJob<QString> *OciBackend::putManifest(const QString &repository, const QSt
 }
 
 ResultJob<StreamedBlob> *OciBackend::streamBlob(const QString &repository, const QString &digest,
-                                                BodySink *sink, Priority priority,
-                                                qint64 firstByte, qint64 lastByte)
+                                                BodySink *sink, Priority priority, qint64 firstByte,
+                                                qint64 lastByte)
 {
     return m_client->streamBlob(repository, digest, sink, priority, firstByte, lastByte);
 }

@@ -357,7 +357,8 @@ void RequestScheduler::startAttempt(RequestJob *request)
         // Qt stops reading the socket once this much waits unread: the sink's pace is the
         // transfer's pace.
         reply->setReadBufferSize(StreamReadBufferBytes);
-        connect(sink, &BodySink::roomAvailable, reply,
+        connect(
+                sink, &BodySink::roomAvailable, reply,
                 [this, request, reply] { onReadyRead(request, reply); }, Qt::QueuedConnection);
     }
     connect(reply, &QNetworkReply::finished, this,
@@ -423,8 +424,7 @@ void RequestScheduler::onReadyRead(RequestJob *request, QNetworkReply *reply)
     if (streamsBody(request, reply)) {
         BodySink *sink = request->m_spec.bodySink;
         if (request->m_response.streamedBytes == 0 && reply->bytesAvailable() > 0) {
-            sink->begin(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt()
-                        == 206);
+            sink->begin(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 206);
         }
         for (qint64 room = sink->room(); room > 0 && reply->bytesAvailable() > 0;
              room = sink->room()) {
