@@ -74,6 +74,12 @@ qint64 ImageFilesJob::bytesDone() const
     return done;
 }
 
+//! "linux/arm64" names "linux/arm64" and "linux/arm64/v8".
+static bool namesPlatform(const QString &wanted, const QString &platform)
+{
+    return platform == wanted || platform.startsWith(wanted + u'/');
+}
+
 void ImageFilesJob::start()
 {
     awaitJob(m_backend->fetchMetadata(m_files.repository, m_files.reference, priority()),
@@ -82,16 +88,13 @@ void ImageFilesJob::start()
                      return finish(metadata.error());
                  if (metadata->kind == ArtifactKind::Index)
                      return choosePlatform(*metadata);
-                 if (!m_platform.isEmpty() && !metadata->platforms.isEmpty()
-                     && metadata->platforms.constFirst().platform.toString() != m_platform
-                     && !metadata->platforms.constFirst().platform.toString().startsWith(m_platform
-                                                                                         + u'/')) {
-                     return finish(
-                             Error(ErrorCode::NotFound,
-                                   u"%1 is an image for %2, not %3"_s.arg(
-                                           m_files.reference,
-                                           metadata->platforms.constFirst().platform.toString(),
-                                           m_platform)));
+                 const QString own = metadata->platforms.isEmpty()
+                                             ? QString()
+                                             : metadata->platforms.constFirst().platform.toString();
+                 if (!m_platform.isEmpty() && !own.isEmpty() && !namesPlatform(m_platform, own)) {
+                     return finish(Error(ErrorCode::NotFound,
+                                         u"%1 is an image for %2, not %3"_s.arg(m_files.reference,
+                                                                                own, m_platform)));
                  }
                  takeImage(*metadata);
              });
@@ -116,7 +119,7 @@ void ImageFilesJob::choosePlatform(const ImageMetadata &index)
             matches = {&image};
             break;
         }
-        if (name.startsWith(m_platform + u'/'))
+        if (namesPlatform(m_platform, name))
             matches.append(&image);
     }
     if (matches.size() != 1) {
@@ -248,12 +251,6 @@ void ImageFilesJob::takeListing(int index, LayerListing listing, bool store)
 
 void ImageFilesJob::build()
 {
-    if (m_entries > MaxImageEntries) {
-        return finish(Error(ErrorCode::TooLarge,
-                            u"%1 has more than %2 entries in its layers (Berth reads at most "
-                            "that many)"_s.arg(m_files.reference)
-                                    .arg(MaxImageEntries)));
-    }
     for (qsizetype i = 0; i < m_files.listings.size(); ++i) {
         for (const QString &warning : std::as_const(m_files.listings.at(i).warnings))
             m_files.notes.append(u"layer %1: %2"_s.arg(QString::number(i + 1), warning));

@@ -169,7 +169,6 @@ ResultJob<LayerFileRead> *readLayerFile(RegistryBackend *backend, const QString 
         shape.checkpoints.append(*start.checkpoint);
         start.checkpoint = nullptr; // re-pointed at the copy inside the worker
     }
-    const QString path = entry.path;
     const LayerEntry target = entry;
     return streamIntoWorker<LayerFileRead>(
             backend, repository, listing.digest, start.sourceOffset, lastByte, priority,
@@ -226,13 +225,14 @@ ResultJob<LayerFileRead> *readLayerFile(RegistryBackend *backend, const QString 
                                       : lastByte >= 0 ? lastByte + 1 - start.sourceOffset
                                                       : blobBytes - start.sourceOffset;
                 if (error.isError()) {
-                    error.message = path + u": "_s + error.message;
+                    error.message = target.path + u": "_s + error.message;
                     return error;
                 }
                 if (whole && target.hasContentDigest && hash.finish() != target.contentDigest) {
-                    return Error(ErrorCode::DigestMismatch,
-                                 u"%1: the bytes read do not match the layer's listing (the "
-                                 "registry sent different content for the range)"_s.arg(path));
+                    return Error(
+                            ErrorCode::DigestMismatch,
+                            u"%1: the bytes read do not match the layer's listing (the "
+                            "registry sent different content for the range)"_s.arg(target.path));
                 }
                 return read;
             },

@@ -396,6 +396,16 @@ bool RequestScheduler::streamsBody(const RequestJob *request, const QNetworkRepl
     return status >= 200 && status < 300;
 }
 
+void RequestScheduler::streamBody(RequestJob *request, const QNetworkReply *reply,
+                                  const QByteArray &bytes)
+{
+    BodySink *sink = request->m_spec.bodySink;
+    if (request->m_response.streamedBytes == 0)
+        sink->begin(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 206);
+    request->m_response.streamedBytes += bytes.size();
+    sink->write(bytes);
+}
+
 void RequestScheduler::onMetaDataChanged(RequestJob *request, QNetworkReply *reply)
 {
     if (request->m_reply != reply || request->m_currentMethod == "HEAD")
@@ -423,15 +433,9 @@ void RequestScheduler::onReadyRead(RequestJob *request, QNetworkReply *reply)
         return;
     if (streamsBody(request, reply)) {
         BodySink *sink = request->m_spec.bodySink;
-        if (request->m_response.streamedBytes == 0 && reply->bytesAvailable() > 0) {
-            sink->begin(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 206);
-        }
         for (qint64 room = sink->room(); room > 0 && reply->bytesAvailable() > 0;
-             room = sink->room()) {
-            const QByteArray bytes = reply->read(room);
-            request->m_response.streamedBytes += bytes.size();
-            sink->write(bytes);
-        }
+             room = sink->room())
+            streamBody(request, reply, reply->read(room));
         return;
     }
     request->m_response.body += reply->readAll();
@@ -461,13 +465,7 @@ void RequestScheduler::onReplyFinished(RequestJob *request, QNetworkReply *reply
     if (streamsBody(request, reply) && reply->bytesAvailable() > 0) {
         // The last bytes go over the sink's room: at most one read buffer
         // (StreamReadBufferBytes), and the reply cannot wait for room once finished.
-        const QByteArray rest = reply->readAll();
-        if (request->m_response.streamedBytes == 0) {
-            request->m_spec.bodySink->begin(
-                    reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 206);
-        }
-        request->m_response.streamedBytes += rest.size();
-        request->m_spec.bodySink->write(rest);
+        streamBody(request, reply, reply->readAll());
     }
 
     Response &response = request->m_response;

@@ -199,6 +199,9 @@ private:
     //! The reply's body goes to the request's BodySink: it has one and the answer is a 2xx
     //! (redirects, challenges and error bodies are read as usual).
     static bool streamsBody(const RequestJob *request, const QNetworkReply *reply);
+    //! Hands bytes of the body to the sink (begin() first, with the status, before the first).
+    static void streamBody(RequestJob *request, const QNetworkReply *reply,
+                           const QByteArray &bytes);
     //! QNetworkReply's read buffer for a streamed body: what waits in Qt unread while the sink
     //! is full.
     static constexpr qint64 StreamReadBufferBytes = 1024 * 1024;
