@@ -204,8 +204,11 @@ ResultJob<LayerFileRead> *readLayerFile(RegistryBackend *backend, const QString 
                     LayerReadOptions options;
                     options.digest = shape.digest;
                     options.checkpointSpan = 0;
+                    // A tar may hold a path twice (the later one counts): the entry read is
+                    // the one at the listed offset.
                     options.wantsContent = [&target](const LayerEntry &candidate) {
-                        return candidate.path == target.path;
+                        return candidate.path == target.path
+                               && candidate.dataOffset == target.dataOffset;
                     };
                     qint64 left = length;
                     options.content = [&](const LayerEntry &, QByteArrayView bytes) {

@@ -116,6 +116,7 @@ private Q_SLOTS:
     void refusesALayerThatDoesNotHashToItsDigest();
     void cancelStopsTheTransfer();
     void aSilentServerTimesOut();
+    void readsTheListedOneOfAPathWrittenTwice();
     void aPausedReaderIsNotASilentServer();
 
 private:
@@ -258,6 +259,39 @@ void TestLayerJobs::cancelStopsTheTransfer()
     QCOMPARE(job->result().error().code, ErrorCode::Cancelled);
     // The reader thread ended and let go of the queue (deleted on this thread).
     QTRY_VERIFY(!progress);
+}
+
+void TestLayerJobs::readsTheListedOneOfAPathWrittenTwice()
+{
+    // tar -r appends a second "dup"; zstd cannot be entered in the middle, so the layer is read
+    // again up to the file.
+    QTemporaryDir dir;
+    QProcess tar;
+    tar.setWorkingDirectory(dir.path());
+    tar.start(u"sh"_s, {u"-c"_s, u"printf first-version > dup && tar -cf l.tar dup && "
+                                 "printf second > dup && tar -rf l.tar dup && zstd -q -c l.tar"_s});
+    tar.waitForFinished(60000);
+    const QByteArray blob = tar.readAllStandardOutput();
+    QVERIFY(blob.startsWith("\x28\xb5\x2f\xfd"));
+    m_server->setHandler(blobServer(blob));
+    Descriptor layer = layerDescriptor(blob);
+    layer.mediaType = u"application/vnd.oci.image.layer.v1.tar+zstd"_s;
+    const Result<LayerListing> listing
+            = waitFor(listLayer(m_backend, Repository, layer, Priority::Interactive, m_backend));
+    QVERIFY2(listing, qPrintable(listing.error().message));
+    QCOMPARE(listing->entries.size(), 2);
+    for (const LayerEntry &entry : listing->entries) {
+        QByteArray read;
+        const Result<LayerFileRead> result = waitFor(readLayerFile(
+                m_backend, Repository, *listing, entry, -1,
+                [&read](QByteArrayView bytes) {
+                    read += bytes;
+                    return true;
+                },
+                Priority::Interactive, m_backend));
+        QVERIFY2(result, qPrintable(result.error().toString()));
+        QCOMPARE(read, entry.size == 6 ? QByteArray("second") : QByteArray("first-version"));
+    }
 }
 
 void TestLayerJobs::aSilentServerTimesOut()
