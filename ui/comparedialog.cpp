@@ -4,6 +4,7 @@
 #include "net/core/imagereference.h"
 #include "ui/errorbanner.h"
 #include "ui/icons.h"
+#include "ui/platformbox.h"
 
 #include <QAbstractTableModel>
 #include <QCheckBox>
@@ -483,18 +484,13 @@ void CompareDialog::sideLoaded(Side side, ImageFilesJob::Depth depth,
         // An index: one of its platforms is compared, by default the other side's.
         if (result.error().code == ErrorCode::InvalidInput && !platforms.isEmpty()
             && state.platform->count() == 0) {
-            const QSignalBlocker blocker(state.platform);
-            for (const QString &platform : platforms) {
-                if (!platform.startsWith(u"unknown/"_s))
-                    state.platform->addItem(platform);
-            }
             const SideState &other = m_sides[side == A ? B : A];
             QString preferred = u"linux/amd64"_s;
             if (other.platform->count() > 0)
                 preferred = other.platform->currentText();
             else if (other.done)
                 preferred = other.files.platform();
-            state.platform->setCurrentIndex(qMax(0, state.platform->findText(preferred)));
+            fillPlatformBox(state.platform, platforms, preferred);
             state.platform->show();
             state.platformLabel->show();
             loadSide(side, depth);

@@ -5,6 +5,7 @@
 #include "net/core/digest.h"
 #include "ui/errorbanner.h"
 #include "ui/icons.h"
+#include "ui/platformbox.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -486,13 +487,7 @@ void FilesView::onLoaded(const Result<ImageFiles> &result, const QStringList &pl
         // An index: its platforms are known now; the files of one of them are read.
         if (result.error().code == ErrorCode::InvalidInput && !platforms.isEmpty()
             && m_platform->count() == 0) {
-            const QSignalBlocker blocker(m_platform);
-            for (const QString &platform : platforms) {
-                if (!platform.startsWith(u"unknown/"_s))
-                    m_platform->addItem(platform);
-            }
-            const int amd64 = m_platform->findText(u"linux/amd64"_s);
-            m_platform->setCurrentIndex(qMax(0, amd64));
+            fillPlatformBox(m_platform, platforms, u"linux/amd64"_s);
             m_platform->show();
             m_platformLabel->show();
             load(m_platform->currentText());
