@@ -32,7 +32,8 @@ namespace {
 int g_stallTimeoutMs = DefaultLayerStallTimeoutMs;
 
 //! Fails task with Timeout when queue got no byte for the stall timeout while it had room
-//! (the reader was waiting: the server is silent, not the reader slow).
+//! (the reader was waiting: the server is silent, not the reader slow). Once the stream ended
+//! there is no server left to wait for: a reader pausing over the last bytes is not a stall.
 template<typename T>
 void watchForStall(Task<T> *task, ByteQueue *queue)
 {
@@ -44,7 +45,7 @@ void watchForStall(Task<T> *task, ByteQueue *queue)
     QObject::connect(task, &Job::finished, timer, &QTimer::stop);
     QObject::connect(timer, &QTimer::timeout, task,
                      [task, queue = QPointer<ByteQueue>(queue), last, silentSince] {
-                         if (!queue)
+                         if (!queue || queue->isClosed())
                              return;
                          const qint64 written = queue->bytesWritten();
                          if (written != *last || queue->isFull()) {

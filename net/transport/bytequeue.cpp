@@ -28,6 +28,12 @@ bool ByteQueue::isFull() const
     return m_queued >= m_capacity;
 }
 
+bool ByteQueue::isClosed() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_closed || m_cancelled;
+}
+
 void ByteQueue::begin(bool partial)
 {
     QMutexLocker lock(&m_mutex);

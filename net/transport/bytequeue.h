@@ -27,6 +27,8 @@ public:
     qint64 room() const override;
     //! The reader is behind: the queue holds its capacity (no side effects, unlike room()).
     bool isFull() const;
+    //! The producer is done (complete or failed), or the queue was cancelled.
+    bool isClosed() const;
     void begin(bool partial) override;
     //! The body is the range asked for (206), not the whole blob; known once read() returned
     //! bytes.

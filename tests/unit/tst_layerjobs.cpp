@@ -118,6 +118,7 @@ private Q_SLOTS:
     void aSilentServerTimesOut();
     void readsTheListedOneOfAPathWrittenTwice();
     void aPausedReaderIsNotASilentServer();
+    void aReaderPausingAfterTheLastByteIsNotAStall();
 
 private:
     LayerListing list();
@@ -339,6 +340,30 @@ void TestLayerJobs::aPausedReaderIsNotASilentServer()
     setLayerStallTimeoutMs(DefaultLayerStallTimeoutMs);
     QVERIFY2(result, qPrintable(result.error().toString()));
     QCOMPARE(bytes, big->size);
+}
+
+void TestLayerJobs::aReaderPausingAfterTheLastByteIsNotAStall()
+{
+    m_server->setHandler(blobServer(m_blob));
+    const LayerListing listing = list();
+    const LayerEntry *hostname = find(listing, u"/etc/hostname"_s);
+    QVERIFY(hostname);
+    setLayerStallTimeoutMs(300);
+    // The Range for the last file is far below the queue's capacity: the whole body is in the
+    // queue (and the stream closed) before the reader pauses; nothing arrives after that.
+    QByteArray read;
+    const Result<LayerFileRead> result = waitFor(readLayerFile(
+            m_backend, Repository, listing, *hostname, -1,
+            [&read](QByteArrayView chunk) {
+                if (read.isEmpty())
+                    QThread::msleep(1000);
+                read += chunk;
+                return true;
+            },
+            Priority::Interactive, m_backend));
+    setLayerStallTimeoutMs(DefaultLayerStallTimeoutMs);
+    QVERIFY2(result, qPrintable(result.error().toString()));
+    QCOMPARE(read, QByteArray("scripted\n"));
 }
 
 QTEST_GUILESS_MAIN(TestLayerJobs)
