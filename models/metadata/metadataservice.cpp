@@ -18,6 +18,9 @@ namespace {
 constexpr qsizetype MemoryCapacity = 4096;
 // Extras of a few pages of Harbor listings (100 tags a page): several screens of a table.
 constexpr qsizetype ExtrasCapacity = 4096;
+// Manifests wait here only until their image is complete (then m_memory and the disk cache
+// hold it); a few screens' worth covers the rows cancelled while scrolling.
+constexpr qsizetype ManifestCapacity = 1024;
 
 //! Evicts the least recently used half of a map over capacity in one pass: O(n log n) once per
 //! capacity/2 insertions instead of bookkeeping an order list on every read.
@@ -84,6 +87,27 @@ MetadataService::metadata(const QString &repository, const QString &reference, P
         lookUpDigest(task, repository, {}, reference);
         return task;
     }
+    const bool knownTag
+            = m_cache && m_cache->tag(registryHost(), repository, reference).has_value();
+    if (!knownTag && m_backend->resolvesTagsWithManifestGet()) {
+        // Nothing to revalidate: the manifest GET answers digest and body at once, where a
+        // HEAD would need a GET after it (three round trips to a config instead of two).
+        task->await(m_backend->fetchManifest(repository, reference, priority),
+                    [this, task, repository, reference](const Result<FetchedManifest> &fetched) {
+                        if (!fetched.ok()) {
+                            task->fail(fetched.error());
+                            return;
+                        }
+                        if (m_cache) {
+                            m_cache->storeTag(registryHost(), repository, reference,
+                                              fetched->digest, QDateTime::currentDateTimeUtc());
+                        }
+                        if (!m_memory.contains(fetched->digest))
+                            rememberManifest(*fetched);
+                        lookUpDigest(task, repository, reference, fetched->digest);
+                    });
+        return task;
+    }
     task->await(m_backend->resolveTag(repository, reference, priority),
                 [this, task, repository, reference](const Result<TagDigest> &resolved) {
                     if (!resolved.ok()) {
@@ -118,12 +142,22 @@ void MetadataService::lookUpDigest(Task<TagMetadata> *task, const QString &repos
                 });
 }
 
-ResultJob<MetadataService::MetadataPtr> *
-MetadataService::fetchDigest(const QString &repository, const QString &digest, Priority priority)
+ResultJob<MetadataService::MetadataPtr> *MetadataService::fetchDigest(const QString &repository,
+                                                                      const QString &digest,
+                                                                      Priority priority,
+                                                                      bool asChild)
 {
     ++m_metadataFetches;
     auto *task = new Task<MetadataPtr>(priority, this);
-    task->await(m_backend->fetchMetadata(repository, digest, priority),
+    MetadataSources sources;
+    if (const auto it = m_manifests.find(digest); it != m_manifests.end())
+        sources.manifest = it->manifest;
+    if (!asChild) {
+        sources.children = [this, repository](const QString &child, Priority childPriority) {
+            return childMetadata(repository, child, childPriority);
+        };
+    }
+    task->await(m_backend->fetchMetadataFrom(repository, digest, priority, sources),
                 [this, task, digest](const Result<ImageMetadata> &fetched) {
                     if (!fetched.ok()) {
                         task->fail(fetched.error());
@@ -133,6 +167,7 @@ MetadataService::fetchDigest(const QString &repository, const QString &digest, P
                     // Metadata of a digest never changes; a result with warnings (a platform
                     // that failed) is not kept, so a later look can recover.
                     if (metadata->warnings.isEmpty()) {
+                        m_manifests.remove(digest);
                         remember(digest, metadata);
                         if (m_cache)
                             m_cache->storeMetadata(*metadata);
@@ -140,6 +175,34 @@ MetadataService::fetchDigest(const QString &repository, const QString &digest, P
                     task->finish(metadata);
                 });
     return task;
+}
+
+ResultJob<ImageMetadata> *MetadataService::childMetadata(const QString &repository,
+                                                         const QString &digest, Priority priority)
+{
+    if (MetadataPtr known = knownMetadata(digest))
+        return finishedJob<ImageMetadata>(*known, this);
+    auto *task = new Task<ImageMetadata>(priority, this);
+    const auto start = [this, repository, digest](Priority startPriority) {
+        return fetchDigest(repository, digest, startPriority, true);
+    };
+    // Shared among children only: a child joining a top-level fetch of the same digest could
+    // wait on the index that waits on it (two tags of a hostile registry, indexes listing each
+    // other); children's fetches never wait on anything shared.
+    task->await(m_sharedDigests.join(u"child "_s + digest, priority, start),
+                [task](const Result<MetadataPtr> &fetched) {
+                    if (!fetched.ok())
+                        task->fail(fetched.error());
+                    else
+                        task->finish(**fetched);
+                });
+    return task;
+}
+
+void MetadataService::rememberManifest(const FetchedManifest &manifest)
+{
+    m_manifests.insert(manifest.digest, RememberedManifest{manifest, ++m_useClock});
+    evictHalf(m_manifests, ManifestCapacity);
 }
 
 ResultJob<FetchedManifest> *MetadataService::manifest(const QString &repository,

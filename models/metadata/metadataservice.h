@@ -55,9 +55,12 @@ public:
     //! The backend can list a repository's untagged images (Harbor 2.x): a clean-up may offer them.
     bool listsUntaggedImages() const;
 
-    //! The metadata of a tag (resolved with a HEAD, then by digest) or of a digest: memory, then
-    //! the disk cache, then the network (manifest, config, index children). A result with
-    //! warnings (a platform missing) is handed out but not kept, so a later look can recover.
+    //! The metadata of a tag or of a digest: memory, then the disk cache, then the network. A tag
+    //! the disk cache knows is revalidated with a HEAD (its image is then usually known); a tag
+    //! it does not know is asked for with a GET of its manifest, which tells digest and body in
+    //! one round trip. Then by digest: the manifest (unless in hand), the config, an index's
+    //! children (each kept as it arrives). A result with warnings (a platform missing) is handed
+    //! out but not kept, so a later look can recover.
     ResultJob<TagMetadata> *metadata(const QString &repository, const QString &reference,
                                      Priority priority);
     //! The raw manifest of a tag or digest (the details pane shows it as sent).
@@ -91,9 +94,15 @@ private:
     //! After tag -> digest: memory, disk, or the (shared) fetch of the digest.
     void lookUpDigest(Task<TagMetadata> *task, const QString &repository, const QString &tag,
                       const QString &digest);
-    //! The shared fetch of a digest: the backend's metadata, kept when complete.
+    //! The shared fetch of a digest: the backend's metadata, kept when complete. An index's
+    //! children come through childMetadata() unless asChild (a child's own children are fetched
+    //! with it, where the backend bounds nesting and refuses loops).
     ResultJob<MetadataPtr> *fetchDigest(const QString &repository, const QString &digest,
-                                        Priority priority);
+                                        Priority priority, bool asChild = false);
+    //! An index's child, for MetadataSources::children: known, or the shared fetch of it.
+    ResultJob<ImageMetadata> *childMetadata(const QString &repository, const QString &digest,
+                                            Priority priority);
+    void rememberManifest(const FetchedManifest &manifest);
     void remember(const QString &digest, const MetadataPtr &metadata);
     void rememberExtra(const QString &key, const TagExtras &extras);
     static QString extrasKey(const QString &repository, const QString &tag);
@@ -111,6 +120,14 @@ private:
         quint64 lastUse = 0;
     };
     QHash<QString, Remembered> m_memory;
+    //! Manifests fetched whose metadata is not complete yet (a GET by tag, a fetch cancelled
+    //! before its config arrived): the next look starts from them instead of asking again.
+    struct RememberedManifest
+    {
+        FetchedManifest manifest;
+        quint64 lastUse = 0;
+    };
+    QHash<QString, RememberedManifest> m_manifests;
     //! Extras by "repository\ntag": a listing page's worth per page the table showed, bounded
     //! like m_memory (the report keeps its own, see ReportJob).
     struct RememberedExtras

@@ -14,6 +14,15 @@ ResultJob<TagExtras> *RegistryBackend::fetchTagExtras(const QString &repository,
                                 this);
 }
 
+ResultJob<ImageMetadata> *RegistryBackend::fetchMetadataFrom(const QString &repository,
+                                                             const QString &reference,
+                                                             Priority priority,
+                                                             const MetadataSources &sources)
+{
+    Q_UNUSED(sources)
+    return fetchMetadata(repository, reference, priority);
+}
+
 ResultJob<StreamedBlob> *RegistryBackend::streamBlob(const QString &repository,
                                                      const QString &digest, BodySink *sink,
                                                      Priority priority, qint64 firstByte,

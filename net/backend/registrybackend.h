@@ -15,9 +15,27 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
+#include <optional>
+
 namespace Berth {
 
 class RequestScheduler;
+
+//! What a caller of RegistryBackend::fetchMetadataFrom() already has or can look up itself, so
+//! that nothing is fetched twice.
+struct MetadataSources
+{
+    //! The manifest of the reference, already fetched (a GET by tag tells digest and body at
+    //! once): not asked for again.
+    std::optional<FetchedManifest> manifest;
+    //! Where an index takes its children's metadata from: the caller's cache-aware lookup, which
+    //! keeps each child as it arrives (an index assembly cancelled halfway is not paid for
+    //! twice). Null: every child is fetched with the index.
+    using ChildLookup
+            = std::function<ResultJob<ImageMetadata> *(const QString &digest, Priority priority)>;
+    ChildLookup children;
+};
 
 //! What Berth asks of any registry. The OCI backend speaks the Distribution API; the Harbor
 //! backend (2.x and 1.x) implements the same calls with Harbor's API where it is better.
@@ -60,6 +78,10 @@ public:
     virtual ResultJob<TagExtras> *fetchTagExtras(const QString &repository, const QString &tag,
                                                  Priority priority);
 
+    //! A GET of a tag's manifest answers its digest in the round trip a HEAD would take (the
+    //! Distribution API): the metadata service then asks for a tag it knows nothing of with
+    //! one GET, not a HEAD and then a GET. False for a backend whose manifests are stand-ins.
+    virtual bool resolvesTagsWithManifestGet() const { return false; }
     //! Tag -> digest, cheaply (HEAD).
     virtual ResultJob<TagDigest> *resolveTag(const QString &repository, const QString &tag,
                                              Priority priority)
@@ -69,6 +91,10 @@ public:
     virtual ResultJob<ImageMetadata> *fetchMetadata(const QString &repository,
                                                     const QString &reference, Priority priority)
             = 0;
+    //! fetchMetadata() with the caller's help (see MetadataSources). The default ignores it.
+    virtual ResultJob<ImageMetadata> *fetchMetadataFrom(const QString &repository,
+                                                        const QString &reference, Priority priority,
+                                                        const MetadataSources &sources);
     //! The raw manifest (details pane, retag).
     virtual ResultJob<FetchedManifest> *fetchManifest(const QString &repository,
                                                       const QString &reference, Priority priority)

@@ -277,6 +277,14 @@ ResultJob<ImageMetadata> *HarborBackend::fetchMetadata(const QString &repository
     return m_registry->fetchMetadata(repository, reference, priority);
 }
 
+ResultJob<ImageMetadata> *HarborBackend::fetchMetadataFrom(const QString &repository,
+                                                           const QString &reference,
+                                                           Priority priority,
+                                                           const MetadataSources &sources)
+{
+    return m_registry->fetchMetadataFrom(repository, reference, priority, sources);
+}
+
 ResultJob<FetchedManifest> *
 HarborBackend::fetchManifest(const QString &repository, const QString &reference, Priority priority)
 {

@@ -57,6 +57,11 @@ public:
                                      Priority priority) override;
     ResultJob<ImageMetadata> *fetchMetadata(const QString &repository, const QString &reference,
                                             Priority priority) override;
+    //! Manifests come from the registry API (/v2/), as with OciBackend.
+    bool resolvesTagsWithManifestGet() const override { return true; }
+    ResultJob<ImageMetadata> *fetchMetadataFrom(const QString &repository, const QString &reference,
+                                                Priority priority,
+                                                const MetadataSources &sources) override;
     ResultJob<FetchedManifest> *fetchManifest(const QString &repository, const QString &reference,
                                               Priority priority) override;
     //! 2.x: POST .../artifacts/{digest}/tags; into another repository the artifact is copied

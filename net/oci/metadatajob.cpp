@@ -64,6 +64,29 @@ MetadataJob::MetadataJob(RegistryClient *client, const QString &repository,
              [this](const Result<FetchedManifest> &fetched) { onManifest(fetched); });
 }
 
+MetadataJob::MetadataJob(RegistryClient *client, const QString &repository,
+                         const QString &reference, Priority priority,
+                         const MetadataSources &sources, QObject *parent)
+    : ResultJob<ImageMetadata>(priority, parent)
+    , m_client(client)
+    , m_repository(repository)
+    , m_children(sources.children)
+{
+    if (!sources.manifest) {
+        awaitJob(m_client->getManifest(repository, reference, priority),
+                 [this](const Result<FetchedManifest> &fetched) { onManifest(fetched); });
+        return;
+    }
+    // Never synchronously: the caller connects to finished() after construction.
+    QMetaObject::invokeMethod(
+            this,
+            [this, manifest = *sources.manifest] {
+                if (!isFinished()) // cancelled before it began
+                    onManifest(manifest);
+            },
+            Qt::QueuedConnection);
+}
+
 void MetadataJob::onManifest(const Result<FetchedManifest> &fetched)
 {
     if (!fetched.ok()) {
@@ -191,8 +214,11 @@ void MetadataJob::assembleIndex(const FetchedManifest &fetched)
     }
     // Every child at once; the scheduler keeps the host's limit.
     for (qsizetype i = 0; i < manifest.manifests.size(); ++i) {
-        auto *child = new MetadataJob(m_client, m_repository, manifest.manifests.at(i).digest,
-                                      priority(), chain, this);
+        const QString &digest = manifest.manifests.at(i).digest;
+        ResultJob<ImageMetadata> *child = m_children
+                                                  ? m_children(digest, priority())
+                                                  : new MetadataJob(m_client, m_repository, digest,
+                                                                    priority(), chain, this);
         awaitJob(child, [this, i](const Result<ImageMetadata> &result) { onChild(i, result); });
     }
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "net/backend/registrybackend.h"
 #include "net/core/job.h"
 #include "net/formats/imagemetadata.h"
 #include "net/formats/manifest.h"
@@ -31,6 +32,11 @@ public:
     //! that lists itself is refused).
     MetadataJob(RegistryClient *client, const QString &repository, const QString &reference,
                 Priority priority, const QStringList &ancestors, QObject *parent);
+    //! With the caller's help: a manifest in hand is not fetched again; an index takes its
+    //! children from sources.children when set (the caller's cache; nesting is then bounded
+    //! by each child's own job).
+    MetadataJob(RegistryClient *client, const QString &repository, const QString &reference,
+                Priority priority, const MetadataSources &sources, QObject *parent);
 
     //! Depth of index nesting followed: an index may list indexes, those may not.
     static constexpr int MaxIndexDepth = 2;
@@ -46,6 +52,7 @@ private:
     QPointer<RegistryClient> m_client;
     QString m_repository;
     QStringList m_ancestors;
+    MetadataSources::ChildLookup m_children;
 
     ImageMetadata m_metadata;
     // Image: its own platform entry, completed by the config.

@@ -70,7 +70,14 @@ ResultJob<TagDigest> *OciBackend::resolveTag(const QString &repository, const QS
 ResultJob<ImageMetadata> *OciBackend::fetchMetadata(const QString &repository,
                                                     const QString &reference, Priority priority)
 {
-    return new MetadataJob(m_client, repository, reference, priority, {}, this);
+    return new MetadataJob(m_client, repository, reference, priority, QStringList(), this);
+}
+
+ResultJob<ImageMetadata> *OciBackend::fetchMetadataFrom(const QString &repository,
+                                                        const QString &reference, Priority priority,
+                                                        const MetadataSources &sources)
+{
+    return new MetadataJob(m_client, repository, reference, priority, sources, this);
 }
 
 ResultJob<FetchedManifest> *OciBackend::fetchManifest(const QString &repository,

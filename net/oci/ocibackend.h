@@ -30,6 +30,10 @@ public:
                                      Priority priority) override;
     ResultJob<ImageMetadata> *fetchMetadata(const QString &repository, const QString &reference,
                                             Priority priority) override;
+    bool resolvesTagsWithManifestGet() const override { return true; }
+    ResultJob<ImageMetadata> *fetchMetadataFrom(const QString &repository, const QString &reference,
+                                                Priority priority,
+                                                const MetadataSources &sources) override;
     ResultJob<FetchedManifest> *fetchManifest(const QString &repository, const QString &reference,
                                               Priority priority) override;
     //! The source manifest's exact bytes PUT under the new tag (TagCopyJob).
