@@ -33,4 +33,21 @@ void setLastLocation(const Location &location)
     settings.setValue(u"repository"_s, location.repository);
 }
 
+std::optional<qint64> metadataCacheMaxBytes()
+{
+    const QVariant value = QSettings().value(u"cache/metadataMaxBytes"_s);
+    bool ok = false;
+    const qint64 bytes = value.toLongLong(&ok);
+    // A hand-edited or damaged value is ignored rather than turned into a zero cap (which
+    // would evict everything at the next commit).
+    if (!value.isValid() || !ok || bytes <= 0)
+        return std::nullopt;
+    return bytes;
+}
+
+void setMetadataCacheMaxBytes(qint64 bytes)
+{
+    QSettings().setValue(u"cache/metadataMaxBytes"_s, bytes);
+}
+
 } // namespace Berth::Settings

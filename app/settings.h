@@ -2,6 +2,8 @@
 
 #include <QString>
 
+#include <optional>
+
 namespace Berth::Settings {
 
 //! Where the window was last: a saved connection and a repository in it. host is kept too, so
@@ -22,5 +24,10 @@ void setApplicationIdentity();
 
 Location lastLocation();
 void setLastLocation(const Location &location);
+
+//! The metadata cache's size cap in bytes as chosen in the window (Cache dialog); nullopt when
+//! never chosen, so MetadataCache's default applies. The window and `berth` both apply it.
+std::optional<qint64> metadataCacheMaxBytes();
+void setMetadataCacheMaxBytes(qint64 bytes);
 
 } // namespace Berth::Settings

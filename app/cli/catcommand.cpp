@@ -30,6 +30,7 @@ void CatCommand::run(const QStringList &arguments)
     args.parser().addPositionalArgument(u"path"_s, tr("The file, e.g. /etc/os-release."));
     const QCommandLineOption platform = platformOption();
     args.parser().addOption(platform);
+    args.offerCache();
     if (const auto exit = args.parse(arguments, 2, u"IMAGE PATH"_s))
         return Q_EMIT finished(*exit);
     const Result<ImageReference> reference = imageArgument(args.positionalArguments().at(0));

@@ -66,6 +66,7 @@ void CleanupCommand::run(const QStringList &arguments)
                                         "data folder, journals/)."),
                                      u"FILE"_s);
     args.parser().addOptions({keepLast, by, keep, only, olderThan, untagged, format, yes, journal});
+    args.offerCache();
     if (const auto exit = args.parse(arguments, 1, u"one REPOSITORY"_s))
         return Q_EMIT finished(*exit);
     const auto parsed = ImageReference::parse(args.positionalArguments().constFirst());

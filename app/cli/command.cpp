@@ -1,6 +1,9 @@
 #include "app/cli/command.h"
 
 #include "app/cli/output.h"
+#include "app/settings.h"
+
+#include "models/metadata/metadatacache.h"
 
 #include "models/session/registrysession.h"
 #include "models/session/sessionopener.h"
@@ -11,6 +14,33 @@
 using namespace Qt::StringLiterals;
 
 namespace Berth::Cli {
+
+Command::Command(QObject *parent)
+    : QObject(parent)
+{}
+
+Command::~Command()
+{
+    // Before the sessions (children, destroyed after this body): nothing asks the cache then,
+    // and the destructor commits what is still queued. Every way out of berth, errors
+    // included, returns from the event loop and so comes through here.
+    m_cache.reset();
+}
+
+MetadataCache *Command::metadataCache()
+{
+    if (m_cache)
+        return m_cache->isOpen() ? m_cache.get() : nullptr;
+    m_cache = std::make_unique<MetadataCache>();
+    if (const std::optional<qint64> cap = Settings::metadataCacheMaxBytes())
+        m_cache->setMaxBytes(*cap);
+    // open() logs why it failed; the command works on without a disk cache.
+    if (!m_cache->open())
+        return nullptr;
+    // Committed as soon as the command is done, not only when the process tears down.
+    connect(this, &Command::finished, m_cache.get(), &MetadataCache::flush);
+    return m_cache.get();
+}
 
 void Command::openSession(const RegistryOptions &registryOptions, const ImageReference &reference,
                           std::function<void()> next)
@@ -24,8 +54,12 @@ void Command::openSession(const RegistryOptions &registryOptions, const ImageRef
     SessionOptions options;
     if (!kind.isEmpty())
         options.kind = kind == u"harbor" ? BackendKind::Harbor : BackendKind::Registry;
-    // No disk cache: the command line must not contend with a running window for its
-    // database; within one run the metadata service still fetches each digest once.
+    // The window's disk cache: a second run asks the registry only tag -> digest (a HEAD) and
+    // finds everything by digest there. A running window shares the file (WAL: readers beside
+    // one writer; each batch takes the write lock briefly).
+    m_usesDiskCache = registryOptions.useCache();
+    if (m_usesDiskCache)
+        options.cache = metadataCache();
     auto *opener = Berth::openSession(endpoint, options, m_scheduler, this, this);
     opener->onFinished(this, [this, host = endpoint.host,
                               next](const Result<RegistrySession *> &opened) {

@@ -6,8 +6,10 @@
 #include <QStringList>
 
 #include <functional>
+#include <memory>
 
 namespace Berth {
+class MetadataCache;
 class RegistrySession;
 class RequestScheduler;
 struct RegistryEndpoint;
@@ -24,7 +26,8 @@ class Command : public QObject
 {
     Q_OBJECT
 public:
-    using QObject::QObject;
+    explicit Command(QObject *parent = nullptr);
+    ~Command() override; //!< commits what the disk cache still holds in memory
 
     virtual QString name() const = 0;
     virtual QString summary() const = 0;
@@ -43,10 +46,19 @@ protected:
                      std::function<void()> next);
     //! The open session; null until openSession() succeeded.
     RegistrySession *session() const { return m_session; }
+    //! The last openSession() was told to use the disk caches (RegistryOptions::useCache()).
+    bool usesDiskCache() const { return m_usesDiskCache; }
 
 private:
+    //! The metadata cache the window uses (MetadataCache::defaultDatabasePath(), the size cap
+    //! from the settings), opened on first use and shared by the command's sessions; null when
+    //! it cannot be opened (the command runs on without it).
+    MetadataCache *metadataCache();
+
     RequestScheduler *m_scheduler = nullptr;
     RegistrySession *m_session = nullptr;
+    std::unique_ptr<MetadataCache> m_cache;
+    bool m_usesDiskCache = false;
 };
 
 } // namespace Berth::Cli

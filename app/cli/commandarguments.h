@@ -22,6 +22,8 @@ public:
 
     QCommandLineParser &parser() { return m_parser; }
     const RegistryOptions &registryOptions() const { return m_registryOptions; }
+    //! Offers --no-cache (before parse()): the command reads metadata through the disk cache.
+    void offerCache() { m_registryOptions.offerCache(m_parser); }
 
     //! Parses arguments and reads the registry options (the password from stdin when asked
     //! for). Returns nullopt to go on, or the exit code to finish with: ExitOk after printing

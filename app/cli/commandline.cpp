@@ -1,5 +1,6 @@
 #include "app/cli/commandline.h"
 
+#include "app/cli/cachecommand.h"
 #include "app/cli/catcommand.h"
 #include "app/cli/cleanupcommand.h"
 #include "app/cli/diffcommand.h"
@@ -26,7 +27,7 @@ static const QStringList &commandNames()
     // line with it): every command of CommandLine's constructor.
     static const QStringList names{u"tags"_s,  u"inspect"_s, u"export"_s,  u"repos"_s,
                                    u"retag"_s, u"rm"_s,      u"cleanup"_s, u"undo"_s,
-                                   u"ls"_s,    u"cat"_s,     u"diff"_s};
+                                   u"ls"_s,    u"cat"_s,     u"diff"_s,    u"cache"_s};
     return names;
 }
 
@@ -36,7 +37,7 @@ CommandLine::CommandLine(QObject *parent)
     m_commands = {new TagsCommand(this),    new InspectCommand(this), new ExportCommand(this),
                   new ReposCommand(this),   new RetagCommand(this),   new RmCommand(this),
                   new CleanupCommand(this), new UndoCommand(this),    new LsCommand(this),
-                  new CatCommand(this),     new DiffCommand(this)};
+                  new CatCommand(this),     new DiffCommand(this),    new CacheCommand(this)};
     for (Command *command : std::as_const(m_commands))
         connect(command, &Command::finished, this, &CommandLine::finished);
 }

@@ -36,6 +36,7 @@ void DiffCommand::run(const QStringList &arguments)
                                       "before)."));
     const QCommandLineOption json(u"json"_s, tr("Print one JSON object."));
     args.parser().addOptions({platform, files, json});
+    args.offerCache();
     if (const auto exit = args.parse(arguments, 2, u"IMAGE_A IMAGE_B"_s))
         return Q_EMIT finished(*exit);
     const Result<ImageReference> a = imageArgument(args.positionalArguments().at(0));

@@ -203,6 +203,7 @@ void ExportCommand::run(const QStringList &arguments)
     const ExportOptions option = declareOptions(parser, summary());
     RegistryOptions registryOptions;
     registryOptions.addTo(parser);
+    registryOptions.offerCache(parser);
 
     const auto usage = [this](const QString &message) {
         writeErrLine(u"berth export: "_s + message);

@@ -60,9 +60,11 @@ void ImageFilesCommand::loadImage(RegistrySession *session, const ImageReference
                                   const QString &platform, ImageFilesJob::Depth depth,
                                   std::function<void(const ImageFiles &)> next)
 {
-    auto *job = new ImageFilesJob(session->backend(), m_cache.get(), reference.repository(),
-                                  reference.reference(), platform, depth, Priority::Interactive,
-                                  this);
+    // With --no-cache neither disk cache is read or written: metadata and listings come from
+    // the registry.
+    auto *job = new ImageFilesJob(session->metadata(), usesDiskCache() ? m_cache.get() : nullptr,
+                                  reference.repository(), reference.reference(), platform, depth,
+                                  Priority::Interactive, this);
     job->onFinished(this, [this, job, reference, platform, next](const Result<ImageFiles> &files) {
         if (files)
             return next(*files);

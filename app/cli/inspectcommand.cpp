@@ -35,6 +35,7 @@ void InspectCommand::run(const QStringList &arguments)
             u"image"_s, tr("host[:port]/path[:tag][@digest]; the tag defaults to latest"));
     const QCommandLineOption json(u"json"_s, tr("Print one JSON object."));
     args.parser().addOption(json);
+    args.offerCache();
     if (const auto exit = args.parse(arguments, 1, u"one IMAGE"_s))
         return Q_EMIT finished(*exit);
     auto parsed = ImageReference::parse(args.positionalArguments().constFirst());

@@ -42,6 +42,7 @@ void LsCommand::run(const QStringList &arguments)
                                    u"n"_s);
     const QCommandLineOption json(u"json"_s, tr("Print one JSON object."));
     args.parser().addOptions({platform, layer, json});
+    args.offerCache();
     if (const auto exit = args.parse(arguments, 1, 2, u"IMAGE [PATH]"_s))
         return Q_EMIT finished(*exit);
     const Result<ImageReference> reference = imageArgument(args.positionalArguments().at(0));

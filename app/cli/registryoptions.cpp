@@ -28,6 +28,10 @@ RegistryOptions::RegistryOptions()
                         "berth", "Give up on a request with no complete answer after SECONDS, "
                                  "retries included (default 60)."),
                 u"SECONDS"_s)
+    , m_noCache(u"no-cache"_s,
+                QCoreApplication::translate(
+                        "berth", "Neither read nor write the disk cache of image metadata (and "
+                                 "layer listings) that berth and the window share."))
 {}
 
 void RegistryOptions::addTo(QCommandLineParser &parser) const
@@ -40,8 +44,15 @@ void RegistryOptions::addTo(QCommandLineParser &parser) const
     parser.addOption(m_timeout);
 }
 
+void RegistryOptions::offerCache(QCommandLineParser &parser)
+{
+    m_cacheOffered = true;
+    parser.addOption(m_noCache);
+}
+
 Result<void> RegistryOptions::read(const QCommandLineParser &parser)
 {
+    m_useCache = m_cacheOffered && !parser.isSet(m_noCache);
     m_insecureSet = parser.isSet(m_insecure);
     m_plainHttpSet = parser.isSet(m_plainHttp);
     m_kindValue = parser.value(m_kind);

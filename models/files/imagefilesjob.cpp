@@ -1,6 +1,7 @@
 #include "models/files/imagefilesjob.h"
 
 #include "models/files/layerlistingcache.h"
+#include "models/metadata/metadataservice.h"
 
 #include "net/backend/registrybackend.h"
 #include "net/layers/layerjobs.h"
@@ -64,6 +65,36 @@ ImageFilesJob::ImageFilesJob(RegistryBackend *backend, LayerListingCache *cache,
     start();
 }
 
+ImageFilesJob::ImageFilesJob(MetadataService *metadata, LayerListingCache *cache,
+                             QString repository, QString reference, QString platform, Depth depth,
+                             Priority priority, QObject *parent)
+    : ResultJob<ImageFiles>(priority, parent)
+    , m_backend(metadata->backend())
+    , m_service(metadata)
+    , m_cache(cache)
+    , m_platform(std::move(platform))
+    , m_depth(depth)
+{
+    m_files.repository = std::move(repository);
+    m_files.reference = std::move(reference);
+    start();
+}
+
+ResultJob<ImageMetadata> *ImageFilesJob::fetchMetadata(const QString &reference)
+{
+    if (!m_service)
+        return m_backend->fetchMetadata(m_files.repository, reference, priority());
+    auto *task = new Task<ImageMetadata>(priority(), this);
+    task->await(m_service->metadata(m_files.repository, reference, priority()),
+                [task](const Result<MetadataService::TagMetadata> &found) {
+                    if (!found.ok())
+                        task->fail(found.error());
+                    else
+                        task->finish(*found->metadata);
+                });
+    return task;
+}
+
 qint64 ImageFilesJob::bytesDone() const
 {
     qint64 done = m_bytesListed;
@@ -82,22 +113,20 @@ static bool namesPlatform(const QString &wanted, const QString &platform)
 
 void ImageFilesJob::start()
 {
-    awaitJob(m_backend->fetchMetadata(m_files.repository, m_files.reference, priority()),
-             [this](const Result<ImageMetadata> &metadata) {
-                 if (!metadata)
-                     return finish(metadata.error());
-                 if (metadata->kind == ArtifactKind::Index)
-                     return choosePlatform(*metadata);
-                 const QString own = metadata->platforms.isEmpty()
-                                             ? QString()
-                                             : metadata->platforms.constFirst().platform.toString();
-                 if (!m_platform.isEmpty() && !own.isEmpty() && !namesPlatform(m_platform, own)) {
-                     return finish(Error(ErrorCode::NotFound,
-                                         u"%1 is an image for %2, not %3"_s.arg(m_files.reference,
-                                                                                own, m_platform)));
-                 }
-                 takeImage(*metadata);
-             });
+    awaitJob(fetchMetadata(m_files.reference), [this](const Result<ImageMetadata> &metadata) {
+        if (!metadata)
+            return finish(metadata.error());
+        if (metadata->kind == ArtifactKind::Index)
+            return choosePlatform(*metadata);
+        const QString own = metadata->platforms.isEmpty()
+                                    ? QString()
+                                    : metadata->platforms.constFirst().platform.toString();
+        if (!m_platform.isEmpty() && !own.isEmpty() && !namesPlatform(m_platform, own)) {
+            return finish(Error(ErrorCode::NotFound, u"%1 is an image for %2, not %3"_s.arg(
+                                                             m_files.reference, own, m_platform)));
+        }
+        takeImage(*metadata);
+    });
 }
 
 void ImageFilesJob::choosePlatform(const ImageMetadata &index)
@@ -127,7 +156,7 @@ void ImageFilesJob::choosePlatform(const ImageMetadata &index)
                 matches.isEmpty() ? ErrorCode::NotFound : ErrorCode::InvalidInput,
                 u"%1 has no platform %2 (it has %3)"_s.arg(m_files.reference, m_platform, list)));
     }
-    awaitJob(m_backend->fetchMetadata(m_files.repository, matches.constFirst()->digest, priority()),
+    awaitJob(fetchMetadata(matches.constFirst()->digest),
              [this](const Result<ImageMetadata> &metadata) {
                  if (!metadata)
                      return finish(metadata.error());

@@ -16,6 +16,7 @@ namespace Berth {
 
 class ByteQueue;
 class LayerListingCache;
+class MetadataService;
 class RegistryBackend;
 
 //! One image's files: its metadata (config, layers), every layer's listing and the merged
@@ -58,6 +59,11 @@ public:
     ImageFilesJob(RegistryBackend *backend, LayerListingCache *cache, QString repository,
                   QString reference, QString platform, Depth depth, Priority priority,
                   QObject *parent);
+    //! The same with the metadata asked of metadata (its memory and disk caches: a known image
+    //! costs a HEAD of its tag, nothing by digest) and the layers of its backend.
+    ImageFilesJob(MetadataService *metadata, LayerListingCache *cache, QString repository,
+                  QString reference, QString platform, Depth depth, Priority priority,
+                  QObject *parent);
 
     //! An index's platforms, once known ("linux/amd64", ...).
     const QStringList &platforms() const { return m_platforms; }
@@ -73,6 +79,8 @@ Q_SIGNALS:
 
 private:
     void start();
+    //! The metadata of a tag or digest of the repository: the service's when there is one.
+    ResultJob<ImageMetadata> *fetchMetadata(const QString &reference);
     void choosePlatform(const ImageMetadata &index);
     void takeImage(const ImageMetadata &image);
     void pump();
@@ -84,6 +92,7 @@ private:
     void build();
 
     RegistryBackend *m_backend;
+    QPointer<MetadataService> m_service;
     LayerListingCache *m_cache;
     QString m_platform;
     Depth m_depth;

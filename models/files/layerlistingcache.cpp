@@ -150,6 +150,26 @@ bool LayerListingCache::store(const LayerListing &listing) const
     return true;
 }
 
+LayerListingCache::Usage LayerListingCache::usage() const
+{
+    Usage usage;
+    const QFileInfoList files = QDir(m_directory).entryInfoList({u"*.listing"_s}, QDir::Files);
+    for (const QFileInfo &info : files) {
+        ++usage.listings;
+        usage.bytes += info.size();
+    }
+    return usage;
+}
+
+bool LayerListingCache::clear() const
+{
+    bool removedAll = true;
+    const QFileInfoList files = QDir(m_directory).entryInfoList({u"*.listing"_s}, QDir::Files);
+    for (const QFileInfo &info : files)
+        removedAll = QFile::remove(info.filePath()) && removedAll;
+    return removedAll;
+}
+
 void LayerListingCache::trim(const QString &keep) const
 {
     QFileInfoList files = QDir(m_directory).entryInfoList({u"*.listing"_s}, QDir::Files);

@@ -26,6 +26,17 @@ public:
     //! False when it could not be written (full disk, read-only folder): listing works on.
     bool store(const LayerListing &listing) const;
 
+    //! What the folder holds: listings and their bytes on disk.
+    struct Usage
+    {
+        qint64 listings = 0;
+        qint64 bytes = 0;
+    };
+    Usage usage() const;
+    //! Removes every listing (`berth cache clear`, the window's Clear All). false when one could
+    //! not be removed; a missing folder is empty, not an error.
+    bool clear() const;
+
     //! The bytes stored for a listing (compressed); what a layer costs on disk.
     static QByteArray encode(const LayerListing &listing);
     static std::optional<LayerListing> decode(const QByteArray &bytes);

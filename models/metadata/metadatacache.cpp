@@ -632,6 +632,218 @@ void MetadataCache::flush()
     clearQueue();
 }
 
+CacheStatistics MetadataCache::statistics()
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    CacheStatistics statistics;
+    statistics.path = m_path;
+    statistics.maxBytes = m_maxBytes;
+    // Exact against committed rows only: what this instance queued is committed first.
+    flush();
+    if (m_usable) {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        // One read transaction: the counts come from one snapshot even while another process
+        // commits between the statements.
+        const bool snapshot = q.exec(u"BEGIN"_s);
+        const auto scalar = [&q](const QString &sql, qint64 *value) {
+            if (!q.exec(sql) || !q.next())
+                return false;
+            *value = q.value(0).toLongLong();
+            q.finish();
+            return true;
+        };
+        // The primary key (registry, repository, tag) orders the grouping: no temporary b-tree.
+        const bool ok = scalar(u"SELECT COUNT(*) FROM images"_s, &statistics.images)
+                        && scalar(u"SELECT total_bytes FROM stats WHERE id = 1"_s,
+                                  &statistics.payloadBytes)
+                        && q.exec(u"SELECT registry, COUNT(DISTINCT repository), COUNT(*) "
+                                  "FROM tags GROUP BY registry"_s);
+        if (ok) {
+            while (q.next()) {
+                const RegistryUsage usage{q.value(1).toLongLong(), q.value(2).toLongLong()};
+                statistics.registries.insert(q.value(0).toString(), usage);
+                statistics.tags += usage.tags;
+            }
+            q.finish();
+        }
+        if (!ok) {
+            reportFailure("reading the cache statistics", q);
+            statistics.images = statistics.tags = statistics.payloadBytes = 0;
+            statistics.registries.clear();
+        }
+        if (snapshot)
+            QSqlQuery(db).exec(u"COMMIT"_s);
+    }
+    statistics.fileBytes = fileBytes(m_path);
+    return statistics;
+}
+
+qint64 MetadataCache::fileBytes(const QString &databasePath)
+{
+    // The -shm index is a memory map rebuilt from the log, not data: left out.
+    return QFileInfo(databasePath).size() + QFileInfo(databasePath + "-wal"_L1).size();
+}
+
+bool MetadataCache::writeTransaction(const char *what, const std::function<bool()> &body)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlQuery control(db);
+    if (!control.exec(u"BEGIN IMMEDIATE"_s)) {
+        ++m_failedCommits;
+        reportFailure(what, control);
+        return false;
+    }
+    if (body()) {
+        if (control.exec(u"COMMIT"_s)) {
+            ++m_commits;
+            return true;
+        }
+        reportFailure("committing", control);
+    }
+    ++m_failedCommits;
+    QSqlQuery(db).exec(u"ROLLBACK"_s);
+    return false;
+}
+
+bool MetadataCache::clearAll()
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    // Everything queued would be deleted with the rest: not written at all.
+    m_flushTimer.stop();
+    clearQueue();
+    if (!m_usable)
+        return false;
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    const bool cleared = writeTransaction("clearing the cache", [this, &db] {
+        QSqlQuery q(db);
+        for (const QString &sql : {u"DELETE FROM tags"_s, u"DELETE FROM images"_s}) {
+            if (!q.exec(sql)) {
+                reportFailure("clearing the cache", q);
+                return false;
+            }
+        }
+        return true;
+    });
+    if (cleared)
+        compact();
+    return cleared;
+}
+
+bool MetadataCache::clearRegistry(const QString &registry)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    m_flushTimer.stop();
+    if (!m_usable)
+        return false;
+    const bool cleared = writeTransaction("clearing a registry", [this, &registry] {
+        return commitBatch() && deleteRegistryRows(registry) && evictOverCap();
+    });
+    if (cleared) {
+        clearQueue();
+    } else if (m_usable && pendingWrites() > 0) {
+        m_flushTimer.start(); // the queue was rolled back with the rest: written later
+    }
+    return cleared;
+}
+
+bool MetadataCache::deleteRegistryRows(const QString &registry)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    const auto digests = [&](const QString &sql, QSet<QString> *into) {
+        if (!q.prepare(sql)) {
+            reportFailure("preparing a registry clear", q);
+            return false;
+        }
+        q.bindValue(0, registry);
+        if (!q.exec()) {
+            reportFailure("reading a registry's digests", q);
+            return false;
+        }
+        while (q.next())
+            into->insert(q.value(0).toString());
+        q.finish();
+        return true;
+    };
+    // Under the write lock, so no other process adds a tag between the reads and the deletes.
+    QSet<QString> own;
+    QSet<QString> others;
+    if (!digests(u"SELECT digest FROM tags WHERE registry = ?"_s, &own)
+        || !digests(u"SELECT DISTINCT digest FROM tags WHERE registry <> ?"_s, &others))
+        return false;
+    own.subtract(others);
+
+    // An index's entry lists its platforms (and attestations); those asked for by digest have
+    // rows of their own that no tag names. They go with the index unless a tag elsewhere names
+    // them.
+    QSet<QString> doomed = own;
+    if (!q.prepare(u"SELECT payload FROM images WHERE digest = ?"_s)) {
+        reportFailure("preparing a registry clear", q);
+        return false;
+    }
+    for (const QString &digest : std::as_const(own)) {
+        q.bindValue(0, digest);
+        if (!q.exec()) {
+            reportFailure("reading an image of a registry", q);
+            return false;
+        }
+        const QByteArray payload = q.next() ? q.value(0).toByteArray() : QByteArray();
+        q.finish();
+        if (payload.isEmpty())
+            continue;
+        const std::optional<ImageMetadata> metadata = MetadataCodec::decode(payload);
+        if (!metadata)
+            continue;
+        for (const QList<PlatformImage> *children :
+             {&metadata->platforms, &metadata->attestations}) {
+            for (const PlatformImage &child : *children) {
+                if (!child.digest.isEmpty() && !others.contains(child.digest))
+                    doomed.insert(child.digest);
+            }
+        }
+    }
+
+    if (!q.prepare(u"DELETE FROM tags WHERE registry = ?"_s)) {
+        reportFailure("preparing a registry clear", q);
+        return false;
+    }
+    q.bindValue(0, registry);
+    if (!q.exec()) {
+        reportFailure("deleting a registry's tags", q);
+        return false;
+    }
+    if (!q.prepare(u"DELETE FROM images WHERE digest = ?"_s)) {
+        reportFailure("preparing a registry clear", q);
+        return false;
+    }
+    for (const QString &digest : std::as_const(doomed)) {
+        q.bindValue(0, digest);
+        if (!q.exec()) {
+            reportFailure("deleting a registry's images", q);
+            return false;
+        }
+    }
+    qCDebug(lcCache) << "cleared" << registry << ":" << doomed.size() << "images";
+    return true;
+}
+
+void MetadataCache::compact()
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    // An emptied file keeps its pages (and the log its frames) until compacted; the person
+    // who cleared the cache expects the disk space back. Cheap: little is left to copy.
+    if (!q.exec(u"VACUUM"_s))
+        qCWarning(lcCache).noquote()
+                << "metadata cache: compacting failed:" << describe(q.lastError());
+    if (!q.exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_s))
+        qCWarning(lcCache).noquote()
+                << "metadata cache: truncating the log failed:" << describe(q.lastError());
+    q.finish();
+}
+
 bool MetadataCache::commitBatch()
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);

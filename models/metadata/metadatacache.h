@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QHash>
+#include <QMap>
 #include <QObject>
 #include <QSet>
 #include <QString>
@@ -26,6 +27,26 @@ struct TagRecord
     QString digest;
     QDateTime verifiedAt; //!< UTC; invalid when never verified
     bool operator==(const TagRecord &) const = default;
+};
+
+//! One registry's share of the cache (tags are kept per registry; images are shared).
+struct RegistryUsage
+{
+    qint64 repositories = 0; //!< with at least one cached tag
+    qint64 tags = 0;
+    bool operator==(const RegistryUsage &) const = default;
+};
+
+//! What the cache holds, as `berth cache info` and the window's cache dialog show it.
+struct CacheStatistics
+{
+    QString path;            //!< the database file
+    qint64 fileBytes = 0;    //!< the database and its write-ahead log on disk
+    qint64 payloadBytes = 0; //!< encoded metadata: what counts against maxBytes
+    qint64 maxBytes = 0;
+    qint64 images = 0;
+    qint64 tags = 0;
+    QMap<QString, RegistryUsage> registries; //!< by registry host, sorted
 };
 
 //! The persistent metadata store: digest → ImageMetadata (manifests and configs are content
@@ -102,6 +123,25 @@ public:
     void flush();
     int pendingWrites() const;
 
+    //! What the file holds now, after committing this instance's queue (so the counts include
+    //! it). A cache that is not open reports no rows; fileBytes is read from disk all the same.
+    CacheStatistics statistics();
+    //! Bytes of the database file and its write-ahead log at databasePath, 0 when there is none:
+    //! without opening, so without creating, it.
+    static qint64 fileBytes(const QString &databasePath);
+    //! Empties the cache for every process sharing the file: this instance's queue is dropped,
+    //! every row deleted in one write transaction, and the file compacted (best effort: a reader
+    //! in another process may keep the log from shrinking until it lets go). false: nothing was
+    //! deleted (busy past the timeout, read-only file); the reason is logged.
+    bool clearAll();
+    //! Forgets a registry (host[:port], as MetadataService::registryHost()): its tag records and
+    //! the images only they pointed at (with an index's platform entries). Images another
+    //! registry's tags point at stay (digests are content addresses). This instance's queue is
+    //! committed in the same transaction first, so what it queued for the registry goes too and
+    //! what it queued elsewhere keeps its images. Freed pages are reused by later writes rather
+    //! than returned to the file system. false: nothing changed (the queue is kept for later).
+    bool clearRegistry(const QString &registry);
+
     //! Successful / failed write transactions since construction (for tests and diagnostics).
     int commitCount() const { return m_commits; }
     int failedCommitCount() const { return m_failedCommits; }
@@ -126,6 +166,11 @@ private:
     bool moveAside();
     void scheduleFlush();
     bool commitBatch(); // inside a transaction
+    //! Runs body in a BEGIN IMMEDIATE transaction and commits it; rolls back when it fails.
+    bool writeTransaction(const char *what, const std::function<bool()> &body);
+    bool deleteRegistryRows(const QString &registry); // inside a transaction
+    //! VACUUM and truncate the write-ahead log; failures only logged.
+    void compact();
     bool evictOverCap();
     //! Logs a failed statement; corruption or a vanished file disables the cache.
     void reportFailure(const char *what, const QSqlQuery &query);

@@ -373,6 +373,11 @@ private Q_SLOTS:
     void unusableCacheIsNoOp();
     void batchingFewCommits();
     void lookupsUseIndexes();
+    void statisticsCountCommittedAndQueued();
+    void statisticsOfMissingCacheCreateNothing();
+    void clearAllEmptiesAndShrinks();
+    void clearRegistryKeepsSharedImages();
+    void clearRegistryWhileBusyKeepsQueue();
 };
 
 void TestMetadataCache::defaultPath()
@@ -1001,6 +1006,243 @@ void TestMetadataCache::lookupsUseIndexes()
     // Eviction walks the LRU index without touching the payload pages.
     const QString lru = plan(u"SELECT rowid, size_bytes FROM images ORDER BY last_used"_s);
     QVERIFY2(lru.contains("USING COVERING INDEX images_lru"_L1), qPrintable(lru));
+}
+
+void TestMetadataCache::statisticsCountCommittedAndQueued()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(u"cache.sqlite"_s);
+    MetadataCache cache(path);
+    QVERIFY(cache.open());
+    cache.setWriteDelay(60 * 60 * 1000); // only flush() commits
+    const QDateTime t = QDateTime::currentDateTimeUtc();
+    const QString other = u"other.example"_s;
+
+    // Given committed rows in two registries
+    cache.storeTag(Registry, u"app"_s, u"1"_s, singleImage(u"a"_s).digest, t);
+    cache.storeTag(Registry, u"app"_s, u"2"_s, singleImage(u"a"_s).digest, t);
+    cache.storeTag(other, u"lib"_s, u"1"_s, singleImage(u"b"_s).digest, t);
+    cache.storeMetadata(singleImage(u"a"_s));
+    cache.flush();
+    // and more queued, one of them replacing a committed tag
+    cache.storeTag(Registry, u"web"_s, u"1"_s, singleImage(u"b"_s).digest, t);
+    cache.storeTag(Registry, u"app"_s, u"2"_s, singleImage(u"b"_s).digest, t);
+    cache.storeMetadata(singleImage(u"b"_s));
+    QVERIFY(cache.pendingWrites() > 0);
+
+    // When asked for statistics
+    const CacheStatistics statistics = cache.statistics();
+
+    // Then the queue was committed and counted, each registry with its repositories and tags.
+    QCOMPARE(cache.pendingWrites(), 0);
+    QCOMPARE(statistics.path, path);
+    QCOMPARE(statistics.images, 2);
+    QCOMPARE(statistics.tags, 4);
+    QCOMPARE(statistics.registries.keys(), (QStringList{other, Registry}));
+    QCOMPARE(statistics.registries.value(Registry), (RegistryUsage{2, 3}));
+    QCOMPARE(statistics.registries.value(other), (RegistryUsage{1, 1}));
+    QCOMPARE(statistics.payloadBytes, cache.totalBytes());
+    QVERIFY(statistics.payloadBytes > 0);
+    QCOMPARE(statistics.maxBytes, MetadataCache::DefaultMaxBytes);
+    const qint64 onDisk = QFileInfo(path).size() + QFileInfo(path + "-wal"_L1).size();
+    QVERIFY(onDisk > 0);
+    QCOMPARE(statistics.fileBytes, onDisk);
+    QCOMPARE(MetadataCache::fileBytes(path), onDisk);
+
+    // And another instance on the file sees the same.
+    MetadataCache second(path);
+    QVERIFY(second.open());
+    const CacheStatistics seen = second.statistics();
+    QCOMPARE(seen.images, statistics.images);
+    QCOMPARE(seen.tags, statistics.tags);
+    QCOMPARE(seen.registries, statistics.registries);
+}
+
+void TestMetadataCache::statisticsOfMissingCacheCreateNothing()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(u"never/cache.sqlite"_s);
+    MetadataCache cache(path);
+    const CacheStatistics statistics = cache.statistics();
+    QCOMPARE(statistics.path, path);
+    QCOMPARE(statistics.fileBytes, 0);
+    QCOMPARE(statistics.images, 0);
+    QCOMPARE(statistics.tags, 0);
+    QVERIFY(statistics.registries.isEmpty());
+    QCOMPARE(MetadataCache::fileBytes(path), 0);
+    QVERIFY(!cache.clearAll());
+    QVERIFY(!cache.clearRegistry(Registry));
+    QVERIFY(!QFileInfo::exists(QFileInfo(path).absolutePath()));
+}
+
+void TestMetadataCache::clearAllEmptiesAndShrinks()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(u"cache.sqlite"_s);
+    MetadataCache cache(path);
+    QVERIFY(cache.open());
+    MetadataCache reader(path); // another user of the file, e.g. a window
+    QVERIFY(reader.open());
+    const QDateTime t = QDateTime::currentDateTimeUtc();
+
+    // Given a few MiB of committed images and tags, and more queued
+    for (int i = 0; i < 200; ++i) {
+        ImageMetadata m = singleImage(u"big %1"_s.arg(i));
+        QByteArray noise(16 * 1024, Qt::Uninitialized);
+        QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(noise.data()),
+                                              noise.size() / 4);
+        m.config.history.append(HistoryEntry{QDateTime(), QString::fromLatin1(noise.toBase64()),
+                                             QString(), false, QString()});
+        cache.storeMetadata(m);
+        cache.storeTag(Registry, u"app"_s, u"t%1"_s.arg(i), m.digest, t);
+    }
+    cache.flush();
+    cache.storeTag(Registry, u"queued"_s, u"t"_s, singleImage().digest, t);
+    cache.storeMetadata(singleImage());
+    const qint64 before = MetadataCache::fileBytes(path);
+    QVERIFY2(before > 2 * 1024 * 1024, qPrintable(QString::number(before)));
+    QCOMPARE(reader.tagsOf(Registry, u"app"_s).size(), 200);
+
+    // When everything is cleared
+    QVERIFY(cache.clearAll());
+
+    // Then nothing is queued or stored, for this instance and the other alike
+    QCOMPARE(cache.pendingWrites(), 0);
+    const CacheStatistics after = cache.statistics();
+    QCOMPARE(after.images, 0);
+    QCOMPARE(after.tags, 0);
+    QCOMPARE(after.payloadBytes, 0);
+    QVERIFY(after.registries.isEmpty());
+    QVERIFY(!cache.tag(Registry, u"queued"_s, u"t"_s));
+    QVERIFY(!cache.metadata(singleImage().digest));
+    QVERIFY(reader.tagsOf(Registry, u"app"_s).isEmpty());
+    QVERIFY(!reader.metadata(singleImage(u"big 0"_s).digest));
+    // and the disk space is given back.
+    QVERIFY2(after.fileBytes < before / 8,
+             qPrintable(u"%1 -> %2"_s.arg(before).arg(after.fileBytes)));
+    {
+        RawDb raw(path);
+        QCOMPARE(raw.column(u"PRAGMA integrity_check"_s), QStringList{u"ok"_s});
+    }
+
+    // And the cache takes writes again.
+    cache.storeTag(Registry, u"app"_s, u"new"_s, singleImage().digest, t);
+    cache.storeMetadata(singleImage());
+    cache.flush();
+    QCOMPARE(cache.failedCommitCount(), 0);
+    QCOMPARE(reader.tagsOf(Registry, u"app"_s).keys(), QStringList{u"new"_s});
+    QCOMPARE(reader.statistics().images, 1);
+}
+
+void TestMetadataCache::clearRegistryKeepsSharedImages()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(u"cache.sqlite"_s);
+    MetadataCache cache(path);
+    QVERIFY(cache.open());
+    cache.setWriteDelay(60 * 60 * 1000);
+    const QDateTime t = QDateTime::currentDateTimeUtc();
+    const QString cleared = u"cleared.example"_s;
+    const QString kept = u"kept.example"_s;
+    const ImageMetadata only = singleImage(u"only"_s);
+    const ImageMetadata shared = singleImage(u"shared"_s);
+    const ImageMetadata keptOnly = singleImage(u"kept"_s);
+    const ImageMetadata orphan = singleImage(u"no tag"_s);
+    // An index with its platforms (amd64, armv7) and attestation stored by digest; the kept
+    // registry tags armv7 itself.
+    const ImageMetadata index = multiPlatformIndex();
+    const ImageMetadata amd64 = singleImage(u"amd64"_s);
+    const ImageMetadata armv7 = singleImage(u"armv7"_s);
+    const ImageMetadata attestation = singleImage(u"att"_s);
+    for (const ImageMetadata &m :
+         {only, shared, keptOnly, orphan, index, amd64, armv7, attestation})
+        cache.storeMetadata(m);
+    cache.storeTag(cleared, u"app"_s, u"only"_s, only.digest, t);
+    cache.storeTag(cleared, u"app"_s, u"shared"_s, shared.digest, t);
+    cache.storeTag(cleared, u"app"_s, u"multi"_s, index.digest, t);
+    cache.storeTag(kept, u"app"_s, u"shared"_s, shared.digest, t);
+    cache.storeTag(kept, u"app"_s, u"kept"_s, keptOnly.digest, t);
+    cache.storeTag(kept, u"lib"_s, u"arm"_s, armv7.digest, t);
+    cache.flush();
+    // Queued, not committed: a new tag of each registry with an image of its own.
+    const ImageMetadata queuedCleared = singleImage(u"queued cleared"_s);
+    const ImageMetadata queuedKept = singleImage(u"queued kept"_s);
+    cache.storeMetadata(queuedCleared);
+    cache.storeMetadata(queuedKept);
+    cache.storeTag(cleared, u"new"_s, u"q"_s, queuedCleared.digest, t);
+    cache.storeTag(kept, u"app"_s, u"q"_s, queuedKept.digest, t);
+
+    // When one registry is cleared
+    QVERIFY(cache.clearRegistry(cleared));
+
+    // Then its tags are gone, queued ones included, and the images only it pointed at
+    QCOMPARE(cache.pendingWrites(), 0);
+    const auto check = [&](MetadataCache &c) {
+        QVERIFY(c.tagsOf(cleared, u"app"_s).isEmpty());
+        QVERIFY(c.tagsOf(cleared, u"new"_s).isEmpty());
+        QVERIFY(c.knownRepositories(cleared).isEmpty());
+        for (const ImageMetadata &m : {only, index, amd64, attestation, queuedCleared})
+            QVERIFY2(!c.metadata(m.digest), qPrintable(m.digest));
+        // while the other registry keeps its tags and every image they point at (shared ones,
+        // a platform it tags itself, its queued one) and untagged images stay for the LRU.
+        const QHash<QString, TagRecord> app = c.tagsOf(kept, u"app"_s);
+        QCOMPARE(app.size(), 3);
+        QCOMPARE(app.value(u"shared"_s).digest, shared.digest);
+        QCOMPARE(app.value(u"q"_s).digest, queuedKept.digest);
+        QCOMPARE(c.tag(kept, u"lib"_s, u"arm"_s)->digest, armv7.digest);
+        for (const ImageMetadata &m : {shared, keptOnly, armv7, queuedKept, orphan})
+            QVERIFY2(c.metadata(m.digest), qPrintable(m.digest));
+        const CacheStatistics statistics = c.statistics();
+        QCOMPARE(statistics.registries.keys(), QStringList{kept});
+        QCOMPARE(statistics.tags, 4);
+        QCOMPARE(statistics.images, 5);
+    };
+    check(cache);
+    // And a fresh instance reads the same from the file.
+    MetadataCache reopened(path);
+    QVERIFY(reopened.open());
+    check(reopened);
+    QCOMPARE(cache.failedCommitCount(), 0);
+}
+
+void TestMetadataCache::clearRegistryWhileBusyKeepsQueue()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(u"cache.sqlite"_s);
+    MetadataCache cache(path);
+    QVERIFY(cache.open());
+    cache.setWriteDelay(60 * 60 * 1000);
+    const QDateTime t = QDateTime::currentDateTimeUtc();
+    cache.storeTag(Registry, u"app"_s, u"committed"_s, singleImage().digest, t);
+    cache.storeMetadata(singleImage());
+    cache.flush();
+    cache.storeTag(Registry, u"app"_s, u"queued"_s, singleImage().digest, t);
+    const int queued = cache.pendingWrites();
+
+    // Given another connection holding the write lock past the busy timeout
+    RawDb other(path);
+    QVERIFY(other.exec(u"BEGIN IMMEDIATE"_s));
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"clearing a registry failed"_s));
+    // When the registry is cleared, it fails without changing anything
+    QVERIFY(!cache.clearRegistry(Registry));
+    QCOMPARE(cache.pendingWrites(), queued);
+    QVERIFY(cache.tag(Registry, u"app"_s, u"queued"_s));
+    QVERIFY(cache.tag(Registry, u"app"_s, u"committed"_s));
+    QVERIFY(cache.metadata(singleImage().digest));
+    QVERIFY(other.exec(u"ROLLBACK"_s));
+
+    // Then once the lock is free the queue is still written, and a second try clears.
+    cache.flush();
+    QCOMPARE(cache.pendingWrites(), 0);
+    QCOMPARE(cache.tagsOf(Registry, u"app"_s).size(), 2);
+    QVERIFY(cache.clearRegistry(Registry));
+    QVERIFY(cache.tagsOf(Registry, u"app"_s).isEmpty());
+    QVERIFY(!cache.metadata(singleImage().digest));
 }
 
 } // namespace Berth::Test
