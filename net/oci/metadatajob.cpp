@@ -59,8 +59,9 @@ MetadataJob::MetadataJob(RegistryClient *client, const QString &repository,
     , m_repository(repository)
     , m_ancestors(ancestors)
 {
-    // A tag is only a pointer: its manifest GET tells the digest too.
-    awaitJob(m_client->getManifest(repository, reference, priority),
+    // A tag is only a pointer: its manifest GET tells the digest too. An index's child is a
+    // later step of its index.
+    awaitJob(m_client->getManifest(repository, reference, priority, !ancestors.isEmpty()),
              [this](const Result<FetchedManifest> &fetched) { onManifest(fetched); });
 }
 
@@ -73,7 +74,8 @@ MetadataJob::MetadataJob(RegistryClient *client, const QString &repository,
     , m_children(sources.children)
 {
     if (!sources.manifest) {
-        awaitJob(m_client->getManifest(repository, reference, priority),
+        // Asked for once its tag was resolved (or as an index's child): a later step.
+        awaitJob(m_client->getManifest(repository, reference, priority, true),
                  [this](const Result<FetchedManifest> &fetched) { onManifest(fetched); });
         return;
     }
@@ -140,7 +142,7 @@ void MetadataJob::assembleImage(const FetchedManifest &fetched)
         return;
     }
     m_configDigest = manifest.config.digest;
-    awaitJob(m_client->getBlob(m_repository, m_configDigest, MaxConfigBytes, priority()),
+    awaitJob(m_client->getBlob(m_repository, m_configDigest, MaxConfigBytes, priority(), -1, true),
              [this](const Result<QByteArray> &blob) { onConfig(blob); });
 }
 

@@ -495,7 +495,8 @@ Result<FetchedManifest> parseFetchedManifest(const Response &response, const QSt
 } // namespace
 
 ResultJob<FetchedManifest> *RegistryClient::getManifest(const QString &repository,
-                                                        const QString &reference, Priority priority)
+                                                        const QString &reference, Priority priority,
+                                                        bool followUp)
 {
     // Also refuses a malformed digest (neither a tag nor a digest).
     if (const Error refused = ServerText::checkNames(repository, reference); refused.isError())
@@ -505,6 +506,7 @@ ResultJob<FetchedManifest> *RegistryClient::getManifest(const QString &repositor
                                    pullScope(repository), priority);
         get.headers.append({"Accept"_ba, MediaType::manifestAcceptHeader()});
         get.maxBodyBytes = MaxManifestBytes;
+        get.followUp = followUp;
         return get;
     };
     const QString what = u"Manifest %1%2%3"_s.arg(
@@ -525,7 +527,7 @@ int RegistryClient::transferDeadlineMs(qint64 bytes) const
 
 ResultJob<QByteArray> *RegistryClient::getBlob(const QString &repository, const QString &digest,
                                                qint64 maxBytes, Priority priority,
-                                               qint64 expectedBytes)
+                                               qint64 expectedBytes, bool followUp)
 {
     if (const Error refused = ServerText::checkRepository(repository); refused.isError())
         return failedJob<QByteArray>(refused, this);
@@ -538,6 +540,7 @@ ResultJob<QByteArray> *RegistryClient::getBlob(const QString &repository, const 
                                    pullScope(repository), priority);
         get.maxBodyBytes = maxBytes;
         get.deadlineMs = transferDeadlineMs(expectedBytes);
+        get.followUp = followUp;
         return get;
     };
     return call<QByteArray>(priority, spec, [=](const Response &response) -> Result<QByteArray> {

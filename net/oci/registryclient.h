@@ -69,13 +69,15 @@ public:
                                           Priority priority);
     //! GET with the full Accept list. The body is verified against reference when it is a
     //! digest, else against Docker-Content-Digest when given, else its digest is computed.
+    //! followUp: see RequestSpec::followUp.
     ResultJob<FetchedManifest> *getManifest(const QString &repository, const QString &reference,
-                                            Priority priority);
+                                            Priority priority, bool followUp = false);
     //! GET a blob (configs), verified against its digest, capped at maxBytes. expectedBytes
     //! (the descriptor's size) gives a big blob the time it takes at MinTransferBytesPerSecond
     //! on top of the API deadline.
     ResultJob<QByteArray> *getBlob(const QString &repository, const QString &digest,
-                                   qint64 maxBytes, Priority priority, qint64 expectedBytes = -1);
+                                   qint64 maxBytes, Priority priority, qint64 expectedBytes = -1,
+                                   bool followUp = false);
 
     //! GET a blob into sink as it arrives (a layer), for a reader on another thread; the body
     //! is not verified here (the reader hashes it as it passes). With firstByte > 0 or

@@ -241,6 +241,8 @@ void RequestScheduler::enqueue(RequestJob *request)
     const auto before = [](const QPointer<RequestJob> &a, const RequestJob *b) {
         if (a->m_spec.priority != b->m_spec.priority)
             return a->m_spec.priority > b->m_spec.priority;
+        if (a->m_spec.followUp != b->m_spec.followUp)
+            return a->m_spec.followUp;
         return a->m_sequence < b->m_sequence;
     };
     const auto it = std::lower_bound(m_queue.begin(), m_queue.end(), request, before);

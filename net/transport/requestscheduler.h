@@ -37,6 +37,10 @@ struct RequestSpec
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
     Priority priority = Priority::Visible;
+    //! A later step of work already under way (a config after its manifest, an index's
+    //! children): queued ahead of new work of the same priority, so the rows a person waits for
+    //! finish one by one instead of all together after every first step.
+    bool followUp = false;
     //! Retried on transient failures only when true (GET, HEAD, PUT and DELETE of manifests are;
     //! blob upload POST/PATCH are not).
     bool idempotent = true;

@@ -73,6 +73,7 @@ private Q_SLOTS:
     void simpleGetFillsResponse();
     void submitNeverFinishesSynchronously();
     void priorityOrderWithCapOne();
+    void followUpsGoBeforeNewWorkOfTheirPriority();
     void perHostCapIsRespected();
     void cancellingJobsFreesQueuedAndInFlight();
     void cancelSingleRequest();
@@ -239,6 +240,48 @@ void TestRequestScheduler::priorityOrderWithCapOne()
     QCOMPARE(order,
              (QStringList{u"/c"_s, u"/d"_s, u"/e"_s, u"/f"_s, u"/g"_s, u"/a"_s, u"/b"_s, u"/h"_s}));
     QCOMPARE(m_server->maxActiveRequests(), 1);
+}
+
+void TestRequestScheduler::followUpsGoBeforeNewWorkOfTheirPriority()
+{
+    // Given one connection per host, busy with a first request
+    m_scheduler->setMaxConcurrentPerHost(1);
+    m_server->setHandler([](const Request &request) {
+        Reply reply = Reply::json(200, "{}");
+        if (request.path() == u"/busy"_s)
+            reply.delayMs = 100;
+        return reply;
+    });
+    QList<QPointer<RequestJob>> requests;
+    requests.append(m_scheduler->submit(get(m_server->url(u"/busy"_s))));
+    QTRY_COMPARE(m_server->activeRequests(), 1);
+
+    // When new rows queue up, then the next step of a row already under way (a config after its
+    // manifest), then a follow-up of less priority
+    const auto submit = [&](const QString &path, Priority priority, bool followUp) {
+        RequestSpec spec = get(m_server->url(path));
+        spec.priority = priority;
+        spec.followUp = followUp;
+        requests.append(m_scheduler->submit(spec));
+    };
+    submit(u"/row-1"_s, Priority::Visible, false);
+    submit(u"/row-2"_s, Priority::Visible, false);
+    submit(u"/config-of-row-0"_s, Priority::Visible, true);
+    submit(u"/prefetch-config"_s, Priority::Prefetch, true);
+    submit(u"/config-of-row-1"_s, Priority::Visible, true);
+    QSignalSpy last(requests.constLast().data(), &Job::finished);
+    for (const QPointer<RequestJob> &request : std::as_const(requests)) {
+        if (request && !request->isFinished())
+            QVERIFY(QSignalSpy(request.data(), &Job::finished).wait(10000));
+    }
+
+    // Then within a priority the follow-ups go first (in their order), then the new work; a
+    // follow-up never jumps a higher priority
+    QStringList order;
+    for (const Request &r : m_server->requests())
+        order.append(r.path());
+    QCOMPARE(order, (QStringList{u"/busy"_s, u"/config-of-row-0"_s, u"/config-of-row-1"_s,
+                                 u"/row-1"_s, u"/row-2"_s, u"/prefetch-config"_s}));
 }
 
 void TestRequestScheduler::perHostCapIsRespected()
