@@ -8,6 +8,7 @@
 #include "ui/mainwindow.h"
 
 #include "models/session/connectionstore.h"
+#include "models/session/registrysession.h"
 #include "models/session/secretstore.h"
 #include "models/session/sessionmanager.h"
 #include "ui/repositorybrowser.h"
@@ -26,10 +27,15 @@ Desktop::Desktop(QObject *parent)
     if (!m_cache->open(&cacheError))
         qWarning("berth: metadata cache unavailable, continuing without: %s",
                  qPrintable(cacheError));
+    if (const std::optional<qint64> cap = Settings::metadataCacheMaxBytes())
+        m_cache->setMaxBytes(*cap);
     m_secrets = std::make_unique<SecretStore>();
     m_connections = std::make_unique<ConnectionStore>(m_secrets.get());
     m_sessions = std::make_unique<SessionManager>(m_connections.get(), m_cache.get());
     m_window = std::make_unique<MainWindow>();
+    m_window->setMetadataCache(m_cache.get());
+    connect(m_window.get(), &MainWindow::cacheMaxBytesChanged, this,
+            [](qint64 bytes) { Settings::setMetadataCacheMaxBytes(bytes); });
     auto *browser = new RepositoryBrowser(m_connections.get(), m_sessions.get());
     m_browser = browser;
     m_window->setNavigator(browser);
@@ -42,7 +48,19 @@ Desktop::Desktop(QObject *parent)
     // the window shows.
     connect(m_sessions.get(), &SessionManager::sessionOpened, m_window.get(),
             [this](const QString &connectionId) {
-                m_window->addSession(m_sessions->session(connectionId));
+                RegistrySession *session = m_sessions->session(connectionId);
+                m_window->addSession(session);
+                // A registry that could not be reached answers again: its real session takes
+                // the cache-only one's place in the window (which keeps the selection).
+                if (connectionId == m_window->connectionId() && m_window->session()
+                    && m_window->session() != session && !m_window->repository().isEmpty()) {
+                    m_window->showRepository(connectionId, session, m_window->repository());
+                }
+            });
+    connect(m_sessions.get(), &SessionManager::reopenFailed, m_window.get(),
+            [this](const QString &connectionId, const Error &error) {
+                if (connectionId == m_window->connectionId())
+                    m_window->showOpenFailed(connectionId, m_window->repository(), error);
             });
     connect(m_window.get(), &MainWindow::openRequested, this, &Desktop::openLocation);
     connect(m_window.get(), &MainWindow::locationChanged, this, &Desktop::rememberLocation);

@@ -1,6 +1,7 @@
 #include "ui/detailspane.h"
 
 #include "models/metadata/metadataservice.h"
+#include "net/core/digest.h"
 
 #include <QJsonDocument>
 #include <QLabel>
@@ -328,6 +329,10 @@ void DetailsPane::showReference(const QString &reference)
     m_manifest.reset();
     m_error = {};
     m_manifestError.clear();
+    if (m_offline) {
+        showLastKnown(reference);
+        return;
+    }
     setState(State::Loading);
     render();
 
@@ -357,6 +362,35 @@ void DetailsPane::showReference(const QString &reference)
             m_manifestError = result.error().toString();
         render();
     });
+}
+
+void DetailsPane::setOffline(bool offline)
+{
+    if (offline == m_offline)
+        return;
+    m_offline = offline;
+    if (!m_reference.isEmpty())
+        showReference(m_reference);
+}
+
+void DetailsPane::showLastKnown(const QString &reference)
+{
+    const QString digest = Digest::isValid(reference)
+                                   ? reference
+                                   : m_service->knownTags(m_repository).value(reference);
+    const MetadataService::MetadataPtr known
+            = digest.isEmpty() ? nullptr : m_service->knownMetadata(digest);
+    if (known) {
+        m_metadata = *known;
+        m_manifestError = tr("not kept in the cache: shown when the registry can be reached");
+        setState(State::Loaded);
+    } else {
+        m_error = Error(
+                ErrorCode::Network,
+                tr("the registry cannot be reached and the cache does not know %1").arg(reference));
+        setState(State::Failed);
+    }
+    render();
 }
 
 void DetailsPane::setState(State state)

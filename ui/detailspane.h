@@ -43,6 +43,10 @@ public:
     void clear();
     //! Loads the current reference again.
     void reload();
+    //! Offline: references are answered from the disk cache's last known state only (tag ->
+    //! digest -> metadata), nothing is asked of the registry. Reloads what is shown.
+    void setOffline(bool offline);
+    bool isOffline() const { return m_offline; }
 
     State state() const { return m_state; }
     QString reference() const { return m_reference; }
@@ -59,6 +63,7 @@ private:
     void setState(State state);
     void render();
     void onAnchor(const QUrl &url);
+    void showLastKnown(const QString &reference);
 
     QPointer<MetadataService> m_service;
     QString m_registryName;
@@ -67,6 +72,7 @@ private:
     QPointer<Job> m_metadataJob; //!< the reference's metadata, until it arrives
     QPointer<Job> m_manifestJob; //!< its raw manifest, until it arrives
     State m_state = State::Empty;
+    bool m_offline = false;
     std::optional<ImageMetadata> m_metadata;
     std::optional<FetchedManifest> m_manifest;
     Error m_error;

@@ -53,9 +53,10 @@ void ErrorBanner::showMessage(Kind kind, const QString &message, bool retryable)
     m_text->setText(message);
     m_retry->setVisible(retryable);
     const int size = style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, this);
-    m_icon->setPixmap(
-            Icons::themed(kind == Kind::Error ? u"dialog-error"_s : u"dialog-information"_s)
-                    .pixmap(size, size));
+    const QString icon = kind == Kind::Error     ? u"dialog-error"_s
+                         : kind == Kind::Warning ? u"dialog-warning"_s
+                                                 : u"dialog-information"_s;
+    m_icon->setPixmap(Icons::themed(icon).pixmap(size, size));
     updateColours();
     show();
 }
@@ -64,6 +65,16 @@ void ErrorBanner::dismiss()
 {
     hide();
     Q_EMIT dismissed();
+}
+
+void ErrorBanner::setRetryText(const QString &text)
+{
+    m_retry->setText(text);
+}
+
+void ErrorBanner::setDismissible(bool dismissible)
+{
+    m_close->setVisible(dismissible);
 }
 
 QString ErrorBanner::message() const
@@ -90,8 +101,9 @@ void ErrorBanner::updateColours()
     // A tint of the window colour, so the banner suits light and dark palettes alike.
     const QPalette base = parentWidget() ? parentWidget()->palette() : palette();
     const QColor window = base.color(QPalette::Window);
-    const QColor accent
-            = m_kind == Kind::Error ? QColor(0xd0, 0x46, 0x3b) : QColor(0x3b, 0x7d, 0xd8);
+    const QColor accent = m_kind == Kind::Error     ? QColor(0xd0, 0x46, 0x3b)
+                          : m_kind == Kind::Warning ? QColor(0xd8, 0x9a, 0x1e) // amber
+                                                    : QColor(0x3b, 0x7d, 0xd8);
     const auto mix = [](const QColor &a, const QColor &b, qreal t) {
         return QColor::fromRgbF(float(a.redF() * (1 - t) + b.redF() * t),
                                 float(a.greenF() * (1 - t) + b.greenF() * t),

@@ -9,13 +9,14 @@ class QToolButton;
 namespace Berth {
 
 //! A non-modal strip above the table: what went wrong (or what just happened) and, for errors
-//! that can be retried, a Retry button. Replaces a stack of message boxes.
+//! that can be retried, a Retry button. Replaces a stack of message boxes. Warning is a lasting
+//! state rather than an event (offline: the last known state is shown).
 class ErrorBanner final : public QFrame
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ErrorBanner)
 public:
-    enum class Kind { Error, Info };
+    enum class Kind { Error, Info, Warning };
     Q_ENUM(Kind)
 
     explicit ErrorBanner(QWidget *parent = nullptr);
@@ -28,6 +29,10 @@ public:
     }
     void showInfo(const QString &message) { showMessage(Kind::Info, message, false); }
     void dismiss();
+    //! The retry button's label ("Retry", "Retry now").
+    void setRetryText(const QString &text);
+    //! Whether the close button shows (a lasting state is not dismissed).
+    void setDismissible(bool dismissible);
 
     Kind kind() const { return m_kind; }
     QString message() const;

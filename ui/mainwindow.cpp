@@ -3,13 +3,17 @@
 #include "models/cleanup/cleanupjournal.h"
 #include "models/cleanup/undojob.h"
 #include "models/files/layerlistingcache.h"
+#include "models/metadata/metadatacache.h"
 #include "models/metadata/metadataservice.h"
+#include "models/session/offlinetext.h"
+#include "models/session/reconnector.h"
 #include "models/session/registrysession.h"
 #include "models/tags/metadataupdater.h"
 #include "models/tags/tagfilterproxymodel.h"
 #include "models/tags/tagtablemodel.h"
 #include "net/core/schedulerstats.h"
 #include "net/core/servertext.h"
+#include "ui/cachedialog.h"
 #include "ui/cleanupdialog.h"
 #include "ui/comparedialog.h"
 #include "ui/detailspane.h"
@@ -28,6 +32,7 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -35,6 +40,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -61,7 +67,8 @@ MainWindow::MainWindow(QWidget *parent)
     , m_filter(new QLineEdit(this))
     , m_filterSyntax(new QComboBox(this))
     , m_banner(new ErrorBanner(this))
-    , m_offline(new QLabel(this))
+    , m_offlineBanner(new ErrorBanner(this))
+    , m_offlineTimer(new QTimer(this))
     , m_view(new TagTableView(this))
     , m_details(new DetailsPane(this))
     , m_actions(new TagActions(m_view, this, this))
@@ -112,9 +119,12 @@ void MainWindow::setUpCentreWidgets()
     m_filterSyntax->addItem(tr("Regex"), int(TagFilterProxyModel::FilterSyntax::RegularExpression));
     m_filterSyntax->setToolTip(tr("How the filter matches tags: a substring, a glob such as "
                                   "1.*-alpine, or a regular expression"));
-    m_offline->setObjectName(u"offlineLabel"_s);
-    m_offline->setWordWrap(true);
-    m_offline->hide();
+    m_offlineBanner->setObjectName(u"offlineBanner"_s);
+    m_offlineBanner->setRetryText(tr("Retry &now"));
+    m_offlineBanner->setDismissible(false); // a state, not an event: it goes when it is over
+    m_offlineBanner->hide();
+    // Whole seconds are what the countdown shows.
+    m_offlineTimer->setInterval(1000);
 }
 
 // Centre: location and filter on one line, banner, offline note, the table.
@@ -131,7 +141,7 @@ void MainWindow::createCentralWidget()
     centreLayout->setSpacing(4);
     centreLayout->addLayout(top);
     centreLayout->addWidget(m_banner);
-    centreLayout->addWidget(m_offline);
+    centreLayout->addWidget(m_offlineBanner);
     centreLayout->addWidget(m_view, 1);
 
     m_splitter->setObjectName(u"mainSplitter"_s);
@@ -196,11 +206,19 @@ void MainWindow::connectModels()
 {
     connect(m_model, &TagTableModel::countsChanged, this, &MainWindow::scheduleStatus);
     connect(m_model, &TagTableModel::loadingChanged, this, &MainWindow::scheduleStatus);
-    connect(m_model, &TagTableModel::offlineChanged, this, &MainWindow::updateStatus);
+    connect(m_model, &TagTableModel::offlineChanged, this, [this] {
+        updateOffline();
+        updateStatus();
+    });
+    connect(m_model, &TagTableModel::pageFetched, this, &MainWindow::onPageFetched);
     connect(m_model->updater(), &MetadataUpdater::loadAllProgress, this,
             &MainWindow::updateProgress);
     connect(m_model, &TagTableModel::fetchFailed, this, &MainWindow::onFetchFailed);
     connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &MainWindow::scheduleStatus);
+    // A kept selection comes back when its rows reach the view (the proxy may add them a turn
+    // after the model).
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &MainWindow::restoreSelection);
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &MainWindow::restoreSelection);
     connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &MainWindow::scheduleStatus);
     connect(m_proxy, &QAbstractItemModel::modelReset, this, &MainWindow::scheduleStatus);
     connect(m_proxy, &TagFilterProxyModel::filterApplied, this, [this](const QString &error) {
@@ -229,6 +247,12 @@ void MainWindow::connectControls()
     connect(m_view->horizontalHeader(), &QHeaderView::customContextMenuRequested, this,
             &MainWindow::showHeaderMenu);
     connect(m_banner, &ErrorBanner::retryRequested, this, &MainWindow::onBannerRetry);
+    connect(m_offlineBanner, &ErrorBanner::retryRequested, this, [this] {
+        if (m_session)
+            m_session->retryNow();
+        updateOffline();
+    });
+    connect(m_offlineTimer, &QTimer::timeout, this, &MainWindow::updateOffline);
     connect(m_actions, &TagActions::succeeded, this, [this](const QString &message) {
         m_bannerSource = BannerSource::Action;
         m_banner->showInfo(message);
@@ -307,6 +331,11 @@ void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_exportAction);
+    file->addSeparator();
+    QAction *cache = file->addAction(Icons::themed(u"drive-harddisk"_s), tr("Disk &Cache…"), this,
+                                     [this] { openCacheDialog(); });
+    cache->setObjectName(u"diskCacheAction"_s);
+    cache->setStatusTip(tr("Where Berth keeps what it learned, how big it is, and clearing it"));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -398,6 +427,11 @@ CleanupDialog *MainWindow::openCleanupDialog()
 {
     if (!m_session || m_repository.isEmpty())
         return nullptr;
+    if (isOfflineView()) {
+        m_bannerSource = BannerSource::Action;
+        m_banner->showInfo(m_cleanupAction->toolTip());
+        return nullptr;
+    }
     auto *dialog = new CleanupDialog(m_session, m_repository, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &CleanupDialog::cleanedUp, this,
@@ -427,6 +461,11 @@ void MainWindow::undoCleanup(const QString &path)
 {
     if (!m_session)
         return;
+    if (isOfflineView()) {
+        m_bannerSource = BannerSource::Action;
+        m_banner->showInfo(m_undoCleanupAction->toolTip());
+        return;
+    }
     const Result<Journal> journal = readJournal(path);
     const auto fail = [this](const QString &message) {
         m_bannerSource = BannerSource::Action;
@@ -536,6 +575,20 @@ FilesView *MainWindow::openFilesView(const QString &tag)
     return view;
 }
 
+void MainWindow::setMetadataCache(MetadataCache *cache)
+{
+    m_metadataCache = cache;
+}
+
+CacheDialog *MainWindow::openCacheDialog()
+{
+    auto *dialog = new CacheDialog(m_metadataCache, *m_layerCache, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &CacheDialog::maxBytesChanged, this, &MainWindow::cacheMaxBytesChanged);
+    dialog->open();
+    return dialog;
+}
+
 CompareDialog *MainWindow::openCompareDialog(const QStringList &tags)
 {
     if (!m_session || m_repository.isEmpty() || tags.isEmpty())
@@ -587,6 +640,11 @@ void MainWindow::setNavigator(QWidget *navigator)
     m_splitter->setSizes({240, 720, 320});
 }
 
+RegistrySession *MainWindow::session() const
+{
+    return m_session;
+}
+
 QString MainWindow::registryName() const
 {
     return m_session ? m_session->registryName() : QString();
@@ -595,10 +653,20 @@ QString MainWindow::registryName() const
 void MainWindow::showRepository(const QString &connectionId, RegistrySession *session,
                                 const QString &repository)
 {
-    if (m_session)
+    // The same repository again (the registry answers again, a new session for it): the
+    // person's selection comes back once the rows are there.
+    if (session && connectionId == m_connectionId && repository == m_repository)
+        keepSelection();
+    else
+        m_keptSelection.clear();
+    if (m_session) {
         disconnect(m_session, &RegistrySession::requestStatsChanged, this,
                    &MainWindow::scheduleStatus);
+        disconnect(m_session, &RegistrySession::offlineChanged, this,
+                   &MainWindow::onSessionOfflineChanged);
+    }
     m_session = session;
+    m_lastSeenKnown = false;
     addSession(session);
     m_connectionId = connectionId;
     m_repository = repository;
@@ -610,6 +678,8 @@ void MainWindow::showRepository(const QString &connectionId, RegistrySession *se
     if (session) {
         connect(session, &RegistrySession::requestStatsChanged, this, &MainWindow::scheduleStatus,
                 Qt::UniqueConnection);
+        connect(session, &RegistrySession::offlineChanged, this,
+                &MainWindow::onSessionOfflineChanged, Qt::UniqueConnection);
     }
     const QString name = registryName();
     m_location->setText(repository.isEmpty() ? tr("No repository open") : name + u'/' + repository);
@@ -618,11 +688,16 @@ void MainWindow::showRepository(const QString &connectionId, RegistrySession *se
     MetadataService *metadata = session ? session->metadata() : nullptr;
     m_details->setRepository(metadata, name, repository);
     m_actions->setRepository(session ? session->operations() : nullptr, name, repository);
-    m_model->setRepository(metadata, repository);
+    if (session && session->isOffline()) {
+        // Listing would only wait for the failure: the cache's last known state at once.
+        m_model->showLastKnownState(metadata, repository);
+        restoreSelection();
+    } else {
+        m_model->setRepository(metadata, repository);
+    }
     m_view->setHarborColumnsAvailable(m_model->hasHarborColumns());
     m_exportAction->setEnabled(session && !repository.isEmpty());
-    m_cleanupAction->setEnabled(session && !repository.isEmpty());
-    m_undoCleanupAction->setEnabled(session != nullptr);
+    updateOffline();
     // The sort applies to the new rows too, with what it needs (every name, or every row's
     // metadata for a metadata column).
     if (m_proxy->sortColumn() >= 0)
@@ -683,6 +758,10 @@ void MainWindow::showOpenFailed(const QString &connectionId, const QString &repo
 
 void MainWindow::onFetchFailed(const Error &error)
 {
+    // Unreachable: the session goes offline and tries again by itself; the table then shows
+    // the cache's last known state (and the offline strip replaces this banner).
+    if (m_session)
+        m_session->reportError(error);
     m_bannerSource = BannerSource::Listing;
     m_banner->showError(tr("Could not list the tags of %1: %2")
                                 .arg(registryName() + u'/' + m_repository, error.toString()),
@@ -714,10 +793,17 @@ void MainWindow::refresh()
             Q_EMIT openRequested(m_connectionId, m_repository);
         return;
     }
+    if (m_session->isOffline()) {
+        // Only the registry can answer: ask it now; the rows follow when it does.
+        m_session->retryNow();
+        updateOffline();
+        return;
+    }
     if (m_bannerSource == BannerSource::Listing)
         m_banner->hide();
     m_progress->hide();
     m_cancel->hide();
+    keepSelection(); // the same tags selected once they are listed again
     m_model->refresh();
     if (m_proxy->sortColumn() >= 0)
         m_proxy->sort(m_proxy->sortColumn(), m_proxy->sortOrder());
@@ -765,9 +851,16 @@ QString MainWindow::statusText() const
         return m_repository.isEmpty() ? tr("No repository open") : tr("Not connected");
     const QLocale locale;
     QStringList parts;
+    if (isOfflineView())
+        parts.append(tr("Offline"));
     if (!m_proxy->filterText().isEmpty())
         parts.append(tr("%1 shown").arg(locale.toString(m_proxy->rowCount())));
     parts.append(tr("%1 tags").arg(m_model->countText()));
+    if (m_proxy->sortColumn() == TagTableModel::TagColumn && m_proxy->keepsListingOrder()
+        && !m_model->rowsInTagOrder()) {
+        // A paging server: its own order until the last page, so rows are never pushed away.
+        parts.append(tr("in the registry's order until every tag is listed"));
+    }
     const int withMetadata = m_model->rowsWithMetadata();
     const int failed = m_model->rowsInState(TagTableModel::LoadState::Failed);
     const int asked
@@ -788,24 +881,169 @@ QString MainWindow::statusText() const
     return parts.join(u" · "_s);
 }
 
+bool MainWindow::isOfflineView() const
+{
+    return m_session && (m_session->isOffline() || m_model->isOffline());
+}
+
 QString MainWindow::offlineText() const
 {
-    if (!m_model->isOffline() || !m_session)
+    if (!isOfflineView())
         return {};
-    const QDateTime newest = m_session->metadata()->knownTagsVerifiedAt(m_repository);
-    return newest.isValid()
-                   ? tr("Offline — last known state from %1")
-                             .arg(QLocale().toString(newest.toLocalTime(), QLocale::ShortFormat))
-                   : tr("Offline — last known state");
+    QStringList sentences;
+    const QString registry = registryName();
+    if (m_model->isOffline() && m_model->rowCount() > 0) {
+        sentences.append(m_lastSeen.isValid()
+                                 ? tr("Offline — last seen %1.").arg(ageText(m_lastSeen))
+                                 : tr("Offline — last known state."));
+    } else if (m_model->isOffline() || m_session->isCacheOnly()) {
+        sentences.append(tr("Offline — nothing is known of %1 from earlier visits.")
+                                 .arg(m_repository.isEmpty() ? registry : m_repository));
+    } else {
+        sentences.append(tr("Offline — the table shows what was loaded before."));
+    }
+    const Error why = m_session->offlineError();
+    sentences.append(why.isError() ? tr("%1 cannot be reached (%2); nothing that changes it can "
+                                        "be done until it answers.")
+                                             .arg(registry, unreachableReason(why))
+                                   : tr("%1 cannot be reached; nothing that changes it can be "
+                                        "done until it answers.")
+                                             .arg(registry));
+    if (const QString retry = retryText(m_session->reconnector()); !retry.isEmpty())
+        sentences.append(retry + u'.');
+    return sentences.join(u' ');
+}
+
+void MainWindow::onSessionOfflineChanged(bool offline)
+{
+    if (offline) {
+        // Found out elsewhere (the tree, the details) while this listing still waits: the
+        // cache's last known state now. (A failure of this listing shows it by itself.)
+        if (m_model->isFetchingPage() && m_model->rowCount() == 0 && m_session)
+            m_model->showLastKnownState(m_session->metadata(), m_repository);
+        updateOffline();
+        updateStatus();
+        return;
+    }
+    // Reachable again. A cache-only session is replaced by a real one (showRepository()
+    // follows); a live one lists again, with the selection kept.
+    updateOffline();
+    if (!m_session || m_session->isCacheOnly())
+        return;
+    keepSelection();
+    refresh();
+    updateStatus();
+}
+
+void MainWindow::updateOffline()
+{
+    const bool offline = isOfflineView();
+    const QString reason
+            = offline ? tr("%1 cannot be reached: nothing that changes it can be done until it "
+                           "answers again.")
+                                .arg(registryName())
+                      : QString();
+    m_actions->setReadOnlyReason(reason);
+    m_details->setOffline(offline);
+    const bool canClean = m_session && !m_repository.isEmpty() && !offline;
+    m_cleanupAction->setEnabled(canClean);
+    m_undoCleanupAction->setEnabled(m_session && !offline);
+    m_cleanupAction->setToolTip(offline ? reason
+                                        : tr("Plan which tags to remove by retention rules, "
+                                             "preview the plan, run it"));
+    m_undoCleanupAction->setToolTip(
+            offline ? reason : tr("Put back the tags a clean-up removed, from its journal"));
+    if (!offline) {
+        m_offlineTimer->stop();
+        m_offlineBanner->hide();
+        m_lastSeenKnown = false;
+        return;
+    }
+    if (!m_lastSeenKnown) {
+        // Read once per offline spell: a scan of the repository's cached tags.
+        m_lastSeen = m_session->knownState().lastSeen(m_repository);
+        m_lastSeenKnown = true;
+    }
+    if (m_model->isOffline() && m_bannerSource == BannerSource::Listing) {
+        m_banner->hide(); // the strip below says it, with the age of what is shown
+        m_bannerSource = BannerSource::None;
+    }
+    if (!m_offlineTimer->isActive())
+        m_offlineTimer->start();
+    const QString text = offlineText();
+    if (!m_offlineBanner->isVisible() || m_offlineBanner->message() != text)
+        m_offlineBanner->showMessage(ErrorBanner::Kind::Warning, text, true);
+    m_offlineBanner->retryButton()->setEnabled(!m_session->reconnector()->isAttempting());
+}
+
+void MainWindow::onPageFetched()
+{
+    if (!m_session)
+        return;
+    if (m_session->isOffline()) {
+        // Answered: the registry is back. From the event loop: coming back lists again, which
+        // must not reset the model inside its own page handling.
+        QTimer::singleShot(0, m_session,
+                           [session = m_session.data()] { session->reportReachable(); });
+    }
+    restoreSelection();
+    // A complete, unfiltered listing is the truth: tags the cache knows and the registry no
+    // longer has are forgotten (a partial or failed listing proves nothing).
+    if (m_model->isAtEnd() && m_model->tagQuery().isDefault() && !m_model->isOffline()) {
+        QStringList listed;
+        listed.reserve(m_model->rowCount());
+        for (int row = 0; row < m_model->rowCount(); ++row)
+            listed.append(m_model->index(row, 0).data(TagTableModel::TagRole).toString());
+        m_session->knownState().forgetTagsNotIn(m_repository, listed);
+    }
+}
+
+void MainWindow::keepSelection()
+{
+    const QStringList selected = m_view->selectedTags();
+    if (selected.isEmpty() && !m_keptSelection.isEmpty())
+        return; // still waiting for an earlier one to come back
+    m_keptSelection = selected;
+    const int current = m_view->currentSourceRow();
+    m_keptCurrent = current >= 0
+                            ? m_model->index(current, 0).data(TagTableModel::TagRole).toString()
+                            : QString();
+}
+
+void MainWindow::restoreSelection()
+{
+    if (m_keptSelection.isEmpty())
+        return;
+    QItemSelectionModel *selection = m_view->selectionModel();
+    QItemSelection rows;
+    QStringList pending;
+    for (const QString &tag : std::as_const(m_keptSelection)) {
+        const int row = m_model->rowOfTag(tag);
+        const QModelIndex index
+                = row >= 0 ? m_proxy->mapFromSource(m_model->index(row, 0)) : QModelIndex();
+        if (index.isValid())
+            rows.select(index, index);
+        else if (row >= 0 || !m_model->isAtEnd())
+            pending.append(tag); // not through the proxy yet, or not listed yet
+    }
+    if (!rows.isEmpty()) {
+        // Select, not ClearAndSelect: tags of an earlier page may have been selected already.
+        selection->select(rows, QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        const int currentRow = m_model->rowOfTag(m_keptCurrent);
+        if (currentRow >= 0) {
+            const QModelIndex current = m_proxy->mapFromSource(m_model->index(currentRow, 0));
+            selection->setCurrentIndex(current, QItemSelectionModel::NoUpdate);
+            m_view->scrollTo(current);
+        }
+    }
+    // Tags gone from the listing are let go; the rest come with a later page or proxy turn.
+    m_keptSelection = pending;
 }
 
 void MainWindow::updateStatus()
 {
     m_statusTimer->stop();
     m_status->setText(statusText());
-    const QString offline = offlineText();
-    m_offline->setText(offline);
-    m_offline->setVisible(!offline.isEmpty());
     if (!m_model->updater()->isLoadingAll()) {
         m_progress->hide();
         m_cancel->hide();

@@ -2,6 +2,7 @@
 
 #include "net/core/error.h"
 
+#include <QDateTime>
 #include <QMainWindow>
 #include <QPointer>
 
@@ -25,7 +26,9 @@ class CompareDialog;
 class ExportReportDialog;
 class ErrorBanner;
 class FilesView;
+class CacheDialog;
 class LayerListingCache;
+class MetadataCache;
 class RegistrySession;
 class RegistryBackend;
 class TagActions;
@@ -47,6 +50,9 @@ public:
 
     //! The left pane (the repository browser); the window takes ownership.
     void setNavigator(QWidget *navigator);
+    //! The disk cache File ▸ Disk Cache… shows (the app owns it); null hides nothing, the
+    //! dialog then shows an unusable cache.
+    void setMetadataCache(MetadataCache *cache);
     QWidget *navigator() const { return m_navigator; }
 
     //! Shows repository of an open session (service->backend() is the registry).
@@ -58,11 +64,16 @@ public:
     void showOpenFailed(const QString &connectionId, const QString &repository, const Error &error);
 
     QString connectionId() const { return m_connectionId; }
+    //! The session shown (null when none is open).
+    RegistrySession *session() const;
     QString repository() const { return m_repository; }
     //! "1,200 of 100,000 tags · metadata 40/40 · 3 requests in flight"
     QString statusText() const;
-    //! "Offline — last known state from …" while the table shows the disk cache; else empty.
+    //! "Offline — last seen 3 hours ago …" while the registry cannot be reached (the table
+    //! shows the disk cache's last known state, or what was loaded before); else empty.
     QString offlineText() const;
+    //! The strip that says so, with "Retry now".
+    ErrorBanner *offlineBanner() const { return m_offlineBanner; }
 
     TagTableModel *tagModel() const { return m_model; }
     TagFilterProxyModel *proxyModel() const { return m_proxy; }
@@ -107,6 +118,8 @@ public:
     //! "Compare…": tags[0] against tags[1], or against a reference the person types when one
     //! tag is given. Null when no repository is open.
     CompareDialog *openCompareDialog(const QStringList &tags);
+    //! File ▸ Disk Cache…: location, size, counts, Clear, the size cap.
+    CacheDialog *openCacheDialog();
     //! A session opened elsewhere (the navigator) that Compare… may use for its registry; the
     //! window remembers every session it showed by itself.
     void addSession(RegistrySession *session);
@@ -125,6 +138,8 @@ Q_SIGNALS:
     void openRequested(const QString &connectionId, const QString &repository);
     //! The window shows another repository (to remember the last location).
     void locationChanged(const QString &connectionId, const QString &repository);
+    //! The person set the disk cache's size cap (already applied; the app keeps it).
+    void cacheMaxBytesChanged(qint64 bytes);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -146,6 +161,14 @@ private:
     void updateWaiting();
     void updateProgress(int done, int total);
     void onFetchFailed(const Error &error);
+    void onPageFetched();
+    void onSessionOfflineChanged(bool offline);
+    //! The offline strip, its countdown and what may be done while offline.
+    void updateOffline();
+    bool isOfflineView() const;
+    //! The selected tags and the current one, to select again once the rows are back.
+    void keepSelection();
+    void restoreSelection();
     void onBannerRetry();
     void onCurrentTagChanged(const QString &tag);
     void showHeaderMenu(const QPoint &pos);
@@ -156,6 +179,7 @@ private:
     QList<QPointer<RegistrySession>> m_sessions; //!< every session seen, for Compare…
     //! Layer listings on disk, shared by the files views and comparisons of this window.
     std::unique_ptr<LayerListingCache> m_layerCache;
+    QPointer<MetadataCache> m_metadataCache;
     QString m_connectionId;
     QString m_repository;
     enum class BannerSource { None, Open, Listing, Action };
@@ -169,7 +193,12 @@ private:
     QLineEdit *m_filter;
     QComboBox *m_filterSyntax;
     ErrorBanner *m_banner;
-    QLabel *m_offline;
+    ErrorBanner *m_offlineBanner;
+    QTimer *m_offlineTimer; //!< the countdown to the next attempt, once a second while offline
+    QDateTime m_lastSeen;   //!< of the shown repository, read when it went offline
+    bool m_lastSeenKnown = false;
+    QStringList m_keptSelection;
+    QString m_keptCurrent;
     TagTableView *m_view;
     DetailsPane *m_details;
     TagActions *m_actions;

@@ -2,6 +2,8 @@
 
 #include "models/repositories/repositorytreemodel.h"
 #include "models/session/connectionstore.h"
+#include "models/session/offlinetext.h"
+#include "models/session/reconnector.h"
 #include "models/session/registrysession.h"
 #include "models/session/sessionmanager.h"
 #include "ui/connectiondialog.h"
@@ -13,11 +15,13 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QStyle>
+#include <QTimer>
 #include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -103,6 +107,7 @@ RepositoryBrowser::RepositoryBrowser(ConnectionStore *connections, SessionManage
     , m_sessions(sessions)
     , m_model(new RepositoryTreeModel(this))
     , m_proxy(new RepositoryFilterModel(this, this))
+    , m_offlineTimer(new QTimer(this))
 {
     m_proxy->setSourceModel(m_model);
 
@@ -159,6 +164,7 @@ RepositoryBrowser::RepositoryBrowser(ConnectionStore *connections, SessionManage
     m_status->setWordWrap(true);
     m_status->setTextFormat(Qt::PlainText);
     m_retry = new QPushButton(tr("Retry"), m_statusRow);
+    m_retry->setObjectName(u"retry"_s);
     auto *statusLayout = new QHBoxLayout(m_statusRow);
     statusLayout->setContentsMargins(0, 0, 0, 0);
     statusLayout->addWidget(m_statusIcon, 0, Qt::AlignTop);
@@ -209,7 +215,7 @@ RepositoryBrowser::RepositoryBrowser(ConnectionStore *connections, SessionManage
     connect(m_removeAction, &QAction::triggered, this, &RepositoryBrowser::removeConnection);
     connect(m_openAction, &QAction::triggered, this, &RepositoryBrowser::showOpenRow);
     connect(m_reloadAction, &QAction::triggered, this, &RepositoryBrowser::reload);
-    connect(m_retry, &QPushButton::clicked, this, &RepositoryBrowser::openCurrent);
+    connect(m_retry, &QPushButton::clicked, this, &RepositoryBrowser::onRetryClicked);
     connect(openButton, &QPushButton::clicked, this, &RepositoryBrowser::openTypedRepository);
     connect(m_openEdit, &QLineEdit::returnPressed, this, &RepositoryBrowser::openTypedRepository);
     connect(m_connectionBox, &QComboBox::currentIndexChanged, this,
@@ -232,6 +238,25 @@ RepositoryBrowser::RepositoryBrowser(ConnectionStore *connections, SessionManage
     connect(m_view, &QWidget::customContextMenuRequested, this,
             &RepositoryBrowser::showContextMenu);
     connect(m_model, &RepositoryTreeModel::catalogUnavailable, this, [this] { m_openRow->show(); });
+    connect(m_model, &RepositoryTreeModel::offlineChanged, this,
+            &RepositoryBrowser::onOfflineChanged);
+    // Whole seconds are what the countdown shows.
+    m_offlineTimer->setInterval(1000);
+    connect(m_offlineTimer, &QTimer::timeout, this, &RepositoryBrowser::updateOfflineStatus);
+    if (m_sessions) {
+        connect(m_sessions, &SessionManager::sessionOpened, this,
+                &RepositoryBrowser::onSessionReplaced);
+        connect(m_sessions, &SessionManager::reopenFailed, this,
+                [this](const QString &connectionId, const Error &error) {
+                    if (connectionId != m_shownConnection)
+                        return;
+                    m_offlineTimer->stop();
+                    m_model->setSession(nullptr);
+                    showStatus(error.message, true);
+                    m_retry->setText(tr("Retry"));
+                    m_retry->show();
+                });
+    }
 
     if (m_connections) {
         connect(m_connections, &ConnectionStore::connectionAdded, this,
@@ -350,7 +375,96 @@ void RepositoryBrowser::onSessionOpened(const QString &connectionId, RegistrySes
         if (m_proxy->canFetchMore({}))
             m_proxy->fetchMore({});
     }
+    updateOfflineStatus();
     applyPendingSelection();
+}
+
+void RepositoryBrowser::onSessionReplaced(const QString &connectionId)
+{
+    RegistrySession *session = m_sessions->session(connectionId);
+    if (connectionId != m_shownConnection || !session || m_model->session() == session
+        || !m_model->session()) {
+        return; // not shown, or opened through openCurrent(), which shows it itself
+    }
+    // The registry answers again: the live tree replaces the cached one, with the same
+    // repository selected (it was shown already: no repositoryActivated for it).
+    keepSelection();
+    onSessionOpened(connectionId, session);
+}
+
+void RepositoryBrowser::onOfflineChanged(bool offline)
+{
+    if (!offline) {
+        // A live session reachable again: the tree started over; list and keep the selection.
+        keepSelection();
+        if (m_proxy->canFetchMore({}))
+            m_proxy->fetchMore({});
+        applyPendingSelection();
+    }
+    updateOfflineStatus();
+}
+
+void RepositoryBrowser::keepSelection()
+{
+    // The repository last told to the window (the tree may have been reset already).
+    if (!m_pendingRepository.isEmpty() || !m_lastEmitted.startsWith(m_shownConnection + u'\n'))
+        return;
+    m_pendingConnection = m_shownConnection;
+    m_pendingRepository = m_lastEmitted.mid(m_shownConnection.size() + 1);
+}
+
+void RepositoryBrowser::onRetryClicked()
+{
+    RegistrySession *session = m_model->session();
+    if (session && session->isOffline()) {
+        session->retryNow();
+        updateOfflineStatus();
+        return;
+    }
+    openCurrent();
+}
+
+void RepositoryBrowser::updateOfflineStatus()
+{
+    RegistrySession *session = m_model->session();
+    if (!session || !session->isOffline()) {
+        if (m_offlineTimer->isActive()) {
+            m_offlineTimer->stop();
+            m_statusRow->hide();
+        }
+        return;
+    }
+    if (!m_offlineTimer->isActive())
+        m_offlineTimer->start();
+    QStringList lines;
+    const QDateTime seen = m_model->lastSeen();
+    if (m_model->showsLastKnownState()) {
+        lines.append(seen.isValid() ? tr("Offline — last seen %1").arg(ageText(seen))
+                                    : tr("Offline — nothing known from earlier visits"));
+    } else {
+        lines.append(tr("Offline"));
+    }
+    lines.append(tr("%1 cannot be reached: %2")
+                         .arg(session->registryName(), unreachableReason(session->offlineError())));
+    if (const QString retry = retryText(session->reconnector()); !retry.isEmpty())
+        lines.append(retry + u'.');
+    const int size = style()->pixelMetric(QStyle::PM_SmallIconSize);
+    m_statusIcon->setPixmap(themeIcon(u"network-offline"_s, style(), QStyle::SP_MessageBoxWarning)
+                                    .pixmap(size, size));
+    m_status->setText(lines.join(u'\n'));
+    m_status->setToolTip(seen.isValid() ? tr("The repositories are those the cache knew on %1.")
+                                                  .arg(QLocale().toString(seen.toLocalTime(),
+                                                                          QLocale::ShortFormat))
+                                        : QString());
+    m_retry->setText(tr("Retry now"));
+    m_retry->setEnabled(!session->reconnector()->isAttempting());
+    m_retry->show();
+    m_statusRow->show();
+}
+
+QString RepositoryBrowser::statusText() const
+{
+    return m_statusRow->isHidden() ? QString() : m_status->text();
 }
 
 void RepositoryBrowser::reload()
@@ -367,6 +481,9 @@ void RepositoryBrowser::reload()
 
 void RepositoryBrowser::showStatus(const QString &text, bool error)
 {
+    m_retry->setText(tr("Retry"));
+    m_retry->setEnabled(true);
+    m_status->setToolTip({});
     const int size = style()->pixelMetric(QStyle::PM_SmallIconSize);
     const QIcon icon
             = error ? themeIcon(u"dialog-error"_s, style(), QStyle::SP_MessageBoxCritical)
@@ -462,9 +579,16 @@ void RepositoryBrowser::showContextMenu(const QPoint &position)
     menu.addAction(m_reloadAction);
     if (index.isValid() && kindOf(index) == Kind::Repository) {
         const QString repository = index.data(RepositoryTreeModel::RepositoryRole).toString();
-        menu.addAction(tr("&Clean Up…"), this, [this, repository] {
+        QAction *cleanup = menu.addAction(tr("&Clean Up…"), this, [this, repository] {
             Q_EMIT cleanupRequested(m_shownConnection, repository);
         });
+        if (m_model->isOffline()) {
+            // Nothing that changes the registry while it cannot be reached (or only the cache's
+            // memory of it is shown).
+            cleanup->setEnabled(false);
+            cleanup->setToolTip(tr("The registry cannot be reached: clean-up needs it."));
+            menu.setToolTipsVisible(true);
+        }
     }
     menu.addSeparator();
     menu.addAction(m_addAction);

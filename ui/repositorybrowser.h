@@ -10,6 +10,7 @@ class QLineEdit;
 class QModelIndex;
 class QPushButton;
 class QSortFilterProxyModel;
+class QTimer;
 class QToolButton;
 class QTreeView;
 
@@ -23,6 +24,9 @@ class SessionManager;
 //! The left pane: saved connections (add / edit / remove) and, under each, a lazy tree of what
 //! the registry holds (Harbor projects -> repositories; for a plain registry the catalog grouped
 //! into namespace folders), with a filter box on top. Loads on expand, pages large catalogs.
+//! A registry that cannot be reached shows the cache's last known repositories, says so above
+//! the tree (how old, why, when Berth tries again, "Retry now"), and comes back by itself; the
+//! selected repository stays selected.
 class RepositoryBrowser final : public QWidget
 {
     Q_OBJECT
@@ -44,6 +48,10 @@ public:
     QString currentRepository() const;
     //! Lists the current connection's repositories again.
     void reload();
+    //! The text above the tree ("Offline — last seen …"), empty when hidden.
+    QString statusText() const;
+    //! Retry (a failed open) or Retry now (offline); hidden otherwise.
+    QPushButton *retryButton() const { return m_retry; }
 
     RepositoryTreeModel *treeModel() const { return m_model; }
     QTreeView *treeView() const { return m_view; }
@@ -80,6 +88,13 @@ private:
     void openTypedRepository();
     void applyPendingSelection();
     void emitRepository(const QString &repository);
+    //! The repository shown becomes the pending selection (restored once the tree is back).
+    void keepSelection();
+    void onRetryClicked();
+    void onOfflineChanged(bool offline);
+    //! A session (re)opened for a connection: a cache-only one was replaced by a real one.
+    void onSessionReplaced(const QString &connectionId);
+    void updateOfflineStatus();
 
     ConnectionStore *m_connections;
     SessionManager *m_sessions;
@@ -107,7 +122,8 @@ private:
     QString m_shownConnection;   //!< whose tree the model shows (or is opening)
     QString m_pendingConnection; //!< selectRepository() waiting for this session
     QString m_pendingRepository;
-    QString m_lastEmitted; //!< "connection\nrepository" of the last repositoryActivated
+    QString m_lastEmitted;  //!< "connection\nrepository" of the last repositoryActivated
+    QTimer *m_offlineTimer; //!< the countdown to the next attempt, once a second while offline
 };
 
 } // namespace Berth

@@ -67,6 +67,9 @@ TagActions::TagActions(TagTableView *view, QWidget *dialogParent, QObject *paren
     m_deleteTag->setToolTip(tr("Remove the selected tags; the image and its other tags stay"));
     m_deleteImage->setToolTip(
             tr("Delete the image by digest: every tag pointing at it goes with it"));
+    m_retag->setToolTip(tr("Tag the selected image under another name or repository"));
+    for (QAction *action : {m_retag, m_deleteTag, m_deleteImage})
+        m_writeTips.insert(action, action->toolTip());
 
     // Ctrl+C and Del belong to the table: the filter field and the details pane keep their own.
     for (QAction *action :
@@ -115,11 +118,22 @@ void TagActions::setRepository(TagOperations *operations, const QString &registr
     updateEnabled();
 }
 
+void TagActions::setReadOnlyReason(const QString &reason)
+{
+    if (reason == m_readOnlyReason)
+        return;
+    m_readOnlyReason = reason;
+    for (auto it = m_writeTips.cbegin(); it != m_writeTips.cend(); ++it)
+        it.key()->setToolTip(reason.isEmpty() ? it.value() : reason);
+    updateEnabled();
+}
+
 QMenu *TagActions::createContextMenu(QWidget *parent)
 {
     updateEnabled();
     auto *menu = new QMenu(parent);
     menu->setObjectName(u"tagContextMenu"_s);
+    menu->setToolTipsVisible(!m_readOnlyReason.isEmpty()); // why Delete is disabled
     menu->setAttribute(Qt::WA_DeleteOnClose);
     menu->addAction(m_copyPull);
     menu->addAction(m_copyByDigest);
@@ -157,9 +171,10 @@ void TagActions::updateEnabled()
     m_copyPull->setEnabled(any);
     m_copyByDigest->setEnabled(any);
     m_copyDigest->setEnabled(any);
-    m_retag->setEnabled(any && rows.size() == 1);
-    m_deleteTag->setEnabled(any);
-    m_deleteImage->setEnabled(any && rows.size() == 1);
+    const bool writable = m_readOnlyReason.isEmpty();
+    m_retag->setEnabled(any && rows.size() == 1 && writable);
+    m_deleteTag->setEnabled(any && writable);
+    m_deleteImage->setEnabled(any && rows.size() == 1 && writable);
     m_retry->setEnabled(anyFailed);
     m_refresh->setEnabled(bool(m_operations));
     m_exportSelection->setEnabled(any);
@@ -286,6 +301,8 @@ void TagActions::retag(const QString &sourceTag, const QString &targetRepository
 {
     if (!m_operations)
         return;
+    if (!m_readOnlyReason.isEmpty())
+        return fail(m_readOnlyReason, {});
     const QString target = targetRepository.isEmpty() ? m_repository : targetRepository;
     const QString newReference = m_registryName + u'/' + target + u':' + newTag;
     begin(tr("Tagging %1 as %2 …").arg(sourceTag, newReference));
@@ -375,6 +392,8 @@ void TagActions::deleteTags(const QStringList &tags, const QHash<QString, QStrin
 {
     if (!m_operations || tags.isEmpty())
         return;
+    if (!m_readOnlyReason.isEmpty())
+        return fail(m_readOnlyReason, {});
     begin(tr("Deleting %n tag(s) …", nullptr, int(tags.size())));
     m_operations->deleteTags(m_repository, tags, seen)
             ->onFinished(this, [this, seen](const Result<TagsDeleted> &result) {
@@ -462,6 +481,8 @@ void TagActions::deleteImage(const QString &digest, const QStringList &siblingTa
 {
     if (!m_operations)
         return;
+    if (!m_readOnlyReason.isEmpty())
+        return fail(m_readOnlyReason, {});
     begin(tr("Deleting image %1 …").arg(digest.left(19)));
     m_operations->deleteImage(m_repository, digest)
             ->onFinished(this, [this, digest, siblingTags](const Result<void> &result) {

@@ -37,6 +37,12 @@ public:
     void setRepository(TagOperations *operations, const QString &registryName,
                        const QString &repository);
 
+    //! While the registry cannot be reached (or only the cache's memory of it is shown), the
+    //! actions that change it (retag, delete tag, delete image) are disabled and their tooltips
+    //! say reason; the operations refuse with it. Empty: allowed again.
+    void setReadOnlyReason(const QString &reason);
+    QString readOnlyReason() const { return m_readOnlyReason; }
+
     QAction *copyPullAction() const { return m_copyPull; }
     QAction *copyByDigestAction() const { return m_copyByDigest; }
     QAction *copyDigestAction() const { return m_copyDigest; }
@@ -112,6 +118,8 @@ private:
     QString m_repository;
     int m_inFlight = 0;
     std::function<void()> m_lastFailed;
+    QString m_readOnlyReason;
+    QHash<QAction *, QString> m_writeTips; //!< the tooltips of the writing actions when allowed
 
     QAction *m_copyPull;
     QAction *m_copyByDigest;

@@ -69,14 +69,60 @@ RepositoryTreeModel::~RepositoryTreeModel()
 
 void RepositoryTreeModel::setSession(RegistrySession *session)
 {
+    const bool wasOffline = m_offline;
     beginResetModel();
     if (m_session)
         disconnect(m_session, nullptr, this, nullptr);
     clear();
     m_session = session;
-    if (m_session)
+    m_offline = false;
+    if (m_session) {
         connect(m_session, &QObject::destroyed, this, [this] { setSession(nullptr); });
+        connect(m_session, &RegistrySession::offlineChanged, this,
+                &RepositoryTreeModel::onSessionOfflineChanged);
+        m_offline = m_session->isOffline();
+    }
     endResetModel();
+    if (m_offline)
+        showLastKnownState(); // at once: no listing would answer
+    if (wasOffline != m_offline)
+        Q_EMIT offlineChanged(m_offline);
+}
+
+void RepositoryTreeModel::onSessionOfflineChanged(bool offline)
+{
+    if (offline == m_offline)
+        return;
+    if (!offline) {
+        // Reachable again: the catalog is the truth, start over from it (the view keeps its
+        // selection by path).
+        m_offline = false;
+        reload();
+        Q_EMIT offlineChanged(false);
+        return;
+    }
+    m_offline = true;
+    if (contentCount(m_root.get()) == 0 && !m_root->fetching && !m_catalogUnavailable) {
+        beginResetModel();
+        clear();
+        endResetModel();
+        showLastKnownState();
+    }
+    Q_EMIT offlineChanged(true);
+}
+
+void RepositoryTreeModel::showLastKnownState()
+{
+    // Right after a reset: the tree is empty.
+    const KnownState &known = m_session->knownState();
+    m_lastKnownState = true;
+    m_lastSeen = known.lastSeen();
+    m_rootCurrentFolder.clear();
+    insertNames(m_root.get(), known.repositories());
+    // As complete as the cache knows them; nothing more can be listed now.
+    m_root->complete = true;
+    for (Node *folder : std::as_const(m_folders))
+        markComplete(folder);
 }
 
 void RepositoryTreeModel::reload()
@@ -84,6 +130,8 @@ void RepositoryTreeModel::reload()
     beginResetModel();
     clear();
     endResetModel();
+    if (m_offline && m_session)
+        showLastKnownState(); // F5 while offline: still only the cache can answer
 }
 
 void RepositoryTreeModel::clear()
@@ -103,6 +151,8 @@ void RepositoryTreeModel::clear()
     ++m_generation; // nodes are gone: queued work for them must not run
     m_fetching = 0;
     m_catalogUnavailable = false;
+    m_lastKnownState = false;
+    m_lastSeen = {};
     if (wasLoading)
         Q_EMIT loadingChanged(false);
 }
@@ -196,6 +246,9 @@ QVariant RepositoryTreeModel::data(const QModelIndex &index, int role) const
             return node->complete ? tr("%n repositories", nullptr, contentCount(node))
                                   : QVariant(node->label + u'/');
         case NodeKind::Repository:
+            if (m_lastKnownState) {
+                return tr("%1\nLast known state: the registry cannot be reached.").arg(node->path);
+            }
             return node->typed ? tr("%1 (opened by path)").arg(node->path) : node->path;
         case NodeKind::Loading:
             return {};
@@ -213,6 +266,8 @@ QVariant RepositoryTreeModel::data(const QModelIndex &index, int role) const
         return QVariant::fromValue(node->kind);
     case ErrorRole:
         return node->error.isEmpty() ? QVariant() : QVariant(node->error);
+    case OfflineRole:
+        return m_lastKnownState && node->isContent();
     case CountRole:
         if (node->kind != NodeKind::Folder)
             return {};
@@ -248,12 +303,13 @@ QHash<int, QByteArray> RepositoryTreeModel::roleNames() const
     names.insert(ErrorRole, "error");
     names.insert(CountRole, "count");
     names.insert(PathRole, "path");
+    names.insert(OfflineRole, "offline");
     return names;
 }
 
 bool RepositoryTreeModel::canFetchMore(const QModelIndex &parent) const
 {
-    if (!m_session || m_catalogUnavailable)
+    if (!m_session || m_catalogUnavailable || m_offline)
         return false;
     const Node *node = nodeOf(parent);
     if (node->kind != NodeKind::Folder || node->complete || node->fetching || node->failed)
@@ -403,7 +459,42 @@ void RepositoryTreeModel::onPage(Node *node, const QStringList &names)
 {
     removeSpecialRows(node);
     setFetching(node, false);
+    const int added = insertNames(node, names);
 
+    if (!node->pager->hasMore()) {
+        dropPager(node);
+        if (node == m_root.get()) {
+            // The whole catalog is in: every folder is complete.
+            node->complete = true;
+            for (Node *folder : std::as_const(m_folders))
+                markComplete(folder);
+            forgetVanishedRepositories();
+        } else {
+            markComplete(node);
+        }
+    }
+    Q_EMIT pageFetched(indexOf(node), added);
+    // Last: a session that was offline comes back, and the tree starts over (node goes).
+    if (m_session)
+        m_session->reportReachable();
+}
+
+void RepositoryTreeModel::forgetVanishedRepositories()
+{
+    if (!m_session)
+        return;
+    // Typed paths were never confirmed by the catalog: they prove nothing either way.
+    QStringList listed;
+    listed.reserve(m_repositories.size());
+    for (auto it = m_repositories.cbegin(); it != m_repositories.cend(); ++it) {
+        if (!it.value()->typed)
+            listed.append(it.key());
+    }
+    m_session->knownState().forgetRepositoriesNotIn(listed);
+}
+
+int RepositoryTreeModel::insertNames(Node *node, const QStringList &names)
+{
     const bool fromRoot = node == m_root.get();
     std::vector<std::unique_ptr<Node>> topLevel;
     QList<Node *> createdFolders;
@@ -453,19 +544,7 @@ void RepositoryTreeModel::onPage(Node *node, const QStringList &names)
         insertRepositories(folder, std::move(perFolder[folder]));
     for (Node *folder : std::as_const(passedFolders))
         markComplete(folder);
-
-    if (!node->pager->hasMore()) {
-        dropPager(node);
-        if (fromRoot) {
-            // The whole catalog is in: every folder is complete.
-            node->complete = true;
-            for (Node *folder : std::as_const(m_folders))
-                markComplete(folder);
-        } else {
-            markComplete(node);
-        }
-    }
-    Q_EMIT pageFetched(indexOf(node), added);
+    return added;
 }
 
 void RepositoryTreeModel::markComplete(Node *folder)
@@ -488,6 +567,13 @@ void RepositoryTreeModel::onFailed(Node *node, const Error &error)
     removeSpecialRows(node);
     setFetching(node, false);
     qCInfo(lcModels).noquote() << "repository listing failed:" << error.toString();
+    const quint64 generation = m_generation;
+    // Unreachable: the session goes offline, and an empty tree turns into the cache's last
+    // known state (onSessionOfflineChanged(), which may reset the model under us).
+    if (m_session && m_session->reportError(error)
+        && (generation != m_generation || m_lastKnownState)) {
+        return;
+    }
     if (refusesCatalog(error)) {
         // The registry does not let this account list repositories: say so once, at the top,
         // and stop asking. Repositories can still be opened by path.

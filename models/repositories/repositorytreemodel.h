@@ -3,6 +3,7 @@
 #include "net/core/error.h"
 
 #include <QAbstractItemModel>
+#include <QDateTime>
 #include <QHash>
 #include <QPointer>
 
@@ -24,6 +25,12 @@ class RegistrySession;
 //! page leaves an Error row (retry() it). A registry that refuses _catalog (401, 403, 404,
 //! UNSUPPORTED) gets one CatalogUnavailable row: repositories can then be added by path
 //! (addRepository()). Sorted as the catalog is (by name, ordinal).
+//!
+//! Offline (the session's registry cannot be reached, RegistrySession::isOffline()): a tree
+//! that has nothing listed shows the disk cache's last known repositories instead, marked as
+//! such (isOffline(), lastSeen(), OfflineRole), and nothing is listed until the registry answers
+//! again; then the tree starts over from the catalog. A complete catalog listing is the truth:
+//! repositories the cache knows and the catalog no longer has are forgotten.
 class RepositoryTreeModel final : public QAbstractItemModel
 {
     Q_OBJECT
@@ -36,6 +43,8 @@ public:
                                            //!< CatalogUnavailable node
         CountRole,                         //!< int: repositories in a folder, -1 until complete
         PathRole, //!< QString: repository path or folder name (what filters match on)
+        //! bool: the row is the cache's last known state, not confirmed by the registry
+        OfflineRole,
     };
     enum class NodeKind { Folder, Repository, Loading, Error, CatalogUnavailable };
     Q_ENUM(NodeKind)
@@ -66,6 +75,12 @@ public:
 
     bool isCatalogUnavailable() const { return m_catalogUnavailable; }
     bool isLoading() const { return m_fetching > 0; }
+    //! The session is offline: nothing is listed, rows may be the cache's last known state.
+    bool isOffline() const { return m_offline; }
+    //! The rows are the cache's last known state (the registry was unreachable when listing).
+    bool showsLastKnownState() const { return m_lastKnownState; }
+    //! When the registry last confirmed any tag of the shown repositories; invalid if unknown.
+    QDateTime lastSeen() const { return m_lastSeen; }
 
     QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
     QModelIndex parent(const QModelIndex &child) const override;
@@ -85,6 +100,8 @@ Q_SIGNALS:
     void fetchFailed(const QModelIndex &parent, const Berth::Error &error);
     //! The registry refuses to list its repositories; type paths instead.
     void catalogUnavailable(const Berth::Error &error);
+    //! isOffline() changed (showsLastKnownState() with it).
+    void offlineChanged(bool offline);
 
 private:
     struct Node;
@@ -94,6 +111,13 @@ private:
     void clear();
     void startFetch(Node *node);
     void onPage(Node *node, const QStringList &names);
+    //! Adds the repositories of names (a page of node's listing) and their folders; returns how
+    //! many were new.
+    int insertNames(Node *node, const QStringList &names);
+    void onSessionOfflineChanged(bool offline);
+    void showLastKnownState();
+    //! After a complete catalog: the cache forgets repositories the registry no longer has.
+    void forgetVanishedRepositories();
     void onFailed(Node *node, const Error &error);
     void setFetching(Node *node, bool fetching);
     void appendSpecial(Node *parent, std::unique_ptr<Node> special);
@@ -115,6 +139,9 @@ private:
     int m_fetching = 0;
     quint64 m_generation = 0; //!< bumped on every reset
     bool m_catalogUnavailable = false;
+    bool m_offline = false;
+    bool m_lastKnownState = false;
+    QDateTime m_lastSeen;
 };
 
 } // namespace Berth

@@ -3,8 +3,11 @@
 #include "models/metadata/metadatacache.h"
 #include "models/modelslogging.h"
 #include "models/session/connectionstore.h"
+#include "models/session/reachability.h"
+#include "models/session/reconnector.h"
 #include "models/session/registrysession.h"
 #include "models/session/sessionopener.h"
+#include "net/backend/registrybackend.h"
 #include "net/transport/networkaccessmanager.h"
 #include "net/transport/requestscheduler.h"
 
@@ -144,7 +147,7 @@ void SessionManager::openWithSecret(const QString &connectionId, const Connectio
     // backend it made) along.
     SessionOpener *opener = openSession(connection.endpoint(secret), options, m_scheduler, this,
                                         attempt->context.get());
-    opener->onFinished(attempt->context.get(), [this, connectionId, connection,
+    opener->onFinished(attempt->context.get(), [this, connectionId, connection, secret,
                                                 weak = std::weak_ptr<Attempt>(attempt)](
                                                        const Result<RegistrySession *> &opened) {
         const std::shared_ptr<Attempt> now = m_opening.value(connectionId);
@@ -154,13 +157,85 @@ void SessionManager::openWithSecret(const QString &connectionId, const Connectio
             return;
         }
         if (!opened.ok()) {
-            finishOpening(connectionId, explain(connection, opened.error()));
+            openFailed(connectionId, connection, secret, opened.error());
             return;
         }
-        m_sessions.insert(connectionId, opened.value());
+        adopt(connectionId, opened.value());
         finishOpening(connectionId, opened.value());
         Q_EMIT sessionOpened(connectionId);
     });
+}
+
+void SessionManager::openFailed(const QString &connectionId, const Connection &connection,
+                                const QString &secret, const Error &error)
+{
+    const QPointer<RegistrySession> standing = m_sessions.value(connectionId);
+    if (standing && standing->isCacheOnly()) {
+        // Reopening the cache-only session's registry, which answered its probe.
+        if (isUnreachable(error)) {
+            standing->reportError(error); // gone again: back to waiting
+            finishOpening(connectionId, standing.data());
+            return;
+        }
+        const Error explained = explain(connection, error);
+        finishOpening(connectionId, explained);
+        close(connectionId); // its cache would hide a real error behind "offline"
+        Q_EMIT reopenFailed(connectionId, explained);
+        return;
+    }
+    if (!m_cache || !isUnreachable(error)) {
+        finishOpening(connectionId, explain(connection, error));
+        return;
+    }
+    // Unreachable, and there is a cache to show from: a session without the registry, kind as
+    // configured (a plain registry when detection never ran: only its host matters for the
+    // cache, and the probe's GET /v2/ works on both kinds).
+    BackendInfo info;
+    info.kind = configuredKind(connection.kind).value_or(BackendKind::Registry);
+    info.product = backendKindName(info.kind);
+    RegistryBackend *backend
+            = createBackend(connection.endpoint(secret), info.kind, m_scheduler, nullptr);
+    auto *session = new RegistrySession(info, backend, m_cache, this,
+                                        RegistrySession::Origin::CacheOnly, error);
+    qCInfo(lcModels).noquote() << connection.host()
+                               << "cannot be reached; showing the cache:" << error.toString();
+    adopt(connectionId, session);
+    finishOpening(connectionId, session);
+    Q_EMIT sessionOpened(connectionId);
+}
+
+void SessionManager::adopt(const QString &connectionId, RegistrySession *session)
+{
+    const QPointer<RegistrySession> previous = m_sessions.value(connectionId);
+    m_sessions.insert(connectionId, session);
+    if (previous && previous != session) {
+        // Later: views switch to the new session when they hear sessionOpened().
+        previous->deleteLater();
+    }
+    if (m_reconnectFirstMs >= 0)
+        session->reconnector()->setDelays(m_reconnectFirstMs, m_reconnectMaxMs);
+    if (session->isCacheOnly()) {
+        connect(session, &RegistrySession::reachableAgain, this,
+                [this, connectionId] { reopen(connectionId); });
+    }
+}
+
+void SessionManager::reopen(const QString &connectionId)
+{
+    if (m_opening.contains(connectionId))
+        return;
+    m_opening.insert(connectionId, std::make_shared<Attempt>());
+    startOpening(connectionId);
+}
+
+void SessionManager::setReconnectDelays(int firstMs, int maxMs)
+{
+    m_reconnectFirstMs = firstMs;
+    m_reconnectMaxMs = maxMs;
+    for (const QPointer<RegistrySession> &session : std::as_const(m_sessions)) {
+        if (session)
+            session->reconnector()->setDelays(firstMs, maxMs);
+    }
 }
 
 void SessionManager::finishOpening(const QString &connectionId, Result<RegistrySession *> result)

@@ -34,6 +34,13 @@ struct ConnectionCheck
 //! Opens connections on demand (openSession(): detect, connect) and keeps one RegistrySession
 //! per connection, all sharing one NetworkAccessManager, one RequestScheduler and one
 //! MetadataCache.
+//!
+//! A registry that cannot be reached when it is opened (isUnreachable(): refused, timed out, a
+//! proxy's 502/503/504) still opens, with a cache that is: as a cache-only session, offline,
+//! showing the disk cache's last known state. Its reconnector asks the registry again with
+//! back-off; once it answers, the connection is opened for real and the new session replaces
+//! the cache-only one (sessionOpened() again, for the same id). A registry that answers and
+//! refuses (401, 403, 404) is an error, as without a cache.
 class SessionManager final : public QObject
 {
     Q_OBJECT
@@ -63,9 +70,17 @@ public:
     RequestScheduler *scheduler() const { return m_scheduler; }
     MetadataCache *cache() const { return m_cache; }
 
+    //! The back-off of every session's attempts to reach an offline registry (tests shorten it;
+    //! Reconnector's defaults otherwise).
+    void setReconnectDelays(int firstMs, int maxMs);
+
 Q_SIGNALS:
+    //! A session was opened for connectionId, or replaced the cache-only one it had.
     void sessionOpened(const QString &connectionId);
     void sessionClosed(const QString &connectionId);
+    //! A cache-only session's registry answered, but opening it failed for another reason
+    //! (wrong password, ...): the session is closed, error says why.
+    void reopenFailed(const QString &connectionId, const Berth::Error &error);
 
 private:
     struct Attempt;
@@ -73,6 +88,13 @@ private:
     void openWithSecret(const QString &connectionId, const Connection &connection,
                         const QString &secret);
     void finishOpening(const QString &connectionId, Result<RegistrySession *> result);
+    //! Opening found the registry unreachable: a cache-only session, or the error without a
+    //! cache, or (while a cache-only session waits to be replaced) back to waiting.
+    void openFailed(const QString &connectionId, const Connection &connection,
+                    const QString &secret, const Error &error);
+    void adopt(const QString &connectionId, RegistrySession *session);
+    //! A cache-only session's registry answers: opens the connection again to replace it.
+    void reopen(const QString &connectionId);
     void runCheck(const Connection &connection, const QString &secret, QObject *context,
                   std::function<void(ConnectionCheck)> done);
     Error explain(const Connection &connection, const Error &error) const;
@@ -83,6 +105,8 @@ private:
     RequestScheduler *m_scheduler;
     QHash<QString, QPointer<RegistrySession>> m_sessions;
     QHash<QString, std::shared_ptr<Attempt>> m_opening;
+    int m_reconnectFirstMs = -1; //!< -1: Reconnector's defaults
+    int m_reconnectMaxMs = -1;
 };
 
 } // namespace Berth

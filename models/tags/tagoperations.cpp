@@ -132,6 +132,12 @@ TagOperations::TagOperations(RegistryBackend *backend, QObject *parent)
     , m_backend(backend)
 {}
 
+TagOperations::TagOperations(RegistryBackend *backend, const KnownState &known, QObject *parent)
+    : QObject(parent)
+    , m_backend(backend)
+    , m_known(known)
+{}
+
 ResultJob<QHash<QString, QString>> *TagOperations::resolveDigests(const QString &repository,
                                                                   const QStringList &tags)
 {
@@ -211,7 +217,14 @@ ResultJob<void> *TagOperations::deleteTag(const QString &repository, const QStri
 {
     if (!m_backend)
         return failedJob<void>(sessionClosed(), this);
-    return m_backend->deleteTag(repository, tag, expectedDigest);
+    auto *task = new Task<void>(Priority::Interactive, this);
+    task->await(m_backend->deleteTag(repository, tag, expectedDigest),
+                [this, task, repository, tag](const Result<void> &deleted) {
+                    if (deleted.ok())
+                        m_known.forgetTags(repository, {tag});
+                    task->finish(deleted);
+                });
+    return task;
 }
 
 ResultJob<TagsDeleted> *TagOperations::deleteTags(const QString &repository,
@@ -225,7 +238,7 @@ ResultJob<TagsDeleted> *TagOperations::deleteTags(const QString &repository,
     awaitEach(
             task, tags,
             [this, repository, expectedDigests](const QString &tag) {
-                return m_backend->deleteTag(repository, tag, expectedDigests.value(tag));
+                return deleteTag(repository, tag, expectedDigests.value(tag));
             },
             [](TagsDeleted &outcome, const QString &tag, const Result<void> &result) {
                 if (result.ok()) {
@@ -243,7 +256,16 @@ ResultJob<void> *TagOperations::deleteImage(const QString &repository, const QSt
 {
     if (!m_backend)
         return failedJob<void>(sessionClosed(), this);
-    return m_backend->deleteImage(repository, digest);
+    auto *task = new Task<void>(Priority::Interactive, this);
+    task->await(m_backend->deleteImage(repository, digest),
+                [this, task, repository, digest](const Result<void> &deleted) {
+                    // The manifest is gone, so is every tag on it (Harbor 1.x and plain
+                    // registries alike): the cache must not show any of them again.
+                    if (deleted.ok())
+                        m_known.forgetImage(repository, digest);
+                    task->finish(deleted);
+                });
+    return task;
 }
 
 ResultJob<QStringList> *TagOperations::tagsOfDigest(const QString &repository,

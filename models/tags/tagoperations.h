@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/session/knownstate.h"
 #include "net/core/job.h"
 
 #include <QHash>
@@ -41,6 +42,9 @@ class TagOperations final : public QObject
     Q_DISABLE_COPY_MOVE(TagOperations)
 public:
     explicit TagOperations(RegistryBackend *backend, QObject *parent = nullptr);
+    //! known: the disk cache's state of the registry; what is deleted is forgotten there, so an
+    //! offline view never shows a deleted tag again.
+    TagOperations(RegistryBackend *backend, const KnownState &known, QObject *parent = nullptr);
 
     //! tag -> digest of each tag (a HEAD each, Interactive). The first failure fails the job.
     ResultJob<QHash<QString, QString>> *resolveDigests(const QString &repository,
@@ -53,13 +57,15 @@ public:
                                   const QString &targetRepository, const QString &newTag);
     //! Removes one tag; other tags of its image stay, on every backend. With expectedDigest, only
     //! while the tag still points at it (a tag moved since it was looked at is left alone).
+    //! A removed tag is forgotten in the disk cache.
     ResultJob<void> *deleteTag(const QString &repository, const QString &tag,
                                const QString &expectedDigest = {});
     //! Removes tags side by side; the job succeeds with what went and what failed. A tag with an
     //! entry in expectedDigests goes only while it still points at that digest.
     ResultJob<TagsDeleted> *deleteTags(const QString &repository, const QStringList &tags,
                                        const QHash<QString, QString> &expectedDigests = {});
-    //! Deletes the manifest by digest: every tag pointing at it goes with it.
+    //! Deletes the manifest by digest: every tag pointing at it goes with it, and every tag the
+    //! disk cache knows on that digest is forgotten (also those nobody listed this time).
     ResultJob<void> *deleteImage(const QString &repository, const QString &digest);
     //! Every tag of repository that points at digest, asked of the server now: the whole tag
     //! list, then a HEAD per tag (a tag deleted meanwhile is simply not one of them). Sorted in
@@ -75,6 +81,7 @@ private:
                      const QString &digest);
 
     QPointer<RegistryBackend> m_backend;
+    KnownState m_known;
 };
 
 } // namespace Berth

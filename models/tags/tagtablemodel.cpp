@@ -1,7 +1,9 @@
 #include "models/tags/tagtablemodel.h"
 
 #include "models/modelslogging.h"
+#include "models/session/reachability.h"
 #include "models/tags/metadataupdater.h"
+#include "models/tags/naturalcompare.h"
 #include "models/tags/tagcolumns.h"
 
 #include "net/backend/pager.h"
@@ -58,6 +60,20 @@ void TagTableModel::setRepository(MetadataService *service, const QString &repos
         startPager();
         fetchMore();
     }
+}
+
+void TagTableModel::showLastKnownState(MetadataService *service, const QString &repository)
+{
+    beginResetModel();
+    resetState();
+    m_service = service;
+    m_repository = repository;
+    m_updater->reset(service, repository);
+    if (m_service && !m_repository.isEmpty())
+        m_cachedTags = m_service->knownTags(m_repository);
+    endResetModel();
+    showOfflineState();
+    Q_EMIT countsChanged();
 }
 
 void TagTableModel::refresh()
@@ -204,7 +220,9 @@ void TagTableModel::onPageFailed(quint64 generation, const Error &error)
     qCWarning(lcModels) << "listing tags of" << m_repository << "failed:" << error.toString();
     Q_EMIT loadingChanged(false);
     Q_EMIT fetchFailed(error);
-    if (m_rows.empty() && !m_cachedTags.isEmpty())
+    // Only a registry that cannot be reached is offline; one that refused (401, 403, 404) says
+    // so, and its cache must not pass for the answer.
+    if (m_rows.empty() && !m_cachedTags.isEmpty() && isUnreachable(error))
         showOfflineState();
     Q_EMIT countsChanged();
 }

@@ -86,6 +86,9 @@ public:
     //! Shows repository through service; resets the model and cancels what was in flight.
     void setRepository(MetadataService *service, const QString &repository);
     QString repository() const { return m_repository; }
+    //! Shows the disk cache's last known state of repository, offline, without listing (the
+    //! registry cannot be reached: a listing would only wait for its failure).
+    void showLastKnownState(MetadataService *service, const QString &repository);
     //! Starts over: cancels, drops late answers, lists again.
     void refresh();
     //! Empties the model.
