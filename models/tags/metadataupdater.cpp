@@ -8,17 +8,12 @@
 
 namespace Berth {
 
-// Roughly one frame at 60 Hz: a fast scroll reports dozens of ranges; only where it stops is
-// asked for.
-static constexpr int DefaultIntervalMs = 16;
-
 MetadataUpdater::MetadataUpdater(TagTableModel *model)
     : QObject(model)
     , m_model(model)
     , m_timer(new QTimer(this))
 {
     m_timer->setSingleShot(true);
-    m_timer->setInterval(DefaultIntervalMs);
     connect(m_timer, &QTimer::timeout, this, &MetadataUpdater::update);
 }
 
@@ -43,7 +38,7 @@ void MetadataUpdater::cancelAll()
 
 void MetadataUpdater::setInterval(int ms)
 {
-    m_timer->setInterval(ms);
+    m_intervalMs = ms;
 }
 
 void MetadataUpdater::reset(MetadataService *service, const QString &repository)
@@ -88,10 +83,14 @@ void MetadataUpdater::clearVisibleRange()
 
 void MetadataUpdater::schedule()
 {
-    if (m_timer->interval() == 0)
+    if (m_intervalMs == 0) {
         update();
-    else
-        m_timer->start();
+        return;
+    }
+    // The first window of a listing is asked for on the next turn of the event loop: its rows
+    // are final (handed out in their order) and a person waits for them. Later reports come
+    // from scrolling: a row is asked for once the view stayed on it for the interval.
+    m_timer->start(m_visibleRows.isEmpty() ? 0 : m_intervalMs);
 }
 
 void MetadataUpdater::rowsAppended(int first)

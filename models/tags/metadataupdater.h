@@ -63,6 +63,9 @@ public:
     //! Full loads keep this many Background requests in flight. The scheduler runs 6 per host;
     //! 16 keeps it fed while visible rows, at a higher priority, still go first.
     static constexpr int LoadAllConcurrency = 16;
+    //! Roughly one frame at 60 Hz: a fast scroll reports dozens of ranges; only where it stops
+    //! is asked for.
+    static constexpr int DefaultIntervalMs = 16;
 
 Q_SIGNALS:
     //! Rows done (Loaded or Failed) of all rows, during a full load and once when it ends.
@@ -105,6 +108,7 @@ private:
     QPointer<const QAbstractProxyModel> m_view;
     bool m_hasView = false;
     QTimer *m_timer;
+    int m_intervalMs = DefaultIntervalMs;
     QList<int> m_visibleRows;
 
     QHash<QString, Request> m_requests; //!< tag -> its metadata request

@@ -38,6 +38,9 @@ public:
     void setDebounceInterval(int ms);
 
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+    //! Sorting by tag keeps the model's row order: rows already in tag order (a whole list sorted
+    //! once), or a paging server's rows while pages arrive (see the definition).
+    bool keepsListingOrder() const;
 
 Q_SIGNALS:
     void filterApplied(const QString &error);

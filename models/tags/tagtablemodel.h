@@ -6,6 +6,7 @@
 #include "net/formats/tagextras.h"
 
 #include <QAbstractTableModel>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QPointer>
 #include <QSet>
@@ -129,6 +130,11 @@ public:
     void addTag(const QString &tag);
 
     bool isFetchingPage() const { return m_pageInFlight; }
+    //! True when the rows are in natural tag order (naturalCompare), ascending: the server sent
+    //! its whole list at once, which was sorted off the GUI thread before the first row was
+    //! handed out, so rows only ever join at the end and the top of the table is final. False
+    //! for a paging server (its own order, page by page).
+    bool rowsInTagOrder() const { return m_rowsInTagOrder; }
     bool isAtEnd() const { return m_atEnd; }
     //! Total tags when the server said (or the whole list is known); -1 otherwise.
     qint64 totalCount() const;
@@ -185,6 +191,8 @@ private:
     void resetState();
     void startPager();
     void onPage(quint64 generation, const QStringList &names);
+    void sortWholeList(quint64 generation, QStringList names);
+    void handOutSorted(quint64 generation);
     void onPageFailed(quint64 generation, const Error &error);
     void showOfflineState();
     void appendRows(const QStringList &names);
@@ -222,12 +230,18 @@ private:
     bool m_failed = false;
     bool m_offline = false;
     bool m_fetchAll = false;
+    bool m_rowsInTagOrder = false;
+    //! A whole listing, sorted, handed out from memory (m_sortedNext is the next to hand out).
+    QStringList m_sortedNames;
+    qsizetype m_sortedNext = 0;
     Error m_lastError;
     int m_rowsWithMetadata = 0;
     std::array<int, 5> m_stateCounts{}; //!< rows per LoadState, kept by setState()
 
     QSet<int> m_changed;
     QTimer *m_changeTimer;
+    int m_batchIntervalMs;
+    QElapsedTimer m_sinceFlush; //!< since the last dataChanged batch
 };
 
 } // namespace Berth

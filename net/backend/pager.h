@@ -33,6 +33,12 @@ public:
     virtual void cancel() = 0;
     //! Rows per page handed out (the server may be asked for the same number).
     virtual void setPageSize(int n) = 0;
+    //! True once the server sent its whole listing in one response (a registry that ignores
+    //! `n`): every name is in memory and takeRemaining() can hand the rest over at once.
+    virtual bool holdsWholeList() const { return false; }
+    //! The names received and not handed out yet, taken out of the pager; afterwards hasMore()
+    //! says only whether the server has more pages.
+    virtual QStringList takeRemaining() { return {}; }
 
 Q_SIGNALS:
     //! Sent just before the pageReady() it belongs to by pagers that learn more than names

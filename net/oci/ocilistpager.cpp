@@ -4,6 +4,7 @@
 #include <QUrlQuery>
 
 #include <algorithm>
+#include <utility>
 
 namespace Berth {
 
@@ -27,6 +28,18 @@ OciListPager::~OciListPager()
 bool OciListPager::hasMore() const
 {
     return !m_started || !m_buffer.isEmpty() || !m_next.isEmpty();
+}
+
+bool OciListPager::holdsWholeList() const
+{
+    return m_started && m_serverPages == 1 && m_next.isEmpty();
+}
+
+QStringList OciListPager::takeRemaining()
+{
+    QStringList names = std::exchange(m_buffer, {});
+    m_handedOut += names.size();
+    return names;
 }
 
 void OciListPager::setPageSize(int n)
@@ -82,6 +95,7 @@ void OciListPager::onPage(quint64 generation, const Result<NamesPage> &result)
         return;
     }
     m_started = true;
+    ++m_serverPages;
     QStringList names = result->names;
     QUrl next = result->next;
     if (next == m_requested && !next.isEmpty())

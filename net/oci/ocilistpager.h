@@ -25,6 +25,8 @@ public:
     qint64 totalCount() const override { return m_total; }
     void cancel() override;
     void setPageSize(int n) override;
+    bool holdsWholeList() const override;
+    QStringList takeRemaining() override;
     int pageSize() const { return m_pageSize; }
 
 protected:
@@ -56,6 +58,7 @@ private:
     qint64 m_total = -1;
     quint64 m_generation = 0;
     int m_emptyPagesInARow = 0;
+    int m_serverPages = 0; //!< responses received since the start
     bool m_started = false;
     bool m_fetching = false;
 };

@@ -5,6 +5,8 @@
 #include "syntheticstack.h"
 
 #include "models/metadata/metadatacache.h"
+#include "models/tags/naturalcompare.h"
+#include "models/tags/tagfilterproxymodel.h"
 
 #include <QLocale>
 #include <QSignalSpy>
@@ -38,7 +40,45 @@ private Q_SLOTS:
     void failedPageStopsTheListing();
     void failedListingShowsTheDiskCacheOffline();
     void failedListingWithoutCacheStaysEmpty();
+    void wholeListIsHandedOutInTagOrder();
+    void wholeListTopNeverMovesInASortedView_data();
+    void wholeListTopNeverMovesInASortedView();
+    void pagingServerRowsKeepTheirOrderUntilTheEnd();
 };
+
+namespace {
+
+//! Names in no order at all, as Distribution lists them (it walks its storage directories),
+//! with numbers that a plain string sort gets wrong ("v1.10" before "v1.9").
+QStringList shuffledNames(int count)
+{
+    QStringList names;
+    for (int i = 0; i < count; ++i)
+        names.append(i % 3 == 0   ? u"v1.%1"_s.arg(i)
+                     : i % 3 == 1 ? u"build-%1"_s.arg(i * 7)
+                                  : u"nightly-%1"_s.arg(count - i));
+    // A fixed permutation: the test is the same on every run.
+    for (int i = 0; i < count; ++i)
+        names.swapItemsAt(i, (i * 7919 + 13) % count);
+    return names;
+}
+
+QStringList naturallySorted(QStringList names)
+{
+    std::sort(names.begin(), names.end(),
+              [](const QString &a, const QString &b) { return naturalCompare(a, b) < 0; });
+    return names;
+}
+
+QStringList topOf(const QAbstractItemModel &model, int count)
+{
+    QStringList top;
+    for (int row = 0; row < std::min(count, model.rowCount()); ++row)
+        top.append(model.index(row, 0).data(TagTableModel::TagRole).toString());
+    return top;
+}
+
+} // namespace
 
 void TestTagTableModelPaging::initTestCase()
 {
@@ -129,13 +169,15 @@ void TestTagTableModelPaging::totalsAndCountText_data()
     QTest::addColumn<qint64>("totalAfterFirstPage");
     QTest::addColumn<QString>("textAfterFirstPage");
     QTest::addColumn<int>("listingRequests");
-    // A page size of 200 rows (the model's): 1,200 tags are six pages.
+    QTest::addColumn<int>("pages");
+    // A page size of 200 rows (the model's): 1,200 tags are six pages. A whole list sorted in
+    // memory is handed to a model that wants every name in one go.
     QTest::newRow("paged, total at the end")
-            << SyntheticBackend::Paging::Pages << qint64(-1) << u"200+"_s << 6;
-    QTest::newRow("paged with X-Total-Count")
-            << SyntheticBackend::Paging::PagesWithTotal << qint64(1200) << u"200 of 1,200"_s << 6;
+            << SyntheticBackend::Paging::Pages << qint64(-1) << u"200+"_s << 6 << 6;
+    QTest::newRow("paged with X-Total-Count") << SyntheticBackend::Paging::PagesWithTotal
+                                              << qint64(1200) << u"200 of 1,200"_s << 6 << 6;
     QTest::newRow("whole list at once")
-            << SyntheticBackend::Paging::WholeList << qint64(1200) << u"200 of 1,200"_s << 1;
+            << SyntheticBackend::Paging::WholeList << qint64(1200) << u"1,200"_s << 1 << 1;
 }
 
 void TestTagTableModelPaging::totalsAndCountText()
@@ -144,6 +186,7 @@ void TestTagTableModelPaging::totalsAndCountText()
     QFETCH(qint64, totalAfterFirstPage);
     QFETCH(QString, textAfterFirstPage);
     QFETCH(int, listingRequests);
+    QFETCH(int, pages);
 
     // Given 1,200 tags served one way or another
     SyntheticStack stack;
@@ -169,7 +212,7 @@ void TestTagTableModelPaging::totalsAndCountText()
     QCOMPARE(totals.constLast(), qint64(1200));
     QCOMPARE(texts.constLast(), u"1,200"_s);
     QCOMPARE(stack.model.countText(), u"1,200"_s);
-    QCOMPARE(totals.size(), 6);
+    QCOMPARE(totals.size(), pages);
     QCOMPARE(modelTotals, totals);
     QCOMPARE(stack.backend.calls(SyntheticBackend::Call::ListPage), listingRequests);
 }
@@ -381,6 +424,113 @@ void TestTagTableModelPaging::invalidNamesAreShownVisiblyAndFlagged()
         QCOMPARE(name.data(Qt::ToolTipRole).toString().contains(u"not a valid tag name"_s),
                  invalid);
     }
+}
+
+void TestTagTableModelPaging::wholeListIsHandedOutInTagOrder()
+{
+    // Given a registry that sends its whole (unsorted) list in one response
+    SyntheticStack stack;
+    const QStringList names = shuffledNames(TagCount);
+    stack.backend.setTags(names);
+    stack.backend.setPaging(SyntheticBackend::Paging::WholeList);
+    stack.checkModel();
+    QSignalSpy pages(&stack.model, &TagTableModel::pageFetched);
+
+    // When the repository is shown
+    stack.model.setRepository(&stack.service, syntheticRepository());
+    QVERIFY(pages.wait());
+
+    // Then the first rows are the top of the finished list, in natural order, and the rows are
+    // marked as being in tag order
+    const QStringList sorted = naturallySorted(names);
+    QVERIFY(stack.model.rowsInTagOrder());
+    QCOMPARE(topOf(stack.model, stack.model.rowCount()), sorted.mid(0, stack.model.rowCount()));
+    QCOMPARE(stack.model.totalCount(), qint64(TagCount));
+    QCOMPARE(stack.model.countText(), u"200 of 450"_s);
+
+    // And the rest follows in the same order from memory, without another request
+    stack.model.fetchAll();
+    QTRY_VERIFY(stack.model.isAtEnd());
+    QCOMPARE(topOf(stack.model, TagCount), sorted);
+    QCOMPARE(stack.backend.calls(SyntheticBackend::Call::ListPage), 1);
+}
+
+void TestTagTableModelPaging::wholeListTopNeverMovesInASortedView_data()
+{
+    QTest::addColumn<Qt::SortOrder>("order");
+    QTest::newRow("ascending") << Qt::AscendingOrder;
+    QTest::newRow("descending") << Qt::DescendingOrder;
+}
+
+void TestTagTableModelPaging::wholeListTopNeverMovesInASortedView()
+{
+    // Given the window's view: a proxy sorted by tag over the model
+    QFETCH(Qt::SortOrder, order);
+    SyntheticStack stack;
+    const QStringList names = shuffledNames(TagCount);
+    stack.backend.setTags(names);
+    stack.backend.setPaging(SyntheticBackend::Paging::WholeList);
+    TagFilterProxyModel proxy;
+    proxy.setDebounceInterval(0);
+    proxy.setTagModel(&stack.model);
+    QStringList expected = naturallySorted(names);
+    if (order == Qt::DescendingOrder)
+        std::reverse(expected.begin(), expected.end());
+    expected = expected.mid(0, 40);
+
+    // Every top of the screen the view ever shows is recorded
+    QList<QStringList> tops;
+    const auto record = [&] {
+        const QStringList top = topOf(proxy, 40);
+        if (!top.isEmpty() && (tops.isEmpty() || tops.constLast() != top))
+            tops.append(top);
+    };
+    connect(&proxy, &QAbstractItemModel::rowsInserted, &proxy, record);
+    connect(&proxy, &QAbstractItemModel::layoutChanged, &proxy, record);
+
+    // When the repository opens in it
+    stack.model.setRepository(&stack.service, syntheticRepository());
+    proxy.sort(TagTableModel::TagColumn, order);
+    QTRY_VERIFY(stack.model.isAtEnd());
+
+    // Then the first screen shown was the final one, and it never changed
+    QCOMPARE(tops.size(), 1);
+    QCOMPARE(tops.constFirst(), expected);
+}
+
+void TestTagTableModelPaging::pagingServerRowsKeepTheirOrderUntilTheEnd()
+{
+    // Given a server that pages in its own (lexical) order, where natural order differs
+    SyntheticStack stack;
+    QStringList names;
+    for (int i = 1; i <= TagCount; ++i)
+        names.append(u"v%1"_s.arg(i));
+    std::sort(names.begin(), names.end()); // v1, v10, v100, v101, ..., v2, v20, ...
+    stack.backend.setTags(names);
+    stack.backend.setPaging(SyntheticBackend::Paging::Pages);
+    TagFilterProxyModel proxy;
+    proxy.setDebounceInterval(0);
+    proxy.setTagModel(&stack.model);
+    QSignalSpy pages(&stack.model, &TagTableModel::pageFetched);
+
+    // When it opens in a view sorted by tag
+    stack.model.setRepository(&stack.service, syntheticRepository());
+    proxy.sort(TagTableModel::TagColumn, Qt::AscendingOrder);
+    QVERIFY(pages.wait());
+
+    // Then while pages arrive the rows keep the server's order: later pages join at the bottom
+    // and never push the rows a person looks at away
+    QVERIFY(!stack.model.rowsInTagOrder());
+    const QStringList firstTop = topOf(proxy, 40);
+    QCOMPARE(firstTop, names.mid(0, 40));
+    if (!stack.model.isAtEnd()) {
+        QVERIFY(pages.wait());
+        QCOMPARE(topOf(proxy, 40), firstTop);
+    }
+
+    // And once every name is in, they are in natural order
+    QTRY_VERIFY(stack.model.isAtEnd());
+    QCOMPARE(topOf(proxy, TagCount), naturallySorted(names));
 }
 
 } // namespace Berth::Test
