@@ -57,8 +57,11 @@ public:
                                      Priority priority) override;
     ResultJob<ImageMetadata> *fetchMetadata(const QString &repository, const QString &reference,
                                             Priority priority) override;
-    //! Manifests come from the registry API (/v2/), as with OciBackend.
-    bool resolvesTagsWithManifestGet() const override { return true; }
+    //! No: Harbor counts a manifest GET by tag as a pull of that tag (its pull time, the
+    //! repository's pull count), which retention rules ("pulled within N days") act on. Looking
+    //! at a tag must not make it look used: tags are resolved with a HEAD, which Harbor does not
+    //! count.
+    bool resolvesTagsWithManifestGet() const override { return false; }
     ResultJob<ImageMetadata> *fetchMetadataFrom(const QString &repository, const QString &reference,
                                                 Priority priority,
                                                 const MetadataSources &sources) override;

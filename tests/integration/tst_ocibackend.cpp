@@ -382,17 +382,18 @@ void TestOciBackend::tagsSharingADigestAreFetchedOnce()
     QList<QUrl> manifestHeads;
     QList<QUrl> manifestGets;
     QList<QUrl> blobGets;
-    const auto connection
-            = connect(m_scheduler.get(), &RequestScheduler::attemptStarted, this,
-                      [&](const QByteArray &method, const QUrl &url) {
-                          const bool manifest = url.path().contains(u"/manifests/"_s);
-                          if (method == "HEAD" && manifest)
-                              manifestHeads.append(url);
-                          else if (method == "GET" && manifest)
-                              manifestGets.append(url);
-                          else if (method == "GET" && url.path().contains(u"/blobs/"_s))
-                              blobGets.append(url);
-                      });
+    // Destroyed before the lists: a failed check that returns early leaves no dangling slot.
+    QObject counting;
+    connect(m_scheduler.get(), &RequestScheduler::attemptStarted, &counting,
+            [&](const QByteArray &method, const QUrl &url) {
+                const bool manifest = url.path().contains(u"/manifests/"_s);
+                if (method == "HEAD" && manifest)
+                    manifestHeads.append(url);
+                else if (method == "GET" && manifest)
+                    manifestGets.append(url);
+                else if (method == "GET" && url.path().contains(u"/blobs/"_s))
+                    blobGets.append(url);
+            });
     // When metadata of the digest, of all 5 tags and (a caller that gives up at once) of the
     // digest again is asked for at once
     QObject context;
@@ -419,9 +420,10 @@ void TestOciBackend::tagsSharingADigestAreFetchedOnce()
     QTRY_COMPARE_WITH_TIMEOUT(results.size() + failures.size(), 6, 30000);
     QTRY_VERIFY(cancelled.has_value());
 
-    // Then each tag costs its HEAD, and the tags and the digest share one fetch of the digest:
-    // one manifest GET and one config GET. The caller that left ended Cancelled without taking
-    // the shared fetch from the others.
+    // Then each tag costs one GET of its manifest (no disk cache: nothing to revalidate; the GET
+    // tells the digest), and the tags and the digest share one fetch of the digest: its manifest
+    // GET and one config GET. The caller that left ended Cancelled without taking the shared
+    // fetch from the others.
     QVERIFY2(failures.isEmpty(), qPrintable(failures.value(0).toString()));
     QCOMPARE(cancelled->code, ErrorCode::Cancelled);
     for (const MetadataService::TagMetadata &m : std::as_const(results)) {
@@ -429,14 +431,16 @@ void TestOciBackend::tagsSharingADigestAreFetchedOnce()
         QVERIFY(m.metadata);
         QCOMPARE(m.metadata->digest, pushed.digest);
     }
-    QCOMPARE(manifestHeads.size(), 5);
-    QCOMPARE(manifestGets.size(), 1);
-    QVERIFY2(manifestGets.constFirst().path().endsWith(pushed.digest),
-             qPrintable(manifestGets.constFirst().toString()));
+    QCOMPARE(manifestHeads.size(), 0);
+    QCOMPARE(manifestGets.size(), 6);
+    int byDigest = 0;
+    for (const QUrl &get : std::as_const(manifestGets))
+        byDigest += get.path().endsWith(pushed.digest) ? 1 : 0;
+    QCOMPARE(byDigest, 1);
     QCOMPARE(blobGets.size(), 1);
     QCOMPARE(service.metadataFetches(), quint64(1));
 
-    // And once cached, a digest costs nothing and a tag costs only its HEAD
+    // And once known, a digest costs nothing and a tag only what tells its digest
     manifestHeads.clear();
     manifestGets.clear();
     blobGets.clear();
@@ -446,11 +450,9 @@ void TestOciBackend::tagsSharingADigestAreFetchedOnce()
     const auto byTag = waitFor(service.metadata(repository, u"tag-3"_s, Priority::Visible));
     QVERIFY2(byTag.ok(), qPrintable(byTag.error().toString()));
     QCOMPARE(byTag.value().digest, pushed.digest);
-    QCOMPARE(manifestHeads.size(), 1);
-    QCOMPARE(manifestGets.size(), 0);
+    QCOMPARE(manifestHeads.size() + manifestGets.size(), 1);
     QCOMPARE(blobGets.size(), 0);
     QCOMPARE(service.metadataFetches(), quint64(1));
-    disconnect(connection);
 }
 
 void TestOciBackend::resolveTagGivesTheDigest()
