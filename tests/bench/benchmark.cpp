@@ -7,6 +7,7 @@
 #include "stallchecker.h"
 #include "waiter.h"
 
+#include "faultproxy.h"
 #include "harborserver.h"
 #include "imagebuilder.h"
 #include "imageseeder.h"
@@ -21,6 +22,8 @@
 #include "models/metadata/metadatacache.h"
 #include "models/metadata/metadataservice.h"
 #include "models/tags/metadataupdater.h"
+#include "models/tags/naturalcompare.h"
+#include "models/tags/tagfilterproxymodel.h"
 #include "models/tags/tagtablemodel.h"
 #include "net/formats/mediatypes.h"
 
@@ -196,6 +199,8 @@ int Benchmark::run()
     m_workDir = std::make_unique<QTemporaryDir>();
     if (!m_workDir->isValid() || !startRegistry())
         return 1;
+    // berth keeps a disk cache: the children of this run use one of their own, never the user's.
+    qputenv("XDG_CACHE_HOME", QFile::encodeName(m_workDir->filePath(u"xdg-cache"_s)));
     if (skopeoBinary().isEmpty())
         say(u"skopeo not found: the peer columns stay empty (scripts/lib/deps.sh installs it)"_s);
 
@@ -206,6 +211,7 @@ int Benchmark::run()
             m_sizes.append(result);
             continue;
         }
+        measureFirstScreen(size, result);
         measureModelCold(size, result);
         measureModelWarm(size, result);
         measureFullLoad(size, result);
@@ -301,6 +307,117 @@ bool Benchmark::seed(int size, QJsonObject &result)
                 .arg(size - images)
                 .arg(storageMs));
     return true;
+}
+
+void Benchmark::measureFirstScreen(int size, QJsonObject &result)
+{
+    const QString repository = repositoryFor(size);
+    // The baseline: one plain GET of the whole list (median of the repeats).
+    RawClient raw;
+    QList<qint64> rawTimes;
+    for (int i = 0; i < m_options.repeats; ++i) {
+        const auto listed = raw.run(
+                m_registry->baseUrl(),
+                {{"GET"_ba,
+                  m_registry->baseUrl().resolved(QUrl(u"/v2/%1/tags/list"_s.arg(repository))),
+                  {}}},
+                ScenarioTimeoutMs);
+        if (listed.failed > 0 || listed.ms < 0) {
+            fail(u"raw tags/list of %1 failed"_s.arg(repository));
+            return;
+        }
+        rawTimes.append(listed.ms);
+    }
+    QStringList expected = m_imageOfTag.keys();
+    std::sort(expected.begin(), expected.end(),
+              [](const QString &a, const QString &b) { return naturalCompare(a, b) < 0; });
+    expected = expected.mid(0, VisibleRows);
+
+    QTemporaryDir cacheDir;
+    MetadataCache cache(cacheDir.filePath(u"first-screen.sqlite"_s));
+    if (!cache.open()) {
+        fail(u"cannot open the metadata cache"_s);
+        return;
+    }
+    const auto stack = openStack(u"first screen"_s, m_registry->host(), &cache);
+    if (!stack)
+        return;
+    TagTableModel model;
+    TagFilterProxyModel proxy;
+    proxy.setTagModel(&model);
+    QElapsedTimer clock;
+    const auto topRows = [&] {
+        QStringList top;
+        for (int row = 0; row < std::min(VisibleRows, proxy.rowCount()); ++row)
+            top.append(proxy.index(row, 0).data(TagTableModel::TagRole).toString());
+        return top;
+    };
+    const auto topLoaded = [&] {
+        if (proxy.rowCount() < VisibleRows)
+            return false;
+        for (int row = 0; row < VisibleRows; ++row) {
+            if (proxy.index(row, 0)
+                        .data(TagTableModel::LoadStateRole)
+                        .value<TagTableModel::LoadState>()
+                != TagTableModel::LoadState::Loaded)
+                return false;
+        }
+        return true;
+    };
+    // As TagTableView does: the range again whenever the proxy's rows change.
+    QStringList shownTop;
+    qint64 lastTopChangeMs = -1;
+    int topChanges = 0;
+    const auto onRowsChanged = [&] {
+        if (proxy.rowCount() > 0)
+            model.updater()->setVisibleRange(0, std::min(VisibleRows, proxy.rowCount()) - 1,
+                                             &proxy);
+        const QStringList top = topRows();
+        if (top != shownTop) {
+            shownTop = top;
+            lastTopChangeMs = clock.elapsed();
+            ++topChanges;
+        }
+    };
+    QObject::connect(&proxy, &QAbstractItemModel::rowsInserted, &model, onRowsChanged);
+    QObject::connect(&proxy, &QAbstractItemModel::layoutChanged, &model, onRowsChanged);
+    QObject::connect(&proxy, &QAbstractItemModel::modelReset, &model, onRowsChanged);
+
+    stack->resetCounts();
+    clock.start();
+    model.setRepository(&stack->service(), repository);
+    proxy.sort(TagTableModel::TagColumn, Qt::AscendingOrder); // the window's default
+    Waiter final([&] { return topRows() == expected && topLoaded(); }, clock);
+    final.on(&proxy, &QAbstractItemModel::dataChanged);
+    final.on(&proxy, &QAbstractItemModel::rowsInserted);
+    final.on(&proxy, &QAbstractItemModel::layoutChanged);
+    const qint64 finalMs = final.wait(ScenarioTimeoutMs);
+    const RequestCounts atFinal = stack->counts();
+    // Then a while longer: the screen must not move again, and what opening spent settles.
+    QEventLoop settle;
+    QTimer::singleShot(1500, &settle, &QEventLoop::quit);
+    settle.exec();
+    const RequestCounts settled = stack->counts();
+    const bool movedAfter = topRows() != expected;
+    const qint64 rawMs = median(rawTimes);
+    if (finalMs < 0)
+        fail(u"first screen of %1 never became final"_s.arg(repository));
+    if (movedAfter)
+        fail(u"first screen of %1 changed after it was final"_s.arg(repository));
+    result.insert(u"first_screen"_s, QJsonObject{{u"raw_tags_list_ms"_s, rawMs},
+                                                 {u"final_ms"_s, finalMs},
+                                                 {u"last_top_change_ms"_s, lastTopChangeMs},
+                                                 {u"top_changes"_s, topChanges},
+                                                 {u"requests_at_final"_s, atFinal.toJson()},
+                                                 {u"requests_settled"_s, settled.toJson()},
+                                                 {u"margin_rows"_s, VisibleRows}});
+    say(u"first screen: final (top 40 names and metadata) %1 ms after setRepository; raw "
+        "tags/list %2 ms; the top changed %3 time(s), last at %4 ms; requests %5 at final, %6 "
+        "after 1.5 s"_s.arg(finalMs)
+                .arg(rawMs)
+                .arg(topChanges)
+                .arg(lastTopChangeMs)
+                .arg(atFinal.toText(), settled.toText()));
 }
 
 void Benchmark::measureModelCold(int size, QJsonObject &result)
@@ -663,12 +780,21 @@ void Benchmark::measureExport(int size, QJsonObject &result)
         return;
     // berth export --format json of every tag, against the raw client moving the same requests
     // (a HEAD per tag, a manifest and a config per distinct digest) for the same tags.
+    // The CLI keeps its disk cache under XDG_CACHE_HOME: a fresh one per size makes the first
+    // export cold and the second warm (and leaves the user's own cache alone).
     const QString reportPath = m_workDir->filePath(u"export-%1.json"_s.arg(size));
-    QFile::remove(reportPath);
-    const auto run
-            = ChildRun::run(m_options.berthBinary,
-                            {u"export"_s, u"--plain-http"_s, u"--format"_s, u"json"_s, u"-o"_s,
-                             reportPath, m_registry->host() + u'/' + repositoryFor(size)});
+    const auto exportVia = [&](const QString &host, const QString &cacheHome) {
+        QFile::remove(reportPath);
+        const QByteArray before = qgetenv("XDG_CACHE_HOME");
+        qputenv("XDG_CACHE_HOME", QFile::encodeName(cacheHome));
+        const auto outcome = ChildRun::run(
+                m_options.berthBinary, {u"export"_s, u"--plain-http"_s, u"--format"_s, u"json"_s,
+                                        u"-o"_s, reportPath, host + u'/' + repositoryFor(size)});
+        qputenv("XDG_CACHE_HOME", before);
+        return outcome;
+    };
+    const QString timedCache = m_workDir->filePath(u"export-cache-%1"_s.arg(size));
+    const auto run = exportVia(m_registry->host(), timedCache);
     QFile report(reportPath);
     const qsizetype rows = report.open(QIODevice::ReadOnly)
                                    ? QJsonDocument::fromJson(report.readAll())
@@ -710,6 +836,40 @@ void Benchmark::measureExport(int size, QJsonObject &result)
     const auto raw = client.run(base, mix, ScenarioTimeoutMs);
     if (raw.failed > 0 || raw.ms < 0)
         fail(u"raw client, full mix: %1 failed"_s.arg(raw.failed));
+
+    // The same export again on the cache the first one filled: tags revalidated, nothing else.
+    const auto warm = exportVia(m_registry->host(), timedCache);
+    if (!warm.ok())
+        fail(u"berth export, warm: "_s + QString::fromUtf8(warm.err.left(300)));
+    // What each sends, counted by a proxy in front of the registry (a pair of runs of its own on
+    // a fresh cache: the proxy's forwarding is not in the times above).
+    FaultProxy proxy;
+    QString proxyError;
+    RequestCounts coldCounts;
+    RequestCounts warmCounts;
+    if (!proxy.start(u"127.0.0.1"_s, quint16(m_registry->port()), &proxyError)) {
+        fail(u"proxy for export counts: "_s + proxyError);
+    } else {
+        RequestCounts *counting = &coldCounts;
+        QObject::connect(&proxy, &FaultProxy::requestSeen, &proxy,
+                         [&counting](const QByteArray &method, const QString &path) {
+                             counting->count(method, path);
+                         });
+        const QString countedCache = m_workDir->filePath(u"export-counted-%1"_s.arg(size));
+        bool counted = exportVia(proxy.host(), countedCache).ok();
+        counting = &warmCounts;
+        counted = counted && exportVia(proxy.host(), countedCache).ok();
+        if (!counted)
+            fail(u"berth export through the counting proxy failed"_s);
+    }
+    result.insert(u"export_warm"_s, QJsonObject{{u"cold_ms"_s, run.totalMs},
+                                                {u"warm_ms"_s, warm.totalMs},
+                                                {u"cold_requests"_s, coldCounts.toJson()},
+                                                {u"warm_requests"_s, warmCounts.toJson()}});
+    say(u"berth export warm: %1 ms against %2 ms cold; requests cold %3, warm %4"_s
+                .arg(warm.totalMs)
+                .arg(run.totalMs)
+                .arg(coldCounts.toText(), warmCounts.toText()));
     result.insert(u"export"_s, QJsonObject{{u"ms"_s, run.totalMs},
                                            {u"rows"_s, int(rows)},
                                            {u"tags_per_s"_s,
@@ -830,7 +990,8 @@ void Benchmark::measureHarbor(int size, QJsonObject &result)
         const auto run = ChildRun::run(m_options.berthBinary,
                                        {u"export"_s, u"--plain-http"_s, u"--username"_s,
                                         QString(HarborServer::adminName), u"--password-stdin"_s,
-                                        u"--format"_s, u"json"_s, u"-o"_s, reportPath, reference},
+                                        u"--no-cache"_s, u"--format"_s, u"json"_s, u"-o"_s,
+                                        reportPath, reference},
                                        passwordFile);
         QFile report(reportPath);
         const QJsonArray tags = report.open(QIODevice::ReadOnly)
@@ -1266,6 +1427,19 @@ void Benchmark::printTable() const
            "1 = Berth faster).\n\n";
     row(u"tags"_s, [&](const QJsonObject &s) { return num(s.value(u"tags"_s).toInteger()); });
     msRow(u"model: first rows (setRepository -> pageFetched)"_s, u"model_cold.first_rows_ms"_s);
+    msRow(u"raw client: GET tags/list (whole list)"_s, u"first_screen.raw_tags_list_ms"_s);
+    msRow(u"first screen final: top 40 names + metadata"_s, u"first_screen.final_ms"_s);
+    row(u"  final - raw tags/list (target <= 500)"_s, [&](const QJsonObject &s) {
+        const qint64 f = ms(s, u"first_screen.final_ms"_s);
+        const qint64 r = ms(s, u"first_screen.raw_tags_list_ms"_s);
+        return f < 0 || r < 0 ? u"-"_s : num(f - r);
+    });
+    row(u"  times the top 40 changed while opening"_s,
+        [&](const QJsonObject &s) { return num(ms(s, u"first_screen.top_changes"_s)); });
+    row(u"  requests HEAD/manifest/blob at final"_s,
+        [&](const QJsonObject &s) { return requestsText(s, u"first_screen.requests_at_final"_s); });
+    row(u"  requests HEAD/manifest/blob after 1.5 s"_s,
+        [&](const QJsonObject &s) { return requestsText(s, u"first_screen.requests_settled"_s); });
     msRow(u"berth tags: first line"_s, u"berth_tags.first_line_ms"_s);
     msRow(u"berth tags: all lines"_s, u"berth_tags.total_ms"_s);
     msRow(u"skopeo list-tags"_s, u"skopeo_list_tags.total_ms"_s);
@@ -1309,6 +1483,12 @@ void Benchmark::printTable() const
     });
     msRow(u"raw client: full mix, every tag"_s, u"export.raw_full.ms"_s);
     ratioRow(u"  berth export / raw"_s, u"export.ms"_s, u"export.raw_full.ms"_s);
+    msRow(u"berth export again, warm disk cache"_s, u"export_warm.warm_ms"_s);
+    ratioRow(u"  warm / cold (aim <= 0.5x)"_s, u"export_warm.warm_ms"_s, u"export_warm.cold_ms"_s);
+    row(u"  requests HEAD/manifest/blob cold"_s,
+        [&](const QJsonObject &s) { return requestsText(s, u"export_warm.cold_requests"_s); });
+    row(u"  requests HEAD/manifest/blob warm"_s,
+        [&](const QJsonObject &s) { return requestsText(s, u"export_warm.warm_requests"_s); });
     mibRow(u"peak RSS: berth export (MiB)"_s, u"export.peak_rss_kib"_s);
     msRow(u"clean-up plan: every tag read (keep newest 10)"_s, u"cleanup_plan.inventory_ms"_s);
     row(u"  requests: HEADs + manifests and configs"_s, [&](const QJsonObject &s) {

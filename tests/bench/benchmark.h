@@ -73,6 +73,10 @@ private:
                                           MetadataCache *cache, const Credentials &credentials = {},
                                           BackendKind kind = BackendKind::Registry);
     bool seed(int size, QJsonObject &result);
+    //! The window's first screen: the model behind a proxy sorted by tag, the visible range
+    //! reported as a view reports it; when the top 40 rows are the top of the finished list
+    //! with their metadata and stay so, against the raw tags/list time.
+    void measureFirstScreen(int size, QJsonObject &result);
     void measureModelCold(int size, QJsonObject &result);
     void measureModelWarm(int size, QJsonObject &result);
     void measureFullLoad(int size, QJsonObject &result);

@@ -65,20 +65,24 @@ Error BenchStack::open(int timeoutMs)
     return {};
 }
 
-void BenchStack::onAttempt(const QByteArray &method, const QUrl &url)
+void RequestCounts::count(const QByteArray &method, const QString &path)
 {
-    const QString path = url.path();
     if (method == "HEAD" && path.contains(u"/manifests/"_s))
-        ++m_counts.heads;
+        ++heads;
     else if (method == "GET" && path.contains(u"/manifests/"_s))
-        ++m_counts.manifestGets;
+        ++manifestGets;
     else if (method == "GET" && path.contains(u"/blobs/"_s))
-        ++m_counts.blobGets;
+        ++blobGets;
     else if (path.endsWith(u"/tags/list"_s) || path.endsWith(u"/_catalog"_s)
              || path.endsWith(u"/artifacts"_s) || path.endsWith(u"/tags"_s))
-        ++m_counts.listings;
+        ++listings;
     else
-        ++m_counts.other;
+        ++other;
+}
+
+void BenchStack::onAttempt(const QByteArray &method, const QUrl &url)
+{
+    m_counts.count(method, url.path());
 }
 
 } // namespace Berth::Test

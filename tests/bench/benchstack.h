@@ -26,6 +26,8 @@ struct RequestCounts
     int other = 0;        //!< the /v2/ ping and anything else
 
     int total() const { return heads + manifestGets + blobGets + listings + other; }
+    //! Counts one request by its method and path.
+    void count(const QByteArray &method, const QString &path);
     QJsonObject toJson() const;
     QString toText() const; //!< "123 (80 HEAD, 40 manifest, 3 blob)"
 };
