@@ -465,7 +465,7 @@ void CompareDialog::loadSide(Side side, ImageFilesJob::Depth depth)
     }
     const QString platform
             = state.platform->count() > 0 ? state.platform->currentText() : QString();
-    auto *job = new ImageFilesJob(state.session->backend(), m_cache, state.repository,
+    auto *job = new ImageFilesJob(state.session->metadata(), m_cache, state.repository,
                                   state.reference, platform, depth, Priority::Interactive, this);
     state.job = job;
     const quint64 generation = m_generation;

@@ -460,7 +460,7 @@ void FilesView::load(const QString &platform)
         onLoaded(Error(ErrorCode::InvalidInput, tr("not connected")), {});
         return;
     }
-    auto *job = new ImageFilesJob(m_session->backend(), m_cache, m_repository, m_tag, platform,
+    auto *job = new ImageFilesJob(m_session->metadata(), m_cache, m_repository, m_tag, platform,
                                   ImageFilesJob::Depth::Files, Priority::Interactive, this);
     m_job = job;
     connect(job, &ImageFilesJob::progressed, this, &FilesView::updateProgress);

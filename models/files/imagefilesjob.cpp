@@ -51,20 +51,6 @@ bool isFilesystemLayer(const QString &mediaType)
            || mediaType.startsWith(u"application/vnd.oci.image.layer."_s);
 }
 
-ImageFilesJob::ImageFilesJob(RegistryBackend *backend, LayerListingCache *cache, QString repository,
-                             QString reference, QString platform, Depth depth, Priority priority,
-                             QObject *parent)
-    : ResultJob<ImageFiles>(priority, parent)
-    , m_backend(backend)
-    , m_cache(cache)
-    , m_platform(std::move(platform))
-    , m_depth(depth)
-{
-    m_files.repository = std::move(repository);
-    m_files.reference = std::move(reference);
-    start();
-}
-
 ImageFilesJob::ImageFilesJob(MetadataService *metadata, LayerListingCache *cache,
                              QString repository, QString reference, QString platform, Depth depth,
                              Priority priority, QObject *parent)
@@ -82,8 +68,10 @@ ImageFilesJob::ImageFilesJob(MetadataService *metadata, LayerListingCache *cache
 
 ResultJob<ImageMetadata> *ImageFilesJob::fetchMetadata(const QString &reference)
 {
-    if (!m_service)
-        return m_backend->fetchMetadata(m_files.repository, reference, priority());
+    if (!m_service) {
+        return failedJob<ImageMetadata>(
+                Error(ErrorCode::Cancelled, u"the registry session is closed"_s), this);
+    }
     auto *task = new Task<ImageMetadata>(priority(), this);
     task->await(m_service->metadata(m_files.repository, reference, priority()),
                 [task](const Result<MetadataService::TagMetadata> &found) {

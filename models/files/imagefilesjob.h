@@ -55,12 +55,9 @@ public:
         Files,    //!< and every layer's listing, and the merged filesystem
     };
 
-    //! cache may be null (nothing read or stored); backend and cache must outlive the job.
-    ImageFilesJob(RegistryBackend *backend, LayerListingCache *cache, QString repository,
-                  QString reference, QString platform, Depth depth, Priority priority,
-                  QObject *parent);
-    //! The same with the metadata asked of metadata (its memory and disk caches: a known image
-    //! costs a HEAD of its tag, nothing by digest) and the layers of its backend.
+    //! The metadata is asked of metadata (its memory and disk caches: a known image costs a HEAD
+    //! of its tag, nothing by digest), the layers of its backend. cache may be null (nothing read
+    //! or stored); metadata and cache must outlive the job.
     ImageFilesJob(MetadataService *metadata, LayerListingCache *cache, QString repository,
                   QString reference, QString platform, Depth depth, Priority priority,
                   QObject *parent);

@@ -51,7 +51,7 @@ void TagTableModel::setBatchInterval(int ms)
     m_batchIntervalMs = ms;
 }
 
-void TagTableModel::setRepository(MetadataService *service, const QString &repository)
+void TagTableModel::switchTo(MetadataService *service, const QString &repository)
 {
     beginResetModel();
     resetState();
@@ -61,6 +61,11 @@ void TagTableModel::setRepository(MetadataService *service, const QString &repos
     if (m_service && !m_repository.isEmpty())
         m_cachedTags = m_service->knownTags(m_repository);
     endResetModel();
+}
+
+void TagTableModel::setRepository(MetadataService *service, const QString &repository)
+{
+    switchTo(service, repository);
     Q_EMIT countsChanged();
     if (m_service && !m_repository.isEmpty()) {
         startPager();
@@ -70,14 +75,7 @@ void TagTableModel::setRepository(MetadataService *service, const QString &repos
 
 void TagTableModel::showLastKnownState(MetadataService *service, const QString &repository)
 {
-    beginResetModel();
-    resetState();
-    m_service = service;
-    m_repository = repository;
-    m_updater->reset(service, repository);
-    if (m_service && !m_repository.isEmpty())
-        m_cachedTags = m_service->knownTags(m_repository);
-    endResetModel();
+    switchTo(service, repository);
     showOfflineState();
     Q_EMIT countsChanged();
 }

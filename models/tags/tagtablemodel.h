@@ -189,6 +189,9 @@ private:
     void stopFetchAll() { m_fetchAll = false; }
 
     void resetState();
+    //! Resets the model to repository of service with what the disk cache knows of it; lists
+    //! nothing yet.
+    void switchTo(MetadataService *service, const QString &repository);
     void startPager();
     void onPage(quint64 generation, const QStringList &names);
     void sortWholeList(quint64 generation, QStringList names);
