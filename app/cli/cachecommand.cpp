@@ -122,7 +122,7 @@ int CacheCommand::info(const QStringList &arguments)
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
     if (parser.isSet(u"help"_s)) {
-        writeOut(parser.helpText().toUtf8());
+        writeOut(commandHelp(parser, u"cache info"_s).toUtf8());
         return ExitOk;
     }
     if (!parser.positionalArguments().isEmpty())
@@ -211,7 +211,7 @@ int CacheCommand::clear(const QStringList &arguments)
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
     if (parser.isSet(u"help"_s)) {
-        writeOut(parser.helpText().toUtf8());
+        writeOut(commandHelp(parser, u"cache clear"_s).toUtf8());
         return ExitOk;
     }
     const QStringList positional = parser.positionalArguments();

@@ -27,7 +27,7 @@ std::optional<int> CommandArguments::parse(const QStringList &arguments, qsizety
     if (!m_parser.parse(arguments))
         return usageError(m_parser.errorText());
     if (m_parser.isSet(u"help"_s)) {
-        writeOut(m_parser.helpText().toUtf8());
+        writeOut(commandHelp(m_parser, m_command).toUtf8());
         return ExitOk;
     }
     if (const qsizetype count = m_parser.positionalArguments().size();

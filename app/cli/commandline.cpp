@@ -21,16 +21,6 @@ using namespace Qt::StringLiterals;
 
 namespace Berth::Cli {
 
-static const QStringList &commandNames()
-{
-    // Known before the commands are made (main() decides between the window and the command
-    // line with it): every command of CommandLine's constructor.
-    static const QStringList names{u"tags"_s,  u"inspect"_s, u"export"_s,  u"repos"_s,
-                                   u"retag"_s, u"rm"_s,      u"cleanup"_s, u"undo"_s,
-                                   u"ls"_s,    u"cat"_s,     u"diff"_s,    u"cache"_s};
-    return names;
-}
-
 CommandLine::CommandLine(QObject *parent)
     : QObject(parent)
 {
@@ -44,11 +34,15 @@ CommandLine::CommandLine(QObject *parent)
 
 bool CommandLine::wantsCommandLine(const QStringList &arguments)
 {
+    // The window takes `berth` and `berth HOST/REPOSITORY` only. Everything else is the command
+    // line's, which names a mistyped command instead of opening a window on it ("berth cleanup
+    // HOST/repo" once opened the window on a repository called "cleanup", and an option such as
+    // --platform reached Qt's own option parsing).
     if (arguments.size() < 2)
         return false;
     const QString &first = arguments.at(1);
-    return commandNames().contains(first) || first == u"--help" || first == u"-h"
-           || first == u"help" || first == u"--version" || first == u"-v";
+    const bool reference = arguments.size() == 2 && !first.startsWith(u'-') && first.contains(u'/');
+    return !reference;
 }
 
 QString CommandLine::helpText() const
@@ -87,7 +81,12 @@ void CommandLine::run(const QStringList &arguments)
     }
     Command *command = find(first);
     if (!command) {
-        writeErrLine(u"berth: unknown command \"%1\" (see berth --help)"_s.arg(first));
+        QStringList names;
+        for (const Command *known : m_commands)
+            names.append(known->name());
+        writeErrLine(
+                u"berth: unknown command \"%1\"; the commands are: %2 (see berth --help)"_s.arg(
+                        first, names.join(u", "_s)));
         return Q_EMIT finished(ExitUsage);
     }
     command->run(arguments.mid(1));

@@ -15,7 +15,7 @@ class CommandLine final : public QObject
 public:
     explicit CommandLine(QObject *parent = nullptr);
 
-    //! True when arguments name a command (or ask for help/version) rather than the GUI.
+    //! False only for the window: no argument, or one HOST/REPOSITORY reference.
     static bool wantsCommandLine(const QStringList &arguments);
     //! Starts; finished() follows exactly once.
     void run(const QStringList &arguments);

@@ -212,7 +212,7 @@ void ExportCommand::run(const QStringList &arguments)
     if (!parser.parse(arguments))
         return usage(parser.errorText());
     if (parser.isSet(u"help"_s)) {
-        writeOut(parser.helpText().toUtf8());
+        writeOut(commandHelp(parser, name()).toUtf8());
         return Q_EMIT finished(ExitOk);
     }
     if (parser.positionalArguments().size() != 1)

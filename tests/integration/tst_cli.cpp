@@ -41,6 +41,8 @@ private Q_SLOTS:
     void exportPerPlatformAndFilter();
     void repos();
     void retagThenInspect();
+    void unknownCommandsAreNamed_data();
+    void unknownCommandsAreNamed();
     void rmRefusesWithoutYes();
     void rmRemovesOneTag();
     void rmImageRemovesEveryTag();
@@ -150,6 +152,13 @@ void TestCli::help()
         QVERIFY(commandHelp.out.contains("--password-stdin"));
         QVERIFY(commandHelp.out.contains("Exit codes"));
     }
+    // A command's usage line reads as people type it, not with the binary's path.
+    QVERIFY(berth({u"tags"_s, u"--help"_s})
+                    .out.startsWith("Usage: berth tags [options] REPOSITORY\n"));
+    QVERIFY(berth({u"ls"_s, u"--help"_s})
+                    .out.startsWith("Usage: berth ls [options] IMAGE [PATH]\n"));
+    QVERIFY(berth({u"cache"_s, u"clear"_s, u"--help"_s})
+                    .out.startsWith("Usage: berth cache clear [options] [REGISTRY]\n"));
 }
 
 void TestCli::tagsPlainAndJson()
@@ -446,7 +455,8 @@ void TestCli::rmImageRemovesEveryTag()
 void TestCli::usageErrors_data()
 {
     QTest::addColumn<QStringList>("arguments");
-    // (Bare `berth` and `berth WORD` open the desktop window since it landed: not usage errors.)
+    // (Bare `berth` and `berth HOST/REPOSITORY` open the desktop window: not usage errors.
+    // Anything else is the command line's, and never reaches Qt's own option parsing.)
     QTest::newRow("tags without repository") << QStringList{u"tags"_s};
     QTest::newRow("unknown option") << QStringList{u"export"_s, u"--bogus"_s, u"h:1/r"_s};
     QTest::newRow("unknown format")
@@ -476,6 +486,31 @@ void TestCli::usageErrors()
     QCOMPARE(run.code, 2);
     QVERIFY(!run.err.isEmpty());
     QVERIFY(run.out.isEmpty());
+}
+
+void TestCli::unknownCommandsAreNamed_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::newRow("a typo") << QStringList{u"lss"_s, u"127.0.0.1:1/r"_s};
+    QTest::newRow("a word alone") << QStringList{u"cleanpu"_s};
+    QTest::newRow("a reference with an option")
+            << QStringList{u"127.0.0.1:1/r"_s, u"--platform"_s, u"linux/arm64"_s};
+    QTest::newRow("a reference with Qt's -platform")
+            << QStringList{u"127.0.0.1:1/r"_s, u"-platform"_s, u"offscreen"_s};
+}
+
+void TestCli::unknownCommandsAreNamed()
+{
+    // Only `berth` and `berth HOST/REPOSITORY` open the window: anything else is a command line
+    // that names what it did not understand, with the commands there are, and never reaches
+    // Qt's own option parsing (which aborted on --platform).
+    QFETCH(QStringList, arguments);
+    const Run run = berth(arguments);
+    QCOMPARE(run.code, 2);
+    QVERIFY(run.out.isEmpty());
+    const QByteArray named = "unknown command \"" + arguments.constFirst().toUtf8() + '"';
+    QVERIFY2(run.err.contains(named), run.err.constData());
+    QVERIFY2(run.err.contains("tags, inspect, export"), run.err.constData());
 }
 
 void TestCli::unknownRepository_data()
