@@ -655,7 +655,8 @@ void MainWindow::showRepository(const QString &connectionId, RegistrySession *se
 {
     // The same repository again (the registry answers again, a new session for it): the
     // person's selection comes back once the rows are there.
-    if (session && connectionId == m_connectionId && repository == m_repository)
+    const bool sameRepository = connectionId == m_connectionId && repository == m_repository;
+    if (session && sameRepository)
         keepSelection();
     else
         m_keptSelection.clear();
@@ -670,9 +671,13 @@ void MainWindow::showRepository(const QString &connectionId, RegistrySession *se
     addSession(session);
     m_connectionId = connectionId;
     m_repository = repository;
-    if (m_bannerSource == BannerSource::Open || m_bannerSource == BannerSource::Listing)
+    // What an action said ("Tagged …:stable-demo") belongs to its repository: it goes with it,
+    // and stays when the same repository comes back (a new session for it).
+    if (m_bannerSource == BannerSource::Open || m_bannerSource == BannerSource::Listing
+        || !sameRepository)
         m_banner->hide();
-    m_bannerSource = BannerSource::None;
+    if (m_banner->isHidden() || m_bannerSource != BannerSource::Action)
+        m_bannerSource = BannerSource::None;
     m_progress->hide();
     m_cancel->hide();
     if (session) {

@@ -392,6 +392,13 @@ void TestMainWindow::retagAddsVerifiedTag()
     QCOMPARE(resolved->digest, m_digests.value(u"stable"_s));
     m_digests.insert(u"retagged"_s, resolved->digest);
     QTRY_COMPARE(m_window->tagActions()->operationsInFlight(), 0);
+
+    // And the report belongs to this repository: another one opening clears it
+    QVERIFY(m_window->errorBanner()->isVisible());
+    m_window->showRepository(u"test"_s, m_stack->session, u"team/other"_s);
+    QVERIFY(!m_window->errorBanner()->isVisible());
+    m_window->showRepository(u"test"_s, m_stack->session, Repo);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->tagModel()->rowOfTag(u"retagged"_s) >= 0, 10000);
 }
 
 void TestMainWindow::deleteTagKeepsSiblings()
