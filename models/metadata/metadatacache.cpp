@@ -531,6 +531,17 @@ void MetadataCache::forgetRepository(const QString &registry, const QString &rep
     scheduleFlush();
 }
 
+QDateTime MetadataCache::lastVerified(const QString &registry, const QString &repository)
+{
+    QDateTime newest;
+    const QHash<QString, TagRecord> records = tagsOf(registry, repository);
+    for (const TagRecord &record : records) {
+        if (record.verifiedAt.isValid() && (!newest.isValid() || record.verifiedAt > newest))
+            newest = record.verifiedAt;
+    }
+    return newest;
+}
+
 QStringList MetadataCache::knownRepositories(const QString &registry)
 {
     // Rare (opening a registry offline) and exact only against committed rows: commit first.

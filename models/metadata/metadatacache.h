@@ -111,6 +111,9 @@ public:
     void forgetRepository(const QString &registry, const QString &repository);
     //! Repositories of a registry with at least one cached tag, sorted; for offline browsing.
     QStringList knownRepositories(const QString &registry);
+    //! When the registry last confirmed any tag of repository (the newest verifiedAt of
+    //! tagsOf()); invalid when the cache knows none.
+    QDateTime lastVerified(const QString &registry, const QString &repository);
 
     void setMaxBytes(qint64 bytes); //!< applied (evicting) at the next commit
     qint64 maxBytes() const { return m_maxBytes; }

@@ -295,15 +295,7 @@ QHash<QString, QString> MetadataService::knownTags(const QString &repository) co
 
 QDateTime MetadataService::knownTagsVerifiedAt(const QString &repository) const
 {
-    QDateTime newest;
-    if (!m_cache)
-        return newest;
-    const auto records = m_cache->tagsOf(registryHost(), repository);
-    for (const auto &record : records) {
-        if (record.verifiedAt.isValid() && (!newest.isValid() || record.verifiedAt > newest))
-            newest = record.verifiedAt;
-    }
-    return newest;
+    return m_cache ? m_cache->lastVerified(registryHost(), repository) : QDateTime();
 }
 
 void MetadataService::remember(const QString &digest, const MetadataPtr &metadata)

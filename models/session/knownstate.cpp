@@ -17,28 +17,9 @@ QStringList KnownState::repositories() const
     return isAvailable() ? m_cache->knownRepositories(m_registry) : QStringList();
 }
 
-QHash<QString, QString> KnownState::tags(const QString &repository) const
-{
-    QHash<QString, QString> out;
-    if (!isAvailable())
-        return out;
-    const QHash<QString, TagRecord> records = m_cache->tagsOf(m_registry, repository);
-    for (auto it = records.cbegin(); it != records.cend(); ++it)
-        out.insert(it.key(), it->digest);
-    return out;
-}
-
 QDateTime KnownState::lastSeen(const QString &repository) const
 {
-    QDateTime newest;
-    if (!isAvailable())
-        return newest;
-    const QHash<QString, TagRecord> records = m_cache->tagsOf(m_registry, repository);
-    for (const TagRecord &record : records) {
-        if (record.verifiedAt.isValid() && (!newest.isValid() || record.verifiedAt > newest))
-            newest = record.verifiedAt;
-    }
-    return newest;
+    return isAvailable() ? m_cache->lastVerified(m_registry, repository) : QDateTime();
 }
 
 QDateTime KnownState::lastSeen() const

@@ -25,8 +25,6 @@ public:
 
     //! Repositories with at least one cached tag, sorted.
     QStringList repositories() const;
-    //! tag -> digest, as last confirmed.
-    QHash<QString, QString> tags(const QString &repository) const;
     //! When any tag of repository was last confirmed by the registry; invalid when unknown.
     QDateTime lastSeen(const QString &repository) const;
     //! The newest lastSeen() of every known repository: when the registry last answered.
