@@ -3,6 +3,7 @@
 #include "models/metadata/metadatacodec.h"
 #include "models/modelslogging.h"
 
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -12,6 +13,7 @@
 #include <QStandardPaths>
 #include <QThread>
 
+#include <algorithm>
 #include <atomic>
 
 using namespace Qt::StringLiterals;
@@ -192,14 +194,13 @@ bool MetadataCache::open(QString *error)
     if (!QDir().mkpath(dir))
         return fail(u"cannot create the directory %1"_s.arg(dir));
 
-    bool corrupt = false;
+    OpenProblem problem = OpenProblem::Other;
     const bool markedDamaged = QFile::exists(damageMarkerPath());
     if (markedDamaged)
         why = u"marked damaged by an earlier run"_s;
-    else if (openDatabase(&why, &corrupt))
+    else if (openDatabaseWaiting(&why, &problem))
         return true;
-    corrupt = corrupt || markedDamaged;
-    if (!corrupt)
+    if (problem != OpenProblem::Corrupt && !markedDamaged)
         return fail(u"%1: %2"_s.arg(m_path, why));
 
     qCWarning(lcCache).noquote()
@@ -209,19 +210,44 @@ bool MetadataCache::open(QString *error)
     if (!moveAside())
         return fail(u"cannot move the damaged database %1 aside"_s.arg(m_path));
     QFile::remove(damageMarkerPath());
-    if (openDatabase(&why, &corrupt))
+    if (openDatabaseWaiting(&why, &problem))
         return true;
     return fail(u"%1: %2"_s.arg(m_path, why));
 }
 
-bool MetadataCache::openDatabase(QString *error, bool *corrupt)
+MetadataCache::OpenProblem MetadataCache::classify(const QSqlError &error)
 {
-    *corrupt = false;
+    if (isCorruption(error))
+        return OpenProblem::Corrupt;
+    return isBusy(error) ? OpenProblem::Busy : OpenProblem::Other;
+}
+
+bool MetadataCache::openDatabaseWaiting(QString *error, OpenProblem *problem)
+{
+    // busy_timeout does not cover every lock taken while opening: two connections that both
+    // read the schema and then want the exclusive lock (switching a new file to WAL, creating
+    // the schema) are a deadlock SQLite breaks by failing one of them at once with "database is
+    // locked". Opening again from scratch then succeeds; two processes starting together on a
+    // fresh cache (two exports in a script) meet this.
+    const QDeadlineTimer deadline(BusyTimeoutMs);
+    for (int pauseMs = 5;; pauseMs = std::min(pauseMs * 2, 200)) {
+        if (openDatabase(error, problem))
+            return true;
+        if (*problem != OpenProblem::Busy || deadline.hasExpired())
+            return false;
+        closeDatabase();
+        QThread::msleep(pauseMs);
+    }
+}
+
+bool MetadataCache::openDatabase(QString *error, OpenProblem *problem)
+{
+    *problem = OpenProblem::Other;
     QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
     db.setDatabaseName(m_path);
     if (!db.open()) {
         *error = describe(db.lastError());
-        *corrupt = isCorruption(db.lastError());
+        *problem = classify(db.lastError());
         return false;
     }
 
@@ -230,7 +256,7 @@ bool MetadataCache::openDatabase(QString *error, bool *corrupt)
         if (q.exec(sql))
             return true;
         *error = describe(q.lastError());
-        *corrupt = isCorruption(q.lastError());
+        *problem = classify(q.lastError());
         return false;
     };
     // busy_timeout first: every later statement may meet another process's lock.
@@ -246,7 +272,7 @@ bool MetadataCache::openDatabase(QString *error, bool *corrupt)
         return false;
     q.finish();
 
-    if (!migrate(error, corrupt))
+    if (!migrate(error, problem))
         return false;
 
     m_statements = std::make_unique<Statements>(db);
@@ -258,14 +284,14 @@ bool MetadataCache::openDatabase(QString *error, bool *corrupt)
     return true;
 }
 
-bool MetadataCache::migrate(QString *error, bool *corrupt)
+bool MetadataCache::migrate(QString *error, OpenProblem *problem)
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     const auto run = [&](const QString &sql) {
         if (q.exec(sql))
             return true;
         *error = describe(q.lastError());
-        *corrupt = isCorruption(q.lastError());
+        *problem = classify(q.lastError());
         return false;
     };
     const auto rollback = [&] {

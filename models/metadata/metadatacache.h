@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 
+class QSqlError;
 class QSqlQuery;
 
 namespace Berth {
@@ -163,8 +164,14 @@ private:
     };
     struct Statements;
 
-    bool openDatabase(QString *error, bool *corrupt);
-    bool migrate(QString *error, bool *corrupt);
+    //! Why opening failed: another process held a lock (worth retrying), the file is not a
+    //! usable database (moved aside), or anything else (the cache stays off).
+    enum class OpenProblem { Other, Busy, Corrupt };
+    bool openDatabase(QString *error, OpenProblem *problem);
+    //! openDatabase(), retried while another process holds a lock, up to BusyTimeoutMs.
+    bool openDatabaseWaiting(QString *error, OpenProblem *problem);
+    bool migrate(QString *error, OpenProblem *problem);
+    static OpenProblem classify(const QSqlError &error);
     void closeDatabase();
     bool moveAside();
     void scheduleFlush();

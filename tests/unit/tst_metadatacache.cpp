@@ -15,9 +15,12 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 #include <QTimeZone>
 
 #include <cstdio>
+#include <memory>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 
@@ -311,6 +314,34 @@ int runWriter(const QStringList &args)
     return cache.failedCommitCount() == 0 && stored == count ? 0 : 1;
 }
 
+// --opener <db>: reads a start time (ms since the epoch) from stdin, waits for it, opens the
+// cache (creating it when it is new) and stores one tag. Exit 0 when both worked.
+int runOpener(const QStringList &args)
+{
+    MetadataCache cache(args.at(2));
+    std::fputs("ready\n", stdout);
+    std::fflush(stdout);
+    char line[32] = {};
+    if (!std::fgets(line, sizeof line, stdin))
+        return 3;
+    // Sleep to just before the start, then spin: the processes must reach SQLite within
+    // microseconds of each other, which a wake-up from a pipe read does not give.
+    const qint64 start = QByteArray(line).trimmed().toLongLong();
+    while (QDateTime::currentMSecsSinceEpoch() < start - 3)
+        QThread::msleep(1);
+    while (QDateTime::currentMSecsSinceEpoch() < start) {
+    }
+    QString error;
+    if (!cache.open(&error)) {
+        std::fprintf(stderr, "child: %s\n", qPrintable(error));
+        return 2;
+    }
+    cache.storeTag(Registry, u"repo"_s, QString::number(QCoreApplication::applicationPid()),
+                   fakeDigest(u"x"_s), QDateTime::currentDateTimeUtc());
+    cache.flush();
+    return cache.failedCommitCount() == 0 ? 0 : 1;
+}
+
 // --crash <db>: commits a known state, then blocks inside the next write transaction (just
 // before COMMIT) until the parent kills it.
 int runCrasher(const QStringList &args)
@@ -365,6 +396,7 @@ private Q_SLOTS:
     void lruEviction();
     void twoInstancesSameFile();
     void twoProcessesWriteConcurrently();
+    void processesCreatingOneCacheTogether();
     void crashMidWriteKeepsLastCommit();
     void garbageFileIsRecovered();
     void damagedPagesAreRecovered_data();
@@ -746,6 +778,46 @@ void TestMetadataCache::twoProcessesWriteConcurrently()
     QCOMPARE(cache.tagsOf(Registry, u"parent"_s).size(), rows);
     QCOMPARE(cache.tagsOf(Registry, u"child"_s).size(), rows);
     QVERIFY(cache.metadata(singleImage(u"child0"_s).digest));
+}
+
+void TestMetadataCache::processesCreatingOneCacheTogether()
+{
+    // Two exports started together by a script on a machine without a cache: every process
+    // switches the new file to WAL and creates the schema at the same moment, which SQLite
+    // resolves by failing one of them at once ("database is locked"), busy_timeout or not.
+    // Each round starts two processes (one per core here) on a fresh file and lets them go at
+    // the same moment; before open() retried, about one round in six failed.
+    const int rounds = 30;
+    const int processes = 2;
+    for (int round = 0; round < rounds; ++round) {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(u"cache.sqlite"_s);
+        std::vector<std::unique_ptr<QProcess>> children;
+        for (int i = 0; i < processes; ++i) {
+            auto child = std::make_unique<QProcess>();
+            child->start(QCoreApplication::applicationFilePath(), {u"--opener"_s, path});
+            QVERIFY(child->waitForStarted());
+            children.push_back(std::move(child));
+        }
+        for (const auto &child : children)
+            QVERIFY2(waitForLine(*child, "ready"_ba), child->readAllStandardError().constData());
+        const QByteArray start
+                = QByteArray::number(QDateTime::currentMSecsSinceEpoch() + 150) + '\n';
+        for (const auto &child : children) {
+            child->write(start);
+            QVERIFY(child->waitForBytesWritten(10000)); // QProcess buffers until asked
+        }
+        for (const auto &child : children) {
+            QVERIFY(child->waitForFinished(60000));
+            const QByteArray log = child->readAllStandardError();
+            QVERIFY2(child->exitStatus() == QProcess::NormalExit && child->exitCode() == 0,
+                     qPrintable(u"round %1: %2"_s.arg(round).arg(QString::fromUtf8(log))));
+        }
+        MetadataCache cache(path);
+        QVERIFY(cache.open());
+        QCOMPARE(cache.tagsOf(Registry, u"repo"_s).size(), processes);
+    }
 }
 
 void TestMetadataCache::crashMidWriteKeepsLastCommit()
@@ -1253,6 +1325,8 @@ int main(int argc, char *argv[])
     const QStringList args = QCoreApplication::arguments();
     if (args.size() >= 5 && args.at(1) == "--writer"_L1)
         return Berth::Test::runWriter(args);
+    if (args.size() >= 3 && args.at(1) == "--opener"_L1)
+        return Berth::Test::runOpener(args);
     if (args.size() >= 3 && args.at(1) == "--crash"_L1)
         return Berth::Test::runCrasher(args);
     Berth::Test::TestMetadataCache test;
