@@ -3,6 +3,8 @@
 #include <QCoreApplication>
 #include <QSettings>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace Berth::Settings {
@@ -48,6 +50,43 @@ std::optional<qint64> metadataCacheMaxBytes()
 void setMetadataCacheMaxBytes(qint64 bytes)
 {
     QSettings().setValue(u"cache/metadataMaxBytes"_s, bytes);
+}
+
+namespace {
+
+// A hand-edited value outside the range is clamped, a non-number gives the default.
+int boundedInt(const QString &key, int fallback, int lowest, int highest)
+{
+    bool ok = false;
+    const int value = QSettings().value(key).toInt(&ok);
+    return ok ? std::clamp(value, lowest, highest) : fallback;
+}
+
+} // namespace
+
+int connectionsPerRegistry()
+{
+    return boundedInt(u"network/connectionsPerRegistry"_s, MaxConnectionsPerRegistry,
+                      MinConnectionsPerRegistry, MaxConnectionsPerRegistry);
+}
+
+void setConnectionsPerRegistry(int connections)
+{
+    QSettings().setValue(
+            u"network/connectionsPerRegistry"_s,
+            std::clamp(connections, MinConnectionsPerRegistry, MaxConnectionsPerRegistry));
+}
+
+int watchIntervalMinutes()
+{
+    return boundedInt(u"watch/intervalMinutes"_s, DefaultWatchIntervalMinutes,
+                      MinWatchIntervalMinutes, MaxWatchIntervalMinutes);
+}
+
+void setWatchIntervalMinutes(int minutes)
+{
+    QSettings().setValue(u"watch/intervalMinutes"_s,
+                         std::clamp(minutes, MinWatchIntervalMinutes, MaxWatchIntervalMinutes));
 }
 
 } // namespace Berth::Settings
