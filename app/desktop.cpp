@@ -5,6 +5,7 @@
 #include "models/metadata/metadatacache.h"
 #include "models/metadata/metadataservice.h"
 #include "net/core/imagereference.h"
+#include "net/transport/requestscheduler.h"
 #include "ui/mainwindow.h"
 
 #include "models/session/connectionstore.h"
@@ -36,6 +37,13 @@ Desktop::Desktop(QObject *parent)
     m_window->setMetadataCache(m_cache.get());
     connect(m_window.get(), &MainWindow::cacheMaxBytesChanged, this,
             [](qint64 bytes) { Settings::setMetadataCacheMaxBytes(bytes); });
+    m_window->setPreferences(loadPreferences());
+    applyPreferences(m_window->preferences());
+    connect(m_window.get(), &MainWindow::preferencesChanged, this,
+            [this](const Preferences &preferences) {
+                savePreferences(preferences);
+                applyPreferences(preferences);
+            });
     auto *browser = new RepositoryBrowser(m_connections.get(), m_sessions.get());
     m_browser = browser;
     m_window->setNavigator(browser);
@@ -68,6 +76,26 @@ Desktop::Desktop(QObject *parent)
 }
 
 Desktop::~Desktop() = default;
+
+Preferences Desktop::loadPreferences()
+{
+    Preferences preferences;
+    preferences.connectionsPerRegistry = Settings::connectionsPerRegistry();
+    preferences.watchIntervalMinutes = Settings::watchIntervalMinutes();
+    return preferences;
+}
+
+void Desktop::savePreferences(const Preferences &preferences)
+{
+    Settings::setConnectionsPerRegistry(preferences.connectionsPerRegistry);
+    Settings::setWatchIntervalMinutes(preferences.watchIntervalMinutes);
+}
+
+void Desktop::applyPreferences(const Preferences &preferences)
+{
+    // Requests already queued keep their place; the new cap applies as they start.
+    m_sessions->scheduler()->setMaxConcurrentPerHost(preferences.connectionsPerRegistry);
+}
 
 bool Desktop::start(const QStringList &arguments, QString *error)
 {

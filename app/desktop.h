@@ -1,6 +1,7 @@
 #pragma once
 
 #include "net/core/error.h"
+#include "ui/preferences.h"
 
 #include <QObject>
 #include <QPointer>
@@ -39,6 +40,9 @@ private:
     void openLocation(const QString &connectionId, const QString &repository);
     void openReference(const QString &host, const QString &repository);
     void rememberLocation(const QString &connectionId, const QString &repository);
+    static Preferences loadPreferences();
+    static void savePreferences(const Preferences &preferences);
+    void applyPreferences(const Preferences &preferences);
 
     // Declared in the order they depend on each other: destroyed in reverse.
     std::unique_ptr<MetadataCache> m_cache;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "net/core/error.h"
+#include "ui/preferences.h"
 
 #include <QDateTime>
 #include <QMainWindow>
@@ -53,6 +54,9 @@ public:
     //! The disk cache File ▸ Disk Cache… shows (the app owns it); null hides nothing, the
     //! dialog then shows an unusable cache.
     void setMetadataCache(MetadataCache *cache);
+    //! The values the Preferences dialog starts from (the app loads them from its settings).
+    void setPreferences(const Preferences &preferences) { m_preferences = preferences; }
+    const Preferences &preferences() const { return m_preferences; }
     QWidget *navigator() const { return m_navigator; }
 
     //! Shows repository of an open session (service->backend() is the registry).
@@ -140,6 +144,8 @@ Q_SIGNALS:
     void locationChanged(const QString &connectionId, const QString &repository);
     //! The person set the disk cache's size cap (already applied; the app keeps it).
     void cacheMaxBytesChanged(qint64 bytes);
+    //! The person changed preferences in the dialog (the app saves and applies them).
+    void preferencesChanged(const Berth::Preferences &preferences);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -180,6 +186,7 @@ private:
     //! Layer listings on disk, shared by the files views and comparisons of this window.
     std::unique_ptr<LayerListingCache> m_layerCache;
     QPointer<MetadataCache> m_metadataCache;
+    Preferences m_preferences;
     QString m_connectionId;
     QString m_repository;
     enum class BannerSource { None, Open, Listing, Action };
