@@ -23,7 +23,7 @@ int main(int argc, char *argv[])
     Berth::Settings::setApplicationIdentity();
     QApplication::setApplicationDisplayName(u"Berth"_s);
     QApplication::setApplicationVersion(QStringLiteral(BERTH_VERSION));
-    QApplication::setDesktopFileName(u"berth"_s);
+    QApplication::setDesktopFileName(u"org.example.berth"_s);
     QApplication::setWindowIcon(Berth::Icons::appIcon());
     Berth::Desktop desktop;
     QString error;

@@ -8,6 +8,10 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=lib/deps.sh
 source "$root/scripts/lib/deps.sh"
+# What only the tests need, on top of the build's packages: the packaging tests
+# (tests/packaging) build the .deb (dpkg-shlibdeps from dpkg-dev), install it and validate it
+# (desktop-file-validate, appstreamcli, man); the notification test starts a dbus-daemon.
+BERTH_PACKAGES+=(dpkg-dev desktop-file-utils appstream man-db dbus)
 berth_install_deps
 
 build="${BERTH_BUILD_DIR:-$root/build}"
