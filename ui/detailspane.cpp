@@ -1,6 +1,7 @@
 #include "ui/detailspane.h"
 
 #include "models/metadata/metadataservice.h"
+#include "models/tags/tagoperations.h"
 #include "net/core/digest.h"
 
 #include <QJsonDocument>
@@ -254,6 +255,8 @@ DetailsPane::DetailsPane(QWidget *parent)
     setObjectName(u"detailsPane"_s);
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_title->setWordWrap(true);
+    // A long reference wraps or is cut; it never widens the pane against the table.
+    m_title->setMinimumWidth(1);
     QFont titleFont = m_title->font();
     titleFont.setBold(true);
     m_title->setFont(titleFont);
@@ -285,14 +288,116 @@ void DetailsPane::setRepository(MetadataService *service, const QString &registr
     clear();
 }
 
+void DetailsPane::setTagOperations(TagOperations *operations)
+{
+    m_operations = operations;
+}
+
 void DetailsPane::cancelRequests()
 {
-    for (const QPointer<Job> &job : {m_metadataJob, m_manifestJob}) {
+    for (const QPointer<Job> &job : {m_metadataJob, m_manifestJob, m_imageTagsJob}) {
         if (job)
             job->cancel();
     }
     m_metadataJob = nullptr;
     m_manifestJob = nullptr;
+    m_imageTagsJob = nullptr;
+    m_imageDigest.clear();
+    m_loadedTags.clear();
+    m_imageTags.clear();
+    m_imageTagsError.clear();
+    setImageTagsState(ImageTagsState::None);
+}
+
+void DetailsPane::setImageTagsState(ImageTagsState state)
+{
+    if (m_imageTagsState == state)
+        return;
+    m_imageTagsState = state;
+    Q_EMIT imageTagsStateChanged(state);
+}
+
+void DetailsPane::showImage(const QString &digest, const QStringList &loadedTags)
+{
+    showReference(digest); // cancels what was in flight, the last image's lookup too
+    if (digest.isEmpty() || !m_service)
+        return;
+    m_imageDigest = digest;
+    m_loadedTags = loadedTags;
+    if (m_offline || !m_operations) {
+        m_imageTagsError = m_offline ? tr("the registry cannot be reached: only the loaded tags "
+                                          "are known")
+                                     : tr("not connected");
+        setImageTagsState(ImageTagsState::Failed);
+        render();
+        return;
+    }
+    setImageTagsState(ImageTagsState::LookingUp);
+    render();
+    // What the registry says now, as Delete Image asks it: the listing, then each tag's digest
+    // (a HEAD each on a plain registry). Only for the one image a person selected.
+    auto *job = m_operations->tagsOfDigest(m_repository, digest);
+    m_imageTagsJob = job;
+    job->onFinished(this, [this, job](const Result<QStringList> &tags) {
+        if (job != m_imageTagsJob)
+            return; // cancelled: another row is shown now
+        m_imageTagsJob = nullptr;
+        if (tags) {
+            m_imageTags = *tags;
+            setImageTagsState(ImageTagsState::Loaded);
+        } else {
+            m_imageTagsError = tags.error().toString();
+            setImageTagsState(ImageTagsState::Failed);
+        }
+        render();
+    });
+}
+
+QString DetailsPane::imageTagsHtml() const
+{
+    if (m_imageDigest.isEmpty())
+        return {};
+    Html html;
+    switch (m_imageTagsState) {
+    case ImageTagsState::LookingUp:
+        html.heading(tr("Tags of this image"));
+        html.paragraph(u"<i>"_s + esc(tr("Looking up every tag of this image on the registry …"))
+                       + u"</i>"_s);
+        if (!m_loadedTags.isEmpty()) {
+            // Italics, not a colour: the HTML is not rendered again when the palette changes.
+            html.paragraph(u"<i>"_s + esc(tr("Loaded so far: %1").arg(m_loadedTags.join(u", "_s)))
+                           + u"</i>"_s);
+        }
+        break;
+    case ImageTagsState::Loaded:
+        html.heading(tr("Tags of this image (%n)", nullptr, int(m_imageTags.size())));
+        if (m_imageTags.isEmpty()) {
+            html.paragraph(esc(tr("The registry says no tag points at it now.")));
+        } else {
+            QStringList items;
+            for (const QString &tag : m_imageTags) {
+                // Tags the table has not loaded yet are marked: they exist on the server only
+                // as far as this window knows.
+                items.append(
+                        u"<code>"_s + esc(tag) + u"</code>"_s
+                        + (m_loadedTags.contains(tag)
+                                   ? QString()
+                                   : u" <i>"_s + esc(tr("(not loaded in the table)")) + u"</i>"_s));
+            }
+            html.paragraph(items.join(u"<br>"_s));
+        }
+        break;
+    case ImageTagsState::Failed:
+        html.heading(tr("Tags of this image"));
+        html.paragraph(u"<b>"_s + esc(tr("Could not look up the tags of this image."))
+                       + u"</b><br>"_s + esc(m_imageTagsError));
+        if (!m_loadedTags.isEmpty())
+            html.paragraph(esc(tr("Loaded: %1").arg(m_loadedTags.join(u", "_s))));
+        break;
+    case ImageTagsState::None:
+        break;
+    }
+    return html.text();
 }
 
 void DetailsPane::clear()
@@ -313,7 +418,9 @@ void DetailsPane::clear()
 
 void DetailsPane::reload()
 {
-    if (!m_reference.isEmpty())
+    if (!m_imageDigest.isEmpty())
+        showImage(m_imageDigest, QStringList(m_loadedTags));
+    else if (!m_reference.isEmpty())
         showReference(m_reference);
 }
 
@@ -369,8 +476,7 @@ void DetailsPane::setOffline(bool offline)
     if (offline == m_offline)
         return;
     m_offline = offline;
-    if (!m_reference.isEmpty())
-        showReference(m_reference);
+    reload();
 }
 
 void DetailsPane::showLastKnown(const QString &reference)
@@ -417,20 +523,28 @@ void DetailsPane::render()
     const bool isDigest = m_reference.startsWith(u"sha256:"_s);
     const QString fullReference
             = m_registryName + u'/' + m_repository + (isDigest ? u"@"_s : u":"_s) + m_reference;
-    m_title->setText(fullReference);
+    // An image of the grouped view is named short: a full digest in the title is one word
+    // wider than the pane (the Digest row below has it whole).
+    m_title->setText(m_imageDigest.isEmpty() ? fullReference
+                                             : tr("Image %1\n%2")
+                                                       .arg(Digest::shortForm(m_imageDigest),
+                                                            m_registryName + u'/' + m_repository));
 
+    const QString imageTags = imageTagsHtml();
     if (m_state == State::Loading) {
-        m_browser->setHtml(loadingHtml(m_reference));
+        m_browser->setHtml(imageTags + loadingHtml(m_reference));
         return;
     }
     if (m_state == State::Failed) {
-        m_browser->setHtml(failedHtml(m_error));
+        m_browser->setHtml(imageTags + failedHtml(m_error));
         return;
     }
     if (!m_metadata)
         return;
     const ImageMetadata &m = *m_metadata;
     Html html;
+    // An image of the grouped view: its tags first, what a person selected it for.
+    html.raw(imageTags);
     addSummary(html, m, fullReference, m_registryName + u'/' + m_repository + u'@' + m.digest);
     addPlatforms(html, m);
     addLayers(html, m.layers);

@@ -17,6 +17,7 @@ class QUrl;
 namespace Berth {
 
 class MetadataService;
+class TagOperations;
 
 //! Details of one tag (or digest), loaded only for it when it is shown: full reference, digest,
 //! media type, kind, size, created, platforms (each with digest and size; for an index its
@@ -37,9 +38,17 @@ public:
     //! Where tags come from; registryName is the host as shown in references.
     void setRepository(MetadataService *service, const QString &registryName,
                        const QString &repository);
+    //! Where "every tag of this image" is asked (showImage()); null: not asked.
+    void setTagOperations(TagOperations *operations);
     //! Loads and shows reference (a tag or a digest) at Interactive priority, cancelling what
     //! an earlier call still had in flight.
     void showReference(const QString &reference);
+    //! An image of the grouped view: its details by digest and every tag of the repository
+    //! that points at it, asked of the server as Delete Image asks it
+    //! (TagOperations::tagsOfDigest(): also tags the table has not listed or resolved).
+    //! "Looking up…" until it answers; an error shows in the pane; cancelled by the next
+    //! show*() or clear(). loadedTags are shown meanwhile.
+    void showImage(const QString &digest, const QStringList &loadedTags = {});
     void clear();
     //! Loads the current reference again.
     void reload();
@@ -49,6 +58,12 @@ public:
     bool isOffline() const { return m_offline; }
 
     State state() const { return m_state; }
+    enum class ImageTagsState { None, LookingUp, Loaded, Failed };
+    Q_ENUM(ImageTagsState)
+    //! Of the image shown by showImage(); None otherwise.
+    ImageTagsState imageTagsState() const { return m_imageTagsState; }
+    //! Every tag of that image, as the server answered (natural order).
+    QStringList imageTags() const { return m_imageTags; }
     QString reference() const { return m_reference; }
     //! The text as shown (tests, copy).
     QString plainText() const;
@@ -57,6 +72,7 @@ public:
 
 Q_SIGNALS:
     void stateChanged(Berth::DetailsPane::State state);
+    void imageTagsStateChanged(Berth::DetailsPane::ImageTagsState state);
 
 private:
     void cancelRequests();
@@ -64,6 +80,9 @@ private:
     void render();
     void onAnchor(const QUrl &url);
     void showLastKnown(const QString &reference);
+    void setImageTagsState(ImageTagsState state);
+    //! The "Tags of this image" section (HTML), empty when no image is shown.
+    QString imageTagsHtml() const;
 
     QPointer<MetadataService> m_service;
     QString m_registryName;
@@ -71,6 +90,13 @@ private:
     QString m_reference;
     QPointer<Job> m_metadataJob; //!< the reference's metadata, until it arrives
     QPointer<Job> m_manifestJob; //!< its raw manifest, until it arrives
+    QPointer<TagOperations> m_operations;
+    QPointer<Job> m_imageTagsJob; //!< every tag of the image shown, until it arrives
+    QString m_imageDigest;        //!< the image shown by showImage(); empty otherwise
+    QStringList m_loadedTags;     //!< its tags the table knew when it was shown
+    QStringList m_imageTags;
+    QString m_imageTagsError;
+    ImageTagsState m_imageTagsState = ImageTagsState::None;
     State m_state = State::Empty;
     bool m_offline = false;
     std::optional<ImageMetadata> m_metadata;

@@ -28,6 +28,8 @@ class ExportReportDialog;
 class ErrorBanner;
 class FilesView;
 class CacheDialog;
+class HelpMenu;
+class PreferencesDialog;
 class LayerListingCache;
 class MetadataCache;
 class RegistrySession;
@@ -88,6 +90,7 @@ public:
     QLineEdit *filterEdit() const { return m_filter; }
     QComboBox *filterSyntaxBox() const { return m_filterSyntax; }
     QProgressBar *progressBar() const { return m_progress; }
+    QLabel *progressText() const { return m_progressText; } //!< "Metadata 4,991 / 5,000"
     QToolButton *cancelButton() const { return m_cancel; }
     //! "Waiting 12 s for GET host/v2/…" or "Retrying … in 40 s": a request a person may be
     //! waiting for (after WaitShownAfterMs), with Cancel; empty when none.
@@ -124,6 +127,9 @@ public:
     CompareDialog *openCompareDialog(const QStringList &tags);
     //! File ▸ Disk Cache…: location, size, counts, Clear, the size cap.
     CacheDialog *openCacheDialog();
+    //! File ▸ Preferences…: on OK applies the cache cap and emits what changed.
+    PreferencesDialog *openPreferencesDialog();
+    HelpMenu *helpMenu() const { return m_helpMenu; }
     //! A session opened elsewhere (the navigator) that Compare… may use for its registry; the
     //! window remembers every session it showed by itself.
     void addSession(RegistrySession *session);
@@ -165,6 +171,7 @@ private:
     void scheduleStatus();
     void updateStatus();
     void updateWaiting();
+    void setProgressVisible(bool visible); //!< the bar and its figures together
     void updateProgress(int done, int total);
     void onFetchFailed(const Error &error);
     void onPageFetched();
@@ -187,6 +194,7 @@ private:
     std::unique_ptr<LayerListingCache> m_layerCache;
     QPointer<MetadataCache> m_metadataCache;
     Preferences m_preferences;
+    HelpMenu *m_helpMenu = nullptr;
     QString m_connectionId;
     QString m_repository;
     enum class BannerSource { None, Open, Listing, Action };
@@ -212,6 +220,7 @@ private:
     QLabel *m_status;
     QLabel *m_busy;
     QProgressBar *m_progress;
+    QLabel *m_progressText;
     QToolButton *m_cancel;
     QLabel *m_waiting;
     QToolButton *m_cancelWaiting;

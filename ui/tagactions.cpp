@@ -27,7 +27,9 @@ TagActions::TagActions(TagTableView *view, QWidget *dialogParent, QObject *paren
     : QObject(parent)
     , m_view(view)
     , m_dialogParent(dialogParent)
-    , m_copyPull(new QAction(Icons::themed(u"edit-copy"_s), tr("Copy &Pull Command"), this))
+    , m_copyReference(new QAction(Icons::themed(u"edit-copy"_s), tr("Copy &Reference"), this))
+    , m_copyPull(new QAction(tr("Copy Docker &Pull Command"), this))
+    , m_copyPodmanPull(new QAction(tr("Copy Podman P&ull Command"), this))
     , m_copyByDigest(new QAction(tr("Copy &By-Digest Reference"), this))
     , m_copyDigest(new QAction(tr("Copy &Digest"), this))
     , m_retag(new QAction(Icons::themed(u"tag-new"_s), tr("&Retag…"), this))
@@ -39,8 +41,11 @@ TagActions::TagActions(TagTableView *view, QWidget *dialogParent, QObject *paren
               new QAction(Icons::themed(u"document-export"_s), tr("E&xport Selection…"), this))
     , m_browseFiles(new QAction(Icons::themed(u"folder-open"_s), tr("Browse &Files…"), this))
     , m_compare(new QAction(Icons::themed(u"view-split-left-right"_s), tr("C&ompare…"), this))
+    , m_groupByImage(new QAction(Icons::themed(u"view-group"_s), tr("&Group Tags by Image"), this))
 {
+    m_copyReference->setObjectName(u"copyReferenceAction"_s);
     m_copyPull->setObjectName(u"copyPullAction"_s);
+    m_copyPodmanPull->setObjectName(u"copyPodmanPullAction"_s);
     m_copyByDigest->setObjectName(u"copyByDigestAction"_s);
     m_copyDigest->setObjectName(u"copyDigestAction"_s);
     m_retag->setObjectName(u"retagAction"_s);
@@ -56,6 +61,14 @@ TagActions::TagActions(TagTableView *view, QWidget *dialogParent, QObject *paren
     m_compare->setObjectName(u"compareAction"_s);
     m_compare->setToolTip(tr("Compare the two selected tags (or the selected one with another "
                              "reference): config, layers, size and files"));
+    m_groupByImage->setObjectName(u"groupByImageAction"_s);
+    m_groupByImage->setCheckable(true);
+    // G for group; free in the window (Ctrl+F find, Ctrl+D details, Ctrl+E export, Ctrl+T
+    // retag, Ctrl+L open location).
+    m_groupByImage->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
+    m_groupByImage->setToolTip(tr("One row per image (digest) with its tags; tags whose digest "
+                                  "is not known yet join their image as they are shown"));
+    m_groupByImage->setIconText(tr("Group by Image"));
 
     m_copyPull->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
     m_copyDigest->setShortcut(QKeySequence::Copy);
@@ -63,7 +76,9 @@ TagActions::TagActions(TagTableView *view, QWidget *dialogParent, QObject *paren
     m_deleteImage->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_Delete));
     m_retag->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     m_refresh->setShortcut(QKeySequence::Refresh);
+    m_copyReference->setToolTip(tr("Copy “host/repository:tag” of the selected tags"));
     m_copyPull->setToolTip(tr("Copy “docker pull host/repository:tag” of the selected tags"));
+    m_copyPodmanPull->setToolTip(tr("Copy “podman pull host/repository:tag” of the selected tags"));
     m_deleteTag->setToolTip(tr("Remove the selected tags; the image and its other tags stay"));
     m_deleteImage->setToolTip(
             tr("Delete the image by digest: every tag pointing at it goes with it"));
@@ -72,14 +87,27 @@ TagActions::TagActions(TagTableView *view, QWidget *dialogParent, QObject *paren
         m_writeTips.insert(action, action->toolTip());
 
     // Ctrl+C and Del belong to the table: the filter field and the details pane keep their own.
-    for (QAction *action :
-         {m_copyPull, m_copyByDigest, m_copyDigest, m_retag, m_deleteTag, m_deleteImage, m_retry}) {
+    for (QAction *action : {m_copyReference, m_copyPull, m_copyPodmanPull, m_copyByDigest,
+                            m_copyDigest, m_retag, m_deleteTag, m_deleteImage, m_retry}) {
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
         m_view->addAction(action);
     }
     m_refresh->setShortcutContext(Qt::WindowShortcut);
 
-    connect(m_copyPull, &QAction::triggered, this, &TagActions::copyPull);
+    connect(m_copyReference, &QAction::triggered, this, [this] {
+        copyTagLines(QString(),
+                     [](int count) { return tr("Copied %n reference(s).", nullptr, count); });
+    });
+    connect(m_copyPull, &QAction::triggered, this, [this] {
+        copyTagLines(u"docker pull "_s, [](int count) {
+            return tr("Copied %n docker pull command(s).", nullptr, count);
+        });
+    });
+    connect(m_copyPodmanPull, &QAction::triggered, this, [this] {
+        copyTagLines(u"podman pull "_s, [](int count) {
+            return tr("Copied %n podman pull command(s).", nullptr, count);
+        });
+    });
     connect(m_copyByDigest, &QAction::triggered, this, &TagActions::copyByDigestReference);
     connect(m_copyDigest, &QAction::triggered, this, &TagActions::copyDigest);
     connect(m_retag, &QAction::triggered, this, &TagActions::openRetagDialog);
@@ -88,8 +116,21 @@ TagActions::TagActions(TagTableView *view, QWidget *dialogParent, QObject *paren
     connect(m_retry, &QAction::triggered, this, &TagActions::retryMetadata);
     connect(m_refresh, &QAction::triggered, this, &TagActions::refreshRequested);
     connect(m_exportSelection, &QAction::triggered, this, [this] {
+        // An image row stands for every loaded tag of it.
         if (m_view)
-            Q_EMIT exportSelectionRequested(m_view->selectedTags());
+            Q_EMIT exportSelectionRequested(m_view->selectedMemberTags());
+    });
+    connect(m_groupByImage, &QAction::toggled, this, [this](bool grouped) {
+        if (m_view)
+            m_view->setGrouped(grouped);
+    });
+    // Grouping gives the view another selection model: follow it.
+    connect(m_view, &TagTableView::groupedChanged, this, [this] {
+        if (m_view && m_view->selectionModel()) {
+            connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+                    &TagActions::updateEnabled, Qt::UniqueConnection);
+        }
+        updateEnabled();
     });
     connect(m_browseFiles, &QAction::triggered, this, [this] {
         const QStringList tags = m_view ? m_view->selectedTags() : QStringList();
@@ -133,9 +174,13 @@ QMenu *TagActions::createContextMenu(QWidget *parent)
     updateEnabled();
     auto *menu = new QMenu(parent);
     menu->setObjectName(u"tagContextMenu"_s);
-    menu->setToolTipsVisible(!m_readOnlyReason.isEmpty()); // why Delete is disabled
+    // Why Delete is disabled (offline, or an image row in the grouped view).
+    menu->setToolTipsVisible(!m_readOnlyReason.isEmpty()
+                             || (m_view && m_view->selectionHasImageRows()));
     menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->addAction(m_copyReference);
     menu->addAction(m_copyPull);
+    menu->addAction(m_copyPodmanPull);
     menu->addAction(m_copyByDigest);
     menu->addAction(m_copyDigest);
     menu->addSeparator();
@@ -168,12 +213,23 @@ void TagActions::updateEnabled()
                          == TagTableModel::LoadState::Failed;
         }
     }
+    m_copyReference->setEnabled(any);
     m_copyPull->setEnabled(any);
+    m_copyPodmanPull->setEnabled(any);
     m_copyByDigest->setEnabled(any);
     m_copyDigest->setEnabled(any);
     const bool writable = m_readOnlyReason.isEmpty();
     m_retag->setEnabled(any && rows.size() == 1 && writable);
-    m_deleteTag->setEnabled(any && writable);
+    // An image row holds several tags: deleting "the" tag would pick one of them behind the
+    // person's back. Delete Image removes the image; flat rows delete single tags.
+    const bool imageRows = m_view && m_view->selectionHasImageRows();
+    m_deleteTag->setEnabled(any && writable && !imageRows);
+    if (writable) {
+        m_deleteTag->setToolTip(
+                imageRows ? tr("A selected row is an image with several tags: use Delete Image, "
+                               "or turn off View ▸ Group Tags by Image to delete single tags")
+                          : m_writeTips.value(m_deleteTag));
+    }
     m_deleteImage->setEnabled(any && rows.size() == 1 && writable);
     m_retry->setEnabled(anyFailed);
     m_refresh->setEnabled(bool(m_operations));
@@ -236,17 +292,16 @@ void TagActions::copyToClipboard(const QString &text, const QString &what)
     Q_EMIT succeeded(what);
 }
 
-void TagActions::copyPull()
+void TagActions::copyTagLines(const QString &prefix, const std::function<QString(int)> &what)
 {
     if (!m_view)
         return;
     QStringList lines;
     const QStringList tags = m_view->selectedTags();
     for (const QString &tag : tags)
-        lines.append(u"docker pull "_s + reference(tag));
+        lines.append(prefix + reference(tag));
     if (!lines.isEmpty())
-        copyToClipboard(lines.join(u'\n'),
-                        tr("Copied %n pull command(s).", nullptr, int(lines.size())));
+        copyToClipboard(lines.join(u'\n'), what(int(lines.size())));
 }
 
 void TagActions::copyByDigestReference()

@@ -43,7 +43,10 @@ public:
     void setReadOnlyReason(const QString &reason);
     QString readOnlyReason() const { return m_readOnlyReason; }
 
-    QAction *copyPullAction() const { return m_copyPull; }
+    //! host/repository:tag, as docker, podman, skopeo and Kubernetes image fields take it.
+    QAction *copyReferenceAction() const { return m_copyReference; }
+    QAction *copyPullAction() const { return m_copyPull; } //!< docker pull …
+    QAction *copyPodmanPullAction() const { return m_copyPodmanPull; }
     QAction *copyByDigestAction() const { return m_copyByDigest; }
     QAction *copyDigestAction() const { return m_copyDigest; }
     QAction *retagAction() const { return m_retag; }
@@ -57,6 +60,12 @@ public:
     QAction *browseFilesAction() const { return m_browseFiles; }
     //! "Compare…" (one tag, with a reference typed later, or two): emits compareRequested().
     QAction *compareAction() const { return m_compare; }
+    //! View ▸ "Group Tags by Image" (Ctrl+G, checkable): the view shows one row per image.
+    //! On an image row, the actions that take a tag act on the image through its first tag
+    //! (copy, retag, browse files, compare: the same image whichever tag names it); Delete Tag
+    //! is disabled there with the reason (it would pick one tag of several), Delete Image is
+    //! the way to remove it.
+    QAction *groupByImageAction() const { return m_groupByImage; }
 
     //! The tag context menu (parented to parent; deleted on close).
     QMenu *createContextMenu(QWidget *parent);
@@ -96,7 +105,8 @@ private:
     void withDigests(const QStringList &tags,
                      std::function<void(QHash<QString, QString>, QString)> done);
     void copyToClipboard(const QString &text, const QString &what);
-    void copyPull();
+    //! One line per selected tag: prefix + host/repository:tag, copied with what(count).
+    void copyTagLines(const QString &prefix, const std::function<QString(int)> &what);
     void copyByDigestReference();
     void copyDigest();
     //! One line per selected tag, made from its digest (resolved first when unknown), copied
@@ -121,7 +131,9 @@ private:
     QString m_readOnlyReason;
     QHash<QAction *, QString> m_writeTips; //!< the tooltips of the writing actions when allowed
 
+    QAction *m_copyReference;
     QAction *m_copyPull;
+    QAction *m_copyPodmanPull;
     QAction *m_copyByDigest;
     QAction *m_copyDigest;
     QAction *m_retag;
@@ -132,6 +144,7 @@ private:
     QAction *m_exportSelection;
     QAction *m_browseFiles;
     QAction *m_compare;
+    QAction *m_groupByImage;
 };
 
 } // namespace Berth

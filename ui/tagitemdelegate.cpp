@@ -1,5 +1,6 @@
 #include "ui/tagitemdelegate.h"
 
+#include "models/tags/digestgroupmodel.h"
 #include "models/tags/tagtablemodel.h"
 #include "ui/icons.h"
 
@@ -19,6 +20,13 @@ void TagItemDelegate::initStyleOption(QStyleOptionViewItem *option, const QModel
         if (index.data(TagTableModel::InvalidNameRole).toBool()) {
             option->features |= QStyleOptionViewItem::HasDecoration;
             option->icon = Icons::themed(u"dialog-warning"_s);
+        }
+        // Grouped by image: a tag whose digest is not known yet is not an image's row; dimmed
+        // until it joins its group (the tooltip says why).
+        const QVariant known = index.data(DigestGroupModel::DigestKnownRole);
+        if (known.isValid() && !known.toBool() && !(option->state & QStyle::State_Selected)) {
+            option->palette.setColor(QPalette::Text,
+                                     option->palette.color(QPalette::PlaceholderText));
         }
         return;
     }

@@ -127,7 +127,17 @@ void MetadataUpdater::window(QList<int> *visible, QList<int> *prefetch) const
     const int last = std::min(m_last, count - 1);
     const int margin = last - first + 1;
     const auto toModelRow = [this](int viewRow) {
-        return m_hasView ? m_view->mapToSource(m_view->index(viewRow, 0)).row() : viewRow;
+        if (!m_hasView)
+            return viewRow;
+        // Down a chain of proxies (filter over the grouped view) to the model's own row.
+        QModelIndex index = m_view->mapToSource(m_view->index(viewRow, 0));
+        while (index.isValid() && index.model() != m_model) {
+            const auto *proxy = qobject_cast<const QAbstractProxyModel *>(index.model());
+            if (!proxy)
+                return -1;
+            index = proxy->mapToSource(index);
+        }
+        return index.row();
     };
     for (int row = std::max(0, first - margin); row <= std::min(count - 1, last + margin); ++row) {
         const int modelRow = toModelRow(row);

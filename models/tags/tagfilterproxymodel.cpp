@@ -1,10 +1,13 @@
 #include "models/tags/tagfilterproxymodel.h"
 
+#include "models/tags/digestgroupmodel.h"
 #include "models/tags/metadataupdater.h"
 #include "models/tags/naturalcompare.h"
 #include "models/tags/tagtablemodel.h"
 
 #include <QTimer>
+
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -30,25 +33,50 @@ TagFilterProxyModel::TagFilterProxyModel(QObject *parent)
     connect(m_filterTimer, &QTimer::timeout, this, &TagFilterProxyModel::applyFilter);
     m_resortTimer->setSingleShot(true);
     m_resortTimer->setInterval(ResortIntervalMs);
-    connect(m_resortTimer, &QTimer::timeout, this, [this] {
-        if (sortColumn() >= 0)
-            QSortFilterProxyModel::sort(sortColumn(), sortOrder());
-    });
+    connect(m_resortTimer, &QTimer::timeout, this, &TagFilterProxyModel::resortNow);
 }
 
-void TagFilterProxyModel::setTagModel(TagTableModel *model)
+void TagFilterProxyModel::setTagModel(TagTableModel *model, DigestGroupModel *groups)
 {
     if (m_tagModel)
         disconnect(m_tagModel, nullptr, this, nullptr);
+    if (m_groupModel)
+        disconnect(m_groupModel, nullptr, this, nullptr);
     m_tagModel = model;
-    setSourceModel(model);
-    if (!model)
+    m_groupModel = groups;
+    QAbstractItemModel *rows = groups ? static_cast<QAbstractItemModel *>(groups) : model;
+    setSourceModel(rows);
+    if (!rows)
         return;
-    connect(model, &QAbstractItemModel::rowsInserted, this, &TagFilterProxyModel::scheduleResort);
-    connect(model, &QAbstractItemModel::dataChanged, this, [this] {
-        if (sortsByMetadata())
+    connect(rows, &QAbstractItemModel::rowsInserted, this, &TagFilterProxyModel::scheduleResort);
+    connect(rows, &QAbstractItemModel::dataChanged, this, [this] {
+        // A group that gained a tag may now match the filter, or sort elsewhere by its first
+        // tag: the grouped view filters and sorts again in the same batches.
+        if (m_groupModel && !m_filterText.isEmpty())
+            m_refilter = true;
+        if (sortsByMetadata() || m_groupModel)
             scheduleResort();
     });
+}
+
+int TagFilterProxyModel::debounceInterval() const
+{
+    return m_filterTimer->interval();
+}
+
+void TagFilterProxyModel::followFilterOf(const TagFilterProxyModel *other)
+{
+    disconnect(m_following);
+    m_following = {};
+    if (!other)
+        return;
+    const auto take = [this, other] {
+        m_pendingText = other->m_filterText;
+        m_pendingSyntax = other->m_syntax;
+        applyFilter();
+    };
+    take();
+    m_following = connect(other, &TagFilterProxyModel::filterApplied, this, take);
 }
 
 void TagFilterProxyModel::setDebounceInterval(int ms)
@@ -103,6 +131,10 @@ void TagFilterProxyModel::applyFilter()
     if (!m_filterText.isEmpty() && !filtersOnServer() && m_tagModel && !m_tagModel->isAtEnd())
         m_tagModel->fetchAll();
     invalidateFilter();
+    // Rows the filter lets in again join unsorted (the proxy does not sort by itself); the
+    // grouped view sorts them in at once (the flat one as its rows arrive).
+    if (m_groupModel && sortColumn() >= 0)
+        QSortFilterProxyModel::sort(sortColumn(), sortOrder());
     Q_EMIT filterApplied(m_filterError);
 }
 
@@ -113,6 +145,16 @@ bool TagFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &sou
         return true;
     const QModelIndex index
             = sourceModel()->index(sourceRow, TagTableModel::TagColumn, sourceParent);
+    if (m_groupModel) {
+        // An image matches by any of its tags or by its digest.
+        const QStringList tags = index.data(DigestGroupModel::GroupTagsRole).toStringList();
+        for (const QString &tag : tags) {
+            if (m_expression.match(tag).hasMatch())
+                return true;
+        }
+        const QString digest = index.data(TagTableModel::DigestRole).toString();
+        return !digest.isEmpty() && m_expression.match(digest).hasMatch();
+    }
     return m_expression.match(index.data(TagTableModel::TagRole).toString()).hasMatch();
 }
 
@@ -124,7 +166,7 @@ bool TagFilterProxyModel::lessThan(const QModelIndex &left, const QModelIndex &r
         return sortOrder() == Qt::AscendingOrder ? left.row() < right.row()
                                                  : left.row() > right.row();
     }
-    if (left.column() == TagTableModel::TagColumn && keepsListingOrder()) {
+    if (left.column() == TagTableModel::TagColumn && keepsListingOrder() && !m_groupModel) {
         // Ascending and descending alike: Qt swaps the arguments for a descending sort.
         return left.row() < right.row();
     }
@@ -176,7 +218,8 @@ void TagFilterProxyModel::sort(int column, Qt::SortOrder order)
 
 bool TagFilterProxyModel::keepsListingOrder() const
 {
-    if (!m_tagModel)
+    // Grouped rows are in the order their first tag arrived, never in tag order.
+    if (!m_tagModel || m_groupModel)
         return false;
     // A whole list sorted once by the model: the rows are in tag order already, and comparing
     // row numbers keeps re-sorts of 100,000 rows to a few milliseconds. A paging server's rows
@@ -199,12 +242,20 @@ bool TagFilterProxyModel::sortsByMetadata() const
 
 void TagFilterProxyModel::scheduleResort()
 {
-    if (sortColumn() < 0)
+    if (sortColumn() < 0 && !m_refilter)
         return;
     if (m_resortTimer->interval() == 0)
-        QSortFilterProxyModel::sort(sortColumn(), sortOrder());
+        resortNow();
     else if (!m_resortTimer->isActive())
         m_resortTimer->start();
+}
+
+void TagFilterProxyModel::resortNow()
+{
+    if (std::exchange(m_refilter, false))
+        invalidateFilter();
+    if (sortColumn() >= 0)
+        QSortFilterProxyModel::sort(sortColumn(), sortOrder());
 }
 
 } // namespace Berth

@@ -7,6 +7,7 @@ class QTimer;
 
 namespace Berth {
 
+class DigestGroupModel;
 class TagTableModel;
 
 //! Filters tags by substring, glob or regular expression (debounced as a person types) and
@@ -26,8 +27,12 @@ public:
 
     explicit TagFilterProxyModel(QObject *parent = nullptr);
 
-    void setTagModel(TagTableModel *model);
+    //! Sorts and filters model's tags; with groups (a DigestGroupModel over model) its rows,
+    //! one per image: the filter then matches any tag of a row or its digest, and sorting by
+    //! tag orders rows by their first tag.
+    void setTagModel(TagTableModel *model, DigestGroupModel *groups = nullptr);
     TagTableModel *tagModel() const { return m_tagModel; }
+    DigestGroupModel *groupModel() const { return m_groupModel; }
 
     //! Applied after the debounce interval. An invalid regular expression filters nothing out
     //! and is reported by filterError().
@@ -36,6 +41,10 @@ public:
     QString filterError() const { return m_filterError; }
     //! Debounce for typing and for batched re-sorts; tests use 0.
     void setDebounceInterval(int ms);
+    int debounceInterval() const;
+    //! Takes other's filter at once, now and whenever other applies one (the grouped view
+    //! follows the filter field of the flat one).
+    void followFilterOf(const TagFilterProxyModel *other);
 
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
     //! Sorting by tag keeps the model's row order: rows already in tag order (a whole list sorted
@@ -52,11 +61,14 @@ protected:
 private:
     void applyFilter();
     void scheduleResort();
+    void resortNow();
     bool sortsByMetadata() const;
     //! A substring filter on a backend that filters itself (TagQuery::filterText).
     bool filtersOnServer() const;
 
     TagTableModel *m_tagModel = nullptr;
+    DigestGroupModel *m_groupModel = nullptr;
+    QMetaObject::Connection m_following;
     QString m_filterText;
     FilterSyntax m_syntax = FilterSyntax::Substring;
     QString m_pendingText;
@@ -66,6 +78,7 @@ private:
     QTimer *m_filterTimer;
     QTimer *m_resortTimer;
     bool m_serverSorted = false; //!< rows are in the server's push-time order
+    bool m_refilter = false;     //!< grouped rows changed under an active filter
 };
 
 } // namespace Berth

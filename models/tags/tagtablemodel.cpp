@@ -645,6 +645,8 @@ QVariant TagTableModel::roleData(const Row &row, const DigestInfo *info, const Q
         return extras != nullptr;
     case InvalidNameRole:
         return !ImageReference::isValidTag(row.tag);
+    case ListedDigestRole:
+        return extras ? extras->digest : QString();
     default:
         return {};
     }

@@ -69,6 +69,9 @@ public:
         HasExtrasRole,       //!< bool: the Harbor columns of this row are known
         //! bool: the server listed a name outside the tag grammar; shown, never acted on
         InvalidNameRole,
+        //! the digest the listing named for the tag (Harbor's artifacts), before any metadata
+        //! was asked for; empty when the listing names none
+        ListedDigestRole,
     };
     Q_ENUM(Role)
 
