@@ -12,7 +12,10 @@
 #include "models/session/registrysession.h"
 #include "models/session/secretstore.h"
 #include "models/session/sessionmanager.h"
+#include "models/watch/watchservice.h"
+#include "net/backend/registrybackend.h"
 #include "ui/repositorybrowser.h"
+#include "ui/watchalerts.h"
 
 #include <QApplication>
 
@@ -33,6 +36,17 @@ Desktop::Desktop(QObject *parent)
     m_secrets = std::make_unique<SecretStore>();
     m_connections = std::make_unique<ConnectionStore>(m_secrets.get());
     m_sessions = std::make_unique<SessionManager>(m_connections.get(), m_cache.get());
+    m_watch = std::make_unique<WatchService>(
+            [this](const QString &connectionId, QObject *context,
+                   std::function<void(Result<RegistryBackend *>)> done) {
+                m_sessions->open(connectionId, context,
+                                 [done = std::move(done)](Result<RegistrySession *> session) {
+                                     if (!session)
+                                         done(Result<RegistryBackend *>(session.error()));
+                                     else
+                                         done(session.value()->backend());
+                                 });
+            });
     m_window = std::make_unique<MainWindow>();
     m_window->setMetadataCache(m_cache.get());
     connect(m_window.get(), &MainWindow::cacheMaxBytesChanged, this,
@@ -47,6 +61,7 @@ Desktop::Desktop(QObject *parent)
     auto *browser = new RepositoryBrowser(m_connections.get(), m_sessions.get());
     m_browser = browser;
     m_window->setNavigator(browser);
+    setUpWatching();
     connect(browser, &RepositoryBrowser::repositoryActivated, this, &Desktop::openLocation);
     connect(browser, &RepositoryBrowser::cleanupRequested, m_window.get(),
             [this](const QString &connectionId, const QString &repository) {
@@ -95,11 +110,41 @@ void Desktop::applyPreferences(const Preferences &preferences)
 {
     // Requests already queued keep their place; the new cap applies as they start.
     m_sessions->scheduler()->setMaxConcurrentPerHost(preferences.connectionsPerRegistry);
+    // Due times further away than the new interval come forward; the rest keep theirs.
+    m_watch->setIntervalMinutes(preferences.watchIntervalMinutes);
+}
+
+void Desktop::setUpWatching()
+{
+    m_browser->setWatchService(m_watch.get());
+    m_alerts = new WatchAlerts(m_watch.get(), QDBusConnection::sessionBus(), this);
+    connect(m_alerts, &WatchAlerts::openRequested, this, &Desktop::openFromNotification);
+    // A removed connection's repositories cannot be checked any more: they stop being watched
+    // rather than failing (and backing off) forever.
+    connect(m_connections.get(), &ConnectionStore::connectionRemoved, this,
+            [this](const QString &connectionId) {
+                const QStringList watched = m_watch->watchedRepositories(connectionId);
+                for (const QString &repository : watched)
+                    m_watch->setWatched(connectionId, repository, false);
+            });
+}
+
+void Desktop::openFromNotification(const QString &connectionId, const QString &repository)
+{
+    if (!m_connections->connection(connectionId).isValid())
+        return; // removed since
+    m_window->showNormal();
+    m_window->raise();
+    m_window->activateWindow();
+    if (m_browser)
+        m_browser->selectRepository(connectionId, repository);
+    openLocation(connectionId, repository);
 }
 
 bool Desktop::start(const QStringList &arguments, QString *error)
 {
     m_window->show();
+    m_watch->start();
     const QStringList positional = arguments.mid(1);
     if (!positional.isEmpty()) {
         const auto reference = ImageReference::parse(positional.constFirst());
@@ -142,6 +187,8 @@ void Desktop::openLocation(const QString &connectionId, const QString &repositor
 {
     if (repository.isEmpty())
         return;
+    // Opened: what its badge counted is seen now.
+    m_watch->markSeen(connectionId, repository);
     if (m_window->connectionId() == connectionId && m_window->repository() == repository
         && m_sessions->session(connectionId)) {
         return; // already shown (selectRepository() echoes what we opened)

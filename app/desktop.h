@@ -17,6 +17,8 @@ class MetadataCache;
 class RepositoryBrowser;
 class SecretStore;
 class SessionManager;
+class WatchAlerts;
+class WatchService;
 
 //! The composition root of the desktop app: the metadata cache, the saved connections, the
 //! session manager, the repository browser and the main window, wired together. Opens
@@ -43,12 +45,18 @@ private:
     static Preferences loadPreferences();
     static void savePreferences(const Preferences &preferences);
     void applyPreferences(const Preferences &preferences);
+    //! Watched repositories: checks in the background, a notification per repository with new
+    //! or moved tags (D-Bus, else the tray), a click opening it.
+    void setUpWatching();
+    void openFromNotification(const QString &connectionId, const QString &repository);
 
     // Declared in the order they depend on each other: destroyed in reverse.
     std::unique_ptr<MetadataCache> m_cache;
     std::unique_ptr<SecretStore> m_secrets;
     std::unique_ptr<ConnectionStore> m_connections;
     std::unique_ptr<SessionManager> m_sessions;
+    std::unique_ptr<WatchService> m_watch;
+    QPointer<WatchAlerts> m_alerts;
     QPointer<RepositoryBrowser> m_browser;
     std::unique_ptr<MainWindow> m_window;
     quint64 m_openGeneration = 0;

@@ -6,8 +6,10 @@
 #include "models/session/reconnector.h"
 #include "models/session/registrysession.h"
 #include "models/session/sessionmanager.h"
+#include "models/watch/watchservice.h"
 #include "ui/connectiondialog.h"
 #include "ui/icons.h"
+#include "ui/repositorytreedelegate.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -179,6 +181,7 @@ RepositoryBrowser::RepositoryBrowser(ConnectionStore *connections, SessionManage
     m_view->setUniformRowHeights(true); // thousands of rows: no per-row size queries
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
     m_view->setAccessibleName(tr("Repositories"));
+    m_view->setItemDelegate(new RepositoryTreeDelegate(m_view));
 
     // "Open repository": type a path (the catalog may be refused, or just long).
     m_openRow = new QWidget(this);
@@ -293,6 +296,17 @@ void RepositoryBrowser::setCurrentConnection(const QString &connectionId)
     m_connectionBox->setCurrentIndex(index); // onConnectionIndexChanged follows
 }
 
+void RepositoryBrowser::setWatchService(WatchService *watch)
+{
+    m_watch = watch;
+    m_model->setWatchService(watch, m_shownConnection);
+}
+
+WatchService *RepositoryBrowser::watchService() const
+{
+    return m_watch;
+}
+
 QString RepositoryBrowser::currentRepository() const
 {
     return m_view->currentIndex().data(RepositoryTreeModel::RepositoryRole).toString();
@@ -336,6 +350,7 @@ void RepositoryBrowser::openCurrent()
 {
     const QString id = currentConnectionId();
     m_shownConnection = id;
+    m_model->setWatchService(m_watch, id);
     m_lastEmitted.clear();
     m_openRow->setVisible(false);
     if (id.isEmpty() || !m_sessions) {
@@ -588,6 +603,17 @@ void RepositoryBrowser::showContextMenu(const QPoint &position)
             cleanup->setEnabled(false);
             cleanup->setToolTip(tr("The registry cannot be reached: clean-up needs it."));
             menu.setToolTipsVisible(true);
+        }
+        if (m_watch) {
+            QAction *watch = menu.addAction(tr("&Watch for New Tags"));
+            watch->setObjectName(u"watchRepository"_s);
+            watch->setCheckable(true);
+            watch->setChecked(m_watch->isWatched(m_shownConnection, repository));
+            connect(watch, &QAction::toggled, this,
+                    [this, connection = m_shownConnection, repository](bool on) {
+                        if (m_watch)
+                            m_watch->setWatched(connection, repository, on);
+                    });
         }
     }
     menu.addSeparator();

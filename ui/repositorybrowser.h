@@ -20,6 +20,7 @@ class ConnectionStore;
 class RegistrySession;
 class RepositoryTreeModel;
 class SessionManager;
+class WatchService;
 
 //! The left pane: saved connections (add / edit / remove) and, under each, a lazy tree of what
 //! the registry holds (Harbor projects -> repositories; for a plain registry the catalog grouped
@@ -52,6 +53,11 @@ public:
     QString statusText() const;
     //! Retry (a failed open) or Retry now (offline); hidden otherwise.
     QPushButton *retryButton() const { return m_retry; }
+
+    //! Watched repositories: their badge and "Watched" mark in the tree, the context menu's
+    //! "Watch for New Tags". Null (the default): no watching.
+    void setWatchService(WatchService *watch);
+    WatchService *watchService() const;
 
     RepositoryTreeModel *treeModel() const { return m_model; }
     QTreeView *treeView() const { return m_view; }
@@ -98,6 +104,7 @@ private:
 
     ConnectionStore *m_connections;
     SessionManager *m_sessions;
+    QPointer<WatchService> m_watch;
     RepositoryTreeModel *m_model;
     QSortFilterProxyModel *m_proxy;
 

@@ -6,7 +6,9 @@
 #include "net/core/servertext.h"
 
 #include "models/session/registrysession.h"
+#include "models/watch/watchservice.h"
 
+#include <QLocale>
 #include <QTimer>
 
 #include <algorithm>
@@ -87,6 +89,89 @@ void RepositoryTreeModel::setSession(RegistrySession *session)
         showLastKnownState(); // at once: no listing would answer
     if (wasOffline != m_offline)
         Q_EMIT offlineChanged(m_offline);
+}
+
+void RepositoryTreeModel::setWatchService(WatchService *watch, const QString &connectionId)
+{
+    if (m_watch)
+        disconnect(m_watch, nullptr, this, nullptr);
+    m_watch = watch;
+    m_connectionId = connectionId;
+    if (m_watch) {
+        connect(m_watch, &WatchService::watchChanged, this, &RepositoryTreeModel::onWatchChanged);
+    }
+    // Every row's watch roles may have changed; the rows stay.
+    if (m_root && !m_root->children.empty()) {
+        const QList<int> roles{WatchedRole, UnseenCountRole, WatchErrorRole, Qt::ToolTipRole};
+        for (const auto &child : m_root->children) {
+            const QModelIndex index = indexOf(child.get());
+            Q_EMIT dataChanged(index, index, roles);
+            if (!child->children.empty()) {
+                Q_EMIT dataChanged(indexOf(child->children.front().get()),
+                                   indexOf(child->children.back().get()), roles);
+            }
+        }
+    }
+}
+
+void RepositoryTreeModel::onWatchChanged(const QString &connectionId, const QString &repository)
+{
+    if (connectionId != m_connectionId)
+        return;
+    const auto it = m_repositories.constFind(repository);
+    if (it == m_repositories.cend())
+        return;
+    const QList<int> roles{WatchedRole, UnseenCountRole, WatchErrorRole, Qt::ToolTipRole};
+    const QModelIndex index = indexOf(it.value());
+    Q_EMIT dataChanged(index, index, roles);
+    // The folder's badge sums its repositories'.
+    if (index.parent().isValid())
+        Q_EMIT dataChanged(index.parent(), index.parent(), {UnseenCountRole});
+}
+
+QString RepositoryTreeModel::watchToolTip(const QString &repository) const
+{
+    if (!m_watch || !m_watch->isWatched(m_connectionId, repository))
+        return {};
+    QString tip = u"\n"_s + tr("Watched for new tags.");
+    const QList<TagChange> unseen = m_watch->unseen(m_connectionId, repository);
+    if (!unseen.isEmpty()) {
+        tip += u"\n"_s + tr("Not seen yet: %1").arg(WatchService::bodyText(unseen));
+    }
+    if (const QDateTime checked = m_watch->lastChecked(m_connectionId, repository);
+        checked.isValid()) {
+        tip += u"\n"_s
+               + tr("Last checked %1")
+                         .arg(QLocale().toString(checked.toLocalTime(), QLocale::ShortFormat));
+    }
+    if (const QString error = m_watch->lastError(m_connectionId, repository); !error.isEmpty()) {
+        const QDateTime next = m_watch->nextCheck(m_connectionId, repository);
+        tip += u"\n"_s + tr("The last check failed: %1").arg(error);
+        if (next.isValid()) {
+            tip += u"\n"_s
+                   + tr("Next try %1")
+                             .arg(QLocale().toString(next.toLocalTime(), QLocale::ShortFormat));
+        }
+    }
+    return tip;
+}
+
+int RepositoryTreeModel::unseenCount(const Node *node) const
+{
+    if (!m_watch)
+        return 0;
+    if (node->kind == NodeKind::Repository)
+        return int(m_watch->unseen(m_connectionId, node->path).size());
+    if (node->kind != NodeKind::Folder)
+        return 0;
+    // Watched repositories are few: summing them is cheaper than keeping a count per folder.
+    int count = 0;
+    const QString prefix = node->path + u'/';
+    for (const QString &repository : m_watch->watchedRepositories(m_connectionId)) {
+        if (repository.startsWith(prefix))
+            count += int(m_watch->unseen(m_connectionId, repository).size());
+    }
+    return count;
 }
 
 void RepositoryTreeModel::onSessionOfflineChanged(bool offline)
@@ -245,11 +330,12 @@ QVariant RepositoryTreeModel::data(const QModelIndex &index, int role) const
         case NodeKind::Folder:
             return node->complete ? tr("%n repositories", nullptr, contentCount(node))
                                   : QVariant(node->label + u'/');
-        case NodeKind::Repository:
-            if (m_lastKnownState) {
-                return tr("%1\nLast known state: the registry cannot be reached.").arg(node->path);
-            }
-            return node->typed ? tr("%1 (opened by path)").arg(node->path) : node->path;
+        case NodeKind::Repository: {
+            QString tip = node->typed ? tr("%1 (opened by path)").arg(node->path) : node->path;
+            if (m_lastKnownState)
+                tip = tr("%1\nLast known state: the registry cannot be reached.").arg(node->path);
+            return QString(tip + watchToolTip(node->path));
+        }
         case NodeKind::Loading:
             return {};
         case NodeKind::Error:
@@ -268,6 +354,15 @@ QVariant RepositoryTreeModel::data(const QModelIndex &index, int role) const
         return node->error.isEmpty() ? QVariant() : QVariant(node->error);
     case OfflineRole:
         return m_lastKnownState && node->isContent();
+    case WatchedRole:
+        return node->kind == NodeKind::Repository && m_watch
+               && m_watch->isWatched(m_connectionId, node->path);
+    case UnseenCountRole:
+        return unseenCount(node);
+    case WatchErrorRole:
+        if (node->kind != NodeKind::Repository || !m_watch)
+            return {};
+        return m_watch->lastError(m_connectionId, node->path);
     case CountRole:
         if (node->kind != NodeKind::Folder)
             return {};
@@ -304,6 +399,9 @@ QHash<int, QByteArray> RepositoryTreeModel::roleNames() const
     names.insert(CountRole, "count");
     names.insert(PathRole, "path");
     names.insert(OfflineRole, "offline");
+    names.insert(WatchedRole, "watched");
+    names.insert(UnseenCountRole, "unseenCount");
+    names.insert(WatchErrorRole, "watchError");
     return names;
 }
 

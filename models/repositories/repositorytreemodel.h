@@ -14,6 +14,7 @@ namespace Berth {
 
 class Pager;
 class RegistrySession;
+class WatchService;
 
 //! The repositories of one registry as a lazy tree: namespace folders (the first path
 //! component: "team-a/api" and "team-a/sub/deep" go under "team-a", shown as "api" and
@@ -45,6 +46,9 @@ public:
         PathRole, //!< QString: repository path or folder name (what filters match on)
         //! bool: the row is the cache's last known state, not confirmed by the registry
         OfflineRole,
+        WatchedRole,     //!< bool: a repository watched for new tags
+        UnseenCountRole, //!< int: new / moved tags not seen yet (a folder: of its repositories)
+        WatchErrorRole,  //!< QString: why the last check of a watched repository failed
     };
     enum class NodeKind { Folder, Repository, Loading, Error, CatalogUnavailable };
     Q_ENUM(NodeKind)
@@ -56,6 +60,10 @@ public:
     //! fetchMore()). Null clears. The model follows the session's destruction.
     void setSession(RegistrySession *session);
     RegistrySession *session() const { return m_session; }
+    //! Where the watched state of the rows comes from (WatchedRole, UnseenCountRole, the
+    //! tooltip), for the saved connection connectionId the tree shows. Null: nothing watched.
+    void setWatchService(WatchService *watch, const QString &connectionId);
+    QString connectionId() const { return m_connectionId; }
     //! Names asked per catalog request. 100 is Distribution's own default page and a few
     //! screens of tree; tests use small pages.
     void setPageSize(int n) { m_pageSize = qMax(1, n); }
@@ -129,8 +137,13 @@ private:
     int contentCount(const Node *parent) const;
     void markComplete(Node *folder);
     void dropPager(Node *node);
+    void onWatchChanged(const QString &connectionId, const QString &repository);
+    QString watchToolTip(const QString &repository) const;
+    int unseenCount(const Node *node) const;
 
     QPointer<RegistrySession> m_session;
+    QPointer<WatchService> m_watch;
+    QString m_connectionId;
     std::unique_ptr<Node> m_root;
     QHash<QString, Node *> m_repositories; //!< full path -> node
     QHash<QString, Node *> m_folders;      //!< folder name -> node
