@@ -66,27 +66,29 @@ int boundedInt(const QString &key, int fallback, int lowest, int highest)
 
 int connectionsPerRegistry()
 {
-    return boundedInt(u"network/connectionsPerRegistry"_s, MaxConnectionsPerRegistry,
-                      MinConnectionsPerRegistry, MaxConnectionsPerRegistry);
+    return boundedInt(u"network/connectionsPerRegistry"_s, Preferences().connectionsPerRegistry,
+                      Preferences::MinConnectionsPerRegistry,
+                      Preferences::MaxConnectionsPerRegistry);
 }
 
 void setConnectionsPerRegistry(int connections)
 {
-    QSettings().setValue(
-            u"network/connectionsPerRegistry"_s,
-            std::clamp(connections, MinConnectionsPerRegistry, MaxConnectionsPerRegistry));
+    QSettings().setValue(u"network/connectionsPerRegistry"_s,
+                         std::clamp(connections, Preferences::MinConnectionsPerRegistry,
+                                    Preferences::MaxConnectionsPerRegistry));
 }
 
 int watchIntervalMinutes()
 {
-    return boundedInt(u"watch/intervalMinutes"_s, DefaultWatchIntervalMinutes,
-                      MinWatchIntervalMinutes, MaxWatchIntervalMinutes);
+    return boundedInt(u"watch/intervalMinutes"_s, Preferences().watchIntervalMinutes,
+                      Preferences::MinWatchIntervalMinutes, Preferences::MaxWatchIntervalMinutes);
 }
 
 void setWatchIntervalMinutes(int minutes)
 {
     QSettings().setValue(u"watch/intervalMinutes"_s,
-                         std::clamp(minutes, MinWatchIntervalMinutes, MaxWatchIntervalMinutes));
+                         std::clamp(minutes, Preferences::MinWatchIntervalMinutes,
+                                    Preferences::MaxWatchIntervalMinutes));
 }
 
 } // namespace Berth::Settings

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/preferences.h"
+
 #include <QString>
 
 #include <optional>
@@ -30,18 +32,10 @@ void setLastLocation(const Location &location);
 std::optional<qint64> metadataCacheMaxBytes();
 void setMetadataCacheMaxBytes(qint64 bytes);
 
-//! Requests in flight at once to one registry (Preferences). Qt's HTTP/1.1 pool opens at most
-//! 6 connections per host, so more would only wait inside Qt where they cannot be
-//! re-prioritised.
-constexpr int MinConnectionsPerRegistry = 1;
-constexpr int MaxConnectionsPerRegistry = 6;
+//! Requests in flight at once to one registry, and how often watched repositories are checked
+//! (minutes): the Preferences dialog's values, kept within its bounds (ui/preferences.h).
 int connectionsPerRegistry();
 void setConnectionsPerRegistry(int connections);
-
-//! How often watched repositories are checked, in minutes (Preferences).
-constexpr int MinWatchIntervalMinutes = 1;
-constexpr int MaxWatchIntervalMinutes = 24 * 60;
-constexpr int DefaultWatchIntervalMinutes = 15;
 int watchIntervalMinutes();
 void setWatchIntervalMinutes(int minutes);
 

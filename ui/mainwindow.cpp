@@ -59,6 +59,14 @@ namespace Berth {
 // second at most (10 Hz reads as live without costing anything measurable).
 static constexpr int StatusIntervalMs = 100;
 
+// The platform's key for a standard action, or fallback where the platform has none (Quit and
+// Preferences have no binding on a plain X11 or offscreen platform).
+static QList<QKeySequence> standardOr(QKeySequence::StandardKey key, QKeySequence fallback)
+{
+    const QList<QKeySequence> keys = QKeySequence::keyBindings(key);
+    return keys.isEmpty() ? QList<QKeySequence>{fallback} : keys;
+}
+
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_layerCache(std::make_unique<LayerListingCache>())
@@ -347,13 +355,13 @@ void MainWindow::createMenus()
     QAction *preferences = file->addAction(Icons::themed(u"configure"_s), tr("&Preferences…"), this,
                                            [this] { openPreferencesDialog(); });
     preferences->setObjectName(u"preferencesAction"_s);
-    preferences->setShortcut(QKeySequence::Preferences);
+    preferences->setShortcuts(standardOr(QKeySequence::Preferences, Qt::CTRL | Qt::Key_Comma));
     preferences->setMenuRole(QAction::PreferencesRole);
     preferences->setStatusTip(tr("Disk cache size, requests at once per registry, how often "
                                  "watched repositories are checked"));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setShortcut(QKeySequence::Quit);
+    quit->setShortcuts(standardOr(QKeySequence::Quit, Qt::CTRL | Qt::Key_Q));
     quit->setMenuRole(QAction::QuitRole);
 
     QMenu *repository = menuBar()->addMenu(tr("&Repository"));

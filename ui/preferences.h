@@ -8,8 +8,15 @@ namespace Berth {
 //! the cache (MetadataCache::maxBytes()), which the dialog reads and sets directly.
 struct Preferences
 {
-    int connectionsPerRegistry = 6; //!< requests in flight at once to one registry
-    int watchIntervalMinutes = 15;  //!< how often watched repositories are checked
+    // Qt's HTTP/1.1 pool opens at most 6 connections per host, so more requests at once would
+    // only wait inside Qt, where they cannot be re-prioritised.
+    static constexpr int MinConnectionsPerRegistry = 1;
+    static constexpr int MaxConnectionsPerRegistry = 6;
+    static constexpr int MinWatchIntervalMinutes = 1;
+    static constexpr int MaxWatchIntervalMinutes = 24 * 60;
+
+    int connectionsPerRegistry = MaxConnectionsPerRegistry; //!< requests in flight per registry
+    int watchIntervalMinutes = 15; //!< how often watched repositories are checked
 
     friend bool operator==(const Preferences &, const Preferences &) = default;
 };

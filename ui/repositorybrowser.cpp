@@ -21,6 +21,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QStyle>
 #include <QTimer>
@@ -241,6 +242,19 @@ RepositoryBrowser::RepositoryBrowser(ConnectionStore *connections, SessionManage
     connect(m_view, &QWidget::customContextMenuRequested, this,
             &RepositoryBrowser::showContextMenu);
     connect(m_model, &RepositoryTreeModel::catalogUnavailable, this, [this] { m_openRow->show(); });
+    // A repository opened by name (command line, last location) is selected before the catalog
+    // has been listed; the pages that arrive after it insert rows above it. Keep it on screen
+    // until the catalog is complete or the person scrolls.
+    connect(m_model, &RepositoryTreeModel::pageFetched, this, [this] {
+        if (!m_followCurrent)
+            return;
+        if (m_view->currentIndex().isValid())
+            m_view->scrollTo(m_view->currentIndex());
+        if (!m_model->canFetchMore({}) && !m_model->isLoading())
+            m_followCurrent = false;
+    });
+    connect(m_view->verticalScrollBar(), &QAbstractSlider::actionTriggered, this,
+            [this] { m_followCurrent = false; }); // only a person's scrolling triggers actions
     connect(m_model, &RepositoryTreeModel::offlineChanged, this,
             &RepositoryBrowser::onOfflineChanged);
     // Whole seconds are what the countdown shows.
@@ -538,6 +552,7 @@ void RepositoryBrowser::applyPendingSelection()
         m_view->expand(index.parent());
     m_view->setCurrentIndex(index);
     m_view->scrollTo(index);
+    m_followCurrent = m_model->canFetchMore({}) || m_model->isLoading();
     emitRepository(repository);
 }
 

@@ -129,6 +129,8 @@ private:
     QString m_shownConnection;   //!< whose tree the model shows (or is opening)
     QString m_pendingConnection; //!< selectRepository() waiting for this session
     QString m_pendingRepository;
+    //! Scroll back to the current repository as catalog pages arrive (see pageFetched).
+    bool m_followCurrent = false;
     QString m_lastEmitted;  //!< "connection\nrepository" of the last repositoryActivated
     QTimer *m_offlineTimer; //!< the countdown to the next attempt, once a second while offline
 };

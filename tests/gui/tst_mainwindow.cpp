@@ -14,8 +14,11 @@
 #include "ui/cleanupdialog.h"
 #include "ui/detailspane.h"
 #include "ui/errorbanner.h"
+#include "ui/helpmenu.h"
 #include "ui/mainwindow.h"
+#include "ui/preferencesdialog.h"
 #include "ui/retagdialog.h"
+#include "ui/shortcutsdialog.h"
 #include "ui/tagactions.h"
 #include "ui/tagtableview.h"
 
@@ -28,13 +31,18 @@
 #include <QDir>
 #include <QFile>
 #include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
+#include <QProgressBar>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QTest>
 #include <QToolButton>
+#include <QTreeWidget>
 
 #include <limits>
 #include <memory>
@@ -63,6 +71,9 @@ private Q_SLOTS:
     void cleanUpAndUndo();
     void errorBannerAndRetryOnStoppedRegistry();
     void stalledRequestSaysWhatItWaitsForAndCancels();
+    void progressFiguresAreNotClipped();
+    void preferencesApplyOnOkOnly();
+    void helpMenuListsShortcuts();
     void cleanupTestCase();
 
 private:
@@ -213,6 +224,137 @@ void TestMainWindow::stalledRequestSaysWhatItWaitsForAndCancels()
     m_window->showRepository(QString(), nullptr, QString());
 }
 
+void TestMainWindow::progressFiguresAreNotClipped()
+{
+    // Given a repository of 5,000 tags whose manifests never come (so the progress stays)
+    ScriptedHttpServer server;
+    QVERIFY(server.listen());
+    QByteArray list = R"({"name":"many/app","tags":[)";
+    for (int i = 0; i < 5000; ++i)
+        list += (i ? ",\"" : "\"") + QByteArray::number(i) + '"';
+    list += "]}";
+    server.setHandler([list](const ScriptedHttpServer::Request &request) {
+        if (request.path() == u"/v2/")
+            return ScriptedHttpServer::Reply::json(200, "{}");
+        if (request.path() == u"/v2/many/app/tags/list")
+            return ScriptedHttpServer::Reply::json(200, list);
+        if (!request.path().contains(u"/manifests/"_s))
+            return ScriptedHttpServer::Reply::registryError(404, "NOT_FOUND", "no");
+        ScriptedHttpServer::Reply silent;
+        silent.neverRespond = true;
+        return silent;
+    });
+    GuiStack stack(server.baseUrl().authority());
+    QVERIFY2(stack.session, qPrintable(stack.error.toString()));
+    const QSize size = m_window->size();
+    m_window->resize(1280, 800);
+    m_window->showRepository(u"many"_s, stack.session, u"many/app"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->tagModel()->rowCount(), 5000, 15000);
+
+    // When sorting by size asks for every tag's metadata
+    m_window->tagView()->sortByColumn(TagTableModel::SizeColumn, Qt::DescendingOrder);
+
+    // Then the status bar shows the figures in full beside the bar, not clipped by it
+    QLabel *figures = m_window->progressText();
+    QTRY_VERIFY_WITH_TIMEOUT(figures->isVisible() && m_window->progressBar()->isVisible(), 10000);
+    QVERIFY2(figures->text().endsWith(u" / 5,000"_s), qPrintable(figures->text()));
+    QTRY_VERIFY(figures->fontMetrics().horizontalAdvance(figures->text())
+                <= figures->contentsRect().width());
+    const QRect bar = m_window->progressBar()->geometry();
+    QVERIFY2(!figures->geometry().intersects(bar), "the figures overlap the bar");
+    const QString dir
+            = qEnvironmentVariable("BERTH_BUILD_DIR", QDir::currentPath()) + u"/screenshots"_s;
+    QVERIFY(QDir().mkpath(dir));
+    QVERIFY(m_window->grab().save(dir + u"/metadata-progress.png"_s));
+    // The widest figures there can be at this size fit too
+    figures->setText(m_window->tr("Metadata %1 / %2")
+                             .arg(QLocale().toString(4999), QLocale().toString(5000)));
+    QTRY_VERIFY(figures->fontMetrics().horizontalAdvance(figures->text())
+                <= figures->contentsRect().width());
+
+    m_window->tagView()->sortByColumn(TagTableModel::TagColumn, Qt::AscendingOrder);
+    m_window->showRepository(QString(), nullptr, QString());
+    m_window->resize(size);
+}
+
+void TestMainWindow::preferencesApplyOnOkOnly()
+{
+    QSignalSpy changed(m_window.get(), &MainWindow::preferencesChanged);
+    Preferences initial;
+    initial.connectionsPerRegistry = 4;
+    initial.watchIntervalMinutes = 30;
+    m_window->setPreferences(initial);
+
+    // When the dialog opens it shows the current values
+    PreferencesDialog *dialog = m_window->openPreferencesDialog();
+    QCOMPARE(dialog->connectionsBox()->value(), 4);
+    QCOMPARE(dialog->watchIntervalBox()->value(), 30);
+    // and values beyond the bounds cannot be entered
+    dialog->connectionsBox()->setValue(50);
+    QCOMPARE(dialog->connectionsBox()->value(), Preferences::MaxConnectionsPerRegistry);
+
+    // When it is cancelled nothing changes
+    dialog->reject();
+    QCOMPARE(changed.count(), 0);
+    QCOMPARE(m_window->preferences(), initial);
+
+    // When values are changed and OK is pressed, the window keeps and announces them
+    dialog = m_window->openPreferencesDialog();
+    dialog->connectionsBox()->setValue(2);
+    dialog->watchIntervalBox()->setValue(5);
+    dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+    QCOMPARE(changed.count(), 1);
+    const auto announced = changed.takeFirst().at(0).value<Preferences>();
+    QCOMPARE(announced.connectionsPerRegistry, 2);
+    QCOMPARE(announced.watchIntervalMinutes, 5);
+    QCOMPARE(m_window->preferences(), announced);
+
+    // When OK is pressed without a change, nothing is announced
+    dialog = m_window->openPreferencesDialog();
+    dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+    QCOMPARE(changed.count(), 0);
+}
+
+void TestMainWindow::helpMenuListsShortcuts()
+{
+    // The Help menu has the documentation, the shortcuts and the About box
+    HelpMenu *help = m_window->helpMenu();
+    QVERIFY(help);
+    QVERIFY(m_window->menuBar()->actions().contains(help->menuAction()));
+    QCOMPARE(help->documentationAction()->shortcut(), QKeySequence(QKeySequence::HelpContents));
+    const QString about = HelpMenu::aboutText();
+    QVERIFY2(about.contains(QStringLiteral(BERTH_VERSION)) && about.contains(u"man berth"_s),
+             qPrintable(about));
+    // A build that is not installed finds the source tree's guides
+    QVERIFY(QFileInfo::exists(HelpMenu::documentationFolder() + u"/cli.md"_s));
+
+    // The shortcuts dialog lists the window's actions with their keys, from the menus
+    ShortcutsDialog *dialog = help->openShortcutsDialog();
+    QStringList rows;
+    QTreeWidget *list = dialog->list();
+    for (int group = 0; group < list->topLevelItemCount(); ++group) {
+        for (int i = 0; i < list->topLevelItem(group)->childCount(); ++i) {
+            const QTreeWidgetItem *item = list->topLevelItem(group)->child(i);
+            rows.append(item->text(0) + u" = "_s + item->text(1));
+        }
+    }
+    const QString retag
+            = m_window->tagActions()->retagAction()->shortcut().toString(QKeySequence::NativeText);
+    QVERIFY2(rows.contains(u"Retag = "_s + retag), qPrintable(rows.join(u'\n')));
+    QVERIFY2(
+            rows.contains(u"Keyboard Shortcuts = "_s
+                          + help->shortcutsAction()->shortcut().toString(QKeySequence::NativeText)),
+            qPrintable(rows.join(u'\n')));
+    // Every shortcut appears once: two actions on one key would fight
+    QSet<QString> keys;
+    for (const QString &row : std::as_const(rows)) {
+        const QString key = row.section(u" = "_s, 1);
+        QVERIFY2(!keys.contains(key), qPrintable(u"two actions on "_s + key));
+        keys.insert(key);
+    }
+    dialog->close();
+}
+
 void TestMainWindow::cleanupTestCase()
 {
     m_window.reset();
@@ -351,10 +493,34 @@ void TestMainWindow::contextMenuCopiesPullCommand()
     menu->close();
 
     // Then the clipboard holds the docker pull command
-    QCOMPARE(QGuiApplication::clipboard()->text(),
-             u"docker pull "_s + m_registry->host() + u'/' + Repo + u":stable"_s);
+    const QString reference = m_registry->host() + u'/' + Repo + u":stable"_s;
+    QCOMPARE(QGuiApplication::clipboard()->text(), u"docker pull "_s + reference);
+
+    // And the plain reference and podman's pull command are in the same menu
+    for (const auto &[name, expected] :
+         {std::pair{u"copyReferenceAction"_s, reference},
+          std::pair{u"copyPodmanPullAction"_s, QString(u"podman pull "_s + reference)}}) {
+        QGuiApplication::clipboard()->clear();
+        // The closed menu deletes itself later; wait, so the new one is the one found.
+        QTRY_VERIFY(!m_window->findChild<QMenu *>(u"tagContextMenu"_s));
+        QMenu *again = openContextMenuOn(u"stable"_s);
+        QVERIFY(again);
+        QAction *action = nullptr;
+        const auto actions = again->actions();
+        for (QAction *candidate : actions) {
+            if (candidate->objectName() == name)
+                action = candidate;
+        }
+        QVERIFY2(action, qPrintable(name));
+        action->trigger();
+        again->close();
+        QCOMPARE(QGuiApplication::clipboard()->text(), expected);
+    }
 
     // And Ctrl+C on the table copies the digest
+    // (the closed menus may have left no window active: shortcuts need one)
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
     m_window->tagView()->setFocus();
     QTest::keyClick(m_window->tagView(), Qt::Key_C, Qt::ControlModifier);
     QTRY_COMPARE(QGuiApplication::clipboard()->text(), m_digests.value(u"stable"_s));

@@ -9,16 +9,22 @@
 #include "models/tags/tagfilterproxymodel.h"
 #include "models/tags/tagtablemodel.h"
 #include "ui/detailspane.h"
+#include "ui/helpmenu.h"
 #include "ui/mainwindow.h"
+#include "ui/preferencesdialog.h"
+#include "ui/shortcutsdialog.h"
 #include "ui/tagtableview.h"
 
 #include <QApplication>
 #include <QDir>
 #include <QImage>
+#include <QMenu>
+#include <QMessageBox>
 #include <QSet>
 #include <QStyle>
 #include <QStyleFactory>
 #include <QTest>
+#include <QTreeWidget>
 
 #include <memory>
 
@@ -64,6 +70,8 @@ private Q_SLOTS:
     void initTestCase();
     void window_data();
     void window();
+    void dialogs_data() { window_data(); }
+    void dialogs();
 
 private:
     QTemporaryDir m_settingsDir;
@@ -186,6 +194,49 @@ void TestScreenshots::window()
     // And the table does show rows in that area (row 0's rectangle is inside it)
     QVERIFY(view->visualRect(view->model()->index(0, 0)).isValid());
     QVERIFY(view->visibleProxyRows().second - view->visibleProxyRows().first >= 20);
+}
+
+void TestScreenshots::dialogs()
+{
+    // Preferences, Keyboard Shortcuts, the Help menu and About, in both palettes
+    QFETCH(bool, dark);
+    QApplication::setPalette(dark ? darkPalette() : QApplication::style()->standardPalette());
+    MainWindow window;
+    window.resize(1280, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const QString suffix = (dark ? u"-dark"_s : u"-light"_s) + u".png"_s;
+    const auto save = [&suffix](QWidget *widget, const QString &name) {
+        QApplication::processEvents();
+        const QImage image = widget->grab().toImage();
+        const QString path = QStringLiteral(BERTH_SCREENSHOT_DIR) + u'/' + name + suffix;
+        qInfo("saved %s", qPrintable(path));
+        return distinctColours(image) > 8 && image.save(path);
+    };
+
+    PreferencesDialog *preferences = window.openPreferencesDialog();
+    QVERIFY(QTest::qWaitForWindowExposed(preferences));
+    QVERIFY(save(preferences, u"preferences"_s));
+    preferences->reject();
+
+    ShortcutsDialog *shortcuts = window.helpMenu()->openShortcutsDialog();
+    QVERIFY(QTest::qWaitForWindowExposed(shortcuts));
+    QVERIFY(shortcuts->list()->topLevelItemCount() >= 3);
+    QVERIFY(save(shortcuts, u"shortcuts"_s));
+    shortcuts->close();
+
+    QMenu *help = window.helpMenu();
+    help->popup(window.mapToGlobal(QPoint(200, 30)));
+    QVERIFY(QTest::qWaitForWindowExposed(help));
+    QVERIFY(save(help, u"help-menu"_s));
+    help->close();
+
+    QMessageBox about(QMessageBox::NoIcon, u"About Berth"_s, HelpMenu::aboutText(), QMessageBox::Ok,
+                      &window);
+    about.setIconPixmap(window.windowIcon().pixmap(64, 64));
+    about.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&about));
+    QVERIFY(save(&about, u"about"_s));
 }
 
 QTEST_MAIN(TestScreenshots)
