@@ -40,6 +40,7 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStyleFactory>
@@ -327,6 +328,20 @@ void TestHarborGui::harborColumnsShownAndFilled()
     QCOMPARE(cell(TagTableModel::LabelsColumn), u"release"_s);
     QVERIFY2(cell(TagTableModel::VulnerabilitiesColumn).contains(u"7"_s),
              qPrintable(cell(TagTableModel::VulnerabilitiesColumn)));
+    // At 1280 px with the repository tree and the details pane open, the Vulnerabilities
+    // column is on screen in full without scrolling, its text not cut (the details pane used to
+    // hide it)
+    QVERIFY(m_window->detailsPane()->isVisible() && m_browser->isVisible());
+    TagTableView *view = m_window->tagView();
+    view->horizontalScrollBar()->setValue(0);
+    const int vulnerabilities = TagTableModel::VulnerabilitiesColumn;
+    const int right = header->sectionViewportPosition(vulnerabilities)
+                      + header->sectionSize(vulnerabilities);
+    QVERIFY2(right <= view->viewport()->width(),
+             qPrintable(u"column ends at %1 of %2"_s.arg(right).arg(view->viewport()->width())));
+    QVERIFY2(view->fontMetrics().horizontalAdvance(cell(vulnerabilities))
+                     < header->sectionSize(vulnerabilities),
+             qPrintable(cell(vulnerabilities)));
     const int never = model->rowOfTag(u"1.0"_s);
     QTRY_VERIFY_WITH_TIMEOUT(model->index(never, 0).data(TagTableModel::HasExtrasRole).toBool(),
                              10000);
