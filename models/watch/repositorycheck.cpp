@@ -42,10 +42,10 @@ RepositoryCheck::RepositoryCheck(RegistryBackend *backend, const QString &reposi
         if (m_result.baseline.recorded)
             listArtifacts(1);
         else
-            listFirstNames({});
+            listTags({}, [this] { recordFirstNames(); });
         return;
     }
-    listTags({});
+    listTags({}, [this] { onNames(); });
 }
 
 void RepositoryCheck::fail(const Error &error)
@@ -61,21 +61,21 @@ void RepositoryCheck::done()
 
 // ---- Plain registry and Harbor 1.x ------------------------------------------------------------
 
-void RepositoryCheck::listTags(const QUrl &next)
+void RepositoryCheck::listTags(const QUrl &next, const std::function<void()> &then)
 {
     ++m_result.requests;
     awaitJob(m_client->tagsPage(m_repository, TagListPageSize, next, Priority::Background),
-             [this](const Result<NamesPage> &page) {
+             [this, then](const Result<NamesPage> &page) {
                  if (!page.ok()) {
                      fail(page.error());
                      return;
                  }
                  m_names.append(page->names);
                  if (!page->next.isEmpty()) {
-                     listTags(page->next);
+                     listTags(page->next, then);
                      return;
                  }
-                 onNames();
+                 then();
              });
 }
 
@@ -166,25 +166,13 @@ void RepositoryCheck::headNext()
 
 // ---- Harbor 2.x -------------------------------------------------------------------------------
 
-void RepositoryCheck::listFirstNames(const QUrl &next)
+void RepositoryCheck::recordFirstNames()
 {
-    ++m_result.requests;
-    awaitJob(m_client->tagsPage(m_repository, TagListPageSize, next, Priority::Background),
-             [this](const Result<NamesPage> &page) {
-                 if (!page.ok()) {
-                     fail(page.error());
-                     return;
-                 }
-                 for (const QString &name : page->names) {
-                     if (!m_result.baseline.tags.contains(name))
-                         m_result.baseline.tags.insert(name, {});
-                 }
-                 if (!page->next.isEmpty()) {
-                     listFirstNames(page->next);
-                     return;
-                 }
-                 listArtifacts(1);
-             });
+    for (const QString &name : std::as_const(m_names)) {
+        if (!m_result.baseline.tags.contains(name))
+            m_result.baseline.tags.insert(name, {});
+    }
+    listArtifacts(1);
 }
 
 void RepositoryCheck::listArtifacts(int page)

@@ -6,6 +6,8 @@
 #include <QPointer>
 #include <QStringList>
 
+#include <functional>
+
 namespace Berth {
 
 class HarborApi;
@@ -78,11 +80,13 @@ public:
 
 private:
     // Plain registry and Harbor 1.x.
-    void listTags(const QUrl &next);
+    //! Every page of tags/list into m_names, then then().
+    void listTags(const QUrl &next, const std::function<void()> &then);
     void onNames();
     void headNext();
     // Harbor 2.x.
-    void listFirstNames(const QUrl &next);
+    //! The first check: every name listed is known (digests come from the artifacts).
+    void recordFirstNames();
     void listArtifacts(int page);
 
     void fail(const Error &error);
