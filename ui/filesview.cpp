@@ -15,6 +15,7 @@
 #include <QFileInfo>
 #include <QFontDatabase>
 #include <QHBoxLayout>
+#include <QHash>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -99,9 +100,17 @@ protected:
         default:
             break;
         }
-        option->icon = style->standardIcon(icon, option, option->widget);
+        // Once per kind and style: the style reads its icons from image files each time it
+        // is asked, and this runs for every row painted.
+        QIcon &cached = m_icons[{style, int(icon)}];
+        if (cached.isNull())
+            cached = style->standardIcon(icon, option, option->widget);
+        option->icon = cached;
         option->features |= QStyleOptionViewItem::HasDecoration;
     }
+
+private:
+    mutable QHash<std::pair<const QStyle *, int>, QIcon> m_icons;
 };
 
 QString shortCommand(QString createdBy)

@@ -1,6 +1,9 @@
 #include "ui/icons.h"
 
+#include <QCoreApplication>
 #include <QFile>
+#include <QHash>
+#include <QThread>
 
 using namespace Qt::StringLiterals;
 
@@ -23,11 +26,21 @@ static void ensureResources()
 
 QIcon themed(const QString &name)
 {
+    // Views ask for icons on every paint (the repository tree's DecorationRole): a new QIcon
+    // each time meant inflating the compressed resource and rendering the SVG again, most of
+    // the CPU spent listing a 10,000-repository catalog. One QIcon per name keeps its pixmap
+    // cache; a theme icon still follows a change of theme. Icons belong to the GUI thread.
+    Q_ASSERT(!QCoreApplication::instance()
+             || QThread::currentThread() == QCoreApplication::instance()->thread());
+    static QHash<QString, QIcon> icons;
+    if (const auto it = icons.constFind(name); it != icons.cend())
+        return it.value();
     ensureResources();
     const QString fallback = u":/berth/icons/actions/"_s + name + u".svg"_s;
-    if (!QFile::exists(fallback))
-        return QIcon::fromTheme(name);
-    return QIcon::fromTheme(name, QIcon(fallback));
+    const QIcon icon = QFile::exists(fallback) ? QIcon::fromTheme(name, QIcon(fallback))
+                                               : QIcon::fromTheme(name);
+    icons.insert(name, icon);
+    return icon;
 }
 
 QIcon appIcon()

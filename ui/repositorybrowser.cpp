@@ -13,7 +13,9 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
+#include <QHash>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -68,21 +70,18 @@ public:
     {
         if (role != Qt::DecorationRole)
             return QSortFilterProxyModel::data(index, role);
-        QStyle *style = m_styleSource->style();
-        switch (kindOf(index)) {
-        case Kind::Folder:
-            return themeIcon(u"folder"_s, style, QStyle::SP_DirIcon);
-        case Kind::Repository:
-            return themeIcon(u"package-x-generic"_s, style, QStyle::SP_FileIcon);
-        case Kind::Loading:
-            return themeIcon(u"content-loading"_s, style, QStyle::SP_BrowserReload);
-        case Kind::Error:
-            return themeIcon(u"dialog-warning"_s, style, QStyle::SP_MessageBoxWarning);
-        case Kind::CatalogUnavailable:
-            return themeIcon(u"dialog-information"_s, style, QStyle::SP_MessageBoxInformation);
-        }
-        return {};
+        const Kind kind = kindOf(index);
+        // Asked on every paint of every row: made once per kind, since the style's icons are
+        // read from image files each time they are asked for (most of the CPU of listing a
+        // 10,000-repository catalog went there).
+        QIcon &icon = m_icons[int(kind)];
+        if (icon.isNull())
+            icon = iconOf(kind);
+        return icon;
     }
+
+    //! The style changed: its icons are asked for again.
+    void forgetIcons() { m_icons.clear(); }
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override
@@ -98,7 +97,26 @@ protected:
     }
 
 private:
+    QIcon iconOf(Kind kind) const
+    {
+        QStyle *style = m_styleSource->style();
+        switch (kind) {
+        case Kind::Folder:
+            return themeIcon(u"folder"_s, style, QStyle::SP_DirIcon);
+        case Kind::Repository:
+            return themeIcon(u"package-x-generic"_s, style, QStyle::SP_FileIcon);
+        case Kind::Loading:
+            return themeIcon(u"content-loading"_s, style, QStyle::SP_BrowserReload);
+        case Kind::Error:
+            return themeIcon(u"dialog-warning"_s, style, QStyle::SP_MessageBoxWarning);
+        case Kind::CatalogUnavailable:
+            return themeIcon(u"dialog-information"_s, style, QStyle::SP_MessageBoxInformation);
+        }
+        return {};
+    }
+
     QWidget *m_styleSource;
+    mutable QHash<int, QIcon> m_icons; // by Kind
 };
 
 } // namespace
@@ -520,6 +538,13 @@ void RepositoryBrowser::showStatus(const QString &text, bool error)
     m_statusIcon->setPixmap(icon.pixmap(size, size));
     m_status->setText(text);
     m_statusRow->show();
+}
+
+void RepositoryBrowser::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::StyleChange)
+        static_cast<RepositoryFilterModel *>(m_proxy)->forgetIcons();
+    QWidget::changeEvent(event);
 }
 
 void RepositoryBrowser::selectRepository(const QString &connectionId, const QString &repository)

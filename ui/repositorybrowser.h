@@ -81,6 +81,9 @@ Q_SIGNALS:
     //! "Clean Up…" from a repository's context menu.
     void cleanupRequested(const QString &connectionId, const QString &repository);
 
+protected:
+    void changeEvent(QEvent *event) override; //!< a new style: its icons again
+
 private:
     void rebuildConnections(const QString &select);
     void onConnectionIndexChanged(int index);
