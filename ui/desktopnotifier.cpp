@@ -3,6 +3,7 @@
 #include <QDBusMessage>
 #include <QDBusPendingCallWatcher>
 #include <QDBusPendingReply>
+#include <QGuiApplication>
 #include <QVariantMap>
 
 using namespace Qt::StringLiterals;
@@ -41,7 +42,11 @@ void DesktopNotifier::notify(const QString &connectionId, const QString &reposit
     // "default" is the action of a click on the notification itself; servers without actions
     // ignore the list.
     const QStringList actions{u"default"_s, tr("Open"), u"open"_s, tr("Open Repository")};
-    const QVariantMap hints{{u"desktop-entry"_s, u"berth"_s},
+    // The desktop entry's basename (set in main), so the server shows Berth's name and icon.
+    const QString desktopEntry = QGuiApplication::desktopFileName().isEmpty()
+                                         ? u"berth"_s
+                                         : QGuiApplication::desktopFileName();
+    const QVariantMap hints{{u"desktop-entry"_s, desktopEntry},
                             {u"category"_s, u"transfer.complete"_s}};
     call << u"Berth"_s << replaces << u"berth"_s << summary << body.toHtmlEscaped() << actions
          << hints << ExpireMs;

@@ -58,6 +58,7 @@ public:
         QString body;
         QStringList actions;
         uint id = 0;
+        QString desktopEntry; //!< the hint that names the sender's desktop file
     };
     QList<Call> calls;
 
@@ -68,10 +69,10 @@ public Q_SLOTS:
     {
         Q_UNUSED(appName)
         Q_UNUSED(icon)
-        Q_UNUSED(hints)
         Q_UNUSED(timeout)
         const uint id = replacesId ? replacesId : uint(calls.size() + 1);
-        calls.append(Call{replacesId, summary, body, actions, id});
+        calls.append(Call{replacesId, summary, body, actions, id,
+                          hints.value(u"desktop-entry"_s).toString()});
         return id;
     }
     QStringList GetCapabilities() { return {u"actions"_s, u"body"_s}; }
@@ -120,6 +121,7 @@ void TestWatchGui::initTestCase()
     QVERIFY(m_dir.isValid());
     isolateSettings(m_dir);
     QApplication::setStyle(QStyleFactory::create(u"Fusion"_s));
+    QGuiApplication::setDesktopFileName(u"org.example.berth"_s); // as berth-desktop's main
 
     // A private session bus: the test's notifications never reach a real desktop. Its own
     // configuration has no service directories, so no installed notification daemon is
@@ -310,6 +312,8 @@ void TestWatchGui::newTagShowsABadgeAndNotifiesOnce()
     QCOMPARE(call.summary, u"1 new tag in team/app"_s);
     QCOMPARE(call.body, u"2.0"_s);
     QVERIFY(call.actions.contains(u"default"_s));
+    // naming the desktop entry the window runs as, so the server shows its name and icon
+    QCOMPARE(call.desktopEntry, QGuiApplication::desktopFileName());
 
     // And a check that finds nothing sends nothing
     QVERIFY(check(u"team/app"_s));
