@@ -300,7 +300,8 @@ void TestWatch::movedTagIsReported()
     // Then 1.3 is new and 1.0 and latest moved, in one report
     QVERIFY2(!next.error.isError(), qPrintable(next.error.toString()));
     QCOMPARE(tagsOf(next.found), (QStringList{u"1.3"_s, u"latest moved"_s, u"1.0 moved"_s}));
-    QCOMPARE(WatchService::summaryText(u"watch/app"_s, next.found), u"1 new tag and 2 moved in watch/app"_s);
+    QCOMPARE(WatchService::summaryText(u"watch/app"_s, next.found),
+             u"1 new tag and 2 moved in watch/app"_s);
     QCOMPARE(WatchService::bodyText(next.found), u"1.3, latest moved, 1.0 moved"_s);
     // 1 list + 1 new + latest + known 1.0, 1.1, 1.2
     QCOMPARE(next.requests, 6);
