@@ -19,6 +19,8 @@
 
 #include <QApplication>
 
+#include <functional>
+
 using namespace Qt::StringLiterals;
 
 namespace Berth {
@@ -37,16 +39,7 @@ Desktop::Desktop(QObject *parent)
     m_connections = std::make_unique<ConnectionStore>(m_secrets.get());
     m_sessions = std::make_unique<SessionManager>(m_connections.get(), m_cache.get());
     m_watch = std::make_unique<WatchService>(
-            [this](const QString &connectionId, QObject *context,
-                   std::function<void(Result<RegistryBackend *>)> done) {
-                m_sessions->open(connectionId, context,
-                                 [done = std::move(done)](Result<RegistrySession *> session) {
-                                     if (!session)
-                                         done(Result<RegistryBackend *>(session.error()));
-                                     else
-                                         done(session.value()->backend());
-                                 });
-            });
+            std::bind_front(&SessionManager::openBackend, m_sessions.get()));
     m_window = std::make_unique<MainWindow>();
     m_window->setMetadataCache(m_cache.get());
     connect(m_window.get(), &MainWindow::cacheMaxBytesChanged, this,

@@ -61,6 +61,17 @@ SessionManager::SessionManager(ConnectionStore *connections, MetadataCache *cach
     }
 }
 
+void SessionManager::openBackend(const QString &connectionId, QObject *context,
+                                 std::function<void(Result<RegistryBackend *>)> done)
+{
+    open(connectionId, context, [done = std::move(done)](Result<RegistrySession *> session) {
+        if (!session)
+            done(Result<RegistryBackend *>(session.error()));
+        else
+            done(session.value()->backend());
+    });
+}
+
 void SessionManager::open(const QString &connectionId, QObject *context,
                           std::function<void(Result<RegistrySession *>)> done)
 {

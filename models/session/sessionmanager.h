@@ -17,6 +17,7 @@ namespace Berth {
 class ConnectionStore;
 class MetadataCache;
 class NetworkAccessManager;
+class RegistryBackend;
 class RegistrySession;
 class RequestScheduler;
 
@@ -52,6 +53,9 @@ public:
     //! when needed. done on context with the session or a clear error ("wrong password ...").
     void open(const QString &connectionId, QObject *context,
               std::function<void(Result<RegistrySession *>)> done);
+    //! open(), for callers that need only the session's backend (watching).
+    void openBackend(const QString &connectionId, QObject *context,
+                     std::function<void(Result<RegistryBackend *>)> done);
     //! The open session of a connection, or null.
     RegistrySession *session(const QString &connectionId) const;
     //! Forgets the session (after the connection was edited or removed; done by itself on the

@@ -39,6 +39,7 @@
 #include <QTimer>
 #include <QTreeView>
 
+#include <functional>
 #include <memory>
 
 using namespace Berth;
@@ -178,16 +179,7 @@ void TestWatchGui::initTestCase()
     m_id = m_store->save(c);
 
     m_watch = std::make_unique<WatchService>(
-            [this](const QString &connectionId, QObject *context,
-                   std::function<void(Result<RegistryBackend *>)> done) {
-                m_sessions->open(connectionId, context,
-                                 [done = std::move(done)](Result<RegistrySession *> session) {
-                                     if (!session)
-                                         done(Result<RegistryBackend *>(session.error()));
-                                     else
-                                         done(session.value()->backend());
-                                 });
-            },
+            std::bind_front(&SessionManager::openBackend, m_sessions.get()),
             m_dir.filePath(u"watch.json"_s));
     m_watch->setFirstCheckDelay(24 * 60 * 60 * 1000, 0); // checks when the test says
     m_watch->start();
