@@ -37,44 +37,32 @@ void DigestGroupModel::setSourceModel(QAbstractItemModel *source)
                         &DigestGroupModel::onDataChanged),
                 connect(source, &QAbstractItemModel::modelAboutToBeReset, this,
                         &DigestGroupModel::beginResetModel),
-                connect(source, &QAbstractItemModel::modelReset, this,
-                        [this] {
-                            rebuildAll();
-                            endResetModel();
-                        }),
+                connect(source, &QAbstractItemModel::modelReset, this, &DigestGroupModel::endReset),
                 // TagTableModel never reorders its rows; any other model that does is simply
                 // grouped again.
                 connect(source, &QAbstractItemModel::layoutAboutToBeChanged, this,
                         &DigestGroupModel::beginResetModel),
                 connect(source, &QAbstractItemModel::layoutChanged, this,
-                        [this] {
-                            rebuildAll();
-                            endResetModel();
-                        }),
+                        &DigestGroupModel::endReset),
                 connect(source, &QAbstractItemModel::rowsAboutToBeMoved, this,
                         &DigestGroupModel::beginResetModel),
                 // Columns are the source's: a change of them starts over too.
                 connect(source, &QAbstractItemModel::columnsAboutToBeInserted, this,
                         &DigestGroupModel::beginResetModel),
                 connect(source, &QAbstractItemModel::columnsInserted, this,
-                        [this] {
-                            rebuildAll();
-                            endResetModel();
-                        }),
+                        &DigestGroupModel::endReset),
                 connect(source, &QAbstractItemModel::columnsAboutToBeRemoved, this,
                         &DigestGroupModel::beginResetModel),
                 connect(source, &QAbstractItemModel::columnsRemoved, this,
-                        [this] {
-                            rebuildAll();
-                            endResetModel();
-                        }),
-                connect(source, &QAbstractItemModel::rowsMoved, this,
-                        [this] {
-                            rebuildAll();
-                            endResetModel();
-                        }),
+                        &DigestGroupModel::endReset),
+                connect(source, &QAbstractItemModel::rowsMoved, this, &DigestGroupModel::endReset),
         };
     }
+    endReset();
+}
+
+void DigestGroupModel::endReset()
+{
     rebuildAll();
     endResetModel();
 }

@@ -90,6 +90,8 @@ private:
     //! dataChanged per run of changed rows (else they stay marked for a later flush()).
     void flush(bool emitChanged);
     void rebuildAll();
+    //! Groups the source again and ends the reset begun when the source began its change.
+    void endReset();
     void setUngrouped(int count);
 
     void onRowsInserted(const QModelIndex &parent, int first, int last);
