@@ -5,7 +5,6 @@
 #include "net/backend/registrybackend.h"
 
 #include <QRandomGenerator>
-#include <QRegularExpression>
 #include <QTimer>
 
 #include <algorithm>
@@ -26,14 +25,6 @@ constexpr int MaxNamesInBody = 6;
 qint64 nowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
-}
-
-//! The Retry-After the scheduler refused to wait out ("the server asks to retry after N s").
-qint64 retryAfterMs(const Error &error)
-{
-    static const QRegularExpression pattern(u"retry after (\\d+) s"_s);
-    const QRegularExpressionMatch match = pattern.match(error.message);
-    return match.hasMatch() ? match.captured(1).toLongLong() * 1000 : 0;
 }
 
 } // namespace
@@ -248,7 +239,7 @@ void WatchService::scheduleNext(const QString &key, const Error &error)
     runtime.error = error.message;
     const qint64 backoff = std::min<qint64>(
             MaxPostponeMs, m_intervalMs * (qint64(1) << std::min(runtime.failures - 1, 10)));
-    runtime.dueMs = nowMs() + jittered(std::max(backoff, retryAfterMs(error)));
+    runtime.dueMs = nowMs() + jittered(std::max(backoff, error.retryAfterMs));
 }
 
 void WatchService::armTimer()

@@ -35,6 +35,9 @@ struct Error
     ErrorCode code = ErrorCode::None;
     int httpStatus = 0;
     QString message;
+    //! The server's Retry-After (ms) when it was longer than the scheduler waits out, so the
+    //! request failed at once; 0 otherwise. Whoever retries later (watching) waits this long.
+    qint64 retryAfterMs = 0;
 
     Error() = default;
     Error(ErrorCode c, QString msg, int status = 0)

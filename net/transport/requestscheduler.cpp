@@ -611,6 +611,7 @@ void RequestScheduler::handleHttpResponse(RequestJob *request, QNetworkReply *re
             Error error = httpError(status, response.body);
             error.message = u"the server asks to retry after %1 s (%2)"_s.arg(
                     QString::number((retryAfterMs + 999) / 1000), error.message);
+            error.retryAfterMs = retryAfterMs;
             fail(request, error);
             return;
         }
